@@ -1,0 +1,59 @@
+"""The one exception hierarchy loadwatch raises.
+
+Every error a user can meet is a :class:`LoadwatchError`; third-party parser errors are
+wrapped (``raise ... from``) so that callers, and the CLI, only ever catch this family.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LoadwatchError(Exception):
+    """Base class of every error loadwatch raises on purpose.
+
+    Args:
+        message: What is wrong, in words a runner understands, and what to do about it.
+        path: The file (or archive member, ``archive.zip/member.fit``) the error is about.
+        offset: Byte offset in that file, where it helps to locate the fault.
+    """
+
+    def __init__(
+        self, message: str, *, path: str | Path | None = None, offset: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = None if path is None else str(path)
+        self.offset = offset
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}: "
+        if self.offset is not None:
+            return f"{where}{self.message} (at byte {self.offset})"
+        return f"{where}{self.message}"
+
+
+class SourceError(LoadwatchError):
+    """A path cannot be read at all: missing, unreadable, or an archive beyond safe limits."""
+
+
+class UnsupportedFileError(LoadwatchError):
+    """The content is not FIT, GPX or TCX, or not a format loadwatch can read."""
+
+
+class CorruptFileError(LoadwatchError):
+    """The file claims a known format but is broken before any usable data."""
+
+
+class NotAnActivityError(LoadwatchError):
+    """A valid file that holds no activity (settings, workouts, weight scale, a route...)."""
+
+
+class EmptyActivityError(LoadwatchError):
+    """An activity with nothing to count: no distance and no duration, or no timestamps."""
+
+
+class ConfigError(LoadwatchError):
+    """A configuration file, or an option, that loadwatch cannot use."""
