@@ -80,7 +80,7 @@ def normalise_sport(*names: str | None) -> str:
         key = str(name).strip().lower().replace(" ", "_").replace("-", "_")
         if key in _SPORT_ALIASES:
             return _SPORT_ALIASES[key]
-        if key.endswith("_running") or key.endswith("_run"):
+        if key.endswith(("_running", "_run")):
             return "running"
     return "other"
 

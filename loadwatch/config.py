@@ -1,0 +1,332 @@
+"""Configuration: the athlete's numbers, the time zone, the threshold and surface rules.
+
+Read from TOML files, lowest precedence first: the user config
+(``$XDG_CONFIG_HOME/loadwatch/config.toml`` or the platform's equivalent), ``loadwatch.toml`` in
+the analysed folder, then ``--config FILE``; options given on the command line or to the Python
+functions win over all of them. A key loadwatch does not know, or a value it cannot use, is an
+error naming the key and the file, never silently ignored::
+
+    timezone = "Europe/Berlin"
+    threshold = 0.10
+
+    [athlete]
+    rest_hr = 52
+    max_hr = 188
+    threshold_hr = 172          # optional; derived from rest and max when absent
+    threshold_pace = "4:45"     # per km, minutes:seconds
+
+    [[surfaces.rules]]
+    path = "track-sessions/*"   # glob on the file's path inside the folder
+    surface = "track"
+
+    [[surfaces.rules]]
+    name = "parkrun"            # text in the activity's name, any case
+    surface = "trail"
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import math
+import os
+import re
+import sys
+import tomllib
+import zoneinfo
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from loadwatch.errors import ConfigError
+
+#: Surface classes, in the order they are shown.
+SURFACES: tuple[str, ...] = ("road", "trail", "track", "treadmill", "unknown")
+
+#: The name of the per-folder config file.
+FOLDER_CONFIG = "loadwatch.toml"
+
+
+@dataclasses.dataclass(frozen=True)
+class Athlete:
+    """The athlete's physiology; ``None`` means "derive it from the history".
+
+    Attributes:
+        rest_hr: Resting heart rate (bpm).
+        max_hr: Maximum heart rate (bpm).
+        threshold_hr: Heart rate at (lactate) threshold (bpm).
+        threshold_pace_s_per_km: Threshold pace in seconds per km.
+    """
+
+    rest_hr: float | None = None
+    max_hr: float | None = None
+    threshold_hr: float | None = None
+    threshold_pace_s_per_km: float | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class SurfaceRule:
+    """Assign ``surface`` to runs whose source path matches ``path`` or name contains ``name``."""
+
+    surface: str
+    path: str | None = None
+    name: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    """Settings gathered from config files (see the module docstring for the format).
+
+    Attributes:
+        athlete: The athlete's numbers.
+        timezone: IANA time zone name for weeks, or ``None`` for the system's.
+        threshold: Growth that raises a flag (0.10 is 10%), or ``None`` for the default.
+        surface_rules: User rules, tried in order before any other surface evidence.
+        files: The config files that were read, lowest precedence first.
+    """
+
+    athlete: Athlete = Athlete()
+    timezone: str | None = None
+    threshold: float | None = None
+    surface_rules: tuple[SurfaceRule, ...] = ()
+    files: tuple[Path, ...] = ()
+
+
+def user_config_path() -> Path:
+    """Where the user's own config file lives on this platform."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "loadwatch" / "config.toml"
+
+
+def load_config(
+    root: str | Path | None = None,
+    config_file: str | Path | None = None,
+    *,
+    user_config: str | Path | bool | None = True,
+) -> Config:
+    """Read and merge the config files that apply to an analysis of ``root``.
+
+    Args:
+        root: The analysed folder; its ``loadwatch.toml`` is read if present.
+        config_file: An explicit config file (``--config``); it must exist.
+        user_config: ``True`` to read the user config if it exists, ``False`` to skip it, or a
+            path to read instead.
+
+    Raises:
+        ConfigError: A file that is not valid TOML, or has an unknown key or a bad value.
+    """
+    candidates: list[Path] = []
+    if user_config is True:
+        user = user_config_path()
+        if user.is_file():
+            candidates.append(user)
+    elif user_config:
+        candidates.append(Path(user_config))
+    if root is not None and Path(root).is_dir():
+        folder = Path(root) / FOLDER_CONFIG
+        if folder.is_file():
+            candidates.append(folder)
+    if config_file is not None:
+        explicit = Path(config_file)
+        if not explicit.is_file():
+            raise ConfigError("config file not found", path=explicit)
+        candidates.append(explicit)
+
+    config = Config()
+    for path in candidates:
+        config = _merge(config, parse_config(_read_toml(path), path))
+    return config
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"is not valid TOML: {error}", path=path) from error
+    except OSError as error:
+        raise ConfigError(f"cannot be read: {error.strerror}", path=path) from error
+
+
+def parse_config(document: Mapping[str, Any], path: Path | str = "<config>") -> Config:
+    """Validate a parsed TOML document and turn it into a :class:`Config`.
+
+    Raises:
+        ConfigError: Naming the first unknown key or bad value, and the file.
+    """
+    _known(document, {"timezone", "threshold", "athlete", "surfaces"}, "", path)
+    athlete = _athlete(_table(document, "athlete", path), path)
+    surfaces = _table(document, "surfaces", path)
+    _known(surfaces, {"rules"}, "surfaces.", path)
+    rules_value = surfaces.get("rules", [])
+    if not isinstance(rules_value, list):
+        raise ConfigError("'surfaces.rules' must be a list of [[surfaces.rules]] tables", path=path)
+    rules = tuple(_rule(rule, index, path) for index, rule in enumerate(rules_value))
+    timezone = document.get("timezone")
+    if timezone is not None:
+        timezone = check_timezone(timezone, f"'timezone' in {path}")
+    threshold = document.get("threshold")
+    if threshold is not None:
+        threshold = check_threshold(threshold, f"'threshold' in {path}")
+    return Config(athlete, timezone, threshold, rules, (Path(path),))
+
+
+def _merge(base: Config, top: Config) -> Config:
+    athlete = Athlete(
+        **{
+            field.name: getattr(top.athlete, field.name)
+            if getattr(top.athlete, field.name) is not None
+            else getattr(base.athlete, field.name)
+            for field in dataclasses.fields(Athlete)
+        }
+    )
+    return Config(
+        athlete=athlete,
+        timezone=top.timezone or base.timezone,
+        threshold=top.threshold if top.threshold is not None else base.threshold,
+        surface_rules=top.surface_rules + base.surface_rules,
+        files=base.files + top.files,
+    )
+
+
+def _table(document: Mapping[str, Any], key: str, path: Path | str) -> Mapping[str, Any]:
+    value = document.get(key, {})
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"'{key}' must be a table ([{key}])", path=path)
+    return value
+
+
+def _known(table: Mapping[str, Any], known: set[str], prefix: str, path: Path | str) -> None:
+    for key in table:
+        if key not in known:
+            choices = ", ".join(sorted(known))
+            raise ConfigError(
+                f"unknown key '{prefix}{key}' (known keys here: {choices})", path=path
+            )
+
+
+def _athlete(table: Mapping[str, Any], path: Path | str) -> Athlete:
+    _known(table, {"rest_hr", "max_hr", "threshold_hr", "threshold_pace"}, "athlete.", path)
+    values: dict[str, float | None] = {}
+    for key in ("rest_hr", "max_hr", "threshold_hr"):
+        value = table.get(key)
+        if value is None:
+            values[key] = None
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 25 <= value <= 250:
+            raise ConfigError(
+                f"'athlete.{key}' must be a heart rate in bpm between 25 and 250, not {value!r}",
+                path=path,
+            )
+        values[key] = float(value)
+    pace = table.get("threshold_pace")
+    values["threshold_pace_s_per_km"] = (
+        None if pace is None else parse_pace(pace, f"'athlete.threshold_pace' in {path}")
+    )
+    athlete = Athlete(**values)
+    rest, top = athlete.rest_hr, athlete.max_hr
+    if rest is not None and top is not None and rest >= top:
+        raise ConfigError("'athlete.rest_hr' must be lower than 'athlete.max_hr'", path=path)
+    return athlete
+
+
+def _rule(rule: object, index: int, path: Path | str) -> SurfaceRule:
+    where = f"surfaces.rules[{index}]"
+    if not isinstance(rule, Mapping):
+        raise ConfigError(f"'{where}' must be a table", path=path)
+    _known(rule, {"path", "name", "surface"}, f"{where}.", path)
+    surface = rule.get("surface")
+    if surface not in SURFACES[:-1]:
+        raise ConfigError(
+            f"'{where}.surface' must be one of {', '.join(SURFACES[:-1])}, not {surface!r}",
+            path=path,
+        )
+    pattern, name = rule.get("path"), rule.get("name")
+    if (pattern is None) == (name is None):
+        raise ConfigError(f"'{where}' needs exactly one of 'path' or 'name'", path=path)
+    for key, value in (("path", pattern), ("name", name)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"'{where}.{key}' must be non-empty text", path=path)
+    return SurfaceRule(surface=str(surface), path=pattern, name=name)
+
+
+_PACE = re.compile(r"^\s*(\d{1,2}):([0-5]\d)\s*(?:/\s*km)?\s*$")
+
+
+def parse_pace(value: object, where: str = "pace") -> float:
+    """Turn ``"4:45"`` (minutes:seconds per km) into seconds per km.
+
+    Raises:
+        ConfigError: When the value is not such a pace, or is not plausible for running.
+    """
+    match = _PACE.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ConfigError(f'{where} must be minutes:seconds per km such as "4:45", not {value!r}')
+    seconds = int(match.group(1)) * 60 + int(match.group(2))
+    if not 120 <= seconds <= 1200:
+        raise ConfigError(f"{where} must be between 2:00 and 20:00 per km, not {value!r}")
+    return float(seconds)
+
+
+def check_timezone(value: object, where: str = "timezone") -> str:
+    """Return ``value`` if it is a known IANA time zone name.
+
+    Raises:
+        ConfigError: Saying what a valid name looks like.
+    """
+    if isinstance(value, str) and value:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+        else:
+            return value
+    raise ConfigError(
+        f'{where} must be an IANA time zone name such as "Europe/Berlin" or '
+        f'"America/New_York", not {value!r}'
+    )
+
+
+def check_threshold(value: object, where: str = "threshold") -> float:
+    """Return ``value`` if it is a usable growth threshold (a fraction: 0.10 is 10%).
+
+    Raises:
+        ConfigError: When it is not a number between 0 and 5.
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not 0 <= value <= 5
+    ):
+        raise ConfigError(
+            f"{where} must be a fraction between 0 and 5 (0.10 is 10%), not {value!r}"
+        )
+    return float(value)
+
+
+def system_timezone() -> str:
+    """The IANA name of this machine's time zone, ``"UTC"`` when it cannot be told."""
+    candidates: list[str] = []
+    if os.environ.get("TZ"):
+        candidates.append(os.environ["TZ"].lstrip(":"))
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    except OSError:
+        pass
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    for name in candidates:
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+        return name
+    return "UTC"

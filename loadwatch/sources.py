@@ -1,0 +1,300 @@
+"""Discovery: find the activity files in a folder a watch or app syncs into.
+
+Walks a path (or takes a single file), recognises FIT, GPX and TCX by their first bytes whatever
+the file is called, and looks inside ``.gz`` files and ``.zip`` archives (Strava bulk exports
+are a zip of ``activities/*.fit.gz``) without ever extracting them to disk. Nothing under the
+path is written, renamed or touched.
+
+Everything is yielded lazily, one file at a time, so a folder of thousands of runs never sits in
+memory at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import io
+import os
+import re
+import stat
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from loadwatch.errors import SourceError
+
+#: Formats loadwatch reads.
+FORMATS: tuple[str, ...] = ("fit", "gpx", "tcx")
+
+#: The largest single activity file (after decompression) we accept. Real FIT files of a
+#: 24-hour ultra are a few tens of MB; anything past this is not a watch export.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+#: An archive with more members than this is refused whole (a Strava export of 10 years holds
+#: a few thousand).
+MAX_ARCHIVE_MEMBERS = 100_000
+#: An archive whose members add up to more than this, uncompressed, is refused whole.
+MAX_ARCHIVE_BYTES = 16 * 1024 * 1024 * 1024
+#: Archives inside archives are followed this deep (zip -> zip -> .gz is the most seen).
+MAX_ARCHIVE_DEPTH = 2
+
+# Names that suggest the user meant this to be an activity: such a file is reported when it
+# cannot be used, while any other unrecognised file is passed over quietly.
+_ACTIVITY_NAME = re.compile(r"\.(fit|gpx|tcx)(\.gz|\.zip)?$", re.IGNORECASE)
+_ARCHIVE_NAME = re.compile(r"\.(gz|zip)$", re.IGNORECASE)
+_SNIFF_BYTES = 4096
+_XML_ROOT = re.compile(
+    rb"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)",
+    re.DOTALL,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Source:
+    """One activity file found: its label, format and bytes.
+
+    Attributes:
+        label: Where it is, relative to the scanned path, with ``/`` separators; archive members
+            read as ``export.zip/activities/1.fit.gz``.
+        format: ``"fit"``, ``"gpx"`` or ``"tcx"``.
+        data: The file's (decompressed) bytes.
+        path: The file on disk that holds it (the archive, for a member).
+    """
+
+    label: str
+    format: str
+    data: bytes = dataclasses.field(repr=False)
+    path: Path
+
+
+@dataclasses.dataclass(frozen=True)
+class Skipped:
+    """A file that looked like an activity but could not be used, and why."""
+
+    source: str
+    reason: str
+
+
+def sniff(head: bytes) -> str | None:
+    """Tell the format from a file's first bytes.
+
+    Returns:
+        ``"fit"``, ``"gpx"``, ``"tcx"``, ``"gzip"``, ``"zip"``, or ``None`` for anything else.
+    """
+    if len(head) >= 12 and head[0] in (12, 14) and head[8:12] == b".FIT":
+        return "fit"
+    if head[:2] == b"\x1f\x8b":
+        return "gzip"
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return "zip"
+    text = _as_ascii_xml(head[:_SNIFF_BYTES])
+    match = _XML_ROOT.match(text)
+    if match is None:
+        return None
+    root = match.group(2)
+    if root == b"gpx":
+        return "gpx"
+    if root == b"TrainingCenterDatabase":
+        return "tcx"
+    return None
+
+
+def _as_ascii_xml(head: bytes) -> bytes:
+    """Bring the start of a possibly BOM-prefixed or UTF-16 XML file to plain bytes."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return head[3:]
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            usable = head[2 : 2 + (len(head) - 2) // 2 * 2]
+            return usable.decode(encoding, errors="replace").encode("utf-8", errors="replace")
+    return head
+
+
+def iter_sources(path: str | Path) -> Iterator[Source | Skipped]:
+    """Yield every activity file under ``path``, and every unusable one with its reason.
+
+    Args:
+        path: A folder (walked recursively, following links but never in a loop, passing over
+            hidden files and folders such as ``.stversions``) or a single file.
+
+    Yields:
+        :class:`Source` for each FIT, GPX or TCX file found, in a stable order; :class:`Skipped`
+        for files that look like activities (by name or content) but cannot be used.
+
+    Raises:
+        SourceError: When ``path`` does not exist or cannot be read at all.
+    """
+    root = Path(path)
+    try:
+        info = root.stat()
+    except FileNotFoundError:
+        raise SourceError("no such file or folder", path=root) from None
+    except OSError as error:
+        raise SourceError(f"cannot be read: {error.strerror}", path=root) from error
+    if stat.S_ISDIR(info.st_mode):
+        yield from _walk(root)
+    else:
+        yield from _from_file(root, root.name)
+
+
+def _walk(root: Path) -> Iterator[Source | Skipped]:
+    seen: set[tuple[int, int]] = set()
+    for directory, dirnames, filenames in os.walk(root, followlinks=True):
+        here = Path(directory)
+        try:
+            info = here.stat()
+        except OSError:
+            dirnames[:] = []
+            continue
+        key = (info.st_dev, info.st_ino)
+        if key in seen:  # a link back to a folder already walked: a loop, or a second way in
+            dirnames[:] = []
+            continue
+        seen.add(key)
+        dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            file_path = here / name
+            label = file_path.relative_to(root).as_posix()
+            yield from _from_file(file_path, label)
+
+
+def _from_file(file_path: Path, label: str) -> Iterator[Source | Skipped]:
+    looks_like_activity = bool(_ACTIVITY_NAME.search(label))
+    try:
+        with file_path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+            kind = sniff(head)
+            if kind is None:
+                if looks_like_activity:
+                    yield Skipped(label, _unrecognised(head))
+                return
+            size = os.fstat(handle.fileno()).st_size
+            if kind == "zip":
+                yield from _from_zip(file_path, label, handle, depth=1)
+                return
+            if size > MAX_FILE_BYTES:
+                yield Skipped(label, f"is {size / 2**20:.0f} MB, too large for an activity file")
+                return
+            data = head + handle.read()
+    except OSError as error:
+        if looks_like_activity or _ARCHIVE_NAME.search(label):
+            yield Skipped(label, f"cannot be read: {error.strerror or error}")
+        return
+    yield from _from_bytes(data, label, file_path, kind, looks_like_activity, depth=0)
+
+
+def _from_bytes(
+    data: bytes, label: str, holder: Path, kind: str, named_like_activity: bool, depth: int
+) -> Iterator[Source | Skipped]:
+    if kind in FORMATS:
+        yield Source(label, kind, data, holder)
+        return
+    if kind == "gzip":
+        try:
+            inner = gunzip(data)
+        except SourceError as error:
+            if named_like_activity:
+                yield Skipped(label, error.message)
+            return
+        inner_kind = sniff(inner[:_SNIFF_BYTES])
+        if inner_kind in FORMATS:
+            yield Source(label, inner_kind, inner, holder)
+        elif inner_kind == "zip" and depth < MAX_ARCHIVE_DEPTH:
+            yield from _from_zip(holder, label, io.BytesIO(inner), depth=depth + 1)
+        elif named_like_activity:
+            yield Skipped(label, "is a gzip file, but what it holds is not FIT, GPX or TCX")
+        return
+    if kind == "zip":
+        if depth < MAX_ARCHIVE_DEPTH:
+            yield from _from_zip(holder, label, io.BytesIO(data), depth=depth + 1)
+        else:
+            yield Skipped(label, "is an archive nested too deep inside other archives")
+
+
+def _unrecognised(head: bytes) -> str:
+    if not head:
+        return "is empty"
+    if head.lstrip().startswith(b"<"):
+        return "is XML, but neither GPX nor TCX"
+    return "is not a FIT, GPX or TCX file (its content does not match its name)"
+
+
+def gunzip(data: bytes) -> bytes:
+    """Decompress gzip data, refusing anything that inflates past :data:`MAX_FILE_BYTES`."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            inner = stream.read(MAX_FILE_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as error:
+        raise SourceError(f"is a damaged gzip file ({error})") from error
+    if len(inner) > MAX_FILE_BYTES:
+        raise SourceError(
+            f"decompresses to more than {MAX_FILE_BYTES // 2**20} MB, too large for an activity"
+        )
+    return inner
+
+
+def _from_zip(
+    holder: Path, label: str, stream: io.BufferedIOBase | io.BytesIO, depth: int
+) -> Iterator[Source | Skipped]:
+    """Yield the activities inside a zip archive, read member by member in memory."""
+    try:
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        yield Skipped(label, f"is a damaged zip archive ({error})")
+        return
+    with archive:
+        members = [info for info in archive.infolist() if not info.is_dir()]
+        if len(members) > MAX_ARCHIVE_MEMBERS:
+            yield Skipped(
+                label,
+                f"holds {len(members):,} files, more than the {MAX_ARCHIVE_MEMBERS:,} "
+                "loadwatch reads from one archive; unpack it and point loadwatch at the folder",
+            )
+            return
+        declared = sum(info.file_size for info in members)
+        if declared > MAX_ARCHIVE_BYTES:
+            yield Skipped(
+                label,
+                f"would unpack to {declared / 2**30:.1f} GB, more than the "
+                f"{MAX_ARCHIVE_BYTES // 2**30} GB loadwatch reads from one archive",
+            )
+            return
+        for info in sorted(members, key=lambda member: member.filename):
+            name = info.filename
+            if any(part.startswith(".") or part == "__MACOSX" for part in name.split("/")):
+                continue
+            member_label = f"{label}/{name}"
+            yield from _from_member(archive, info, member_label, holder, depth)
+
+
+def _from_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, holder: Path, depth: int
+) -> Iterator[Source | Skipped]:
+    named_like_activity = bool(_ACTIVITY_NAME.search(label))
+    if info.flag_bits & 0x1:
+        if named_like_activity:
+            yield Skipped(label, "is encrypted inside its archive")
+        return
+    if info.file_size > MAX_FILE_BYTES:
+        if named_like_activity:
+            yield Skipped(label, f"is {info.file_size / 2**20:.0f} MB, too large for an activity")
+        return
+    try:
+        with archive.open(info) as member:
+            head = member.read(_SNIFF_BYTES)
+            kind = sniff(head)
+            if kind is None:
+                if named_like_activity:
+                    yield Skipped(label, _unrecognised(head))
+                return
+            # Declared sizes can lie (zip bombs): never read past the limit, whatever they say.
+            data = head + member.read(MAX_FILE_BYTES + 1 - len(head))
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as error:
+        yield Skipped(label, f"cannot be read from its archive ({error})")
+        return
+    if len(data) > MAX_FILE_BYTES:
+        yield Skipped(label, "inflates past the size of any activity file; not read")
+        return
+    yield from _from_bytes(data, label, holder, kind, named_like_activity, depth)

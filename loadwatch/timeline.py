@@ -1,0 +1,364 @@
+"""From a folder of files to a timeline: one row per activity, duplicates and bad files set aside.
+
+:func:`scan` reads every file (one at a time, keeping only each activity's small
+:class:`~loadwatch.summary.ActivitySummary`), :func:`thresholds` derives the athlete's numbers
+and :func:`build_timeline` applies them and the surface rules. :func:`loadwatch.timeline` runs
+all three.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import zoneinfo
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from loadwatch.config import Athlete, SurfaceRule
+from loadwatch.errors import LoadwatchError
+from loadwatch.readers import read_source
+from loadwatch.sources import Skipped, Source, iter_sources
+from loadwatch.summary import ActivitySummary, summarise
+from loadwatch.surfaces import classify_surface
+
+#: Resting heart rate assumed when the config gives none (bpm).
+DEFAULT_REST_HR = 60.0
+#: Threshold heart rate as a fraction of heart-rate reserve above rest (Karvonen).
+THRESHOLD_HRR_FRACTION = 0.85
+#: Threshold speed: this percentile of the mean moving speeds of the longer runs.
+THRESHOLD_SPEED_PERCENTILE = 90.0
+#: Runs shorter than this (moving time) do not set the threshold speed.
+THRESHOLD_SPEED_MIN_MOVING_S = 20 * 60
+#: A run counts as heart-rate based when this share of its moving time has a reading.
+MIN_HR_COVERAGE = 0.5
+#: Two activities of one sport starting this close together...
+DUPLICATE_START_S = 60.0
+#: ...with distances this close (relative to the longer) are the same activity recorded twice.
+DUPLICATE_DISTANCE_FRACTION = 0.03
+#: When the same activity is in several files, keep the richest format.
+FORMAT_RANK: dict[str, int] = {"fit": 0, "tcx": 1, "gpx": 2}
+
+#: The timeline's columns, in order.
+TIMELINE_COLUMNS: tuple[str, ...] = (
+    "start",
+    "sport",
+    "sub_sport",
+    "surface",
+    "distance_km",
+    "duration_s",
+    "moving_s",
+    "elev_gain_m",
+    "avg_hr",
+    "intensity",
+    "hard_minutes",
+    "mean_speed_mps",
+    "name",
+    "device",
+    "format",
+    "source",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Duplicate:
+    """An activity left out because another file holds the same one."""
+
+    source: str
+    duplicate_of: str
+
+
+@dataclasses.dataclass(frozen=True)
+class FileWarning:
+    """A problem that did not stop a file from being read (a bad checksum, a cut-off end)."""
+
+    source: str
+    message: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Scan:
+    """What reading a folder gave: the activities, and what was set aside and why."""
+
+    summaries: list[ActivitySummary]
+    skipped: list[Skipped]
+    duplicates: list[Duplicate]
+    warnings: list[FileWarning]
+
+
+@dataclasses.dataclass(frozen=True)
+class Thresholds:
+    """The numbers intensity is measured against, and where each came from.
+
+    Attributes:
+        rest_hr: Resting heart rate (bpm).
+        max_hr: Maximum heart rate (bpm), NaN when no run has heart rate and none is configured.
+        threshold_hr: Threshold heart rate (bpm), NaN when unknown.
+        threshold_speed_mps: Threshold speed (m/s), NaN when unknown.
+        origin: For each of the four, ``"config"``, ``"history"`` or ``"default"``.
+    """
+
+    rest_hr: float
+    max_hr: float
+    threshold_hr: float
+    threshold_speed_mps: float
+    origin: dict[str, str]
+
+
+ProgressCallback = Callable[[int, str], None]
+
+
+def scan(
+    path: str | Path,
+    *,
+    strict: bool = False,
+    progress: ProgressCallback | None = None,
+) -> Scan:
+    """Read every activity file under ``path`` into summaries.
+
+    Args:
+        path: A folder (searched recursively, archives included) or a single file.
+        strict: Raise on the first file that cannot be used instead of skipping it.
+        progress: Called as ``progress(files_done, label)`` after each file.
+
+    Raises:
+        SourceError: ``path`` does not exist or cannot be read.
+        LoadwatchError: With ``strict``, the first bad file.
+    """
+    summaries: list[ActivitySummary] = []
+    skipped: list[Skipped] = []
+    warnings: list[FileWarning] = []
+    for done, item in enumerate(iter_sources(path), start=1):
+        if isinstance(item, Skipped):
+            if strict:
+                raise LoadwatchError(item.reason, path=item.source)
+            skipped.append(item)
+        else:
+            found, problem = _summarise_source(item, strict=strict)
+            if problem is not None:
+                skipped.append(problem)
+            for summary in found:
+                reason = _unusable(summary)
+                if reason is not None:
+                    if strict:
+                        raise LoadwatchError(reason, path=summary.source)
+                    skipped.append(Skipped(summary.source, reason))
+                    continue
+                summaries.append(summary)
+                warnings.extend(FileWarning(summary.source, text) for text in summary.warnings)
+        if progress is not None:
+            progress(done, item.source if isinstance(item, Skipped) else item.label)
+    kept, duplicates = drop_duplicates(summaries)
+    return Scan(kept, skipped, duplicates, warnings)
+
+
+def _summarise_source(
+    source: Source, *, strict: bool
+) -> tuple[list[ActivitySummary], Skipped | None]:
+    try:
+        activities = read_source(source.data, source.format, source.label)
+        summaries = [summarise(activity) for activity in activities]
+    except LoadwatchError as error:
+        if strict:
+            raise
+        return [], Skipped(source.label, error.message)
+    except Exception as error:  # a bug of ours must not end a five-year analysis
+        if strict:
+            raise
+        detail = f"{type(error).__name__}: {error}"
+        return [], Skipped(
+            source.label,
+            f"could not be read because of a loadwatch bug ({detail}); please report it",
+        )
+    if len(activities) > 1:
+        summaries = [
+            dataclasses.replace(s, source=f"{source.label}#{n}") for n, s in enumerate(summaries, 1)
+        ]
+    return summaries, None
+
+
+def _unusable(summary: ActivitySummary) -> str | None:
+    if summary.relative_time:
+        return (
+            "its timestamps count from the device's power-on, not a real date, "
+            "so it cannot be placed in a week"
+        )
+    if summary.distance_m <= 0 and summary.duration_s <= 0:
+        return "is empty: no distance and no duration"
+    return None
+
+
+def drop_duplicates(
+    summaries: Iterable[ActivitySummary],
+) -> tuple[list[ActivitySummary], list[Duplicate]]:
+    """Keep one of each activity recorded in several files.
+
+    Two activities of the same sport that start within :data:`DUPLICATE_START_S` of each other
+    and whose distances differ by at most :data:`DUPLICATE_DISTANCE_FRACTION` of the longer are
+    one activity. The richest is kept: FIT over TCX over GPX, then the one with more samples,
+    then the first by path.
+
+    Returns:
+        The activities kept, sorted by start, and the ones dropped.
+    """
+    ranked = sorted(summaries, key=_richness)
+    kept: list[ActivitySummary] = []
+    duplicates: list[Duplicate] = []
+    for candidate in ranked:
+        twin = next((k for k in kept if _same_activity(k, candidate)), None)
+        if twin is None:
+            kept.append(candidate)
+        else:
+            duplicates.append(Duplicate(candidate.source, twin.source))
+    kept.sort(key=lambda s: (s.start, s.source))
+    duplicates.sort(key=lambda d: d.source)
+    return kept, duplicates
+
+
+def _richness(summary: ActivitySummary) -> tuple[int, int, str]:
+    return (FORMAT_RANK.get(summary.format, 9), -summary.samples, summary.source)
+
+
+def _same_activity(a: ActivitySummary, b: ActivitySummary) -> bool:
+    if a.sport != b.sport:
+        return False
+    if abs((a.start - b.start).total_seconds()) > DUPLICATE_START_S:
+        return False
+    longer = max(a.distance_m, b.distance_m)
+    return abs(a.distance_m - b.distance_m) <= DUPLICATE_DISTANCE_FRACTION * longer
+
+
+def thresholds(summaries: Sequence[ActivitySummary], athlete: Athlete) -> Thresholds:
+    """Work out the athlete's thresholds from the config, else from the running history.
+
+    Defaults (see ``docs/metrics.md``): rest 60 bpm; max = the highest 99th-percentile heart
+    rate of any run; threshold heart rate = rest + 0.85 x (max - rest); threshold speed = the
+    90th percentile of the mean moving speeds of runs of 20 minutes or more.
+    """
+    runs = [s for s in summaries if s.sport == "running"]
+    origin: dict[str, str] = {}
+    if athlete.rest_hr is not None:
+        rest, origin["rest_hr"] = athlete.rest_hr, "config"
+    else:
+        rest, origin["rest_hr"] = DEFAULT_REST_HR, "default"
+    peaks = [s.hr_p99 for s in runs if math.isfinite(s.hr_p99)]
+    if athlete.max_hr is not None:
+        top, origin["max_hr"] = athlete.max_hr, "config"
+    else:
+        top, origin["max_hr"] = (max(peaks), "history") if peaks else (math.nan, "history")
+    if athlete.threshold_hr is not None:
+        threshold_hr, origin["threshold_hr"] = athlete.threshold_hr, "config"
+    elif math.isfinite(top) and top > rest:
+        threshold_hr = rest + THRESHOLD_HRR_FRACTION * (top - rest)
+        origin["threshold_hr"] = "config" if origin["max_hr"] == "config" else "history"
+    else:
+        threshold_hr, origin["threshold_hr"] = math.nan, "history"
+    if athlete.threshold_pace_s_per_km is not None:
+        speed, origin["threshold_speed_mps"] = 1000.0 / athlete.threshold_pace_s_per_km, "config"
+    else:
+        speeds = [
+            s.mean_moving_speed_mps
+            for s in runs
+            if s.moving_s >= THRESHOLD_SPEED_MIN_MOVING_S and math.isfinite(s.mean_moving_speed_mps)
+        ]
+        speed = float(np.percentile(speeds, THRESHOLD_SPEED_PERCENTILE)) if speeds else math.nan
+        origin["threshold_speed_mps"] = "history"
+    return Thresholds(rest, top, threshold_hr, speed, origin)
+
+
+def build_timeline(
+    summaries: Sequence[ActivitySummary],
+    limits: Thresholds,
+    *,
+    timezone: str,
+    rules: Sequence[SurfaceRule] = (),
+) -> pd.DataFrame:
+    """One row per activity (columns :data:`TIMELINE_COLUMNS`), ``start`` in local time.
+
+    Intensity of a run is the moving-time mean of (hr - rest) / (threshold_hr - rest) when at
+    least half of its moving time has heart rate; otherwise, for runs, its mean moving speed /
+    threshold speed. ``hard_minutes`` are the moving minutes at or above threshold.
+    """
+    zone = zoneinfo.ZoneInfo(timezone)
+    rows = [_row(s, limits, rules) for s in summaries]
+    frame = pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
+    frame["start"] = pd.to_datetime(frame["start"], utc=True).dt.tz_convert(zone)
+    for column in (
+        "distance_km",
+        "duration_s",
+        "moving_s",
+        "elev_gain_m",
+        "avg_hr",
+        "intensity",
+        "hard_minutes",
+        "mean_speed_mps",
+    ):
+        frame[column] = frame[column].astype("float64")
+    return frame.sort_values(["start", "source"], kind="stable").reset_index(drop=True)
+
+
+def _row(
+    summary: ActivitySummary, limits: Thresholds, rules: Sequence[SurfaceRule]
+) -> dict[str, object]:
+    avg_hr = summary.hr.mean()
+    hr_based = (
+        summary.hr_coverage >= MIN_HR_COVERAGE
+        and math.isfinite(limits.threshold_hr)
+        and limits.threshold_hr > limits.rest_hr
+    )
+    speed = summary.mean_moving_speed_mps
+    if hr_based:
+        intensity = (avg_hr - limits.rest_hr) / (limits.threshold_hr - limits.rest_hr)
+        hard_s = summary.hr.seconds_at_or_above(limits.threshold_hr)
+    elif (
+        summary.sport == "running"
+        and math.isfinite(limits.threshold_speed_mps)
+        and math.isfinite(speed)
+    ):
+        intensity = speed / limits.threshold_speed_mps
+        hard_s = summary.speed.seconds_at_or_above(limits.threshold_speed_mps)
+    else:
+        intensity, hard_s = math.nan, 0.0
+    surface = (
+        classify_surface(
+            source=summary.source,
+            sub_sport=summary.sub_sport,
+            activity_type=summary.activity_type,
+            name=summary.name,
+            has_gps=summary.has_gps,
+            distance_m=summary.distance_m,
+            rules=rules,
+        )
+        if summary.sport == "running"
+        else None
+    )
+    return {
+        "start": summary.start,
+        "sport": summary.sport,
+        "sub_sport": summary.sub_sport,
+        "surface": surface,
+        "distance_km": summary.distance_m / 1000.0,
+        "duration_s": summary.duration_s,
+        "moving_s": summary.moving_s,
+        "elev_gain_m": summary.elev_gain_m,
+        "avg_hr": avg_hr,
+        "intensity": intensity,
+        "hard_minutes": hard_s / 60.0,
+        "mean_speed_mps": speed,
+        "name": summary.name,
+        "device": summary.device,
+        "format": summary.format,
+        "source": summary.source,
+    }
+
+
+def since_filter(frame: pd.DataFrame, since: date | None) -> pd.DataFrame:
+    """Rows whose local start date is on or after ``since`` (all rows when ``None``)."""
+    if since is None or frame.empty:
+        return frame
+    local_dates = frame["start"].dt.date
+    kept: pd.DataFrame = frame[local_dates >= since].reset_index(drop=True)
+    return kept
