@@ -1,0 +1,272 @@
+"""Tests for the weekly risk chart: content of the figure and atomic, repeatable files."""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from loadwatch.charts import (
+    FLAG_COLOR,
+    KM_PER_MILE,
+    NORMAL_COLOR,
+    weekly_risk_figure,
+    write_charts,
+)
+from loadwatch.errors import ConfigError, LoadwatchError
+
+SURFACE_NAMES = ("road", "trail", "track", "treadmill", "unknown")
+
+
+def make_weeks(n: int, *, start: str = "2024-01-01", seed: int = 7) -> pd.DataFrame:
+    """A weekly frame shaped like loadwatch's weekly metrics, with flags, rest weeks and NaNs.
+
+    Flags are derived from the numbers with the 10% rule, so they agree with what is drawn.
+    """
+    rng = np.random.default_rng(seed)
+    index = pd.date_range(start, periods=n, freq="W-MON", name="week_start")
+    runs = rng.integers(2, 6, size=n)
+    runs[4::9] = 0  # a rest week now and then
+    distance = np.where(runs > 0, runs * rng.uniform(6.0, 11.0, size=n), 0.0)
+    intensity = np.where(runs > 0, rng.uniform(0.7, 1.08, size=n), np.nan)
+    intensity[2::11] = np.nan  # weeks whose intensity is unknown
+    shares = rng.dirichlet(np.ones(len(SURFACE_NAMES)), size=n)
+    frame = pd.DataFrame(
+        {
+            "runs": runs,
+            "distance_km": distance,
+            "duration_s": distance * 330.0,
+            "moving_s": distance * 320.0,
+            "intensity": intensity,
+            "hard_minutes": runs * 8.0,
+            "elev_gain_m": distance * 9.0,
+        },
+        index=index,
+    )
+    for k, name in enumerate(SURFACE_NAMES):
+        frame[f"surface_km_{name}"] = distance * shares[:, k]
+    previous = frame[["runs", "distance_km", "intensity"]].shift(1)
+    had_runs = previous["runs"] > 0
+    for column, change in (
+        ("distance_km", "distance_change"),
+        ("runs", "runs_change"),
+        ("intensity", "intensity_change"),
+    ):
+        frame[change] = (frame[column] / previous[column] - 1).where(had_runs)
+    over = {
+        name: (frame[change] > 0.10).to_numpy()
+        for name, change in (
+            ("distance", "distance_change"),
+            ("intensity", "intensity_change"),
+            ("frequency", "runs_change"),
+        )
+    }
+    frame["flags"] = [tuple(name for name, week in over.items() if week[i]) for i in range(n)]
+    frame["notes"] = [("hard_surface",) if road > 0.5 else () for road in shares[:, 0]]
+    return frame
+
+
+def bar_heights(fig: Figure) -> list[float]:
+    """Heights of the weekly distance bars, in plotting order."""
+    return [p.get_height() for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+
+
+def test_figure_has_four_panels() -> None:
+    """A 16-week history draws four stacked axes and one distance bar per week."""
+    fig = weekly_risk_figure(make_weeks(16))
+    assert len(fig.axes) == 4
+    assert len(bar_heights(fig)) == 16
+
+
+def test_flagged_bars_have_highlight_colour() -> None:
+    """Bars of flagged weeks carry the highlight colour and hatch; the others do not."""
+    weeks = make_weeks(16)
+    flagged = [bool(f) for f in weeks["flags"]]
+    assert any(flagged) and not all(flagged)
+    fig = weekly_risk_figure(weeks)
+    for patch, is_flagged in zip(fig.axes[0].patches, flagged, strict=True):
+        expected = FLAG_COLOR if is_flagged else NORMAL_COLOR
+        assert patch.get_facecolor() == pytest.approx(to_rgba(expected))
+        assert bool(patch.get_hatch()) == is_flagged
+
+
+def test_frequency_flags_highlight_runs_panel() -> None:
+    """In the runs panel only frequency-flagged weeks are highlighted."""
+    weeks = make_weeks(16)
+    marked = ["frequency" in f for f in weeks["flags"]]
+    fig = weekly_risk_figure(weeks)
+    colours = [p.get_facecolor() for p in fig.axes[1].patches]
+    assert colours == [to_rgba(FLAG_COLOR if m else NORMAL_COLOR) for m in marked]
+
+
+def test_unknown_flags_drawn_generically() -> None:
+    """Flags this version does not know highlight the week and get a letter in the legend."""
+    weeks = make_weeks(6)
+    weeks["flags"] = [(), ("session_spike",), ("acwr", "distance"), (), (), ()]
+    fig = weekly_risk_figure(weeks)
+    assert fig.axes[0].patches[1].get_facecolor() == pytest.approx(to_rgba(FLAG_COLOR))
+    legend = fig.axes[0].get_legend()
+    assert legend is not None
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert any("session spike" in label for label in labels)
+    assert any("acwr" in label for label in labels)
+
+
+def test_miles_change_bar_heights() -> None:
+    """With units="mi" the bars are the kilometre distances divided by 1.609344."""
+    weeks = make_weeks(16)
+    km = bar_heights(weekly_risk_figure(weeks))
+    mi = bar_heights(weekly_risk_figure(weeks, units="mi"))
+    assert mi == pytest.approx([h / KM_PER_MILE for h in km])
+    assert km == pytest.approx(list(weeks["distance_km"]))
+    assert weekly_risk_figure(weeks, units="mi").axes[0].get_ylabel() == "Distance (mi)"
+
+
+def test_intensity_threshold_line() -> None:
+    """The intensity panel has a dashed reference at 1.0 named "threshold" in its legend."""
+    fig = weekly_risk_figure(make_weeks(16))
+    ax = fig.axes[2]
+    assert any(np.asarray(line.get_ydata()).tolist() == [1.0, 1.0] for line in ax.get_lines())
+    legend = ax.get_legend()
+    assert legend is not None
+    assert any("threshold" in t.get_text() for t in legend.get_texts())
+
+
+def test_surface_shares_stack_to_one() -> None:
+    """Surface shares of weeks with runs stack to 100%; rest weeks have no surface bar."""
+    weeks = make_weeks(16)
+    fig = weekly_risk_figure(weeks)
+    tops = np.zeros(len(weeks))
+    for patch in (p for p in fig.axes[3].patches if isinstance(p, Rectangle)):
+        i = round(patch.get_x() + patch.get_width() / 2)
+        tops[i] = max(tops[i], patch.get_y() + patch.get_height())
+    has_runs = weeks["runs"].to_numpy() > 0
+    assert tops[has_runs] == pytest.approx(1.0)
+    assert not tops[~has_runs].any()
+
+
+def test_zero_weeks_gives_message_figure() -> None:
+    """An empty history gives a figure that says there is nothing to chart."""
+    fig = weekly_risk_figure(make_weeks(0))
+    assert not fig.axes
+    assert "No runs to chart" in [t.get_text() for t in fig.texts]
+
+
+def test_weeks_without_runs_give_message_figure() -> None:
+    """Weeks that hold no run at all also give the message figure."""
+    weeks = make_weeks(3)
+    weeks["runs"] = 0
+    fig = weekly_risk_figure(weeks)
+    assert "No runs to chart" in [t.get_text() for t in fig.texts]
+
+
+def test_one_week() -> None:
+    """A single week draws one bar and no previous-week cap."""
+    fig = weekly_risk_figure(make_weeks(1))
+    assert len(fig.axes) == 4
+    assert len(bar_heights(fig)) == 1
+    assert not fig.axes[0].collections
+
+
+def test_all_intensity_unknown() -> None:
+    """Weeks whose intensity is all NaN still chart, and say there is no intensity data."""
+    weeks = make_weeks(8)
+    weeks["intensity"] = math.nan
+    fig = weekly_risk_figure(weeks)
+    assert "no intensity data" in [t.get_text() for t in fig.axes[2].texts]
+
+
+def test_long_history_thins_tick_labels() -> None:
+    """Two years of weeks get month labels, not 104 week labels, and a wider figure."""
+    fig = weekly_risk_figure(make_weeks(104))
+    labels = [t.get_text() for t in fig.axes[3].get_xticklabels() if t.get_text()]
+    assert 6 <= len(labels) <= 30
+    assert fig.get_figwidth() > weekly_risk_figure(make_weeks(16)).get_figwidth()
+    assert fig.get_figwidth() <= 20
+
+
+def test_default_title_has_rule_and_dates() -> None:
+    """The default title names the rule and the first and last day charted."""
+    fig = weekly_risk_figure(make_weeks(16))
+    title = fig.get_suptitle()
+    assert title.startswith("Weekly training load and 10% rule flags")
+    assert "1 Jan 2024" in title and "21 Apr 2024" in title
+
+
+def test_bad_units_and_threshold_raise_config_error() -> None:
+    """Unknown units or a negative threshold raise ConfigError."""
+    with pytest.raises(ConfigError, match="units"):
+        weekly_risk_figure(make_weeks(4), units="furlongs")
+    with pytest.raises(ConfigError, match="threshold"):
+        weekly_risk_figure(make_weeks(4), threshold=-0.1)
+
+
+def test_missing_columns_raise_loadwatch_error() -> None:
+    """A table without runs or distance_km raises LoadwatchError naming the column."""
+    with pytest.raises(LoadwatchError, match="distance_km"):
+        weekly_risk_figure(make_weeks(4).drop(columns="distance_km"))
+
+
+@pytest.mark.parametrize("n", [0, 1, 16, 104])
+def test_write_charts_writes_png_and_svg(tmp_path: Path, n: int) -> None:
+    """write_charts creates the folder and writes a PNG and an SVG that parses as XML."""
+    out = tmp_path / "charts" / "nested"
+    paths = write_charts(make_weeks(n), out, title="Training of Sam")
+    assert paths == [out / "weekly-risk.png", out / "weekly-risk.svg"]
+    png, svg = (p.read_bytes() for p in paths)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    assert "Training of Sam" in svg.decode("utf-8")
+
+
+def test_write_charts_leaves_no_temp_files(tmp_path: Path) -> None:
+    """After writing, the folder holds exactly the two charts."""
+    write_charts(make_weeks(16), tmp_path, basename="load")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["load.png", "load.svg"]
+
+
+def test_write_charts_failure_removes_temp(tmp_path: Path) -> None:
+    """When the final rename fails, the error is a LoadwatchError and no temp file is left."""
+    (tmp_path / "weekly-risk.png").mkdir()  # a folder where the PNG should go
+    with pytest.raises(LoadwatchError, match="cannot write the chart"):
+        write_charts(make_weeks(8), tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["weekly-risk.png"]
+
+
+def test_repeated_writes_give_identical_files(tmp_path: Path) -> None:
+    """Writing the same weeks twice gives byte-identical SVG and PNG files."""
+    weeks = make_weeks(16)
+    first = [p.read_bytes() for p in write_charts(weeks, tmp_path / "a")]
+    second = [p.read_bytes() for p in write_charts(weeks, tmp_path / "b")]
+    assert first == second
+
+
+def test_user_rc_params_do_not_change_files(tmp_path: Path) -> None:
+    """Whatever the user's matplotlib settings, the files come out the same."""
+    weeks = make_weeks(16)
+    plain = [p.read_bytes() for p in write_charts(weeks, tmp_path / "plain")]
+    hostile: dict[Any, Any] = {
+        "font.size": 20,
+        "axes.facecolor": "black",
+        "svg.hashsalt": "x",
+        "hatch.color": "red",
+    }
+    with mpl.rc_context(hostile):
+        styled = [p.read_bytes() for p in write_charts(weeks, tmp_path / "styled")]
+    assert styled == plain
+
+
+def test_bad_basename_raises_config_error(tmp_path: Path) -> None:
+    """A basename with a folder in it is refused."""
+    with pytest.raises(ConfigError, match="basename"):
+        write_charts(make_weeks(4), tmp_path, basename="../escape")
