@@ -170,8 +170,14 @@ def _build(
         axes = fig.subplots(4, 1, sharex=True, height_ratios=[3.0, 1.5, 1.7, 1.7])
         x = np.arange(n, dtype=float)
         flags = [_flag_tuple(v) for v in weeks["flags"]] if "flags" in weeks else [()] * n
+        distance_km = _column(weeks, "distance_km")
+        if "distance_cap_km" in weeks.columns:  # the weekly metrics' own cap, where they give it
+            cap_km = _column(weeks, "distance_cap_km", fill=math.nan)
+        else:
+            cap_km = np.r_[math.nan, distance_km[:-1]] * (1 + threshold)
+            cap_km[1:][runs[:-1] <= 0] = math.nan
         _distance_panel(
-            axes[0], x, runs, _column(weeks, "distance_km") / km_per_unit, flags, threshold, units
+            axes[0], x, distance_km / km_per_unit, cap_km / km_per_unit, flags, threshold, units
         )
         _runs_panel(axes[1], x, runs, flags)
         _intensity_panel(axes[2], x, _column(weeks, "intensity", fill=math.nan), flags)
@@ -380,18 +386,17 @@ def _legend(ax: Axes, handles: Sequence[Any]) -> None:
 def _distance_panel(
     ax: Axes,
     x: FloatArray,
-    runs: FloatArray,
     distance: FloatArray,
+    cap: FloatArray,
     flags: Sequence[tuple[str, ...]],
     threshold: float,
     units: str,
 ) -> None:
-    """Distance bars, the previous-week cap and the letters of each week's flags."""
+    """Distance bars, the previous-week cap (NaN: none) and the letters of each week's flags."""
     flagged = [bool(f) for f in flags]
     colors, hatches = _bar_style(flagged)
     ax.bar(x, distance, color=colors, hatch=hatches, **_BAR)
-    has_cap = np.r_[False, runs[:-1] > 0]
-    cap = np.r_[0.0, distance[:-1]] * (1 + threshold)
+    has_cap = np.isfinite(cap)
     cap_label = f"previous week +{threshold * 100:g}%"
     half = _BAR_WIDTH / 2
     if has_cap.any():

@@ -62,6 +62,7 @@ def make_weeks(n: int, *, start: str = "2024-01-01", seed: int = 7) -> pd.DataFr
         ("intensity", "intensity_change"),
     ):
         frame[change] = (frame[column] / previous[column] - 1).where(had_runs)
+    frame["distance_cap_km"] = (previous["distance_km"] * 1.10).where(had_runs)
     over = {
         name: (frame[change] > 0.10).to_numpy()
         for name, change in (
@@ -129,6 +130,31 @@ def test_miles_change_bar_heights() -> None:
     assert mi == pytest.approx([h / KM_PER_MILE for h in km])
     assert km == pytest.approx(list(weeks["distance_km"]))
     assert weekly_risk_figure(weeks, units="mi").axes[0].get_ylabel() == "Distance (mi)"
+
+
+def cap_levels(fig: Figure) -> dict[int, float]:
+    """Week position -> height of the previous-week cap drawn in the distance panel."""
+    levels: dict[int, float] = {}
+    for collection in fig.axes[0].collections:
+        for segment in collection.get_segments():  # type: ignore[attr-defined]
+            (x0, y), (x1, _) = segment
+            levels[round((x0 + x1) / 2)] = float(y)
+    return levels
+
+
+def test_previous_week_cap() -> None:
+    """Caps sit at previous distance x 1.1 after weeks with runs, from the column or computed."""
+    weeks = make_weeks(16)
+    expected = {
+        i: weeks["distance_km"].iloc[i - 1] * 1.10
+        for i in range(1, 16)
+        if weeks["runs"].iloc[i - 1] > 0
+    }
+    given = cap_levels(weekly_risk_figure(weeks))
+    computed = cap_levels(weekly_risk_figure(weeks.drop(columns="distance_cap_km")))
+    assert given.keys() == computed.keys() == expected.keys()
+    for i, level in expected.items():
+        assert given[i] == pytest.approx(level) and computed[i] == pytest.approx(level)
 
 
 def test_intensity_threshold_line() -> None:
