@@ -144,8 +144,11 @@ def summarise(activity: Activity) -> ActivitySummary:
     distance, ascent) are preferred over those computed from samples.
     """
     samples = activity.samples
-    seconds = samples["time"].astype("int64").to_numpy() / 1e9 if len(samples) else np.empty(0)
-    dt = np.diff(seconds)
+    # Elapsed seconds (whatever the datetime resolution pandas chose for the column).
+    elapsed = (
+        (samples["time"] - samples["time"].iloc[0]).dt.total_seconds() if len(samples) else None
+    )
+    dt = np.diff(elapsed.to_numpy(dtype="float64")) if elapsed is not None else np.empty(0)
     distance = samples["distance_m"].to_numpy(dtype="float64")
     recorded_speed = samples["speed_mps"].to_numpy(dtype="float64")[1:]
     hr = samples["hr_bpm"].to_numpy(dtype="float64")

@@ -50,7 +50,7 @@ def week_start(starts: pd.Series) -> pd.Series:
     """The Monday (a tz-naive midnight timestamp) of each local start time's week."""
     local = starts.dt.tz_localize(None) if starts.dt.tz is not None else starts
     days = local.dt.normalize()
-    monday: pd.Series = days - pd.to_timedelta(days.dt.weekday, unit="D")
+    monday: pd.Series = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
     return monday
 
 

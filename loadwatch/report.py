@@ -1,0 +1,264 @@
+"""Turn an :class:`~loadwatch.analysis.Analysis` into JSON, CSV or a terminal table.
+
+Pure functions returning text; the CLI decides where it goes. The JSON shape is a public
+contract: later versions add keys, never rename or remove them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from loadwatch._version import __version__
+from loadwatch.analysis import Analysis
+from loadwatch.config import SURFACES
+
+#: Kilometres in a mile.
+KM_PER_MILE = 1.609344
+UNITS: tuple[str, ...] = ("km", "mi")
+
+#: Short names of flags and notes for the 80-column table, and their legend.
+FLAG_LABELS: dict[str, str] = {"distance": "DIST", "intensity": "INT", "frequency": "FREQ"}
+NOTE_LABELS: dict[str, str] = {"hard_surface": "hard"}
+
+_CSV_FIELDS: tuple[str, ...] = (
+    "week_start",
+    "runs",
+    "distance_km",
+    "duration_s",
+    "intensity",
+    "hard_minutes",
+    "elev_gain_m",
+    "distance_change",
+    "runs_change",
+    "intensity_change",
+    *(f"surface_km_{s}" for s in SURFACES),
+    "flags",
+    "notes",
+)
+
+
+def _number(value: Any, digits: int) -> float | int | None:
+    """A JSON-safe rounded number: ``None`` for NaN/None, ints stay ints."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = float(value)
+    if not math.isfinite(number):
+        return None
+    rounded = round(number, digits)
+    return rounded + 0.0  # turns -0.0 into 0.0
+
+
+def week_records(weeks: pd.DataFrame) -> list[dict[str, Any]]:
+    """The ``weeks`` list of the JSON report."""
+    records = []
+    for start, row in weeks.iterrows():
+        records.append(
+            {
+                "week_start": pd.Timestamp(start).date().isoformat(),
+                "runs": int(row["runs"]),
+                "distance_km": _number(row["distance_km"], 3),
+                "duration_s": _number(row["duration_s"], 1),
+                "intensity": _number(row["intensity"], 3),
+                "hard_minutes": _number(row["hard_minutes"], 1),
+                "elev_gain_m": _number(row["elev_gain_m"], 1),
+                "distance_change": _number(row["distance_change"], 4),
+                "runs_change": _number(row["runs_change"], 4),
+                "intensity_change": _number(row["intensity_change"], 4),
+                "surface_km": {s: _number(row[f"surface_km_{s}"], 3) for s in SURFACES},
+                "flags": list(row["flags"]),
+                "notes": list(row["notes"]),
+            }
+        )
+    return records
+
+
+def activity_records(timeline: pd.DataFrame) -> list[dict[str, Any]]:
+    """The ``activities`` list of the JSON report, in start order."""
+    return [
+        {
+            "start": pd.Timestamp(row["start"]).isoformat(),
+            "sport": row["sport"],
+            "surface": row["surface"] if isinstance(row["surface"], str) else None,
+            "distance_km": _number(row["distance_km"], 3),
+            "duration_s": _number(row["duration_s"], 1),
+            "intensity": _number(row["intensity"], 3),
+            "source": row["source"],
+        }
+        for _, row in timeline.iterrows()
+    ]
+
+
+def report_dict(analysis: Analysis) -> dict[str, Any]:
+    """The JSON report as plain Python data (distances always in km)."""
+    return {
+        "loadwatch": __version__,
+        "timezone": analysis.timezone,
+        "units": "km",
+        "weeks": week_records(analysis.weeks),
+        "activities": activity_records(analysis.timeline),
+        "duplicates": [
+            {"source": d.source, "duplicate_of": d.duplicate_of} for d in analysis.duplicates
+        ],
+        "skipped": [{"source": s.source, "reason": s.reason} for s in analysis.skipped],
+    }
+
+
+def to_json(analysis: Analysis) -> str:
+    """The JSON report, indented, ending with a newline."""
+    return json.dumps(report_dict(analysis), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def to_csv(analysis: Analysis) -> str:
+    """One row per week with the JSON report's fields flattened (``surface_km_road``...).
+
+    ``flags`` and ``notes`` are joined with ``;``. Distances are in km.
+    """
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(_CSV_FIELDS), lineterminator="\n")
+    writer.writeheader()
+    for record in week_records(analysis.weeks):
+        flat = {k: v for k, v in record.items() if k != "surface_km"}
+        flat.update({f"surface_km_{s}": record["surface_km"][s] for s in SURFACES})
+        flat["flags"] = ";".join(record["flags"])
+        flat["notes"] = ";".join(record["notes"])
+        writer.writerow({k: "" if v is None else v for k, v in flat.items()})
+    return buffer.getvalue()
+
+
+Styler = Callable[[str, str], str]
+
+
+def _plain(text: str, _style: str) -> str:
+    return text
+
+
+def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plain) -> str:
+    """The weekly table for a terminal, at most 80 columns wide.
+
+    Args:
+        analysis: What to show.
+        units: ``"km"`` or ``"mi"`` for distances.
+        style: ``style(text, kind)`` decorates a cell (``kind`` is ``"flag"``, ``"note"``,
+            ``"dim"`` or ``"head"``); the CLI passes a colouring one on a terminal.
+    """
+    factor = 1.0 if units == "km" else 1.0 / KM_PER_MILE
+    weeks = analysis.weeks
+    lines: list[str] = []
+    header = (
+        f"{'Week of':<10} {'Runs':>4} {units:>6} {'Δ':>5} {'Time':>6} {'Int':>5} {'Δ':>5}"
+        f" {'Hard':>4}  {'Surface':<12} Flags"
+    )
+    lines.append(style(header, "head"))
+    if weeks.empty:
+        lines.append(style("(no runs found)", "dim"))
+    rest: list[pd.Timestamp] = []
+    for start, row in weeks.iterrows():
+        flags: tuple[str, ...] = tuple(row["flags"])
+        notes: tuple[str, ...] = tuple(row["notes"])
+        if int(row["runs"]) == 0:
+            rest.append(pd.Timestamp(start))
+            continue
+        if rest:
+            lines.append(style(_rest_line(rest), "dim"))
+            rest = []
+        cells = [
+            f"{pd.Timestamp(start).date().isoformat():<10}",
+            _flagged(f"{int(row['runs']):>4}", "frequency" in flags, style),
+            _flagged(f"{row['distance_km'] * factor:>6.1f}", "distance" in flags, style),
+            _flagged(_percent(row["distance_change"]), "distance" in flags, style),
+            f"{_duration(row['duration_s']):>6}",
+            _flagged(_fixed(row["intensity"]), "intensity" in flags, style),
+            _flagged(_percent(row["intensity_change"]), "intensity" in flags, style),
+            f"{_whole(row['hard_minutes']):>4}",
+        ]
+        surface = _surface_mix(row)
+        marks = [style(FLAG_LABELS.get(f, f.upper()), "flag") for f in flags]
+        marks += [style(NOTE_LABELS.get(n, n), "note") for n in notes]
+        lines.append(" ".join(cells) + f"  {surface:<12} " + " ".join(marks))
+    lines.append("")
+    lines.extend(_legend(analysis, units))
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _rest_line(weeks: list[pd.Timestamp]) -> str:
+    """One line for a stretch of weeks without runs."""
+    first = weeks[0].date().isoformat()
+    if len(weeks) == 1:
+        return f"{first:<10} {0:>4}   (no runs)"
+    return (
+        f"{first:<10} {0:>4}   (no runs for {len(weeks)} weeks, to {weeks[-1].date().isoformat()})"
+    )
+
+
+def _flagged(text: str, flagged: bool, style: Styler) -> str:
+    return style(text, "flag") if flagged else text
+
+
+def _percent(value: float) -> str:
+    if value is None or not math.isfinite(value):
+        return f"{'–':>5}"
+    return f"{value * 100:>+4.0f}%"
+
+
+def _fixed(value: float) -> str:
+    if value is None or not math.isfinite(value):
+        return f"{'–':>5}"
+    return f"{value:>5.2f}"
+
+
+def _whole(value: float) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{value:.0f}"
+
+
+def _duration(seconds: float) -> str:
+    minutes = round(seconds / 60.0)
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _surface_mix(row: pd.Series) -> str:
+    """The main surface and its share of the week's distance, e.g. ``road 80%``."""
+    total = float(row["distance_km"])
+    if total <= 0:
+        return ""
+    shares = {s: float(row[f"surface_km_{s}"]) / total for s in SURFACES}
+    top = max(shares, key=lambda s: shares[s])
+    return f"{top} {shares[top] * 100:.0f}%"
+
+
+def _legend(analysis: Analysis, units: str) -> list[str]:
+    limits = analysis.thresholds
+    flagged = sum(1 for flags in analysis.weeks.get("flags", []) if flags)
+    pct = f"{analysis.threshold * 100:g}%"
+    lines = [
+        f"{flagged} of {len(analysis.weeks)} weeks grew more than {pct} over the week before "
+        f"(DIST distance, INT intensity, FREQ runs).",
+        "hard: 90% or more of the week's known-surface distance on road; mix in trail or track.",
+        f"Δ: change from the previous week. Time: h:mm timer time. Hard: minutes at or above "
+        f"threshold. Distances in {units}.",
+    ]
+    parts = []
+    if math.isfinite(limits.threshold_hr):
+        parts.append(
+            f"threshold heart rate {limits.threshold_hr:.0f} bpm "
+            f"({limits.origin['threshold_hr']}; rest {limits.rest_hr:.0f}, max {limits.max_hr:.0f})"
+        )
+    if math.isfinite(limits.threshold_speed_mps):
+        pace = round(1000.0 / limits.threshold_speed_mps * (KM_PER_MILE if units == "mi" else 1))
+        parts.append(
+            f"threshold pace {pace // 60}:{pace % 60:02d}/{units} "
+            f"({limits.origin['threshold_speed_mps']})"
+        )
+    if parts:
+        lines.append("Int: 1.00 = threshold; " + "; ".join(parts) + ".")
+    return lines

@@ -1,0 +1,123 @@
+"""Config files: what they may say, precedence, and errors that name the key and the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from loadwatch.config import (
+    Athlete,
+    SurfaceRule,
+    check_timezone,
+    load_config,
+    parse_pace,
+    system_timezone,
+)
+from loadwatch.errors import ConfigError
+
+FULL = """
+timezone = "Europe/Berlin"
+threshold = 0.15
+
+[athlete]
+rest_hr = 52
+max_hr = 188
+threshold_pace = "4:45"
+
+[[surfaces.rules]]
+path = "track/*"
+surface = "track"
+
+[[surfaces.rules]]
+name = "parkrun"
+surface = "trail"
+"""
+
+
+def test_a_full_config_is_read(tmp_path: Path) -> None:
+    """Every documented key is understood."""
+    (tmp_path / "loadwatch.toml").write_text(FULL)
+    config = load_config(tmp_path, user_config=False)
+    assert config.timezone == "Europe/Berlin"
+    assert config.threshold == 0.15
+    assert config.athlete == Athlete(rest_hr=52, max_hr=188, threshold_pace_s_per_km=285)
+    assert config.surface_rules == (
+        SurfaceRule("track", path="track/*"),
+        SurfaceRule("trail", name="parkrun"),
+    )
+    assert config.files == (tmp_path / "loadwatch.toml",)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("timezne = 'UTC'", "unknown key 'timezne'"),
+        ("[athlete]\nrest_heart = 50", "unknown key 'athlete.rest_heart'"),
+        ("[athlete]\nrest_hr = 'fifty'", "'athlete.rest_hr' must be a heart rate"),
+        ("[athlete]\nmax_hr = 400", "'athlete.max_hr' must be a heart rate"),
+        ("[athlete]\nrest_hr = 80\nmax_hr = 70", "must be lower than"),
+        ("[athlete]\nthreshold_pace = 285", "must be minutes:seconds per km"),
+        ("timezone = 'Mars/Olympus'", "IANA time zone"),
+        ("threshold = -1", "fraction between 0 and 5"),
+        ("[[surfaces.rules]]\npath = '*'\nsurface = 'grass'", "must be one of road"),
+        ("[[surfaces.rules]]\nsurface = 'road'", "exactly one of 'path' or 'name'"),
+        ("athlete = 3", "'athlete' must be a table"),
+        ("this is not toml", "is not valid TOML"),
+    ],
+)
+def test_bad_config_names_the_key_and_the_file(tmp_path: Path, text: str, message: str) -> None:
+    """An unknown key or a bad value is an error naming both, never ignored."""
+    path = tmp_path / "mine.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_config(None, path, user_config=False)
+    assert str(path) in str(caught.value)
+
+
+def test_precedence_user_then_folder_then_explicit(tmp_path: Path) -> None:
+    """--config wins over the folder's loadwatch.toml, which wins over the user config."""
+    user = tmp_path / "user.toml"
+    user.write_text("timezone = 'UTC'\n[athlete]\nrest_hr = 50\nmax_hr = 190\n")
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    (folder / "loadwatch.toml").write_text("[athlete]\nrest_hr = 55\n")
+    explicit = tmp_path / "x.toml"
+    explicit.write_text("threshold = 0.2\n[athlete]\nmax_hr = 185\n")
+    config = load_config(folder, explicit, user_config=user)
+    assert config.athlete.rest_hr == 55
+    assert config.athlete.max_hr == 185
+    assert config.timezone == "UTC"
+    assert config.threshold == 0.2
+    assert config.files == (user, folder / "loadwatch.toml", explicit)
+
+
+def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
+    """--config pointing nowhere is reported, not ignored."""
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(None, tmp_path / "nope.toml", user_config=False)
+
+
+def test_user_config_is_found_in_xdg_config_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Linux the user config is $XDG_CONFIG_HOME/loadwatch/config.toml."""
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    (tmp_path / "loadwatch").mkdir()
+    (tmp_path / "loadwatch" / "config.toml").write_text("[athlete]\nrest_hr = 48\n")
+    assert load_config(None).athlete.rest_hr == 48
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("4:45", 285), ("12:00/km", 720), (" 5:05 ", 305)])
+def test_pace(text: str, seconds: float) -> None:
+    """Paces are minutes:seconds per km."""
+    assert parse_pace(text) == seconds
+
+
+def test_timezones() -> None:
+    """IANA names pass; anything else is refused; the system's is always a valid name."""
+    assert check_timezone("America/New_York") == "America/New_York"
+    with pytest.raises(ConfigError):
+        check_timezone("+02:00")
+    check_timezone(system_timezone())

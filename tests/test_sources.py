@@ -1,0 +1,183 @@
+"""Discovery: formats told by content, archives read in memory, nothing written, no loops."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from loadwatch import sources
+from loadwatch.errors import SourceError
+from loadwatch.sources import Skipped, Source, iter_sources, sniff
+
+FIT_HEAD = bytes([14, 0x10, 0, 0, 0, 0, 0, 0]) + b".FIT" + b"\0\0"
+GPX = b'<?xml version="1.0"?>\n<gpx version="1.1" creator="x"><trk/></gpx>'
+TCX = b'<?xml version="1.0"?>\n<TrainingCenterDatabase xmlns="x"></TrainingCenterDatabase>'
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (FIT_HEAD, "fit"),
+        (bytes([12, 0x10, 0, 0, 0, 0, 0, 0]) + b".FIT", "fit"),
+        (GPX, "gpx"),
+        (b"\xef\xbb\xbf" + GPX, "gpx"),
+        ("<?xml version='1.0' encoding='utf-16'?><gpx/>".encode("utf-16"), "gpx"),
+        (b"<!-- exported --><gpxx:gpx xmlns:gpxx='x'>", "gpx"),
+        (TCX, "tcx"),
+        (b"\x1f\x8b\x08", "gzip"),
+        (b"PK\x03\x04", "zip"),
+        (b"<?xml version='1.0'?><kml>", None),
+        (b"timestamp,heart_rate\n", None),
+        (b"", None),
+    ],
+)
+def test_sniff(head: bytes, kind: str | None) -> None:
+    """Formats are told by their first bytes."""
+    assert sniff(head) == kind
+
+
+def _found(path: Path) -> dict[str, str]:
+    result = {}
+    for item in iter_sources(path):
+        result[item.label if isinstance(item, Source) else item.source] = (
+            item.format if isinstance(item, Source) else f"skipped: {item.reason}"
+        )
+    return result
+
+
+def test_walks_nested_folders_by_content_not_name(tmp_path: Path) -> None:
+    """Nested folders are walked; a GPX named .xml is found; unrelated files pass quietly."""
+    (tmp_path / "2026" / "06").mkdir(parents=True)
+    (tmp_path / "2026" / "06" / "Morning.FIT").write_bytes(FIT_HEAD)
+    (tmp_path / "2026" / "export.xml").write_bytes(GPX)
+    (tmp_path / "run.tcx").write_bytes(TCX)
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    (tmp_path / "notes.txt").write_text("hello")
+    assert _found(tmp_path) == {
+        "2026/06/Morning.FIT": "fit",
+        "2026/export.xml": "gpx",
+        "run.tcx": "tcx",
+    }
+
+
+def test_activity_named_junk_is_skipped_with_a_reason(tmp_path: Path) -> None:
+    """A .fit that is not FIT, or an empty .gpx, is reported, not silently dropped."""
+    (tmp_path / "broken.fit").write_bytes(b"this is not a fit file")
+    (tmp_path / "empty.gpx").write_bytes(b"")
+    found = _found(tmp_path)
+    assert found["broken.fit"].startswith("skipped: is not a FIT, GPX or TCX file")
+    assert found["empty.gpx"] == "skipped: is empty"
+
+
+def test_hidden_files_and_folders_are_passed_over(tmp_path: Path) -> None:
+    """Sync tools keep old versions in hidden folders (.stversions): those are not runs."""
+    (tmp_path / ".stversions").mkdir()
+    (tmp_path / ".stversions" / "old.fit").write_bytes(FIT_HEAD)
+    (tmp_path / "._run.fit").write_bytes(b"\0\5\26\7")  # macOS resource fork
+    (tmp_path / "run.fit").write_bytes(FIT_HEAD)
+    assert _found(tmp_path) == {"run.fit": "fit"}
+
+
+def test_gzip_and_zip_are_read_in_memory(tmp_path: Path) -> None:
+    """A Strava-style export (zip of .fit.gz and .gpx) yields its members, extracted nowhere."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("activities/1.fit.gz", gzip.compress(FIT_HEAD))
+        archive.writestr("activities/2.gpx", GPX)
+        archive.writestr("activities.csv", "Activity ID,Name\n")
+        archive.writestr("__MACOSX/activities/._2.gpx", b"junk")
+    (tmp_path / "export.zip").write_bytes(buffer.getvalue())
+    (tmp_path / "run.gpx.gz").write_bytes(gzip.compress(GPX))
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    found = _found(tmp_path)
+    assert found == {
+        "export.zip/activities/1.fit.gz": "fit",
+        "export.zip/activities/2.gpx": "gpx",
+        "run.gpx.gz": "gpx",
+    }
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_zip_inside_zip(tmp_path: Path) -> None:
+    """An archive inside an archive is followed (one level)."""
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as archive:
+        archive.writestr("run.tcx", TCX)
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w") as archive:
+        archive.writestr("inner.zip", inner.getvalue())
+    (tmp_path / "outer.zip").write_bytes(outer.getvalue())
+    assert _found(tmp_path) == {"outer.zip/inner.zip/run.tcx": "tcx"}
+
+
+def test_damaged_archives_are_skipped(tmp_path: Path) -> None:
+    """A corrupt .fit.gz and a truncated zip are reported with what is wrong."""
+    (tmp_path / "bad.fit.gz").write_bytes(gzip.compress(FIT_HEAD * 100)[:30])
+    (tmp_path / "cut.zip").write_bytes(b"PK\x03\x04" + b"\0" * 40)
+    found = _found(tmp_path)
+    assert found["bad.fit.gz"].startswith("skipped: is a damaged gzip file")
+    assert found["cut.zip"].startswith("skipped: is a damaged zip archive")
+
+
+def test_archive_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Archives with too many members, or members inflating past the limit, are refused."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n in range(5):
+            archive.writestr(f"{n}.gpx", GPX)
+    (tmp_path / "many.zip").write_bytes(buffer.getvalue())
+    monkeypatch.setattr(sources, "MAX_ARCHIVE_MEMBERS", 4)
+    assert "more than the 4" in _found(tmp_path)["many.zip"]
+
+    monkeypatch.setattr(sources, "MAX_ARCHIVE_MEMBERS", 100)
+    monkeypatch.setattr(sources, "MAX_ARCHIVE_BYTES", 100)
+    assert "would unpack to" in _found(tmp_path)["many.zip"]
+
+    monkeypatch.setattr(sources, "MAX_ARCHIVE_BYTES", 10**9)
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 500)
+    bomb = tmp_path / "bomb.gpx.gz"
+    bomb.write_bytes(gzip.compress(GPX + b" " * 10_000))
+    assert "decompresses to more than" in _found(tmp_path)["bomb.gpx.gz"]
+
+
+def test_symlink_loops_end(tmp_path: Path) -> None:
+    """A link back to a parent folder is not walked forever."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "run.gpx").write_bytes(GPX)
+    (tmp_path / "a" / "loop").symlink_to(tmp_path)
+    assert _found(tmp_path) == {"a/run.gpx": "gpx"}
+
+
+def test_a_single_file_and_a_missing_path(tmp_path: Path) -> None:
+    """A file path works on its own; a missing path is a SourceError naming it."""
+    path = tmp_path / "Run.GPX"
+    path.write_bytes(GPX)
+    assert _found(path) == {"Run.GPX": "gpx"}
+    with pytest.raises(SourceError, match="no such file or folder"):
+        list(iter_sources(tmp_path / "nope"))
+
+
+def test_unreadable_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that cannot be opened is reported, and the walk goes on."""
+    (tmp_path / "locked.fit").write_bytes(FIT_HEAD)
+    (tmp_path / "ok.fit").write_bytes(FIT_HEAD)
+    real_open = Path.open
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        if self.name == "locked.fit":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", refuse)
+    found = _found(tmp_path)
+    assert found["ok.fit"] == "fit"
+    assert found["locked.fit"] == "skipped: cannot be read: Permission denied"
+
+
+def test_skipped_is_a_small_record() -> None:
+    """Skipped carries the source label and a reason a runner can read."""
+    assert Skipped("a.fit", "is empty").reason == "is empty"
