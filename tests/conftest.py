@@ -1,0 +1,16 @@
+import os
+from pathlib import Path
+import pytest
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The shared real-file corpus; tests skip without it, except on CI where it must exist."""
+    value = os.environ.get("LOADWATCH_CORPUS")
+    if not value:
+        if os.environ.get("CI"):
+            pytest.fail("LOADWATCH_CORPUS must be set on CI")
+        pytest.skip("set LOADWATCH_CORPUS to the shared corpus to run this test")
+    path = Path(value)
+    if not path.is_dir():
+        pytest.fail(f"LOADWATCH_CORPUS={value} is not a folder")
+    return path
