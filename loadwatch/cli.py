@@ -157,20 +157,19 @@ def _write_charts(result: Analysis, out: Path, units: str) -> list[Path]:
 
 def _tell(result: Analysis, written: list[Path]) -> None:
     """Messages for the user, on stderr: what was set aside and what was written."""
-    err = click.get_text_stream("stderr")
     runs = int((result.timeline["sport"] == "running").sum()) if len(result.timeline) else 0
     click.echo(
-        f"Read {len(result.timeline)} activities ({runs} runs) from {result.root}.", file=err
+        f"Read {len(result.timeline)} activities ({runs} runs) from {result.root}.", err=True
     )
     for warning in result.warnings:
-        click.echo(f"warning: {warning.source}: {warning.message}", file=err)
+        click.echo(f"warning: {warning.source}: {warning.message}", err=True)
     if result.duplicates:
-        click.echo(f"Left out {len(result.duplicates)} duplicate(s):", file=err)
+        click.echo(f"Left out {len(result.duplicates)} duplicate(s):", err=True)
         for duplicate in result.duplicates:
-            click.echo(f"  {duplicate.source} (same as {duplicate.duplicate_of})", file=err)
+            click.echo(f"  {duplicate.source} (same as {duplicate.duplicate_of})", err=True)
     if result.skipped:
-        click.echo(f"Skipped {len(result.skipped)} file(s):", file=err)
+        click.echo(f"Skipped {len(result.skipped)} file(s):", err=True)
         for skipped in result.skipped:
-            click.echo(f"  {skipped.source}: {skipped.reason}", file=err)
+            click.echo(f"  {skipped.source}: {skipped.reason}", err=True)
     for path in written:
-        click.echo(f"Wrote {path}", file=err)
+        click.echo(f"Wrote {path}", err=True)

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,8 @@ from loadwatch.config import SURFACES
 #: Kilometres in a mile.
 KM_PER_MILE = 1.609344
 UNITS: tuple[str, ...] = ("km", "mi")
+#: The table fits an 80-column terminal.
+TABLE_WIDTH = 80
 
 #: Short names of flags and notes for the 80-column table, and their legend.
 FLAG_LABELS: dict[str, str] = {"distance": "DIST", "intensity": "INT", "frequency": "FREQ"}
@@ -185,7 +188,8 @@ def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plai
         marks += [style(NOTE_LABELS.get(n, n), "note") for n in notes]
         lines.append(" ".join(cells) + f"  {surface:<12} " + " ".join(marks))
     lines.append("")
-    lines.extend(_legend(analysis, units))
+    for paragraph in _legend(analysis, units):
+        lines.extend(textwrap.wrap(paragraph, width=TABLE_WIDTH, subsequent_indent="  "))
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
@@ -206,7 +210,8 @@ def _flagged(text: str, flagged: bool, style: Styler) -> str:
 def _percent(value: float) -> str:
     if value is None or not math.isfinite(value):
         return f"{'–':>5}"
-    return f"{value * 100:>+4.0f}%"
+    percent = round(value * 100)
+    return f"{percent:>+4d}%" if percent else f"{'0%':>5}"
 
 
 def _fixed(value: float) -> str:

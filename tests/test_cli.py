@@ -1,0 +1,265 @@
+"""The loadwatch command as a runner meets it: real files in a folder, CliRunner, exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from factories import gpx
+
+from loadwatch import __version__
+from loadwatch.cli import cli
+
+MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
+
+
+def _runs(folder: Path, weeks: list[list[int]]) -> None:
+    """Write one GPX per run: ``weeks[w]`` lists the run minutes of week ``w`` (at 3 m/s)."""
+    for w, minutes in enumerate(weeks):
+        for d, length in enumerate(minutes):
+            start = MONDAY + timedelta(weeks=w, days=2 * d)
+            path = folder / f"week{w}" / f"run{d}.gpx"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(gpx(start, minutes=length, step_s=10))
+
+
+@pytest.fixture
+def runs(tmp_path: Path) -> Path:
+    """Three weeks: 90 min, 100 min (+11%: flagged), then 4 runs (+33% frequency)."""
+    folder = tmp_path / "runs"
+    _runs(folder, [[30, 30, 30], [30, 30, 40], [25, 25, 25, 25]])
+    (folder / "broken.gpx").write_text("<gpx><trk><trkseg><trkpt lat='1' lon='2'>")
+    (folder / "readme.txt").write_text("my runs")
+    return folder
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    runner = CliRunner()
+    result = runner.invoke(cli, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_table_flags_the_weeks(runs: Path) -> None:
+    """The table shows each week and marks the distance and frequency flags; exit 0."""
+    code, out, err = invoke("analyze", str(runs), "--timezone", "UTC")
+    assert code == 0, err
+    lines = out.splitlines()
+    week2 = next(line for line in lines if line.startswith("2026-06-08"))
+    week3 = next(line for line in lines if line.startswith("2026-06-15"))
+    assert "DIST" in week2 and "+11%" in week2
+    assert "FREQ" in week3 and "   4 " in week3
+    assert " 0% " in week3  # same distance: no change, and no "-0%"
+    assert "DIST" not in week3  # 100 -> 100 minutes at the same speed
+    assert max(len(line) for line in lines) <= 80
+    assert "\x1b[" not in out  # no colour when not on a terminal
+    assert "Skipped 1 file(s):" in err and "broken.gpx" in err
+    assert "readme.txt" not in err
+
+
+def test_json_shape_is_exact(runs: Path) -> None:
+    """--format json prints exactly the documented keys, distances in km."""
+    code, out, _ = invoke("analyze", str(runs), "--format", "json", "--timezone", "UTC")
+    assert code == 0
+    data = json.loads(out)
+    assert list(data) == [
+        "loadwatch",
+        "timezone",
+        "units",
+        "weeks",
+        "activities",
+        "duplicates",
+        "skipped",
+    ]
+    assert (data["loadwatch"], data["timezone"], data["units"]) == (__version__, "UTC", "km")
+    week = data["weeks"][1]
+    assert list(week) == [
+        "week_start",
+        "runs",
+        "distance_km",
+        "duration_s",
+        "intensity",
+        "hard_minutes",
+        "elev_gain_m",
+        "distance_change",
+        "runs_change",
+        "intensity_change",
+        "surface_km",
+        "flags",
+        "notes",
+    ]
+    assert week["week_start"] == "2026-06-08"
+    assert week["runs"] == 3
+    assert week["distance_km"] == pytest.approx(18.0, rel=0.005)
+    assert week["distance_change"] == pytest.approx(0.1111, abs=0.002)
+    assert week["flags"] == ["distance"]
+    assert list(week["surface_km"]) == ["road", "trail", "track", "treadmill", "unknown"]
+    activity = data["activities"][0]
+    assert list(activity) == [
+        "start",
+        "sport",
+        "surface",
+        "distance_km",
+        "duration_s",
+        "intensity",
+        "source",
+    ]
+    assert activity["start"] == "2026-06-01T07:00:00+00:00"
+    assert activity["source"] == "week0/run0.gpx"
+    assert data["skipped"][0]["source"] == "broken.gpx"
+    assert data["duplicates"] == []
+
+
+def test_units_change_the_table_not_the_json(runs: Path) -> None:
+    """--units mi converts the table; JSON distances stay in km."""
+    _, table, _ = invoke("analyze", str(runs), "--units", "mi", "--timezone", "UTC")
+    header = table.splitlines()[0]
+    assert " mi " in header
+    first = next(line for line in table.splitlines() if line.startswith("2026-06-01"))
+    assert " 10.1 " in first  # 16.2 km
+    _, out, _ = invoke("analyze", str(runs), "--units", "mi", "--format", "json")
+    assert json.loads(out)["units"] == "km"
+
+
+def test_csv_has_one_row_per_week(runs: Path) -> None:
+    """--format csv: a header and one row per week, surfaces flattened."""
+    code, out, _ = invoke("analyze", str(runs), "--format", "csv", "--timezone", "UTC")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("week_start,runs,distance_km")
+    assert "surface_km_road" in lines[0]
+    assert len(lines) == 4
+    assert lines[2].endswith(",distance,")
+
+
+def test_out_writes_charts_and_leaves_the_folder_untouched(runs: Path, tmp_path: Path) -> None:
+    """--out writes PNG and SVG charts; PATH is byte-identical before and after, on rerun too."""
+    before = _tree(runs)
+    out_dir = tmp_path / "charts"
+    for _ in range(2):
+        code, _, err = invoke("analyze", str(runs), "--out", str(out_dir))
+        assert code == 0, err
+    assert sorted(p.name for p in out_dir.iterdir()) == ["weekly-risk.png", "weekly-risk.svg"]
+    assert (out_dir / "weekly-risk.png").read_bytes().startswith(b"\x89PNG")
+    assert f"Wrote {out_dir / 'weekly-risk.png'}" in err
+    assert _tree(runs) == before
+
+
+def test_since_and_threshold(runs: Path) -> None:
+    """--since drops earlier weeks; --threshold 0.5 silences both flags."""
+    _, out, _ = invoke("analyze", str(runs), "--format", "json", "--since", "2026-06-08")
+    data = json.loads(out)
+    assert data["weeks"][0]["week_start"] == "2026-06-08"
+    assert data["weeks"][0]["flags"] == []  # nothing before it to compare with
+    _, out, _ = invoke("analyze", str(runs), "--format", "json", "--threshold", "0.5")
+    assert all(week["flags"] == [] for week in json.loads(out)["weeks"])
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(
+    runs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NO_COLOR wins even on a terminal."""
+    monkeypatch.setattr("loadwatch.cli.sys.stdout.isatty", lambda: True, raising=False)
+    from loadwatch import cli as cli_module
+
+    monkeypatch.setattr(cli_module, "_use_colour", lambda: True)
+    runner = CliRunner()
+    coloured = runner.invoke(cli, ["analyze", str(runs)], color=True)
+    assert "\x1b[" in coloured.stdout
+    monkeypatch.undo()
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = runner.invoke(cli, ["analyze", str(runs)], color=True)
+    assert "\x1b[" not in plain.stdout
+
+
+def test_missing_path_is_exit_1_with_a_message(tmp_path: Path) -> None:
+    """A path that does not exist: exit 1, and the message names it."""
+    code, out, err = invoke("analyze", str(tmp_path / "nope"))
+    assert code == 1
+    assert out == ""
+    assert "nope: no such file or folder" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["analyze"],
+        ["analyze", ".", "--format", "xml"],
+        ["analyze", ".", "--units", "furlong"],
+        ["analyze", ".", "--since", "yesterday"],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    """Usage errors exit with 2 and say what is wrong."""
+    code, _, err = invoke(*args)
+    assert code == 2
+    assert "Error" in err
+
+
+def test_bad_option_values_exit_1(runs: Path) -> None:
+    """A bad time zone or threshold is explained (exit 1), not a traceback."""
+    code, _, err = invoke("analyze", str(runs), "--timezone", "Mars/Base")
+    assert code == 1 and "IANA time zone" in err
+    code, _, err = invoke("analyze", str(runs), "--threshold", "-0.1")
+    assert code == 1 and "fraction between 0 and 5" in err
+
+
+def test_config_error_names_key_and_file(runs: Path, tmp_path: Path) -> None:
+    """A config with an unknown key stops the run, naming the key and the file."""
+    config = tmp_path / "lw.toml"
+    config.write_text("[athlete]\nresting = 50\n")
+    code, _, err = invoke("analyze", str(runs), "--config", str(config))
+    assert code == 1
+    assert str(config) in err and "athlete.resting" in err
+
+
+def test_folder_config_sets_surfaces(runs: Path) -> None:
+    """loadwatch.toml in PATH applies: a path rule turns week 0's runs into trail."""
+    rule = '[[surfaces.rules]]\npath = "week0/*"\nsurface = "trail"\n'
+    (runs / "loadwatch.toml").write_text(rule)
+    _, out, _ = invoke("analyze", str(runs), "--format", "json", "--timezone", "UTC")
+    weeks = json.loads(out)["weeks"]
+    assert weeks[0]["surface_km"]["trail"] == pytest.approx(16.2, rel=0.005)
+    assert weeks[1]["surface_km"]["unknown"] == pytest.approx(18.0, rel=0.005)
+
+
+def test_strict_stops_at_the_first_bad_file(runs: Path) -> None:
+    """--strict turns a skipped file into an error (exit 1)."""
+    code, _, err = invoke("analyze", str(runs), "--strict")
+    assert code == 1
+    assert "broken.gpx" in err
+
+
+def test_version_and_help() -> None:
+    """--version prints the version; --help shows examples."""
+    code, out, _ = invoke("--version")
+    assert code == 0 and __version__ in out
+    code, out, _ = invoke("analyze", "--help")
+    assert code == 0 and "Examples:" in out and "loadwatch analyze sample_data" in out
+
+
+def test_python_dash_m(runs: Path) -> None:
+    """python -m loadwatch runs the same command."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "loadwatch", "analyze", str(runs), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["weeks"]
