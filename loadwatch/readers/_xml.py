@@ -1,0 +1,229 @@
+"""What the XML readers (GPX, TCX) share: a safety check, decoding, times, numbers and cadence.
+
+Safety: activity files come from anywhere, so before any XML library sees a document we refuse
+one that declares a DTD. Entities can only be declared inside a DTD, so without one there is
+nothing to expand: no "billion laughs", no external entity fetching a local file or a URL. The
+check runs expat only as far as the root element's start tag, so it costs next to nothing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+from typing import NamedTuple, NoReturn
+from xml.parsers import expat
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from loadwatch.errors import CorruptFileError
+
+#: Times before the GPS epoch cannot come from a GPS recording: they are a device's "no time"
+#: placeholder (e.g. 1901-12-13T20:45:52Z, the smallest 32-bit Unix time) or a clock never set.
+EARLIEST_TIME = pd.Timestamp("1980-01-06", tz="UTC")
+#: Times from 2100 on are a corrupt clock, not a training week.
+LATEST_TIME = pd.Timestamp("2100-01-01", tz="UTC")
+
+# A one-leg cadence (strides per minute) stays below these; a median above means the file
+# already counts both feet. Running one-leg cadence is ~75-100, walking ~45-65.
+_ONE_LEG_MAX_SPM: dict[str, float] = {"running": 120.0, "walking": 80.0}
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class XmlProlog(NamedTuple):
+    """What the start of a document says: its root element and declared encoding."""
+
+    root: str
+    encoding: str | None
+
+
+class _RootReached(Exception):
+    """Raised inside expat to stop at the root element: the prolog has been checked."""
+
+
+class _DtdDeclared(Exception):
+    """Raised inside expat when the document declares a DTD or an entity."""
+
+
+def local_name(tag: object) -> str:
+    """An element's name without namespace (``{uri}hr`` and ``gpxtpx:hr`` both give ``hr``)."""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2].rpartition(":")[2]
+
+
+def raise_malformed(
+    source: str, fmt: str, detail: str, line: int | None, column: int | None
+) -> NoReturn:
+    """Raise the :class:`CorruptFileError` for a document that is not well-formed XML."""
+    where = f" at line {line}, column {column}" if line is not None else ""
+    raise CorruptFileError(
+        f"is not a readable {fmt} file: the XML is broken{where} ({detail}). The file is damaged "
+        "or was cut short; export it again from your watch or app",
+        path=source,
+    )
+
+
+def inspect_prolog(data: bytes, source: str, fmt: str) -> XmlProlog:
+    """Check the document's start: refuse a DTD or entity declaration, find the root element.
+
+    Args:
+        data: The raw document, in any encoding expat understands (BOMs included).
+        source: Label used in errors.
+        fmt: ``"GPX"`` or ``"TCX"``, for messages.
+
+    Returns:
+        The root element's local name and the encoding the XML declaration names, if any.
+
+    Raises:
+        CorruptFileError: Empty, not XML, or declares a DTD or entities.
+    """
+    if not data.strip():
+        raise CorruptFileError(f"is empty, so it holds no {fmt} data", path=source)
+    parser = expat.ParserCreate()
+    found: dict[str, str | None] = {}
+
+    def on_xml_decl(version: str, encoding: str | None, standalone: int) -> None:
+        found["encoding"] = encoding
+
+    def on_dtd(*args: object) -> None:
+        raise _DtdDeclared
+
+    def on_start(name: str, attributes: object) -> None:
+        found["root"] = name
+        raise _RootReached
+
+    parser.XmlDeclHandler = on_xml_decl
+    parser.StartDoctypeDeclHandler = on_dtd
+    parser.EntityDeclHandler = on_dtd
+    parser.UnparsedEntityDeclHandler = on_dtd
+    parser.StartElementHandler = on_start
+    try:
+        parser.Parse(data, True)
+    except _RootReached:
+        pass
+    except _DtdDeclared:
+        raise CorruptFileError(
+            "declares a DTD or entities, which loadwatch refuses for safety (they can expand "
+            f"without limit or read other files); {fmt} files from watches and apps never need "
+            "one, so export the activity again",
+            path=source,
+        ) from None
+    except expat.ExpatError as e:
+        raise_malformed(source, fmt, expat.errors.messages[e.code], e.lineno, e.offset)
+    except (LookupError, ValueError) as e:  # an encoding unknown to Python, or unusable by expat
+        raise CorruptFileError(
+            f"cannot be decoded ({e}); save it again as UTF-8", path=source
+        ) from e
+    root = found.get("root")
+    if root is None:  # expat accepted the whole input without a start tag: not reachable
+        raise_malformed(source, fmt, "no element found", None, None)
+    return XmlProlog(root=local_name(root), encoding=found.get("encoding"))
+
+
+def decode_xml(data: bytes, source: str, declared: str | None) -> str:
+    """Decode a document to text: its byte order mark first, else its declared encoding, else UTF-8.
+
+    Raises:
+        CorruptFileError: The bytes are not valid in that encoding, or it is unknown.
+    """
+    codec = next((name for bom, name in _BOMS if data.startswith(bom)), declared or "utf-8")
+    try:
+        return data.decode(codec)
+    except LookupError:
+        raise CorruptFileError(
+            f"declares the text encoding {codec!r}, which Python does not know; save it again "
+            "as UTF-8",
+            path=source,
+        ) from None
+    except UnicodeDecodeError as e:
+        raise CorruptFileError(
+            f"is not valid {codec} text; save it again as UTF-8", path=source, offset=e.start
+        ) from e
+
+
+def parse_float(text: str | None) -> float:
+    """A number from element text; NaN when missing, not a number, or not finite."""
+    if text is None:
+        return math.nan
+    try:
+        value = float(text.strip())
+    except ValueError:
+        return math.nan
+    return value if math.isfinite(value) else math.nan
+
+
+def usable_times(times: pd.Series) -> npt.NDArray[np.bool_]:
+    """Which parsed UTC times (NaT where missing) fall inside the plausible recording window."""
+    mask = times.notna() & (times >= EARLIEST_TIME) & (times < LATEST_TIME)
+    return mask.to_numpy(dtype=bool)
+
+
+def implausible_times_note(times: pd.Series) -> str:
+    """Words for times outside the window, e.g. ``"1901-12-13"``, for errors and warnings."""
+    bad = times[times.notna() & ~pd.Series(usable_times(times), index=times.index)]
+    if bad.empty:
+        return ""
+    first = bad.min().strftime("%Y-%m-%d")
+    last = bad.max().strftime("%Y-%m-%d")
+    return first if first == last else f"{first} to {last}"
+
+
+def steps_per_minute(one_leg: npt.NDArray[np.float64], sport: str) -> npt.NDArray[np.float64]:
+    """Turn a one-leg cadence (strides per minute) into steps per minute for foot sports.
+
+    Garmin's TrackPointExtension ``cad`` and the TCX ``RunCadence`` count cycles of one leg,
+    half the steps. Values are doubled for running and walking unless their median (over
+    non-zero values) is already beyond any one-leg cadence, in which case the file counted both
+    feet. Other sports keep the file's value (cycling: crank revolutions per minute).
+    """
+    limit = _ONE_LEG_MAX_SPM.get(sport)
+    if limit is None:
+        return one_leg
+    positive = one_leg[np.isfinite(one_leg) & (one_leg > 0)]
+    if positive.size and float(np.median(positive)) >= limit:
+        return one_leg
+    return one_leg * 2.0
+
+
+class TimeOrder(NamedTuple):
+    """How to turn points in file order into samples: which to keep, in which order."""
+
+    keep: npt.NDArray[np.bool_]
+    order: npt.NDArray[np.intp]
+    times: pd.Series
+    warnings: tuple[str, ...]
+
+    def column(self, values: list[float]) -> npt.NDArray[np.float64]:
+        """A per-point list, in file order, as the kept points' values in time order."""
+        return np.asarray(values, dtype="float64")[self.keep][self.order]
+
+
+def order_by_time(times: pd.Series) -> TimeOrder:
+    """Keep the points with a usable time and put them in time order (stable).
+
+    Args:
+        times: One parsed UTC time per point, in file order, NaT where missing.
+
+    Returns:
+        The mask, the order, the kept times (sorted, index reset), and warnings saying how many
+        points were left out and whether the file's times went backwards.
+    """
+    keep = usable_times(times)
+    kept = times[keep]
+    order = np.argsort(kept.to_numpy(), kind="stable")
+    warnings: list[str] = []
+    left_out = len(times) - int(keep.sum())
+    if left_out:
+        warnings.append(f"{left_out} of {len(times)} points have no usable time; left out")
+    if not kept.is_monotonic_increasing:
+        warnings.append("timestamps go backwards in places; points were put in time order")
+    return TimeOrder(keep, order, kept.iloc[order].reset_index(drop=True), tuple(warnings))
