@@ -94,7 +94,9 @@ def sniff(head: bytes) -> str | None:
     root = match.group(2)
     if root == b"gpx":
         return "gpx"
-    if root == b"TrainingCenterDatabase":
+    # A TCX whose <TrainingCenterDatabase> wrapper was lost still starts with <Activities>: let
+    # the TCX reader say what is wrong with it rather than passing it over as unknown XML.
+    if root in (b"TrainingCenterDatabase", b"Activities"):
         return "tcx"
     return None
 

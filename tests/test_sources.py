@@ -28,6 +28,7 @@ TCX = b'<?xml version="1.0"?>\n<TrainingCenterDatabase xmlns="x"></TrainingCente
         ("<?xml version='1.0' encoding='utf-16'?><gpx/>".encode("utf-16"), "gpx"),
         (b"<!-- exported --><gpxx:gpx xmlns:gpxx='x'>", "gpx"),
         (TCX, "tcx"),
+        (b"<?xml version='1.0'?>\n  <Activities>\n    <Activity Sport='Running'>", "tcx"),
         (b"\x1f\x8b\x08", "gzip"),
         (b"PK\x03\x04", "zip"),
         (b"<?xml version='1.0'?><kml>", None),
