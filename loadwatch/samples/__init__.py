@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from loadwatch.samples._extras import NOTES_CSV, PHOTO, readme, route_gpx
+from loadwatch.samples._extras import NOTES_CSV, PHOTO, SAMPLE_CONFIG, readme, route_gpx
 from loadwatch.samples._generate import produce, write_atomically
 from loadwatch.samples._plan import routes
 from loadwatch.samples.fitwrite import FitWriter, fit_crc, write_activity_fit
@@ -39,6 +39,7 @@ def generate(out_dir: Path, *, seed: int = 7) -> list[Path]:
     extras = {
         "README.txt": readme(produced).encode(),
         "notes.csv": NOTES_CSV.encode(),
+        "loadwatch.toml": SAMPLE_CONFIG.encode(),
         "strava-export/media/2f6c9a1e-0714.jpg": PHOTO,
         "strava-export/routes/3301234567890123456.gpx": route_gpx(routes()["grunewald"]),
     }
