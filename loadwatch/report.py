@@ -60,13 +60,20 @@ def _number(value: Any, digits: int) -> float | int | None:
     return rounded + 0.0  # turns -0.0 into 0.0
 
 
+def _week(label: object) -> pd.Timestamp:
+    """A weekly frame's index label (always a Timestamp; checked for the type checker)."""
+    if not isinstance(label, pd.Timestamp):
+        raise TypeError(f"weeks are indexed by week_start timestamps, not {label!r}")
+    return label
+
+
 def week_records(weeks: pd.DataFrame) -> list[dict[str, Any]]:
     """The ``weeks`` list of the JSON report."""
     records = []
     for start, row in weeks.iterrows():
         records.append(
             {
-                "week_start": pd.Timestamp(start).date().isoformat(),
+                "week_start": _week(start).date().isoformat(),
                 "runs": int(row["runs"]),
                 "distance_km": _number(row["distance_km"], 3),
                 "duration_s": _number(row["duration_s"], 1),
@@ -168,13 +175,13 @@ def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plai
         flags: tuple[str, ...] = tuple(row["flags"])
         notes: tuple[str, ...] = tuple(row["notes"])
         if int(row["runs"]) == 0:
-            rest.append(pd.Timestamp(start))
+            rest.append(_week(start))
             continue
         if rest:
             lines.append(style(_rest_line(rest), "dim"))
             rest = []
         cells = [
-            f"{pd.Timestamp(start).date().isoformat():<10}",
+            f"{_week(start).date().isoformat():<10}",
             _flagged(f"{int(row['runs']):>4}", "frequency" in flags, style),
             _flagged(f"{row['distance_km'] * factor:>6.1f}", "distance" in flags, style),
             _flagged(_percent(row["distance_change"]), "distance" in flags, style),

@@ -1,6 +1,8 @@
 import os
 from pathlib import Path
+
 import pytest
+
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
