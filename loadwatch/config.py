@@ -14,6 +14,18 @@ error naming the key and the file, never silently ignored::
     max_hr = 188
     threshold_hr = 172          # optional; derived from rest and max when absent
     threshold_pace = "4:45"     # per km, minutes:seconds
+    sex = "female"              # Banister TRIMP constants: "male" (default) or "female"
+
+    [risk]
+    load = "distance"           # basis of ACWR, monotony and strain: distance, duration, trimp
+    acwr_limit = 1.5            # ACWR above this raises the acwr flag
+    strength_target = 2         # strength sessions a week before the low_strength note
+
+    [[shoes]]
+    name = "Pegasus 40"         # as Strava's gear list names it, if you use Strava
+    first_day = 2026-03-01      # runs from this day on are in this pair...
+    last_day = 2026-09-30       # ...up to this day (leave out while in use)
+    limit_km = 700              # optional; 700 km when left out
 
     [[surfaces.rules]]
     path = "track-sessions/*"   # glob on the file's path inside the folder
@@ -39,12 +51,18 @@ from pathlib import Path
 from typing import Any
 
 from loadwatch.errors import ConfigError
+from loadwatch.shoes import Shoe, parse_shoes
 
 #: Surface classes, in the order they are shown.
 SURFACES: tuple[str, ...] = ("road", "trail", "track", "treadmill", "unknown")
 
 #: The name of the per-folder config file.
 FOLDER_CONFIG = "loadwatch.toml"
+
+#: What a week's load can be measured in, for ACWR, monotony and strain.
+LOAD_BASES: tuple[str, ...] = ("distance", "duration", "trimp")
+#: The sexes Banister's TRIMP has constants for.
+SEXES: tuple[str, ...] = ("male", "female")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,12 +74,15 @@ class Athlete:
         max_hr: Maximum heart rate (bpm).
         threshold_hr: Heart rate at (lactate) threshold (bpm).
         threshold_pace_s_per_km: Threshold pace in seconds per km.
+        sex: ``"male"`` or ``"female"``: which of Banister's TRIMP constants apply
+            (``None``: the male ones).
     """
 
     rest_hr: float | None = None
     max_hr: float | None = None
     threshold_hr: float | None = None
     threshold_pace_s_per_km: float | None = None
+    sex: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,6 +104,12 @@ class Config:
         threshold: Growth that raises a flag (0.10 is 10%), or ``None`` for the default.
         surface_rules: User rules, tried in order before any other surface evidence.
         files: The config files that were read, lowest precedence first.
+        load: Basis of ACWR, monotony and strain (one of :data:`LOAD_BASES`), or ``None``
+            for the default.
+        acwr_limit: ACWR above which the ``acwr`` flag is raised, or ``None`` for the default.
+        strength_target: Strength sessions a week below which ``low_strength`` is noted, or
+            ``None`` for the default.
+        shoes: The runner's shoes, highest precedence first.
     """
 
     athlete: Athlete = Athlete()
@@ -90,6 +117,10 @@ class Config:
     threshold: float | None = None
     surface_rules: tuple[SurfaceRule, ...] = ()
     files: tuple[Path, ...] = ()
+    load: str | None = None
+    acwr_limit: float | None = None
+    strength_target: int | None = None
+    shoes: tuple[Shoe, ...] = ()
 
 
 def user_config_path() -> Path:
@@ -159,7 +190,7 @@ def parse_config(document: Mapping[str, Any], path: Path | str = "<config>") -> 
     Raises:
         ConfigError: Naming the first unknown key or bad value, and the file.
     """
-    _known(document, {"timezone", "threshold", "athlete", "surfaces"}, "", path)
+    _known(document, {"timezone", "threshold", "athlete", "surfaces", "risk", "shoes"}, "", path)
     athlete = _athlete(_table(document, "athlete", path), path)
     surfaces = _table(document, "surfaces", path)
     _known(surfaces, {"rules"}, "surfaces.", path)
@@ -173,7 +204,29 @@ def parse_config(document: Mapping[str, Any], path: Path | str = "<config>") -> 
     threshold = document.get("threshold")
     if threshold is not None:
         threshold = check_threshold(threshold, f"'threshold' in {path}")
-    return Config(athlete, timezone, threshold, rules, (Path(path),))
+    risk = _table(document, "risk", path)
+    _known(risk, {"load", "acwr_limit", "strength_target"}, "risk.", path)
+    load = risk.get("load")
+    if load is not None:
+        load = check_load(load, f"'risk.load' in {path}")
+    acwr_limit = risk.get("acwr_limit")
+    if acwr_limit is not None:
+        acwr_limit = check_acwr_limit(acwr_limit, f"'risk.acwr_limit' in {path}")
+    target = risk.get("strength_target")
+    if target is not None:
+        target = check_strength_target(target, f"'risk.strength_target' in {path}")
+    shoes = parse_shoes(document.get("shoes", []), path)
+    return Config(
+        athlete,
+        timezone,
+        threshold,
+        rules,
+        (Path(path),),
+        load=load,
+        acwr_limit=acwr_limit,
+        strength_target=target,
+        shoes=shoes,
+    )
 
 
 def _merge(base: Config, top: Config) -> Config:
@@ -191,6 +244,12 @@ def _merge(base: Config, top: Config) -> Config:
         threshold=top.threshold if top.threshold is not None else base.threshold,
         surface_rules=top.surface_rules + base.surface_rules,
         files=base.files + top.files,
+        load=top.load or base.load,
+        acwr_limit=top.acwr_limit if top.acwr_limit is not None else base.acwr_limit,
+        strength_target=(
+            top.strength_target if top.strength_target is not None else base.strength_target
+        ),
+        shoes=top.shoes + base.shoes,
     )
 
 
@@ -211,7 +270,7 @@ def _known(table: Mapping[str, Any], known: set[str], prefix: str, path: Path | 
 
 
 def _athlete(table: Mapping[str, Any], path: Path | str) -> Athlete:
-    _known(table, {"rest_hr", "max_hr", "threshold_hr", "threshold_pace"}, "athlete.", path)
+    _known(table, {"rest_hr", "max_hr", "threshold_hr", "threshold_pace", "sex"}, "athlete.", path)
     values: dict[str, float | None] = {}
     for key in ("rest_hr", "max_hr", "threshold_hr"):
         value = table.get(key)
@@ -228,7 +287,10 @@ def _athlete(table: Mapping[str, Any], path: Path | str) -> Athlete:
     values["threshold_pace_s_per_km"] = (
         None if pace is None else parse_pace(pace, f"'athlete.threshold_pace' in {path}")
     )
-    athlete = Athlete(**values)
+    sex = table.get("sex")
+    athlete = Athlete(
+        **values, sex=None if sex is None else check_sex(sex, f"'athlete.sex' in {path}")
+    )
     rest, top = athlete.rest_hr, athlete.max_hr
     if rest is not None and top is not None and rest >= top:
         raise ConfigError("'athlete.rest_hr' must be lower than 'athlete.max_hr'", path=path)
@@ -308,6 +370,57 @@ def check_threshold(value: object, where: str = "threshold") -> float:
             f"{where} must be a fraction between 0 and 5 (0.10 is 10%), not {value!r}"
         )
     return float(value)
+
+
+def check_load(value: object, where: str = "load") -> str:
+    """Return ``value`` if it is one of :data:`LOAD_BASES`.
+
+    Raises:
+        ConfigError: Naming the choices.
+    """
+    if isinstance(value, str) and value.strip().lower() in LOAD_BASES:
+        return value.strip().lower()
+    raise ConfigError(f"{where} must be one of {', '.join(LOAD_BASES)}, not {value!r}")
+
+
+def check_acwr_limit(value: object, where: str = "acwr_limit") -> float:
+    """Return ``value`` if it is a usable acute:chronic ratio limit (more than 1, at most 10).
+
+    Raises:
+        ConfigError: When it is not such a number.
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not 1 < value <= 10
+    ):
+        raise ConfigError(
+            f"{where} must be a ratio above 1 and at most 10 (1.5 is the usual), not {value!r}"
+        )
+    return float(value)
+
+
+def check_strength_target(value: object, where: str = "strength_target") -> int:
+    """Return ``value`` if it is a whole number of sessions a week from 0 to 14.
+
+    Raises:
+        ConfigError: When it is not.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 14:
+        raise ConfigError(f"{where} must be a whole number of sessions from 0 to 14, not {value!r}")
+    return value
+
+
+def check_sex(value: object, where: str = "sex") -> str:
+    """Return ``value`` if it is one of :data:`SEXES` (any case).
+
+    Raises:
+        ConfigError: Naming the choices.
+    """
+    if isinstance(value, str) and value.strip().lower() in SEXES:
+        return value.strip().lower()
+    raise ConfigError(f'{where} must be "male" or "female", not {value!r}')
 
 
 def system_timezone() -> str:

@@ -24,6 +24,7 @@ from loadwatch.readers import read_source
 from loadwatch.sources import Skipped, Source, iter_sources
 from loadwatch.summary import ActivitySummary, summarise
 from loadwatch.surfaces import classify_surface
+from loadwatch.trimp import DEFAULT_SEX, activity_load
 
 #: Resting heart rate assumed when the config gives none (bpm).
 DEFAULT_REST_HR = 60.0
@@ -60,6 +61,9 @@ TIMELINE_COLUMNS: tuple[str, ...] = (
     "device",
     "format",
     "source",
+    "trimp",
+    "load",
+    "load_source",
 )
 
 
@@ -275,15 +279,19 @@ def build_timeline(
     *,
     timezone: str,
     rules: Sequence[SurfaceRule] = (),
+    sex: str | None = None,
 ) -> pd.DataFrame:
     """One row per activity (columns :data:`TIMELINE_COLUMNS`), ``start`` in local time.
 
     Intensity of a run is the moving-time mean of (hr - rest) / (threshold_hr - rest) when at
     least half of its moving time has heart rate; otherwise, for runs, its mean moving speed /
     threshold speed. ``hard_minutes`` are the moving minutes at or above threshold.
+    ``trimp`` is Banister's TRIMP over the heart-rate histogram, ``load`` that or (for runs
+    without heart rate) an estimate from pace, and ``load_source`` says which
+    (:func:`loadwatch.trimp.activity_load`); ``sex`` picks the TRIMP constants (default male).
     """
     zone = zoneinfo.ZoneInfo(timezone)
-    rows = [_row(s, limits, rules) for s in summaries]
+    rows = [_row(s, limits, rules, sex or DEFAULT_SEX) for s in summaries]
     frame = pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
     frame["start"] = pd.to_datetime(frame["start"], utc=True).dt.tz_convert(zone)
     for column in (
@@ -295,13 +303,15 @@ def build_timeline(
         "intensity",
         "hard_minutes",
         "mean_speed_mps",
+        "trimp",
+        "load",
     ):
         frame[column] = frame[column].astype("float64")
     return frame.sort_values(["start", "source"], kind="stable").reset_index(drop=True)
 
 
 def _row(
-    summary: ActivitySummary, limits: Thresholds, rules: Sequence[SurfaceRule]
+    summary: ActivitySummary, limits: Thresholds, rules: Sequence[SurfaceRule], sex: str
 ) -> dict[str, object]:
     avg_hr = summary.hr.mean()
     hr_based = (
@@ -335,6 +345,15 @@ def _row(
         if summary.sport == "running"
         else None
     )
+    load = activity_load(
+        summary,
+        rest_hr=limits.rest_hr,
+        max_hr=limits.max_hr,
+        threshold_hr=limits.threshold_hr,
+        threshold_speed_mps=limits.threshold_speed_mps,
+        sex=sex,
+        min_hr_coverage=MIN_HR_COVERAGE,
+    )
     return {
         "start": summary.start,
         "sport": summary.sport,
@@ -352,6 +371,9 @@ def _row(
         "device": summary.device,
         "format": summary.format,
         "source": summary.source,
+        "trimp": load.trimp,
+        "load": load.load,
+        "load_source": load.source,
     }
 
 
