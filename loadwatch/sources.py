@@ -112,16 +112,16 @@ def _as_ascii_xml(head: bytes) -> bytes:
     return head
 
 
-def iter_sources(path: str | Path) -> Iterator[Source | Skipped]:
-    """Yield every activity file under ``path``, and every unusable one with its reason.
+def iter_files(path: str | Path) -> Iterator[tuple[Path, str]]:
+    """Yield every file under ``path`` that discovery looks at, with its label.
 
     Args:
         path: A folder (walked recursively, following links but never in a loop, passing over
             hidden files and folders such as ``.stversions``) or a single file.
 
     Yields:
-        :class:`Source` for each FIT, GPX or TCX file found, in a stable order; :class:`Skipped`
-        for files that look like activities (by name or content) but cannot be used.
+        ``(file, label)`` pairs in a stable order; the label is the path relative to ``path``
+        with ``/`` separators (the file's name when ``path`` is a file).
 
     Raises:
         SourceError: When ``path`` does not exist or cannot be read at all.
@@ -136,10 +136,27 @@ def iter_sources(path: str | Path) -> Iterator[Source | Skipped]:
     if stat.S_ISDIR(info.st_mode):
         yield from _walk(root)
     else:
-        yield from _from_file(root, root.name)
+        yield root, root.name
 
 
-def _walk(root: Path) -> Iterator[Source | Skipped]:
+def iter_sources(path: str | Path) -> Iterator[Source | Skipped]:
+    """Yield every activity file under ``path``, and every unusable one with its reason.
+
+    Args:
+        path: A folder or a single file, as for :func:`iter_files`.
+
+    Yields:
+        :class:`Source` for each FIT, GPX or TCX file found, in a stable order; :class:`Skipped`
+        for files that look like activities (by name or content) but cannot be used.
+
+    Raises:
+        SourceError: When ``path`` does not exist or cannot be read at all.
+    """
+    for file_path, label in iter_files(path):
+        yield from sources_in_file(file_path, label)
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, str]]:
     seen: set[tuple[int, int]] = set()
     for directory, dirnames, filenames in os.walk(root, followlinks=True):
         here = Path(directory)
@@ -158,11 +175,15 @@ def _walk(root: Path) -> Iterator[Source | Skipped]:
             if name.startswith("."):
                 continue
             file_path = here / name
-            label = file_path.relative_to(root).as_posix()
-            yield from _from_file(file_path, label)
+            yield file_path, file_path.relative_to(root).as_posix()
 
 
-def _from_file(file_path: Path, label: str) -> Iterator[Source | Skipped]:
+def sources_in_file(file_path: Path, label: str) -> Iterator[Source | Skipped]:
+    """The activity files in one file on disk: itself, or the members of a gz or zip archive.
+
+    Unrelated files give nothing; files that look like activities but cannot be used give a
+    :class:`Skipped` with the reason.
+    """
     looks_like_activity = bool(_ACTIVITY_NAME.search(label))
     try:
         with file_path.open("rb") as handle:

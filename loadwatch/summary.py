@@ -17,6 +17,9 @@ import pandas as pd
 
 from loadwatch.activity import Activity
 
+#: Bump whenever :func:`summarise` would give a different summary for the same activity: the
+#: incremental cache then summarises every file again.
+SUMMARY_VERSION = 1
 #: Below this speed an interval of a run counts as standing still (1.8 km/h).
 MOVING_SPEED_MPS = 0.5
 #: Without speed data, an interval longer than this is a pause, not training.

@@ -8,8 +8,10 @@ all three.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
+import time
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -18,10 +20,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from loadwatch.cache import Cache, Outcome, identify, parser_version, relabel, unlabel
 from loadwatch.config import Athlete, SurfaceRule
 from loadwatch.errors import LoadwatchError
 from loadwatch.readers import read_source
-from loadwatch.sources import Skipped, Source, iter_sources
+from loadwatch.sources import Skipped, Source, iter_files, sources_in_file
 from loadwatch.summary import ActivitySummary, summarise
 from loadwatch.surfaces import classify_surface
 from loadwatch.trimp import DEFAULT_SEX, activity_load
@@ -91,6 +94,7 @@ class Scan:
     skipped: list[Skipped]
     duplicates: list[Duplicate]
     warnings: list[FileWarning]
+    pending: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,7 +116,40 @@ class Thresholds:
     origin: dict[str, str]
 
 
-ProgressCallback = Callable[[int, str], None]
+#: ``progress(files_done, files_total, label)``, called as each file is dealt with.
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class FileResult:
+    """What one file on disk gave: its summaries and skipped entries (labels relative to it)."""
+
+    outcomes: list[Outcome]
+
+
+def parse_file(path: Path, label: str, *, strict: bool = False) -> FileResult:
+    """Read one file on disk (an activity file or an archive of them) into outcomes.
+
+    This is the unit of parsing work: it needs only the path, and returns only small summaries,
+    never samples. Labels in the outcomes are relative to ``label`` (``""`` for the file itself,
+    ``"#2"`` for its second session, ``"/activities/1.fit.gz"`` for an archive member).
+
+    Raises:
+        LoadwatchError: With ``strict``, the first problem; otherwise problems become
+            :class:`~loadwatch.sources.Skipped` outcomes.
+    """
+    outcomes: list[Outcome] = []
+    for item in sources_in_file(path, label):
+        if isinstance(item, Skipped):
+            if strict:
+                raise LoadwatchError(item.reason, path=item.source)
+            outcomes.append(item)
+            continue
+        summaries, problem = _summarise_source(item, strict=strict)
+        outcomes.extend(summaries)
+        if problem is not None:
+            outcomes.append(problem)
+    return FileResult([unlabel(outcome, label) for outcome in outcomes])
 
 
 def scan(
@@ -120,48 +157,106 @@ def scan(
     *,
     strict: bool = False,
     progress: ProgressCallback | None = None,
+    cache: Cache | None = None,
+    settle_s: float = 0.0,
 ) -> Scan:
     """Read every activity file under ``path`` into summaries.
 
     Args:
         path: A folder (searched recursively, archives included) or a single file.
         strict: Raise on the first file that cannot be used instead of skipping it.
-        progress: Called as ``progress(files_done, label)`` after each file.
+        progress: Called after each file (see :data:`ProgressCallback`).
+        cache: Where to find what unchanged files gave last time, and to keep what new ones
+            give; ``None`` parses everything.
+        settle_s: Leave files modified less than this many seconds ago for the next run (they
+            may still be syncing); they are listed in :attr:`Scan.pending`.
 
     Raises:
         SourceError: ``path`` does not exist or cannot be read.
         LoadwatchError: With ``strict``, the first bad file.
     """
+    files = list(iter_files(path))
+    total = len(files)
+    now = time.time()
+    results: list[tuple[str, FileResult]] = []
+    pending: list[str] = []
+    seen: set[str] = set()
+    context = cache.transaction() if cache is not None else contextlib.nullcontext()
+    with context:
+        for done, (file_path, label) in enumerate(files, start=1):
+            result = _cached_or_parsed(file_path, label, cache, settle_s, now, strict, seen)
+            if result is None:
+                pending.append(label)
+            else:
+                results.append((label, result))
+            if progress is not None:
+                progress(done, total, label)
+        if cache is not None:
+            cache.forget_files_under(Path(path).resolve(), seen)
+
     summaries: list[ActivitySummary] = []
     skipped: list[Skipped] = []
     warnings: list[FileWarning] = []
-    for done, item in enumerate(iter_sources(path), start=1):
-        if isinstance(item, Skipped):
-            if strict:
-                raise LoadwatchError(item.reason, path=item.source)
-            skipped.append(item)
-        else:
-            found, problem = _summarise_source(item, strict=strict)
-            if problem is not None:
-                skipped.append(problem)
-            for summary in found:
-                reason = _unusable(summary)
-                if reason is not None:
-                    if strict:
-                        raise LoadwatchError(reason, path=summary.source)
-                    skipped.append(Skipped(summary.source, reason))
-                    continue
-                summaries.append(summary)
-                warnings.extend(FileWarning(summary.source, text) for text in summary.warnings)
-        if progress is not None:
-            progress(done, item.source if isinstance(item, Skipped) else item.label)
+    for label, result in results:
+        for outcome in result.outcomes:
+            item = relabel(outcome, label)
+            if isinstance(item, Skipped):
+                if strict:
+                    raise LoadwatchError(item.reason, path=item.source)
+                skipped.append(item)
+                continue
+            reason = _unusable(item)
+            if reason is not None:
+                if strict:
+                    raise LoadwatchError(reason, path=item.source)
+                skipped.append(Skipped(item.source, reason))
+                continue
+            summaries.append(item)
+            warnings.extend(FileWarning(item.source, text) for text in item.warnings)
     kept, duplicates = drop_duplicates(summaries)
-    return Scan(kept, skipped, duplicates, warnings)
+    return Scan(kept, skipped, duplicates, warnings, pending)
+
+
+def _cached_or_parsed(
+    file_path: Path,
+    label: str,
+    cache: Cache | None,
+    settle_s: float,
+    now: float,
+    strict: bool,
+    seen: set[str],
+) -> FileResult | None:
+    """One file's result, from the cache when its content was read before; None if settling."""
+    try:
+        info = file_path.stat()
+    except OSError:
+        return parse_file(file_path, label, strict=strict)  # reports why it cannot be read
+    if settle_s > 0 and now - info.st_mtime < settle_s:
+        return None
+    if cache is None:
+        return parse_file(file_path, label, strict=strict)
+    absolute = str(file_path.resolve())
+    seen.add(absolute)
+    known = cache.known_file(absolute, info)
+    identity = known or identify(file_path)
+    if identity is None:  # not an activity file (or unreadable): nothing worth keeping
+        return parse_file(file_path, label, strict=strict)
+    digest, kind = identity
+    if known is None:
+        cache.remember_file(absolute, info, digest, kind)
+    version = parser_version(kind)
+    outcomes = cache.outcomes(digest, version)
+    if outcomes is not None:
+        return FileResult(outcomes)
+    result = parse_file(file_path, label, strict=strict)
+    cache.store(digest, version, result.outcomes)
+    return result
 
 
 def _summarise_source(
     source: Source, *, strict: bool
 ) -> tuple[list[ActivitySummary], Skipped | None]:
+    """The summaries of one activity file's activities, or why it cannot be used."""
     try:
         activities = read_source(source.data, source.format, source.label)
         summaries = [summarise(activity) for activity in activities]

@@ -13,6 +13,10 @@ from loadwatch.activity import Activity
 from loadwatch.errors import LoadwatchError, SourceError, UnsupportedFileError
 from loadwatch.sources import Skipped, Source, gunzip, iter_sources, sniff
 
+#: Bump a format's number whenever its reader would give different activities for the same
+#: bytes: the incremental cache then reads those files again (and only those).
+READER_VERSIONS: dict[str, int] = {"fit": 1, "gpx": 1, "tcx": 1}
+
 
 def read_source(data: bytes, format: str, source: str) -> list[Activity]:
     """Read every activity in ``data``, already known to be ``format`` (fit, gpx or tcx).
