@@ -23,11 +23,13 @@ from loadwatch.readers.fit import (
     CRC_WARNING,
     FIT_EPOCH,
     RELATIVE_TIMESTAMPS_WARNING,
+    Decoder,
     read_fit,
 )
 
 Outcome = list[Activity] | LoadwatchError
 Reader = Callable[[str], Outcome]
+DecoderReader = Callable[[Decoder, str], Outcome]
 
 # What each corpus file must give: the sports of its activities, in order, or the error.
 EXPECTED: dict[str, tuple[str, ...] | type[LoadwatchError]] = {
@@ -80,19 +82,26 @@ EXPECTED: dict[str, tuple[str, ...] | type[LoadwatchError]] = {
 
 
 @pytest.fixture(scope="module")
-def read(corpus: Path) -> Reader:
-    """Read a corpus FIT file once per module: fitparse is slow, and files are reused."""
-    cache: dict[str, Outcome] = {}
+def read_with(corpus: Path) -> DecoderReader:
+    """Read a corpus FIT file with a given decoder, once per module (fitparse is slow)."""
+    cache: dict[tuple[str, str], Outcome] = {}
 
-    def read_once(name: str) -> Outcome:
-        if name not in cache:
+    def read_once(decoder: Decoder, name: str) -> Outcome:
+        if (decoder, name) not in cache:
+            data = (corpus / "fit" / name).read_bytes()
             try:
-                cache[name] = read_fit((corpus / "fit" / name).read_bytes(), name)
+                cache[decoder, name] = read_fit(data, name, decoder=decoder)
             except LoadwatchError as e:
-                cache[name] = e
-        return cache[name]
+                cache[decoder, name] = e
+        return cache[decoder, name]
 
     return read_once
+
+
+@pytest.fixture(scope="module")
+def read(read_with: DecoderReader) -> Reader:
+    """Read a corpus FIT file as loadwatch does by default (the fast decoder, fitparse behind)."""
+    return lambda name: read_with("auto", name)
 
 
 def activities(read: Reader, name: str) -> list[Activity]:
@@ -163,6 +172,7 @@ def _reference(path: Path) -> pd.DataFrame:
     )
 
 
+@pytest.mark.parametrize("decoder", ["fast", "fitparse"])
 @pytest.mark.parametrize(
     "name",
     [
@@ -174,10 +184,12 @@ def _reference(path: Path) -> pd.DataFrame:
         "garmin-fenix-5-walk",
     ],
 )
-def test_samples_agree_with_reference_decoding(read: Reader, corpus: Path, name: str) -> None:
-    """Samples match fitparse's reference ``*-records.csv`` row for row, NaN where it is empty."""
+def test_samples_agree_with_reference_decoding(
+    read_with: DecoderReader, corpus: Path, name: str, decoder: Decoder
+) -> None:
+    """With either decoder, samples match the reference ``*-records.csv`` row for row."""
     reference = _reference(corpus / "fit" / f"{name}-records.csv")
-    (activity,) = activities(read, f"{name}.fit")
+    (activity,) = activities(lambda n: read_with(decoder, n), f"{name}.fit")
     # The reference leaves out records that hold nothing but a timestamp; times may repeat.
     ours = activity.samples.dropna(how="all", subset=list(SAMPLE_COLUMNS[1:]))
     ours = ours.reset_index(drop=True)
@@ -220,7 +232,6 @@ def test_relative_timestamps_are_flagged(read: Reader, name: str) -> None:
     ("name", "words", "records", "samples"),
     [
         ("nick.fit", "cut short", "14,391 records", 14_390),  # one record is an exact duplicate
-        ("coros-pace-2-cycling-misaligned-fields.fit", "partly unreadable", "1,785 records", 1785),
         ("strava-android-app-201.10-b1218918.fit", "partly unreadable", "473 records", 473),
     ],
 )
@@ -234,6 +245,16 @@ def test_damaged_file_keeps_data_before_the_fault(
     assert words in warning
     assert records in warning
     assert "at byte" in warning
+
+
+def test_misaligned_field_does_not_stop_reading(read: Reader) -> None:
+    """A 1-byte field declared uint32 is read as bytes: the whole ride, matching its session."""
+    (ride,) = activities(read, "coros-pace-2-cycling-misaligned-fields.fit")
+    assert ride.warnings == ()
+    assert len(ride.samples) == 11_272  # fitparse gives up after 1,785
+    assert ride.distance_m == pytest.approx(32_145.76)
+    assert ride.samples["distance_m"].iloc[-1] == pytest.approx(ride.distance_m, abs=5)
+    assert ride.timer_s == pytest.approx(11_287.0)
 
 
 def test_damaged_file_without_session_leaves_totals_to_samples(read: Reader) -> None:

@@ -12,15 +12,29 @@ import dataclasses
 import io
 import math
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import fitparse
 import numpy as np
 import pandas as pd
-from fitparse.utils import FitCRCError, FitEOFError
+from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError
 
 from loadwatch.activity import Activity, make_samples, normalise_sport
-from loadwatch.errors import CorruptFileError, EmptyActivityError, NotAnActivityError
+from loadwatch.errors import (
+    CorruptFileError,
+    EmptyActivityError,
+    LoadwatchError,
+    NotAnActivityError,
+    UnsupportedFileError,
+)
+from loadwatch.readers import fitfast
+from loadwatch.readers.fitfast import RECORD_FIELDS, Decoded, FitContent
+from loadwatch.readers.fitfast import number as _number
+from loadwatch.readers.fitfast import word as _word
+
+#: Which decoder :func:`read_fit` uses: the fast one, falling back to fitparse for what it
+#: leaves ("auto"); fitparse, the reference ("fitparse"); or the fast one alone ("fast").
+Decoder = Literal["auto", "fast", "fitparse"]
 
 #: FIT times count seconds from this instant.
 FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
@@ -56,21 +70,6 @@ _FILE_KINDS: dict[str, str] = {
     "device": "a device description file",
 }
 
-# Record fields we keep, as fitparse names them.
-_RECORD_FIELDS: tuple[str, ...] = (
-    "timestamp",
-    "distance",
-    "enhanced_speed",
-    "speed",
-    "heart_rate",
-    "cadence",
-    "fractional_cadence",
-    "position_lat",
-    "position_long",
-    "enhanced_altitude",
-    "altitude",
-)
-
 
 class _RawValues:
     """A fitparse data processor that leaves values alone.
@@ -92,109 +91,81 @@ class _RawValues:
         """Keep the raw message."""
 
 
-def _number(value: object) -> float:
-    """A FIT value as a float, NaN when it is missing or not a plain number."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return math.nan
-
-
 def _optional(value: object) -> float | None:
     """A FIT value as a float, or None."""
-    number = _number(value)
-    return None if math.isnan(number) else number
+    value = _number(value)
+    return None if math.isnan(value) else value
 
 
-def _word(value: object) -> str | None:
-    """An enum value as a lower-case word (unknown enum values stay numbers, as text)."""
-    if value is None:
-        return None
-    return str(value).strip().lower() or None
+class _FitparseContent:
+    """Collects fitparse's messages into a :class:`FitContent`, records as growing lists."""
 
-
-@dataclasses.dataclass
-class _FitContent:
-    """What we keep of a FIT file's messages: file ids, sessions, sports and record columns."""
-
-    file_types: list[str] = dataclasses.field(default_factory=list)
-    devices: list[str | None] = dataclasses.field(default_factory=list)
-    sessions: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-    sports: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-    columns: dict[str, list[float]] = dataclasses.field(
-        default_factory=lambda: {name: [] for name in _RECORD_FIELDS}
-    )
-    record_sport: str | None = None
-    records: int = 0
-    messages: int = 0
+    def __init__(self) -> None:
+        self.content = FitContent()
+        self.columns: dict[str, list[float]] = {name: [] for name in RECORD_FIELDS}
 
     def add(self, message: Any) -> None:
         """Keep what we need of one fitparse data message."""
-        self.messages += 1
-        name = message.name
-        if name == "record":
-            self._add_record(message.get_values())
-        elif name == "session":
-            self.sessions.append(message.get_values())
-        elif name == "sport":
-            self.sports.append(message.get_values())
-        elif name == "file_id":
-            self.file_types.append(_word(message.get_value("type")) or "unknown")
-            manufacturer = message.get_value("manufacturer")
-            product = message.get_value("product")  # resolves garmin_product and the like
-            device = None
-            if isinstance(manufacturer, str):
-                device = manufacturer if product is None else f"{manufacturer} {product}"
-            self.devices.append(device)
-
-    def _add_record(self, values: dict[str, Any]) -> None:
-        self.records += 1
+        content = self.content
+        content.messages += 1
+        if message.name != "record":
+            content.add(message)
+            return
+        content.records += 1
+        values = message.get_values()
         if math.isnan(_number(values.get("timestamp"))):
             return  # a sample we cannot place in time
         for name, column in self.columns.items():
             column.append(_number(values.get(name)))
-        if self.record_sport is None:
-            self.record_sport = _word(values.get("activity_type"))
+        if content.record_sport is None:
+            content.record_sport = _word(values.get("activity_type"))
+
+    def finish(self) -> FitContent:
+        """The content, record columns as arrays."""
+        self.content.columns = {
+            name: np.asarray(values, dtype="float64") for name, values in self.columns.items()
+        }
+        return self.content
 
 
-@dataclasses.dataclass(frozen=True)
-class _Parse:
-    """One pass of fitparse over the file, and how it ended."""
+def _parse(data: bytes, source: str, *, check_crc: bool) -> tuple[Decoded, int]:
+    """Run fitparse over ``data``, keeping every message read before any fault.
 
-    content: _FitContent
-    crc_mismatch: bool = False
-    bytes_left: int = 0
-    stop: Exception | None = None
-    stop_offset: int = 0
-
-
-def _parse(data: bytes, source: str, *, check_crc: bool) -> _Parse:
-    """Run fitparse over ``data``, keeping every message read before any fault."""
+    Returns:
+        What was read, and how many bytes were left unread after a checksum mismatch.
+    """
     stream = io.BytesIO(data)  # ours, so that we can tell where fitparse stopped
-    content = _FitContent()
+    collected = _FitparseContent()
+    # fitparse keeps developer field descriptions in a module-level table that outlives the
+    # file: start each file afresh, so that no file is decoded with another one's fields.
+    fitparse.records.DEV_TYPES.clear()
     try:
         fit = fitparse.FitFile(stream, check_crc=check_crc, data_processor=_RawValues())
     except FitCRCError:
-        return _Parse(content, crc_mismatch=True, bytes_left=len(data))
+        return Decoded(collected.finish(), crc_mismatch=True), len(data)
     except Exception as e:  # fitparse raises struct.error, KeyError... as well as its own
-        raise CorruptFileError(
-            f"not a readable FIT file: its header is damaged or missing ({e}); "
-            "export the activity again from the watch or its app",
-            path=source,
-            offset=0,
-        ) from e
+        raise _unreadable_header(e, source) from e
     messages = fit.get_messages()
     while True:
         try:
             message = next(messages)
         except StopIteration:
-            return _Parse(content)
+            return Decoded(collected.finish()), 0
         except FitCRCError:
-            return _Parse(
-                content, crc_mismatch=True, bytes_left=len(data) - _tell(stream, len(data))
-            )
+            left = len(data) - _tell(stream, len(data))
+            return Decoded(collected.finish(), crc_mismatch=True), left
         except Exception as e:  # any fault mid-stream: keep what came before it
-            return _Parse(content, stop=e, stop_offset=_tell(stream, len(data)))
-        content.add(message)
+            return Decoded(collected.finish(), stop=e, stop_offset=_tell(stream, len(data))), 0
+        collected.add(message)
+
+
+def _unreadable_header(error: Exception, source: str) -> CorruptFileError:
+    return CorruptFileError(
+        f"not a readable FIT file: its header is damaged or missing ({error}); "
+        "export the activity again from the watch or its app",
+        path=source,
+        offset=0,
+    )
 
 
 def _tell(stream: io.BytesIO, size: int) -> int:
@@ -202,14 +173,43 @@ def _tell(stream: io.BytesIO, size: int) -> int:
     return size if stream.closed else stream.tell()
 
 
-def _read_messages(data: bytes, source: str) -> tuple[_Parse, list[str]]:
-    """Parse the file, tolerating a bad checksum; returns the parse and file-level warnings."""
-    parse = _parse(data, source, check_crc=True)
+def _read_with_fitparse(data: bytes, source: str) -> Decoded:
+    """Parse the file with fitparse, tolerating a bad checksum."""
+    parse, left = _parse(data, source, check_crc=True)
+    if parse.crc_mismatch and left > 0:  # a bad header CRC, or more chained files after a bad one
+        parse = dataclasses.replace(_parse(data, source, check_crc=False)[0], crc_mismatch=True)
+    return parse
+
+
+def _read_fast(data: bytes, source: str) -> Decoded:
+    """Decode the file with the fast decoder (which raises Unsupported for what it leaves)."""
+    try:
+        return fitfast.decode(data)
+    except (FitHeaderError, FitEOFError) as e:  # the first header, as fitparse reports it
+        raise _unreadable_header(e, source) from e
+
+
+def _read_messages(data: bytes, source: str, decoder: str) -> tuple[Decoded, list[str]]:
+    """Read the file's messages; returns them and file-level warnings."""
+    parse = None
+    if decoder != "fitparse":
+        try:
+            parse = _read_fast(data, source)
+        except fitfast.Unsupported as e:
+            if decoder == "fast":
+                raise UnsupportedFileError(
+                    f"uses FIT features only the fitparse decoder reads ({e})", path=source
+                ) from e
+        except LoadwatchError:
+            raise
+        except Exception:  # a fast-decoder bug must not lose the file: fitparse reads it
+            if decoder == "fast":
+                raise
+    if parse is None:
+        parse = _read_with_fitparse(data, source)
     warnings: list[str] = []
     if parse.crc_mismatch:
         warnings.append(CRC_WARNING)
-        if parse.bytes_left > 0:  # a bad header CRC, or more chained files after a bad one
-            parse = _parse(data, source, check_crc=False)
     if parse.stop is not None:
         if parse.content.messages == 0:
             raise CorruptFileError(
@@ -227,7 +227,7 @@ def _read_messages(data: bytes, source: str) -> tuple[_Parse, list[str]]:
     return parse, warnings
 
 
-def _check_is_activity(parse: _Parse, source: str) -> None:
+def _check_is_activity(parse: Decoded, source: str) -> None:
     """Refuse files that hold no activity, saying what they are."""
     content = parse.content
     if content.file_types and "activity" not in content.file_types:
@@ -294,7 +294,7 @@ def _samples(columns: dict[str, np.ndarray], mask: np.ndarray, sport: str) -> pd
 
 
 def _sport_words(
-    content: _FitContent, session: dict[str, Any], index: int
+    content: FitContent, session: dict[str, Any], index: int
 ) -> tuple[str | None, str | None]:
     """The FIT sport and sub-sport words for a session (or the whole file when ``{}``)."""
     sport, sub_sport = _word(session.get("sport")), _word(session.get("sub_sport"))
@@ -306,7 +306,7 @@ def _sport_words(
     return sport, (None if sub_sport == "generic" else sub_sport)
 
 
-def _build_activities(content: _FitContent, source: str, warnings: list[str]) -> list[Activity]:
+def _build_activities(content: FitContent, source: str, warnings: list[str]) -> list[Activity]:
     """One activity per (non-transition) session, or one from all records when there is none."""
     columns = {
         name: np.asarray(values, dtype="float64") for name, values in content.columns.items()
@@ -374,7 +374,7 @@ def _build_activities(content: _FitContent, source: str, warnings: list[str]) ->
     return activities
 
 
-def read_fit(data: bytes, source: str) -> list[Activity]:
+def read_fit(data: bytes, source: str, *, decoder: Decoder = "auto") -> list[Activity]:
     """Read a FIT file's activities: one per session (multisport files give several).
 
     Damage near the end (a bad checksum, a cut-off or partly unreadable file) does not lose the
@@ -383,6 +383,9 @@ def read_fit(data: bytes, source: str) -> list[Activity]:
     Args:
         data: The file's bytes.
         source: Where the bytes came from, for errors and :attr:`Activity.source`.
+        decoder: ``"auto"`` decodes with the fast decoder and falls back to fitparse for
+            files it leaves; ``"fitparse"`` and ``"fast"`` use one alone (for tests and
+            benchmarks; ``"fast"`` raises UnsupportedFileError for what it leaves).
 
     Returns:
         The activities, in file order; transition sessions are left out.
@@ -392,6 +395,11 @@ def read_fit(data: bytes, source: str) -> list[Activity]:
         NotAnActivityError: A settings, workout, weight-scale, monitoring... file.
         EmptyActivityError: An activity file with nothing to place in time.
     """
-    parse, warnings = _read_messages(data, source)
+    parse, warnings = _read_messages(data, source, decoder)
+    return _activities(parse, source, warnings)
+
+
+def _activities(parse: Decoded, source: str, warnings: list[str]) -> list[Activity]:
+    """The activities of a decoded file, or the error saying why it has none."""
     _check_is_activity(parse, source)
     return _build_activities(parse.content, source, warnings)
