@@ -19,6 +19,7 @@ from loadwatch.config import (
     load_config,
     system_timezone,
 )
+from loadwatch.cache import Cache
 from loadwatch.sources import Skipped
 from loadwatch.timeline import (
     Duplicate,
@@ -48,6 +49,7 @@ class Analysis:
         duplicates: Activities left out because another file holds the same one.
         warnings: Problems that did not stop a file from being read.
         config: The settings that applied.
+        pending: Files left for the next run because they were still changing (``settle_s``).
     """
 
     root: Path
@@ -60,6 +62,7 @@ class Analysis:
     duplicates: list[Duplicate]
     warnings: list[FileWarning]
     config: Config
+    pending: list[str] = dataclasses.field(default_factory=list)
 
 
 def analyze(
@@ -72,6 +75,8 @@ def analyze(
     athlete: Athlete | None = None,
     strict: bool = False,
     progress: ProgressCallback | None = None,
+    cache: Cache | None = None,
+    settle_s: float = 0.0,
 ) -> Analysis:
     """Analyse a folder of activity files week by week.
 
@@ -85,7 +90,11 @@ def analyze(
             folder's ``loadwatch.toml``.
         athlete: Athlete numbers that override the config's, field by field.
         strict: Raise on the first file that cannot be used instead of skipping it.
-        progress: Called as ``progress(files_done, label)`` after each file.
+        progress: Called as ``progress(files_done, files_total, label)`` after each file.
+        cache: An open :class:`~loadwatch.cache.Cache`: files whose content was read before
+            are not parsed again. ``None`` reads everything.
+        settle_s: Leave files modified less than this many seconds ago (still syncing) for the
+            next run; they are listed in :attr:`Analysis.pending`.
 
     Raises:
         SourceError: ``path`` does not exist or cannot be read.
@@ -100,7 +109,7 @@ def analyze(
         limit = settings.threshold if settings.threshold is not None else DEFAULT_THRESHOLD
     person = _override(settings.athlete, athlete)
 
-    found = scan(root, strict=strict, progress=progress)
+    found = scan(root, strict=strict, progress=progress, cache=cache, settle_s=settle_s)
     limits = thresholds(found.summaries, person)
     frame = build_timeline(found.summaries, limits, timezone=zone, rules=settings.surface_rules)
     frame = since_filter(frame, since)
@@ -115,6 +124,7 @@ def analyze(
         duplicates=found.duplicates,
         warnings=found.warnings,
         config=settings,
+        pending=found.pending,
     )
 
 

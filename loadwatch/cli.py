@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 import click
 
 from loadwatch._version import __version__
-from loadwatch.analysis import Analysis, analyze
+from loadwatch.analysis import Analysis
+from loadwatch.cache import CacheBusyError
 from loadwatch.config import Athlete
 from loadwatch.errors import LoadwatchError
 from loadwatch.report import UNITS, render_table, to_csv, to_json
+from loadwatch.runner import DEFAULT_WAIT_S, run
+
+#: Exit code when --fail-on-flag is given and the newest week is flagged.
+EXIT_FLAGGED = 3
+#: Exit code when another run held the cache for longer than --wait.
+EXIT_BUSY = 4
+#: A --log file is rotated when it grows past this, keeping this many old ones.
+LOG_MAX_BYTES = 1024 * 1024
+LOG_BACKUPS = 3
 
 _STYLES: dict[str, dict[str, object]] = {
     "flag": {"fg": "red", "bold": True},
@@ -88,7 +102,46 @@ def cli() -> None:
 @click.option("--rest-hr", type=click.IntRange(25, 250), help="Resting heart rate (bpm).")
 @click.option("--max-hr", type=click.IntRange(25, 250), help="Maximum heart rate (bpm).")
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be used.")
-@click.option("-q", "--quiet", is_flag=True, help="Do not list skipped files on stderr.")
+@click.option(
+    "--cache",
+    "cache_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The cache database of parsed files [default: in your user cache folder].",
+)
+@click.option("--no-cache", is_flag=True, help="Parse every file again; read and write no cache.")
+@click.option(
+    "--settle",
+    type=click.FloatRange(min=0),
+    default=0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Leave files changed less than this long ago (still syncing) for the next run.",
+)
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_WAIT_S,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another loadwatch run using the same cache.",
+)
+@click.option(
+    "--notify",
+    metavar="COMMAND",
+    help="Shell command to run when the newest week gains a flag (summary on its stdin).",
+)
+@click.option(
+    "--fail-on-flag",
+    is_flag=True,
+    help="Exit with code 3 when the newest week is flagged (for scripts).",
+)
+@click.option(
+    "--log",
+    "log_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append all output to this log file (rotated at 1 MB) instead of the terminal.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, and no list of skipped files.")
 def analyze_command(
     path: Path,
     output_format: str,
@@ -101,6 +154,13 @@ def analyze_command(
     rest_hr: int | None,
     max_hr: int | None,
     strict: bool,
+    cache_path: Path | None,
+    no_cache: bool,
+    settle: float,
+    wait: float,
+    notify: str | None,
+    fail_on_flag: bool,
+    log_file: Path | None,
     quiet: bool,
 ) -> None:
     """Analyse the activity files in PATH week by week.
@@ -114,45 +174,64 @@ def analyze_command(
       loadwatch analyze sample_data
       loadwatch analyze ./runs --out charts --units mi
       loadwatch analyze ./runs --since 2026-01-01 --format csv > weeks.csv
+      loadwatch analyze ~/Sync/watch --out ~/loadwatch --settle 120 --notify 'notify-send loadwatch'
+
+    \b
+    Exit codes: 0 the analysis ran; 1 an error; 2 a usage error; 3 the newest week
+    is flagged (with --fail-on-flag); 4 another run held the cache for --wait seconds.
     """
     athlete = Athlete(
         rest_hr=None if rest_hr is None else float(rest_hr),
         max_hr=None if max_hr is None else float(max_hr),
     )
-    try:
-        result = analyze(
-            path,
-            timezone=timezone,
-            threshold=threshold,
-            since=since.date() if since else None,
-            config=config_file,
-            athlete=athlete,
-            strict=strict,
-        )
-        written = _write_charts(result, out, units) if out is not None else []
-    except LoadwatchError as error:
-        raise click.ClickException(str(error)) from error
+    with _logging_to(log_file):
+        progress = None if quiet or log_file else _progress_bar()
+        try:
+            outcome = run(
+                path,
+                out=out,
+                units=units,
+                cache=False if no_cache else cache_path,
+                wait_s=wait,
+                notify=notify,
+                generated=datetime.now().astimezone(),
+                timezone=timezone,
+                threshold=threshold,
+                since=since.date() if since else None,
+                config=config_file,
+                athlete=athlete,
+                strict=strict,
+                settle_s=settle,
+                progress=progress,
+            )
+        except CacheBusyError as error:
+            click.echo(f"Error: {error}", err=True)
+            raise SystemExit(EXIT_BUSY) from error
+        except LoadwatchError as error:
+            raise click.ClickException(str(error)) from error
+        finally:
+            if progress is not None:
+                progress.close()
 
-    colour = _use_colour() and output_format == "table"
-    if output_format == "json":
-        click.echo(to_json(result), nl=False)
-    elif output_format == "csv":
-        click.echo(to_csv(result), nl=False)
-    else:
-        text = render_table(result, units=units, style=_colour if colour else _plain)
-        click.echo(text, nl=False, color=colour)
-    if not quiet:
-        _tell(result, written)
+        result = outcome.analysis
+        colour = _use_colour() and output_format == "table" and log_file is None
+        if output_format == "json":
+            click.echo(to_json(result), nl=False)
+        elif output_format == "csv":
+            click.echo(to_csv(result), nl=False)
+        else:
+            text = render_table(result, units=units, style=_colour if colour else _plain)
+            click.echo(text, nl=False, color=colour)
+        for message in outcome.messages:
+            click.echo(f"warning: {message}", err=True)
+        if not quiet:
+            _tell(result, outcome.written)
+        if fail_on_flag and outcome.status is not None and outcome.status.flags:
+            raise SystemExit(EXIT_FLAGGED)
 
 
 def _plain(text: str, _kind: str) -> str:
     return text
-
-
-def _write_charts(result: Analysis, out: Path, units: str) -> list[Path]:
-    from loadwatch.charts import write_charts  # matplotlib is slow to import; only when asked
-
-    return write_charts(result.weeks, out, units=units, threshold=result.threshold)
 
 
 def _tell(result: Analysis, written: list[Path]) -> None:
@@ -171,5 +250,81 @@ def _tell(result: Analysis, written: list[Path]) -> None:
         click.echo(f"Skipped {len(result.skipped)} file(s):", err=True)
         for skipped in result.skipped:
             click.echo(f"  {skipped.source}: {skipped.reason}", err=True)
+    if result.pending:
+        click.echo(f"Left {len(result.pending)} file(s) still changing for the next run:", err=True)
+        for label in result.pending:
+            click.echo(f"  {label}", err=True)
     for path in written:
         click.echo(f"Wrote {path}", err=True)
+
+
+class _ProgressBar:
+    """Files read so far, rate and time left, on one line of a terminal's stderr."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.started = time.monotonic()
+        self.last_drawn = 0.0
+        self.drawn = False
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last_drawn < 0.1:
+            return
+        self.last_drawn = now
+        elapsed = max(now - self.started, 1e-6)
+        rate = done / elapsed
+        left = (total - done) / rate if rate > 0 else 0.0
+        width = 24
+        filled = int(width * done / total) if total else width
+        bar = "#" * filled + "-" * (width - filled)
+        line = f"Reading [{bar}] {done}/{total} files, {rate:.0f}/s, {_clock(left)} left"
+        self.stream.write("\r" + line[:79].ljust(79))
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\r" + " " * 79 + "\r")
+            self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def _progress_bar() -> _ProgressBar | None:
+    """A progress bar on stderr, only when stderr is a terminal."""
+    stream = sys.stderr
+    return _ProgressBar(stream) if stream.isatty() else None
+
+
+@contextlib.contextmanager
+def _logging_to(log_file: Path | None) -> Iterator[None]:
+    """Send everything the command prints to ``log_file`` (appended, rotated), if given."""
+    if log_file is None:
+        yield
+        return
+    _rotate(log_file)
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with log_file.open("a", encoding="utf-8") as log:
+        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+        log.write(f"\n== {stamp} loadwatch {' '.join(sys.argv[1:])}\n")
+        log.flush()
+        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            yield
+
+
+def _rotate(log_file: Path) -> None:
+    """Keep the log small: past LOG_MAX_BYTES, log -> log.1 -> log.2 ... (LOG_BACKUPS kept)."""
+    try:
+        if log_file.stat().st_size < LOG_MAX_BYTES:
+            return
+    except FileNotFoundError:
+        return
+    for index in range(LOG_BACKUPS, 0, -1):
+        older = log_file.with_name(f"{log_file.name}.{index}")
+        newer = log_file.with_name(f"{log_file.name}.{index - 1}") if index > 1 else log_file
+        if newer.exists():
+            newer.replace(older)

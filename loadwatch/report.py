@@ -119,6 +119,7 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
             {"source": d.source, "duplicate_of": d.duplicate_of} for d in analysis.duplicates
         ],
         "skipped": [{"source": s.source, "reason": s.reason} for s in analysis.skipped],
+        "pending": [{"source": label} for label in analysis.pending],
     }
 
 
