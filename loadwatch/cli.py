@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -20,6 +21,17 @@ from loadwatch.config import Athlete
 from loadwatch.errors import LoadwatchError
 from loadwatch.report import UNITS, render_table, to_csv, to_json
 from loadwatch.runner import DEFAULT_WAIT_S, run
+from loadwatch.schedule import (
+    build_job,
+    cron_jobs,
+    install_cron,
+    install_systemd,
+    job_is_for,
+    remove_cron,
+    remove_systemd,
+    systemd_dir,
+    systemd_jobs,
+)
 
 #: Exit code when --fail-on-flag is given and the newest week is flagged.
 EXIT_FLAGGED = 3
@@ -328,3 +340,123 @@ def _rotate(log_file: Path) -> None:
         newer = log_file.with_name(f"{log_file.name}.{index - 1}") if index > 1 else log_file
         if newer.exists():
             newer.replace(older)
+
+
+@cli.command(
+    "schedule",
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": True},
+)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("analyze_args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--at", "at", default="02:30", show_default=True, help="Time of day, HH:MM.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the charts, latest.json and index.html (required to install).",
+)
+@click.option("--systemd", is_flag=True, help="Install a systemd user timer instead of cron.")
+@click.option("--dry-run", is_flag=True, help="Print what would be installed; change nothing.")
+@click.option("--list", "list_jobs", is_flag=True, help="Show the jobs loadwatch installed.")
+@click.option(
+    "--remove",
+    is_flag=True,
+    help="Remove the jobs loadwatch installed for PATH (all of them without PATH).",
+)
+def schedule_command(
+    path: Path | None,
+    analyze_args: tuple[str, ...],
+    at: str,
+    out: Path | None,
+    systemd: bool,
+    dry_run: bool,
+    list_jobs: bool,
+    remove: bool,
+) -> None:
+    """Run `loadwatch analyze PATH --out DIR` every night.
+
+    Installs a nightly job in your crontab (or, with --systemd, a systemd user timer) that
+    runs the same analysis with absolute paths and this Python, leaves files still syncing
+    for the next night (--settle 120) and appends its output to a log in your user state
+    folder. Any further options are passed to `loadwatch analyze`. Other crontab entries are
+    never touched.
+
+    \b
+    Examples:
+      loadwatch schedule ~/Sync/watch --at 02:30 --out ~/loadwatch --dry-run
+      loadwatch schedule ~/Sync/watch --at 02:30 --out ~/loadwatch --notify 'notify-send loadwatch'
+      loadwatch schedule --list
+      loadwatch schedule ~/Sync/watch --remove
+    """
+    try:
+        if list_jobs:
+            _list_jobs()
+            return
+        if remove:
+            _remove_jobs(path, systemd, dry_run)
+            return
+        if path is None or out is None:
+            raise click.UsageError("PATH and --out are needed to install a nightly job.")
+        _check_analyze_args(path, out, analyze_args)
+        job = build_job(path, out, at, list(analyze_args))
+        if systemd:
+            units = job.systemd_units()
+            if dry_run:
+                for name, text in units.items():
+                    click.echo(f"# {systemd_dir() / name}\n{text}")
+                return
+            for unit in install_systemd(job):
+                click.echo(f"Wrote {unit}", err=True)
+            click.echo(f"Enabled loadwatch-{job.id}.timer: every day at {at}.", err=True)
+        else:
+            if dry_run:
+                click.echo(job.cron_line())
+                return
+            install_cron(job)
+            click.echo(f"Added to your crontab: every day at {at}.", err=True)
+        click.echo(f"Its log: {job.log}", err=True)
+    except LoadwatchError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _check_analyze_args(path: Path, out: Path, analyze_args: tuple[str, ...]) -> None:
+    """Refuse options the nightly analyze would refuse, now rather than at 02:30."""
+    command = cli.commands["analyze"]
+    for reserved in ("--out", "--log", "--format"):
+        if any(a == reserved or a.startswith(f"{reserved}=") for a in analyze_args):
+            raise click.UsageError(f"{reserved} is set by `loadwatch schedule` itself.")
+    try:
+        command.make_context("analyze", [str(path), "--out", str(out), *analyze_args])
+    except click.UsageError as error:
+        message = f"not an option of `loadwatch analyze`: {error.format_message()}"
+        raise click.UsageError(message) from error
+
+
+def _list_jobs() -> None:
+    found = False
+    if shutil.which("crontab"):
+        for line in cron_jobs():
+            click.echo(f"cron: {line}")
+            found = True
+    for timer in systemd_jobs():
+        click.echo(f"systemd: {timer}")
+        found = True
+    if not found:
+        click.echo("No nightly loadwatch job is installed.", err=True)
+
+
+def _remove_jobs(path: Path | None, systemd: bool, dry_run: bool) -> None:
+    if dry_run:
+        lines = cron_jobs() if shutil.which("crontab") else []
+        for line in lines:
+            if path is None or job_is_for(line, path):
+                click.echo(f"would remove: {line}")
+        return
+    removed: list[str] = []
+    if systemd:
+        removed += [str(unit) for unit in remove_systemd(path)]
+    elif shutil.which("crontab"):
+        removed += remove_cron(path)
+    for item in removed:
+        click.echo(f"Removed {item}", err=True)
+    if not removed:
+        click.echo("No nightly loadwatch job to remove.", err=True)

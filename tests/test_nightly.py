@@ -1,0 +1,406 @@
+"""Living with loadwatch every night: the cache, settling files, locks, outputs and news."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import time
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from factories import gpx
+
+from loadwatch import cache as cache_module
+from loadwatch.cache import Cache, RunLock
+from loadwatch.cli import EXIT_BUSY, EXIT_FLAGGED, cli
+from loadwatch.readers import READER_VERSIONS
+from loadwatch.runner import RunResult, run
+from loadwatch.timeline import FileResult
+
+# The package's ``timeline`` attribute is the public function; the module is in sys.modules.
+timeline_module = importlib.import_module("loadwatch.timeline")
+
+MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
+
+
+def _write_week(folder: Path, week: int, minutes: list[int]) -> list[Path]:
+    paths = []
+    for day, length in enumerate(minutes):
+        path = folder / f"w{week}" / f"run{day}.gpx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        start = MONDAY + timedelta(weeks=week, days=2 * day)
+        path.write_text(gpx(start, minutes=length, step_s=10))
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Two steady weeks of three 30-minute runs."""
+    root = tmp_path / "watch"
+    _write_week(root, 0, [30, 30, 30])
+    _write_week(root, 1, [30, 30, 30])
+    return root
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records the label of every file actually parsed (not answered from the cache)."""
+    calls: list[str] = []
+    real = timeline_module.parse_file
+
+    def spy(path: Path, label: str, *, strict: bool = False) -> FileResult:
+        calls.append(label)
+        return real(path, label, strict=strict)
+
+    monkeypatch.setattr(timeline_module, "parse_file", spy)
+    return calls
+
+
+def _tree(folder: Path) -> dict[str, tuple[str, int]]:
+    """Every file's content hash and modification time."""
+    return {
+        str(p.relative_to(folder)): (
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+            p.stat().st_mtime_ns,
+        )
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _run(folder: Path, tmp_path: Path, **options: object) -> RunResult:
+    options.setdefault("cache", tmp_path / "cache.sqlite3")
+    options.setdefault("timezone", "UTC")
+    return run(folder, **options)  # type: ignore[arg-type]
+
+
+def test_rerun_parses_only_what_changed(folder: Path, tmp_path: Path, parsed: list[str]) -> None:
+    """New files are parsed, unchanged ones come from the cache, changed ones are re-read."""
+    first = _run(folder, tmp_path)
+    assert len(parsed) == 6
+    parsed.clear()
+    second = _run(folder, tmp_path)
+    assert parsed == []
+    assert second.analysis.timeline.equals(first.analysis.timeline)
+
+    new = _write_week(folder, 2, [40])[0]
+    changed = folder / "w0" / "run0.gpx"
+    changed.write_text(gpx(MONDAY, minutes=45, step_s=10))
+    parsed.clear()
+    third = _run(folder, tmp_path)
+    assert sorted(parsed) == sorted([new.relative_to(folder).as_posix(), "w0/run0.gpx"])
+    assert len(third.analysis.timeline) == 7
+    assert third.analysis.weeks["distance_km"].iloc[0] == pytest.approx(5.4 * 2 + 8.1, rel=0.01)
+
+
+def test_renamed_and_deleted_files(folder: Path, tmp_path: Path, parsed: list[str]) -> None:
+    """A moved file is not parsed again (same content); a deleted one leaves the analysis."""
+    _run(folder, tmp_path)
+    (folder / "w0" / "run1.gpx").rename(folder / "w1" / "moved.gpx")
+    (folder / "w1" / "run2.gpx").unlink()
+    parsed.clear()
+    result = _run(folder, tmp_path)
+    assert parsed == []
+    sources = set(result.analysis.timeline["source"])
+    assert "w1/moved.gpx" in sources
+    assert "w0/run1.gpx" not in sources and "w1/run2.gpx" not in sources
+    assert len(sources) == 5
+
+
+def test_a_broken_file_is_remembered_until_it_changes(
+    folder: Path, tmp_path: Path, parsed: list[str]
+) -> None:
+    """A file that fails is not retried every night while unchanged, but is once it changes."""
+    broken = folder / "w1" / "half.gpx"
+    full = gpx(MONDAY + timedelta(days=12), minutes=20, step_s=10)
+    broken.write_text(full[: len(full) // 2])
+    first = _run(folder, tmp_path)
+    assert [s.source for s in first.analysis.skipped] == ["w1/half.gpx"]
+    parsed.clear()
+    again = _run(folder, tmp_path)
+    assert parsed == []
+    assert [s.source for s in again.analysis.skipped] == ["w1/half.gpx"]
+    broken.write_text(full)  # the sync completed
+    fixed = _run(folder, tmp_path)
+    assert parsed == ["w1/half.gpx"]
+    assert fixed.analysis.skipped == []
+    assert "w1/half.gpx" in set(fixed.analysis.timeline["source"])
+
+
+def test_a_new_parser_version_reads_its_format_again(
+    folder: Path, tmp_path: Path, parsed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bumping the GPX reader's version re-reads GPX files; a FIT reader bump would not."""
+    _run(folder, tmp_path)
+    monkeypatch.setitem(READER_VERSIONS, "fit", READER_VERSIONS["fit"] + 1)
+    parsed.clear()
+    _run(folder, tmp_path)
+    assert parsed == []
+    monkeypatch.setitem(READER_VERSIONS, "gpx", READER_VERSIONS["gpx"] + 1)
+    _run(folder, tmp_path)
+    assert len(parsed) == 6
+    parsed.clear()
+    monkeypatch.setattr(cache_module, "SUMMARY_VERSION", cache_module.SUMMARY_VERSION + 1)
+    _run(folder, tmp_path)
+    assert len(parsed) == 6
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"this is not a database at all" * 100,
+        b"SQLite format 3\x00" + b"\xff" * 4000,
+    ],
+)
+def test_a_corrupt_cache_is_set_aside_and_rebuilt(
+    folder: Path, tmp_path: Path, damage: bytes
+) -> None:
+    """A damaged cache never gives numbers: it is moved aside with a warning and rebuilt."""
+    clean = _run(folder, tmp_path, cache=False)
+    path = tmp_path / "cache.sqlite3"
+    path.write_bytes(damage)
+    result = _run(folder, tmp_path)
+    assert any("moved to" in message for message in result.messages)
+    assert result.analysis.timeline.equals(clean.analysis.timeline)
+    assert len(list(tmp_path.glob("cache.sqlite3.unusable-*"))) == 1
+    assert _run(folder, tmp_path).messages == []
+
+
+def test_a_foreign_database_is_not_used(folder: Path, tmp_path: Path) -> None:
+    """Another program's SQLite file is not mistaken for a cache."""
+    import sqlite3
+
+    path = tmp_path / "cache.sqlite3"
+    with sqlite3.connect(path) as other:
+        other.execute("CREATE TABLE parsed (hash TEXT, parser TEXT, result BLOB)")
+    result = _run(folder, tmp_path)
+    assert any("not a loadwatch cache" in message for message in result.messages)
+
+
+def test_tampered_cache_entries_are_ignored(
+    folder: Path, tmp_path: Path, parsed: list[str]
+) -> None:
+    """A cached result whose checksum does not match is treated as not cached."""
+    _run(folder, tmp_path)
+    with Cache(tmp_path / "cache.sqlite3") as database:
+        database._db.execute("UPDATE parsed SET result = zeroblob(10)")
+    parsed.clear()
+    result = _run(folder, tmp_path)
+    assert len(parsed) == 6
+    assert len(result.analysis.timeline) == 6
+
+
+def test_settle_leaves_syncing_files_for_the_next_run(folder: Path, tmp_path: Path) -> None:
+    """A file still being written is pending, not broken; once it settles it is read."""
+    past = time.time() - 3600
+    for path in folder.rglob("*.gpx"):
+        os.utime(path, (past, past))  # synced an hour ago
+    growing = folder / "w1" / "syncing.gpx"
+    full = gpx(MONDAY + timedelta(days=13), minutes=20, step_s=10)
+    growing.write_text(full[:500])
+    result = _run(folder, tmp_path, settle_s=120)
+    assert result.analysis.pending == ["w1/syncing.gpx"]
+    assert result.analysis.skipped == []
+    growing.write_text(full)
+    past = time.time() - 600
+    os.utime(growing, (past, past))
+    result = _run(folder, tmp_path, settle_s=120)
+    assert result.analysis.pending == []
+    assert "w1/syncing.gpx" in set(result.analysis.timeline["source"])
+
+
+def test_the_watched_folder_is_never_touched(folder: Path, tmp_path: Path) -> None:
+    """Byte for byte and timestamp for timestamp, the folder is the same after every run."""
+    before = _tree(folder)
+    for _ in range(2):
+        _run(folder, tmp_path, out=tmp_path / "out")
+        assert _tree(folder) == before
+
+
+def test_outputs_inside_the_watched_folder_are_refused(folder: Path, tmp_path: Path) -> None:
+    """Neither --out nor --cache may point into the watched folder."""
+    runner = CliRunner()
+    result = runner.invoke(cli, ["analyze", str(folder), "--out", str(folder / "charts")])
+    assert result.exit_code == 1 and "inside the analysed folder" in result.stderr
+    result = runner.invoke(cli, ["analyze", str(folder), "--cache", str(folder / "c.sqlite3")])
+    assert result.exit_code == 1 and "inside the analysed folder" in result.stderr
+    assert not (folder / "charts").exists() and not (folder / "c.sqlite3").exists()
+
+
+def test_a_second_run_waits_then_gives_up(folder: Path, tmp_path: Path) -> None:
+    """While another run holds the cache, a run waits --wait seconds, then exits with code 4."""
+    cache = tmp_path / "cache.sqlite3"
+    with RunLock(cache, wait_s=0):
+        started = time.monotonic()
+        result = CliRunner().invoke(
+            cli, ["analyze", str(folder), "--cache", str(cache), "--wait", "0.5"]
+        )
+        waited = time.monotonic() - started
+    assert result.exit_code == EXIT_BUSY
+    assert "another loadwatch run" in result.stderr
+    assert waited >= 0.5
+    assert CliRunner().invoke(cli, ["analyze", str(folder), "--cache", str(cache)]).exit_code == 0
+
+
+def test_a_failed_run_leaves_the_previous_outputs(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If writing fails halfway, latest.json and index.html stay as the last good run left them."""
+    out = tmp_path / "out"
+    _run(folder, tmp_path, out=out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    _write_week(folder, 2, [60, 60])
+
+    import loadwatch.outputs
+
+    real = loadwatch.outputs.write_atomically
+
+    def fail_on_json(target: Path, data: bytes) -> None:
+        if Path(target).name == "latest.json":
+            raise OSError(28, "No space left on device")
+        real(target, data)
+
+    monkeypatch.setattr(loadwatch.outputs, "write_atomically", fail_on_json)
+    with pytest.raises(OSError):
+        _run(folder, tmp_path, out=out)
+    assert (out / "latest.json").read_bytes() == before["latest.json"]
+    assert (out / "index.html").read_bytes() == before["index.html"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(before)
+
+
+def test_a_killed_run_leaves_the_previous_outputs(folder: Path, tmp_path: Path) -> None:
+    """A run killed with SIGKILL part-way leaves every output file as the last good run left it."""
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    cache = tmp_path / "cache.sqlite3"
+    args = [sys.executable, "-m", "loadwatch", "analyze", str(folder), "--out", str(out)]
+    args += ["--cache", str(cache), "--timezone", "UTC", "-q"]
+    subprocess.run(args, check=True, capture_output=True)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    for week in range(2, 20):
+        _write_week(folder, week, [30, 30, 30])
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.8)  # past start-up, into the parsing of the new files
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    after = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    finished = after["latest.json"] != before["latest.json"]
+    if not finished:  # killed before writing: everything is as before
+        assert after == before
+    json.loads(after["latest.json"])  # never half a file
+    subprocess.run(args, check=True, capture_output=True)  # and the next run is fine
+    weeks = json.loads((out / "latest.json").read_text())["weeks"]
+    assert len(weeks) == 20
+
+
+class _Structure(HTMLParser):
+    """Checks that elements nest and close properly (void elements aside)."""
+
+    VOID = frozenset({"meta", "img", "br", "hr", "link", "input"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"unexpected </{tag}> with {self.stack[-3:]} open")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_index_html_is_valid_and_shows_latest_json(folder: Path, tmp_path: Path) -> None:
+    """index.html is well-formed, self-contained, and says what latest.json says."""
+    _write_week(folder, 2, [45, 45, 45, 45])  # +100%: the newest week is flagged
+    out = tmp_path / "out"
+    _run(folder, tmp_path, out=out)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    report = json.loads((out / "latest.json").read_text(encoding="utf-8"))
+    checker = _Structure()
+    checker.feed(page)
+    checker.close()
+    assert checker.problems == [] and checker.stack == []
+    assert page.startswith("<!DOCTYPE html>")
+    assert "http://" not in page and "https://" not in page  # works offline
+    text = " ".join(checker.text)
+    newest = report["weeks"][-1]
+    assert f"Week of {newest['week_start']}: needs attention" in text
+    assert "distance +100%" in text and "number of runs +33%" in text
+    for week in report["weeks"]:
+        assert week["week_start"] in text
+    assert 'src="weekly-risk.svg"' in page
+
+
+def test_notify_runs_only_when_the_newest_week_gains_a_flag(folder: Path, tmp_path: Path) -> None:
+    """The hook runs on a new flag, with the summary on stdin and in the environment, once."""
+    log = tmp_path / "notified.txt"
+    command = f'{{ cat; echo "week=$LOADWATCH_WEEK flags=$LOADWATCH_FLAGS"; }} >> "{log}"'
+    quiet = _run(folder, tmp_path, notify=command)
+    assert not quiet.notified and not log.exists()  # steady weeks: nothing to say
+
+    _write_week(folder, 2, [40, 40, 40])
+    first = _run(folder, tmp_path, notify=command)
+    assert first.notified
+    text = log.read_text()
+    assert "week=2026-06-15 flags=distance" in text
+    assert "Grew more than the rule allows in: distance." in text
+
+    again = _run(folder, tmp_path, notify=command)
+    assert not again.notified  # the same flag is not news
+    _write_week(folder, 2, [40, 40, 40, 30])  # now the number of runs grew too
+    more = _run(folder, tmp_path, notify=command)
+    assert more.notified
+    assert "New since the last run: frequency." in log.read_text()
+
+
+def test_a_failing_notify_command_is_a_warning(folder: Path, tmp_path: Path) -> None:
+    """A broken hook is reported, and the analysis still succeeds."""
+    _write_week(folder, 2, [50, 50, 50])
+    result = _run(folder, tmp_path, notify="exit 7")
+    assert result.notified
+    assert any("exit code 7" in message for message in result.messages)
+
+
+def test_fail_on_flag_exit_code(folder: Path, tmp_path: Path) -> None:
+    """--fail-on-flag exits 3 when the newest week is flagged, 0 otherwise."""
+    runner = CliRunner()
+    args = ["analyze", str(folder), "--fail-on-flag", "--cache", str(tmp_path / "c.sqlite3")]
+    assert runner.invoke(cli, args).exit_code == 0
+    _write_week(folder, 2, [50, 50, 50])
+    assert runner.invoke(cli, args).exit_code == EXIT_FLAGGED
+
+
+def test_log_file_is_appended_and_rotated(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--log collects the output; past its size limit the log is rotated, not grown forever."""
+    import loadwatch.cli as cli_module
+
+    log = tmp_path / "logs" / "nightly.log"
+    args = ["analyze", str(folder), "--log", str(log), "--cache", str(tmp_path / "c.sqlite3")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "Week of" in log.read_text()
+    monkeypatch.setattr(cli_module, "LOG_MAX_BYTES", 10)
+    CliRunner().invoke(cli, args)
+    assert (tmp_path / "logs" / "nightly.log.1").exists()
+    assert log.read_text().count("== ") == 1

@@ -1,0 +1,167 @@
+"""`loadwatch schedule`: the nightly job in a real crontab, its dry run, list and removal."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from factories import gpx
+
+from loadwatch.cli import cli
+from loadwatch.schedule import CRON_MARKER, build_job, parse_at, read_crontab
+
+OTHER_ENTRY = "17 4 * * 1 /usr/bin/true # the user's own job, not ours"
+
+
+@pytest.fixture
+def watch(tmp_path: Path) -> Path:
+    """A small synced folder, synced long enough ago to be settled."""
+    folder = tmp_path / "watch folder"  # a space, to check the quoting
+    folder.mkdir()
+    start = datetime(2026, 6, 1, 7, tzinfo=UTC)
+    for day in range(0, 14, 2):
+        (folder / f"run{day}.gpx").write_text(gpx(start + timedelta(days=day), minutes=30))
+    past = datetime.now().timestamp() - 3600
+    for path in folder.iterdir():
+        os.utime(path, (past, past))
+    return folder
+
+
+@pytest.fixture
+def crontab() -> Iterator[None]:
+    """The real crontab command, with the user's crontab saved and put back afterwards."""
+    if shutil.which("crontab") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide the crontab command (Debian package cron)")
+        pytest.skip("no crontab command on this machine")
+    saved = read_crontab()
+    subprocess.run(["crontab", "-"], input=f"{OTHER_ENTRY}\n", text=True, check=True)
+    try:
+        yield
+    finally:
+        text = "\n".join(saved) + "\n" if saved else ""
+        if text:
+            subprocess.run(["crontab", "-"], input=text, text=True, check=True)
+        else:
+            subprocess.run(["crontab", "-r"], capture_output=True, check=False)
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_dry_run_prints_the_cron_line(watch: Path, tmp_path: Path) -> None:
+    """--dry-run prints the exact line, `30 2 * * *` for 02:30, with absolute paths; no change."""
+    out = tmp_path / "report"
+    code, stdout, err = invoke(
+        "schedule", str(watch), "--at", "02:30", "--out", str(out), "--timezone", "UTC", "--dry-run"
+    )
+    assert code == 0, err
+    line = stdout.strip()
+    assert line.startswith("30 2 * * * ")
+    words = shlex.split(line.split(CRON_MARKER)[0][len("30 2 * * * ") :])
+    assert words[:5] == [sys.executable, "-m", "loadwatch", "analyze", str(watch)]
+    assert words[words.index("--out") + 1] == str(out)
+    assert words[words.index("--settle") + 1] == "120"
+    assert words[words.index("--timezone") + 1] == "UTC"
+    assert "--log" in words and "--quiet" in words
+
+
+@pytest.mark.parametrize(("text", "expected"), [("02:30", (2, 30)), ("7:05", (7, 5))])
+def test_at(text: str, expected: tuple[int, int]) -> None:
+    """Times of day are HH:MM."""
+    assert parse_at(text) == expected
+
+
+def test_bad_arguments_are_refused_before_installing(watch: Path, tmp_path: Path) -> None:
+    """A bad time, an unknown analyze option or a missing --out never reach the crontab."""
+    out = str(tmp_path / "o")
+    assert invoke("schedule", str(watch), "--at", "25:00", "--out", out, "--dry-run")[0] == 1
+    code, _, err = invoke("schedule", str(watch), "--out", out, "--frobnicate", "--dry-run")
+    assert code == 2 and "--frobnicate" in err
+    code, _, err = invoke("schedule", str(watch), "--dry-run")
+    assert code == 2 and "--out" in err
+    code, _, err = invoke("schedule", str(watch), "--out", out, "--log", "x", "--dry-run")
+    assert code == 2 and "set by `loadwatch schedule`" in err
+
+
+def test_relative_config_paths_become_absolute(watch: Path, tmp_path: Path) -> None:
+    """A --config given relative to the current folder still works from cron."""
+    config = tmp_path / "mine.toml"
+    config.write_text("timezone = 'UTC'\n")
+    job = build_job(watch, tmp_path / "out", "03:00", ["--config", os.path.relpath(config)])
+    assert job.argv[job.argv.index("--config") + 1] == str(config)
+
+
+def test_round_trip_with_the_real_crontab(crontab: None, watch: Path, tmp_path: Path) -> None:
+    """Install, list, run the installed command once, remove: other entries stay as they were."""
+    out = tmp_path / "report"
+    cache = tmp_path / "cache.sqlite3"
+    args = ["schedule", str(watch), "--at", "02:30", "--out", str(out), "--cache", str(cache)]
+    for _ in range(2):  # installing twice replaces, never duplicates
+        code, _, err = invoke(*args, "--timezone", "UTC")
+        assert code == 0, err
+    lines = read_crontab()
+    ours = [line for line in lines if CRON_MARKER in line]
+    assert len(ours) == 1 and ours[0].startswith("30 2 * * * ")
+    assert OTHER_ENTRY in lines
+
+    code, listed, _ = invoke("schedule", "--list")
+    assert code == 0 and ours[0] in listed
+
+    # Run the exact command cron would run, as cron would: through /bin/sh.
+    command = ours[0][len("30 2 * * * ") :].split(CRON_MARKER)[0].replace("\\%", "%")
+    finished = subprocess.run(["/bin/sh", "-c", command], capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+    report = json.loads((out / "latest.json").read_text())
+    assert len(report["activities"]) == 7
+    assert (out / "index.html").exists() and (out / "weekly-risk.png").exists()
+    log = Path(shlex.split(command)[-1])
+    assert "Week of" in log.read_text()
+
+    code, _, err = invoke("schedule", str(watch), "--remove")
+    assert code == 0 and "Removed" in err
+    assert read_crontab() == [OTHER_ENTRY]
+
+
+def test_systemd_units(watch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--systemd writes a user service and timer and enables the timer; --remove undoes it."""
+    calls = tmp_path / "systemctl-calls"
+    fake = tmp_path / "bin" / "systemctl"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\necho "$@" >> "{calls}"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    out = tmp_path / "report"
+    code, _, err = invoke("schedule", str(watch), "--at", "05:45", "--out", str(out), "--systemd")
+    assert code == 0, err
+    units = Path(os.environ["XDG_CONFIG_HOME"]) / "systemd" / "user"
+    (timer,) = units.glob("loadwatch-*.timer")
+    assert "OnCalendar=*-*-* 05:45:00" in timer.read_text()
+    service = timer.with_suffix(".service").read_text()
+    assert f'"{watch}"' in service  # the space in the path is quoted
+    assert f"--user enable --now {timer.name}" in calls.read_text()
+    code, _, err = invoke("schedule", str(watch), "--remove", "--systemd")
+    assert code == 0
+    assert list(units.glob("loadwatch-*")) == []
+    assert f"--user disable --now {timer.name}" in calls.read_text()
+
+
+def test_no_crontab_is_a_clear_error(
+    watch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without cron, the message says what to install or use instead."""
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    code, _, err = invoke("schedule", str(watch), "--out", str(tmp_path / "o"))
+    assert code == 1
+    assert "install cron" in err and "--systemd" in err
