@@ -404,3 +404,21 @@ def test_log_file_is_appended_and_rotated(
     CliRunner().invoke(cli, args)
     assert (tmp_path / "logs" / "nightly.log.1").exists()
     assert log.read_text().count("== ") == 1
+
+
+def test_progress_bar_on_a_terminal_only(folder: Path, tmp_path: Path) -> None:
+    """The bar shows count, rate and time left; off a terminal nothing of it is printed."""
+    import io
+
+    from loadwatch.cli import _ProgressBar
+
+    stream = io.StringIO()
+    bar = _ProgressBar(stream)
+    bar(1, 4, "a.fit")
+    bar(4, 4, "d.fit")
+    bar.close()
+    drawn = stream.getvalue()
+    assert "4/4 files" in drawn and "/s" in drawn and "left" in drawn
+    assert drawn.endswith("\r")  # the line is cleared for what follows
+    result = CliRunner().invoke(cli, ["analyze", str(folder), "--no-cache"])
+    assert "\r" not in result.stderr
