@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from history import make_history, one_hour_run  # noqa: E402
+from history import make_history, one_hour_run
 
 
 def timed(command: list[str]) -> float:
