@@ -11,15 +11,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from loadwatch.advice import with_advice
+from loadwatch.cache import Cache
 from loadwatch.config import (
     Athlete,
     Config,
+    check_acwr_limit,
+    check_load,
     check_threshold,
     check_timezone,
     load_config,
     system_timezone,
 )
-from loadwatch.cache import Cache
+from loadwatch.risk import DEFAULT_SETTINGS, RiskSettings, add_spikes, risk_weeks
+from loadwatch.shoes import ShoeStatus, assign_gear, read_strava_gear, shoe_status
 from loadwatch.sources import Skipped
 from loadwatch.timeline import (
     Duplicate,
@@ -42,13 +47,19 @@ class Analysis:
         root: The analysed folder or file.
         timezone: The IANA time zone weeks were counted in.
         threshold: The growth that raised a flag (0.10 is 10%).
-        timeline: One row per activity (see :data:`loadwatch.timeline.TIMELINE_COLUMNS`).
-        weeks: One row per calendar week (see :data:`loadwatch.weekly.WEEKLY_COLUMNS`).
+        timeline: One row per activity (see :data:`loadwatch.timeline.TIMELINE_COLUMNS`), with
+            each run's spike (:data:`loadwatch.risk.SPIKE_COLUMNS`) and shoe
+            (:data:`loadwatch.shoes.GEAR_TIMELINE_COLUMNS`).
+        weeks: One row per calendar week (see :data:`loadwatch.weekly.WEEKLY_COLUMNS`), with
+            the risk measures (:data:`loadwatch.risk.RISK_COLUMNS`) and ``advice`` (for the
+            newest week; empty for the others).
         thresholds: The heart-rate and speed thresholds intensity was measured against.
         skipped: Files that could not be used, with the reason.
         duplicates: Activities left out because another file holds the same one.
         warnings: Problems that did not stop a file from being read.
         config: The settings that applied.
+        risk: The load basis and limits the risk measures used.
+        shoes: How far each pair of shoes has gone in the analysed runs.
         pending: Files left for the next run because they were still changing (``settle_s``).
     """
 
@@ -62,6 +73,8 @@ class Analysis:
     duplicates: list[Duplicate]
     warnings: list[FileWarning]
     config: Config
+    risk: RiskSettings = DEFAULT_SETTINGS
+    shoes: list[ShoeStatus] = dataclasses.field(default_factory=list)
     pending: list[str] = dataclasses.field(default_factory=list)
 
 
@@ -74,6 +87,8 @@ def analyze(
     config: Config | str | Path | None = None,
     athlete: Athlete | None = None,
     strict: bool = False,
+    load: str | None = None,
+    acwr_limit: float | None = None,
     progress: ProgressCallback | None = None,
     cache: Cache | None = None,
     settle_s: float = 0.0,
@@ -90,6 +105,10 @@ def analyze(
             folder's ``loadwatch.toml``.
         athlete: Athlete numbers that override the config's, field by field.
         strict: Raise on the first file that cannot be used instead of skipping it.
+        load: Basis of ACWR, monotony and strain: ``"distance"``, ``"duration"`` or
+            ``"trimp"``; default: the config's, else distance.
+        acwr_limit: ACWR above which the ``acwr`` flag is raised; default: the config's,
+            else 1.5.
         progress: Called as ``progress(files_done, files_total, label)`` after each file.
         cache: An open :class:`~loadwatch.cache.Cache`: files whose content was read before
             are not parsed again. ``None`` reads everything.
@@ -108,23 +127,52 @@ def analyze(
     if limit is None:
         limit = settings.threshold if settings.threshold is not None else DEFAULT_THRESHOLD
     person = _override(settings.athlete, athlete)
+    risk = _risk_settings(settings, load, acwr_limit)
 
     found = scan(root, strict=strict, progress=progress, cache=cache, settle_s=settle_s)
     limits = thresholds(found.summaries, person)
-    frame = build_timeline(found.summaries, limits, timezone=zone, rules=settings.surface_rules)
-    frame = since_filter(frame, since)
+    frame = build_timeline(
+        found.summaries,
+        limits,
+        timezone=zone,
+        rules=settings.surface_rules,
+        sex=person.sex,
+    )
+    frame = add_spikes(since_filter(frame, since))
+    gear = read_strava_gear(root)
+    frame = assign_gear(frame, shoes=settings.shoes, strava_gear=gear.gear)
+    weeks = risk_weeks(weekly(frame, threshold=limit), frame, settings=risk)
+    weeks = with_advice(weeks, frame, threshold=limit, settings=risk)
     return Analysis(
         root=root,
         timezone=zone,
         threshold=limit,
         timeline=frame,
-        weeks=weekly(frame, threshold=limit),
+        weeks=weeks,
         thresholds=limits,
         skipped=found.skipped,
         duplicates=found.duplicates,
-        warnings=found.warnings,
+        warnings=[*found.warnings, *(FileWarning(label, text) for label, text in gear.problems)],
         config=settings,
+        risk=risk,
+        shoes=shoe_status(frame),
         pending=found.pending,
+    )
+
+
+def _risk_settings(settings: Config, load: str | None, acwr_limit: float | None) -> RiskSettings:
+    """The risk settings: options win over the config, the config over the defaults."""
+    basis = check_load(load, "--load") if load is not None else settings.load
+    limit = check_acwr_limit(acwr_limit, "--acwr-limit") if acwr_limit is not None else None
+    limit = limit if limit is not None else settings.acwr_limit
+    return RiskSettings(
+        load=basis or DEFAULT_SETTINGS.load,
+        acwr_limit=limit if limit is not None else DEFAULT_SETTINGS.acwr_limit,
+        strength_target=(
+            settings.strength_target
+            if settings.strength_target is not None
+            else DEFAULT_SETTINGS.strength_target
+        ),
     )
 
 

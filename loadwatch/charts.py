@@ -29,6 +29,13 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from loadwatch.charts_risk import (
+    SpikeRun,
+    acwr_panel,
+    risk_bar_style,
+    risk_handles,
+    spike_marks,
+)
 from loadwatch.errors import ConfigError, LoadwatchError
 
 FloatArray = npt.NDArray[np.float64]
@@ -69,6 +76,14 @@ _KNOWN_FLAGS: tuple[tuple[str, str, str], ...] = (
     ("intensity", "I", "intensity"),
     ("frequency", "F", "runs"),
 )
+# Legend words of the risk flags (their letters are made from their names).
+_FLAG_WORDS: dict[str, str] = {
+    "session_spike": "session spike: a run >10% over the 30-day longest",
+    "acwr": "acwr above its limit",
+    "monotony": "monotony above 2",
+}
+#: ACWR limit drawn when neither the caller nor the weekly frame says.
+DEFAULT_ACWR_LIMIT = 1.5
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _BAR_WIDTH = 0.8
 # Read-only styles shared by the plotted artists and their legend entries.
@@ -129,16 +144,28 @@ def _chart_style() -> Iterator[None]:
 
 
 def weekly_risk_figure(
-    weeks: pd.DataFrame, *, units: str = "km", threshold: float = 0.10, title: str | None = None
+    weeks: pd.DataFrame,
+    *,
+    units: str = "km",
+    threshold: float = 0.10,
+    title: str | None = None,
+    acwr_limit: float | None = None,
 ) -> Figure:
     """Draw distance, runs, intensity and surfaces per week, with the flagged weeks marked.
 
+    With the risk columns of :func:`loadwatch.risk.risk_weeks`, the distance bars are coloured
+    by ``risk`` level, each spike run is marked inside its week's bar at its own distance, and
+    an ACWR panel (with the 0.8-1.3 band and the flag limit) follows the distance panel.
+
     Args:
         weeks: One row per calendar week, indexed by the Monday it starts, with ``runs``,
-            ``distance_km`` and, where known, ``intensity``, ``surface_km_*`` and ``flags``.
+            ``distance_km`` and, where known, ``intensity``, ``surface_km_*``, ``flags`` and
+            the risk columns (``risk``, ``acwr``, ``acwr_ewma``, ``spike_runs``).
         units: ``"km"`` or ``"mi"``, for the distances shown.
         threshold: Allowed growth over the previous week (0.10 is the 10% rule).
         title: Figure title; by default names the rule and the date range.
+        acwr_limit: The ACWR flag limit to draw; default: ``weeks.attrs["acwr_limit"]``, else
+            1.5.
 
     Returns:
         A figure on an Agg canvas; with no runs at all it only says "No runs to chart".
@@ -147,27 +174,38 @@ def weekly_risk_figure(
         ConfigError: ``units`` or ``threshold`` cannot be used.
         LoadwatchError: ``weeks`` lacks ``runs`` or ``distance_km``, or is not indexed by date.
     """
-    return _build(weeks, units, threshold, title)[0]
+    return _build(weeks, units, threshold, title, acwr_limit)[0]
 
 
 def _build(
-    weeks: pd.DataFrame, units: str, threshold: float, title: str | None
+    weeks: pd.DataFrame,
+    units: str,
+    threshold: float,
+    title: str | None,
+    acwr_limit: float | None = None,
 ) -> tuple[Figure, str]:
     """The figure and its title, for :func:`weekly_risk_figure` and :func:`write_charts`."""
     km_per_unit = _km_per_unit(units)
     if not (math.isfinite(threshold) and threshold >= 0):
         raise ConfigError(f"threshold must be a fraction of 0 or more, like 0.10; got {threshold}")
+    limit = float(acwr_limit or weeks.attrs.get("acwr_limit") or DEFAULT_ACWR_LIMIT)
     weeks = _checked(weeks)
     index = pd.DatetimeIndex(weeks.index)
     runs = _column(weeks, "runs")
-    heading = _title(index, threshold, title)
+    levels = [str(v) for v in weeks["risk"]] if "risk" in weeks.columns else None
+    heading = _title(index, threshold, title, risk=levels is not None)
     with _chart_style():
         if runs.sum() <= 0:
             return _empty_figure(heading), heading
         n = len(weeks)
-        fig = Figure(figsize=(min(max(5.5 + 0.12 * n, 9.0), 20.0), 10.0), layout="constrained")
+        has_acwr = "acwr" in weeks.columns
+        fig = Figure(
+            figsize=(min(max(5.5 + 0.12 * n, 9.0), 20.0), 11.5 if has_acwr else 10.0),
+            layout="constrained",
+        )
         FigureCanvasAgg(fig)
-        axes = fig.subplots(4, 1, sharex=True, height_ratios=[3.0, 1.5, 1.7, 1.7])
+        ratios = [3.0, 1.6, 1.3, 1.5, 1.5] if has_acwr else [3.0, 1.5, 1.7, 1.7]
+        axes = fig.subplots(len(ratios), 1, sharex=True, height_ratios=ratios)
         x = np.arange(n, dtype=float)
         flags = [_flag_tuple(v) for v in weeks["flags"]] if "flags" in weeks else [()] * n
         distance_km = _column(weeks, "distance_km")
@@ -177,11 +215,36 @@ def _build(
             cap_km = np.r_[math.nan, distance_km[:-1]] * (1 + threshold)
             cap_km[1:][runs[:-1] <= 0] = math.nan
         _distance_panel(
-            axes[0], x, distance_km / km_per_unit, cap_km / km_per_unit, flags, threshold, units
+            axes[0],
+            x,
+            distance_km / km_per_unit,
+            cap_km / km_per_unit,
+            flags,
+            threshold,
+            units,
+            levels=levels,
         )
-        _runs_panel(axes[1], x, runs, flags)
-        _intensity_panel(axes[2], x, _column(weeks, "intensity", fill=math.nan), flags)
-        _surface_panel(axes[3], x, weeks)
+        if "spike_runs" in weeks.columns:
+            spikes = [_spike_tuple(v) for v in weeks["spike_runs"]]
+            handles = spike_marks(axes[0], x, spikes, km_per_unit)
+            if handles:
+                legend = axes[0].get_legend()
+                old = legend.legend_handles if legend is not None else []
+                _legend(axes[0], [*old, *handles])
+        rest = list(axes[1:])
+        if has_acwr:
+            acwr_panel(
+                rest.pop(0),
+                x,
+                _column(weeks, "acwr", fill=math.nan),
+                _column(weeks, "acwr_ewma", fill=math.nan),
+                flags,
+                limit,
+                _legend,
+            )
+        _runs_panel(rest[0], x, runs, flags)
+        _intensity_panel(rest[1], x, _column(weeks, "intensity", fill=math.nan), flags)
+        _surface_panel(rest[2], x, weeks)
         pad = max(0.0, (4 - n) / 2)
         axes[-1].set_xlim(-0.6 - pad, n - 0.4 + pad)
         _week_ticks(axes[-1], index, fig.get_figwidth())
@@ -198,6 +261,7 @@ def write_charts(
     threshold: float = 0.10,
     title: str | None = None,
     basename: str = "weekly-risk",
+    acwr_limit: float | None = None,
 ) -> list[Path]:
     """Write the weekly chart as ``<basename>.png`` and ``<basename>.svg`` into ``out_dir``.
 
@@ -211,6 +275,7 @@ def write_charts(
         threshold: Allowed growth over the previous week.
         title: Figure title; by default names the rule and the date range.
         basename: File name without extension.
+        acwr_limit: The ACWR flag limit to draw (see :func:`weekly_risk_figure`).
 
     Returns:
         The paths written: the PNG, then the SVG.
@@ -221,7 +286,7 @@ def write_charts(
     """
     if basename in ("", ".", "..") or any(sep in basename for sep in ("/", "\\", os.sep)):
         raise ConfigError(f"basename must be a plain file name without folders; got {basename!r}")
-    fig, heading = _build(weeks, units, threshold, title)
+    fig, heading = _build(weeks, units, threshold, title, acwr_limit)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -300,6 +365,17 @@ def _flag_tuple(value: object) -> tuple[str, ...]:
     return ()
 
 
+def _spike_tuple(value: object) -> tuple[SpikeRun, ...]:
+    """A week's spike runs from the ``spike_runs`` column (anything else: none)."""
+    if not isinstance(value, tuple | list):
+        return ()
+    return tuple(
+        (int(v[0]), float(v[1]), str(v[2]))
+        for v in value
+        if isinstance(v, tuple | list) and len(v) == 3
+    )
+
+
 def _flag_letters(flags: Sequence[tuple[str, ...]], pct: str) -> dict[str, tuple[str, str]]:
     """Letter and legend label for each flag raised, in stacking order."""
     known = {name: (letter, f"{what} rose >{pct}") for name, letter, what in _KNOWN_FLAGS}
@@ -323,14 +399,18 @@ def _flag_letters(flags: Sequence[tuple[str, ...]], pct: str) -> dict[str, tuple
             word.capitalize(),
         )
         used.add(letter)
-        letters[name] = (letter, name.replace("_", " "))
+        letters[name] = (letter, _FLAG_WORDS.get(name, name.replace("_", " ")))
     return letters
 
 
-def _title(index: pd.DatetimeIndex, threshold: float, title: str | None) -> str:
+def _title(
+    index: pd.DatetimeIndex, threshold: float, title: str | None, *, risk: bool = False
+) -> str:
     if title is not None:
         return title
     heading = f"Weekly training load and {threshold * 100:g}% rule flags"
+    if risk:
+        heading = f"Weekly training load, {threshold * 100:g}% rule flags and overuse risk"
     if len(index) == 0:
         return heading
     first, last = index.min(), index.max() + pd.Timedelta(days=6)
@@ -391,10 +471,17 @@ def _distance_panel(
     flags: Sequence[tuple[str, ...]],
     threshold: float,
     units: str,
+    *,
+    levels: Sequence[str] | None = None,
 ) -> None:
-    """Distance bars, the previous-week cap (NaN: none) and the letters of each week's flags."""
-    flagged = [bool(f) for f in flags]
-    colors, hatches = _bar_style(flagged)
+    """Distance bars, the previous-week cap (NaN: none) and the letters of each week's flags.
+
+    Bars are coloured by risk level when ``levels`` is given, else by whether a week is flagged.
+    """
+    if levels is None:
+        colors, hatches = _bar_style([bool(f) for f in flags])
+    else:
+        colors, hatches = risk_bar_style(levels)
     ax.bar(x, distance, color=colors, hatch=hatches, **_BAR)
     has_cap = np.isfinite(cap)
     cap_label = f"previous week +{threshold * 100:g}%"
@@ -425,8 +512,11 @@ def _distance_panel(
     ax.set_ylim(0, (ymax or 1.0) * (1.06 + (0.1 * tallest if letters else 0)))
     ax.set_ylabel(f"Distance ({units})")
     handles: list[Any] = [
-        Patch(facecolor=NORMAL_COLOR, label="no flag"),
-        _flag_patch("flagged week"),
+        *(
+            risk_handles()
+            if levels is not None
+            else [Patch(facecolor=NORMAL_COLOR, label="no flag"), _flag_patch("flagged week")]
+        ),
         Line2D([], [], color=_BLACK, linewidth=1.6, label=cap_label),
     ]
     handles += [

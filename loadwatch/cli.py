@@ -17,7 +17,7 @@ import click
 from loadwatch._version import __version__
 from loadwatch.analysis import Analysis
 from loadwatch.cache import CacheBusyError
-from loadwatch.config import Athlete
+from loadwatch.config import LOAD_BASES, Athlete
 from loadwatch.errors import LoadwatchError
 from loadwatch.report import UNITS, render_table, to_csv, to_json
 from loadwatch.runner import DEFAULT_WAIT_S, run
@@ -113,6 +113,18 @@ def cli() -> None:
 )
 @click.option("--rest-hr", type=click.IntRange(25, 250), help="Resting heart rate (bpm).")
 @click.option("--max-hr", type=click.IntRange(25, 250), help="Maximum heart rate (bpm).")
+@click.option(
+    "--load",
+    type=click.Choice(LOAD_BASES),
+    metavar="BASIS",
+    help="What ACWR, monotony and strain measure: distance, duration or trimp  "
+    "[default: distance].",
+)
+@click.option(
+    "--acwr-limit",
+    type=float,
+    help="ACWR above which a week is flagged  [default: 1.5].",
+)
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be used.")
 @click.option(
     "--cache",
@@ -165,6 +177,8 @@ def analyze_command(
     config_file: Path | None,
     rest_hr: int | None,
     max_hr: int | None,
+    load: str | None,
+    acwr_limit: float | None,
     strict: bool,
     cache_path: Path | None,
     no_cache: bool,
@@ -213,6 +227,8 @@ def analyze_command(
                 config=config_file,
                 athlete=athlete,
                 strict=strict,
+                load=load,
+                acwr_limit=acwr_limit,
                 settle_s=settle,
                 progress=progress,
             )

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+import re
 import textwrap
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,15 @@ import pandas as pd
 from loadwatch._version import __version__
 from loadwatch.analysis import Analysis
 from loadwatch.config import SURFACES
+from loadwatch.report_risk import (
+    RISK_CSV_FIELDS,
+    RISK_LABELS,
+    activity_fields,
+    newest_week_lines,
+    report_fields,
+    week_fields,
+)
+from loadwatch.weekly import RULE_MEASURES
 
 #: Kilometres in a mile.
 KM_PER_MILE = 1.609344
@@ -27,8 +37,20 @@ UNITS: tuple[str, ...] = ("km", "mi")
 TABLE_WIDTH = 80
 
 #: Short names of flags and notes for the 80-column table, and their legend.
-FLAG_LABELS: dict[str, str] = {"distance": "DIST", "intensity": "INT", "frequency": "FREQ"}
-NOTE_LABELS: dict[str, str] = {"hard_surface": "hard"}
+FLAG_LABELS: dict[str, str] = {
+    "distance": "DIST",
+    "intensity": "INT",
+    "frequency": "FREQ",
+    "session_spike": "SPIKE",
+    "acwr": "ACWR",
+    "monotony": "MONO",
+}
+NOTE_LABELS: dict[str, str] = {
+    "hard_surface": "hard",
+    "low_load": "low",
+    "low_strength": "str",
+    "shoe_wear": "shoe",
+}
 
 _CSV_FIELDS: tuple[str, ...] = (
     "week_start",
@@ -44,7 +66,9 @@ _CSV_FIELDS: tuple[str, ...] = (
     *(f"surface_km_{s}" for s in SURFACES),
     "flags",
     "notes",
+    *RISK_CSV_FIELDS,
 )
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _number(value: Any, digits: int) -> float | int | None:
@@ -86,6 +110,7 @@ def week_records(weeks: pd.DataFrame) -> list[dict[str, Any]]:
                 "surface_km": {s: _number(row[f"surface_km_{s}"], 3) for s in SURFACES},
                 "flags": list(row["flags"]),
                 "notes": list(row["notes"]),
+                **week_fields(row),
             }
         )
     return records
@@ -102,6 +127,7 @@ def activity_records(timeline: pd.DataFrame) -> list[dict[str, Any]]:
             "duration_s": _number(row["duration_s"], 1),
             "intensity": _number(row["intensity"], 3),
             "source": row["source"],
+            **activity_fields(row),
         }
         for _, row in timeline.iterrows()
     ]
@@ -120,6 +146,7 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
         ],
         "skipped": [{"source": s.source, "reason": s.reason} for s in analysis.skipped],
         "pending": [{"source": label} for label in analysis.pending],
+        **report_fields(analysis),
     }
 
 
@@ -137,7 +164,7 @@ def to_csv(analysis: Analysis) -> str:
     writer = csv.DictWriter(buffer, fieldnames=list(_CSV_FIELDS), lineterminator="\n")
     writer.writeheader()
     for record in week_records(analysis.weeks):
-        flat = {k: v for k, v in record.items() if k != "surface_km"}
+        flat = {k: v for k, v in record.items() if k not in ("surface_km", "advice")}
         flat.update({f"surface_km_{s}": record["surface_km"][s] for s in SURFACES})
         flat["flags"] = ";".join(record["flags"])
         flat["notes"] = ";".join(record["notes"])
@@ -192,13 +219,33 @@ def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plai
             f"{_whole(row['hard_minutes']):>4}",
         ]
         surface = _surface_mix(row)
-        marks = [style(FLAG_LABELS.get(f, f.upper()), "flag") for f in flags]
-        marks += [style(NOTE_LABELS.get(n, n), "note") for n in notes]
-        lines.append(" ".join(cells) + f"  {surface:<12} " + " ".join(marks))
+        marks = [RISK_LABELS[row["risk"]]] if row.get("risk") in RISK_LABELS else []
+        marks += [(FLAG_LABELS.get(f, f.upper()), "flag") for f in flags]
+        marks += [(NOTE_LABELS.get(n, n), "note") for n in notes]
+        lines.extend(_with_marks(" ".join(cells) + f"  {surface:<12} ", marks, style))
     lines.append("")
     for paragraph in _legend(analysis, units):
         lines.extend(textwrap.wrap(paragraph, width=TABLE_WIDTH, subsequent_indent="  "))
+    newest = newest_week_lines(analysis, units=units, width=TABLE_WIDTH)
+    if newest:
+        lines.extend(["", *newest])
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _with_marks(prefix: str, marks: list[tuple[str, str]], style: Styler) -> list[str]:
+    """The row, with its marks wrapped under the Flags column so no line passes 80 columns."""
+    indent = len(_ANSI.sub("", prefix))
+    lines: list[str] = []
+    line, used = prefix, indent
+    for text, kind in marks:
+        if used > indent and used + 1 + len(text) > TABLE_WIDTH:
+            lines.append(line)
+            line, used = " " * indent, indent
+        if used > indent:
+            line, used = line + " ", used + 1
+        line, used = line + style(text, kind), used + len(text)
+    lines.append(line)
+    return lines
 
 
 def _rest_line(weeks: list[pd.Timestamp]) -> str:
@@ -251,12 +298,15 @@ def _surface_mix(row: pd.Series) -> str:
 
 def _legend(analysis: Analysis, units: str) -> list[str]:
     limits = analysis.thresholds
-    flagged = sum(1 for flags in analysis.weeks.get("flags", []) if flags)
+    flagged = sum(
+        1 for flags in analysis.weeks.get("flags", []) if any(f in RULE_MEASURES for f in flags)
+    )
     pct = f"{analysis.threshold * 100:g}%"
     lines = [
         f"{flagged} of {len(analysis.weeks)} weeks grew more than {pct} over the week before "
         f"(DIST distance, INT intensity, FREQ runs).",
         "hard: 90% or more of the week's known-surface distance on road; mix in trail or track.",
+        *_risk_legend(analysis),
         f"Δ: change from the previous week. Time: h:mm timer time. Hard: minutes at or above "
         f"threshold. Distances in {units}.",
     ]
@@ -275,3 +325,18 @@ def _legend(analysis: Analysis, units: str) -> list[str]:
     if parts:
         lines.append("Int: 1.00 = threshold; " + "; ".join(parts) + ".")
     return lines
+
+
+def _risk_legend(analysis: Analysis) -> list[str]:
+    """What the risk marks mean (only when the weeks carry them)."""
+    if "risk" not in analysis.weeks.columns:
+        return []
+    risk = analysis.risk
+    return [
+        f"HIGH/elev: the week's overuse risk (docs/metrics.md). SPIKE: a run more than 10% "
+        f"longer than the longest of the 30 days before it. ACWR: the week's {risk.load} above "
+        f"{risk.acwr_limit:g} × the mean of the 3 weeks before. MONO: monotony above "
+        f"{risk.monotony_limit:g} (days too alike).",
+        f"low: ACWR below 0.8. str: fewer than {risk.strength_target} strength sessions. "
+        "shoe: a shoe past its limit.",
+    ]

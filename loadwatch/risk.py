@@ -72,6 +72,7 @@ RISK_COLUMNS: tuple[str, ...] = (
     "max_spike_ratio",
     "strength_sessions",
     "risk",
+    "spike_runs",
 )
 
 # Comparisons with a limit allow for floating-point rounding: 11 km after 10 km is exactly 1.10.
@@ -94,6 +95,10 @@ class RiskSettings:
     acwr_limit: float = DEFAULT_ACWR_LIMIT
     monotony_limit: float = DEFAULT_MONOTONY_LIMIT
     strength_target: int = DEFAULT_STRENGTH_TARGET
+
+
+#: The settings used when none are given.
+DEFAULT_SETTINGS = RiskSettings()
 
 
 def spike_class(ratio: float) -> str | None:
@@ -301,7 +306,7 @@ def risk_level(flags: tuple[str, ...], max_spike: str | None, distance_change: f
 
 
 def risk_weeks(
-    weeks: pd.DataFrame, timeline: pd.DataFrame, *, settings: RiskSettings = RiskSettings()
+    weeks: pd.DataFrame, timeline: pd.DataFrame, *, settings: RiskSettings = DEFAULT_SETTINGS
 ) -> pd.DataFrame:
     """Add the risk measures to a weekly frame (a new frame), and their flags and notes.
 
@@ -309,7 +314,9 @@ def risk_weeks(
     estimate; NaN when no run of the week has one), ``basis_load`` (the week's load in
     ``settings.load``'s basis), ``acwr``, ``acwr_ewma``, ``monotony``, ``strain``,
     ``max_spike`` (the largest spike class of the week's runs), ``max_spike_ratio``,
-    ``strength_sessions`` and ``risk``. Appends the flags ``session_spike``, ``acwr`` and
+    ``strength_sessions``, ``risk`` and ``spike_runs`` (for the chart: ``(day of week, km,
+    class)`` of each spike run, Monday 0). ``attrs["acwr_limit"]`` and ``attrs["load"]`` keep
+    the settings. Appends the flags ``session_spike``, ``acwr`` and
     ``monotony`` and the notes ``low_load``, ``low_strength`` and ``shoe_wear`` where they
     apply.
 
@@ -355,6 +362,10 @@ def risk_weeks(
         [spike_class(r) for r in out["max_spike_ratio"]], index=out.index, dtype="object"
     )
     out["strength_sessions"] = strength_sessions(timeline, index).to_numpy()
+    out["spike_runs"] = pd.Series(
+        _spike_runs(runs, run_weeks, index), index=out.index, dtype="object"
+    )
+    out.attrs.update(acwr_limit=settings.acwr_limit, load=settings.load)
     worn = _worn_weeks(runs, run_weeks)
     any_strength = bool((timeline["sport"] == "strength").any())
 
@@ -382,6 +393,26 @@ def risk_weeks(
         levels.append(risk_level(tuple(week_flags), row["max_spike"], change))
     out["flags"], out["notes"], out["risk"] = flags, notes, levels
     return out
+
+
+def _spike_runs(
+    runs: pd.DataFrame, run_weeks: pd.Series, weeks: pd.DatetimeIndex
+) -> list[tuple[tuple[int, float, str], ...]]:
+    """For each week, ``(day of week, km, class)`` of its spike runs, in start order."""
+    found: dict[pd.Timestamp, list[tuple[int, float, str]]] = {}
+    spiked = runs["spike"].notna().to_numpy()
+    local = _local_naive(runs["start"])
+    for monday, start, km, name in zip(
+        run_weeks[spiked],
+        local[spiked],
+        runs["distance_km"][spiked],
+        runs["spike"][spiked],
+        strict=True,
+    ):
+        found.setdefault(pd.Timestamp(monday), []).append(
+            (int(pd.Timestamp(start).day_of_week), float(km), str(name))
+        )
+    return [tuple(found.get(monday, ())) for monday in weeks]
 
 
 def _worn_weeks(runs: pd.DataFrame, run_weeks: pd.Series) -> set[pd.Timestamp]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +16,7 @@ from factories import gpx
 from loadwatch import __version__
 from loadwatch.cli import cli
 from loadwatch.outputs import OUTPUT_FILES
+from loadwatch.report_risk import RISK_CSV_FIELDS
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 
@@ -142,7 +145,11 @@ def test_csv_has_one_row_per_week(runs: Path) -> None:
     assert lines[0].startswith("week_start,runs,distance_km")
     assert "surface_km_road" in lines[0]
     assert len(lines) == 4
-    assert lines[2].endswith(",distance,")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[1]["flags"] == "distance"
+    # The risk columns come after the 10%-rule ones.
+    assert list(rows[1])[-9:] == list(RISK_CSV_FIELDS)
+    assert rows[1]["risk"] == "elevated"  # +11% distance: a 10%-rule flag
 
 
 def test_out_writes_charts_and_leaves_the_folder_untouched(runs: Path, tmp_path: Path) -> None:
