@@ -1,19 +1,25 @@
 """From a folder of files to a timeline: one row per activity, duplicates and bad files set aside.
 
-:func:`scan` reads every file (one at a time, keeping only each activity's small
-:class:`~loadwatch.summary.ActivitySummary`), :func:`thresholds` derives the athlete's numbers
-and :func:`build_timeline` applies them and the surface rules. :func:`loadwatch.timeline` runs
+:func:`scan` reads every file (one at a time, or several at once in worker processes),
+keeping only each activity's small :class:`~loadwatch.summary.ActivitySummary`;
+:func:`thresholds` derives the athlete's numbers and :func:`build_timeline` applies them and
+the surface rules. :func:`loadwatch.timeline` runs
 all three.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import math
+import multiprocessing
+import sys
 import time
 import zoneinfo
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +28,7 @@ import pandas as pd
 
 from loadwatch.cache import Cache, Outcome, identify, parser_version, relabel, unlabel
 from loadwatch.config import Athlete, SurfaceRule
-from loadwatch.errors import LoadwatchError
+from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.readers import read_source
 from loadwatch.sources import Skipped, Source, iter_files, sources_in_file
 from loadwatch.summary import ActivitySummary, summarise
@@ -159,6 +165,7 @@ def scan(
     progress: ProgressCallback | None = None,
     cache: Cache | None = None,
     settle_s: float = 0.0,
+    jobs: int = 1,
 ) -> Scan:
     """Read every activity file under ``path`` into summaries.
 
@@ -170,11 +177,17 @@ def scan(
             give; ``None`` parses everything.
         settle_s: Leave files modified less than this many seconds ago for the next run (they
             may still be syncing); they are listed in :attr:`Scan.pending`.
+        jobs: How many files to parse at once, each in a process of its own (the first few
+            files are parsed here, and 1 parses them all here). Whatever the number, results
+            come in file order, so the scan is the same.
 
     Raises:
         SourceError: ``path`` does not exist or cannot be read.
         LoadwatchError: With ``strict``, the first bad file.
+        ConfigError: ``jobs`` is less than 1.
     """
+    if jobs < 1:
+        raise ConfigError(f"jobs must be 1 or more, not {jobs}")
     files = list(iter_files(path))
     total = len(files)
     now = time.time()
@@ -183,14 +196,16 @@ def scan(
     seen: set[str] = set()
     context = cache.transaction() if cache is not None else contextlib.nullcontext()
     with context:
-        for done, (file_path, label) in enumerate(files, start=1):
-            result = _cached_or_parsed(file_path, label, cache, settle_s, now, strict, seen)
+        plans = (_plan(file, label, cache, settle_s, now, seen) for file, label in files)
+        for done, (work, result) in enumerate(_parsed(plans, strict, jobs), start=1):
             if result is None:
-                pending.append(label)
+                pending.append(work.label)
             else:
-                results.append((label, result))
+                if cache is not None and work.key is not None:
+                    cache.store(*work.key, result.outcomes)
+                results.append((work.label, result))
             if progress is not None:
-                progress(done, total, label)
+                progress(done, total, work.label)
         if cache is not None:
             cache.forget_files_under(Path(path).resolve(), seen)
 
@@ -217,40 +232,118 @@ def scan(
     return Scan(kept, skipped, duplicates, warnings, pending)
 
 
-def _cached_or_parsed(
+@dataclasses.dataclass(frozen=True)
+class _Work:
+    """What one file needs: nothing (its result is known, or None while it settles), or to be
+    parsed, its outcomes then kept in the cache under ``key`` when there is one."""
+
+    path: Path
+    label: str
+    result: FileResult | None = None
+    parse: bool = False
+    key: tuple[str, str] | None = None  # the content digest and parser version
+
+
+def _plan(
     file_path: Path,
     label: str,
     cache: Cache | None,
     settle_s: float,
     now: float,
-    strict: bool,
     seen: set[str],
-) -> FileResult | None:
-    """One file's result, from the cache when its content was read before; None if settling."""
+) -> _Work:
+    """Whether a file needs parsing, or what the cache holds for its content."""
     try:
         info = file_path.stat()
     except OSError:
-        return parse_file(file_path, label, strict=strict)  # reports why it cannot be read
+        return _Work(file_path, label, parse=True)  # parsing reports why it cannot be read
     if settle_s > 0 and now - info.st_mtime < settle_s:
-        return None
+        return _Work(file_path, label)
     if cache is None:
-        return parse_file(file_path, label, strict=strict)
+        return _Work(file_path, label, parse=True)
     absolute = str(file_path.resolve())
     seen.add(absolute)
     known = cache.known_file(absolute, info)
     identity = known or identify(file_path)
     if identity is None:  # not an activity file (or unreadable): nothing worth keeping
-        return parse_file(file_path, label, strict=strict)
+        return _Work(file_path, label, parse=True)
     digest, kind = identity
     if known is None:
         cache.remember_file(absolute, info, digest, kind)
     version = parser_version(kind)
     outcomes = cache.outcomes(digest, version)
     if outcomes is not None:
-        return FileResult(outcomes)
-    result = parse_file(file_path, label, strict=strict)
-    cache.store(digest, version, result.outcomes)
-    return result
+        return _Work(file_path, label, FileResult(outcomes))
+    return _Work(file_path, label, parse=True, key=(digest, version))
+
+
+#: Files parsed in this process before worker processes start: an incremental run with a few
+#: new files never pays for starting them.
+INLINE_FILES = 8
+#: Files a worker process may have queued: enough to keep it busy, few enough to keep memory
+#: flat however many files there are.
+QUEUED_PER_JOB = 2
+_Pending = Future["FileResult"] | FileResult | None
+
+
+def _parsed(
+    plans: Iterable[_Work], strict: bool, jobs: int
+) -> Iterator[tuple[_Work, FileResult | None]]:
+    """Each file's work and result, in file order; parsing runs in ``jobs`` processes."""
+    window: collections.deque[tuple[_Work, _Pending]] = collections.deque()
+    pool: ProcessPoolExecutor | None = None
+    queued = parsed_here = 0
+    try:
+        for work in plans:
+            item: _Pending = work.result
+            if work.parse and pool is None and (jobs == 1 or parsed_here < INLINE_FILES):
+                parsed_here += 1
+                item = parse_file(work.path, work.label, strict=strict)
+            elif work.parse:
+                pool = pool or _worker_pool(jobs)
+                item = pool.submit(parse_file, work.path, work.label, strict=strict)
+                queued += 1
+            window.append((work, item))
+            while window and (
+                not isinstance(window[0][1], Future)
+                or queued > QUEUED_PER_JOB * jobs
+                or len(window) > 64 * jobs
+            ):
+                head, pending = window.popleft()
+                queued -= isinstance(pending, Future)
+                yield head, _result(pending)
+        while window:
+            head, pending = window.popleft()
+            yield head, _result(pending)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(pending: _Pending) -> FileResult | None:
+    """A file's result, waiting for its worker process if need be."""
+    if not isinstance(pending, Future):
+        return pending
+    try:
+        return pending.result()
+    except BrokenProcessPool as error:
+        raise LoadwatchError(
+            "a process reading files stopped unexpectedly (out of memory?); "
+            "run again with --jobs 1 to find the file that caused it"
+        ) from error
+
+
+def _worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """Processes that parse files.
+
+    On Linux they are forked from this process: they start at once with its modules (and no
+    more: the command line imports matplotlib only after the scan), and the calling script is
+    not imported again. Elsewhere the platform's default applies (spawn on macOS and Windows,
+    where scripts need the usual ``if __name__ == "__main__":`` guard).
+    """
+    linux = sys.platform.startswith("linux")
+    context = multiprocessing.get_context("fork" if linux else None)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 
 def _summarise_source(
