@@ -105,8 +105,9 @@ def spike_class(ratio: float) -> str | None:
     """The spike class of a distance ratio: ``None`` up to 1.10, then small, moderate, large.
 
     Each class starts *above* its lower edge: 1.10 is no spike, 1.30 small, 2.00 moderate.
+    NaN (not judged) is none; an infinite ratio (after a run of a few micrometres) is large.
     """
-    if not math.isfinite(ratio):
+    if math.isnan(ratio):
         return None
     for name, above in SPIKE_CLASSES:
         if ratio > above + _TOLERANCE:
@@ -157,7 +158,8 @@ def add_spikes(timeline: pd.DataFrame, *, window_days: int = SPIKE_WINDOW_DAYS) 
             position = runs[order[k]]
             reference[position] = longest
             if longest > 0 and math.isfinite(km):
-                ratio[position] = km / longest
+                with np.errstate(over="ignore"):
+                    ratio[position] = km / longest
     frame["spike_ratio"] = ratio
     frame["spike"] = pd.Series([spike_class(r) for r in ratio], index=frame.index, dtype="object")
     frame["spike_ref_km"] = reference

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from factories import timeline_frame
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from loadwatch.config import load_config
 from loadwatch.errors import ConfigError
@@ -74,6 +76,7 @@ def test_edges_hold_after_float_arithmetic() -> None:
     assert spike_class(3.3 / 3.0) is None  # ...but it is judged as 1.10
     assert spike_class(3.9 / 3.0) == "small"
     assert spike_class(math.nan) is None
+    assert spike_class(math.inf) == "large"
 
 
 def test_runs_within_the_first_30_days_are_not_judged() -> None:
@@ -371,3 +374,61 @@ def test_config_risk_keys(tmp_path: Path) -> None:
         (tmp_path / "loadwatch.toml").write_text(text)
         with pytest.raises(ConfigError, match=message):
             load_config(tmp_path, user_config=False)
+
+
+# --- properties -----------------------------------------------------------------------------
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Up to 40 activities over 90 days: runs of 0-40 km and a few rides."""
+    count = draw(st.integers(1, 40))
+    rows = []
+    for _ in range(count):
+        minute = draw(st.integers(0, 90 * 24 * 60))
+        km = draw(st.sampled_from([0.0, 5.0, 10.0, 11.0]) | st.floats(0, 40))
+        sport = draw(st.sampled_from(["running"] * 5 + ["cycling"]))
+        when = datetime(2026, 3, 1) + timedelta(minutes=minute)
+        rows.append({"start": when.strftime("%Y-%m-%d %H:%M"), "distance_km": km, "sport": sport})
+    return sorted(rows, key=lambda r: r["start"])
+
+
+@given(histories())
+@settings(max_examples=150, deadline=None)
+def test_spikes_match_the_definition_on_any_history(rows: list[dict[str, Any]]) -> None:
+    """A brute-force reading of the definition gives the same ratio for every run."""
+    frame = add_spikes(timeline_frame(rows, tz="UTC"))
+    starts = [datetime.strptime(r["start"], "%Y-%m-%d %H:%M") for r in rows]
+    first = min(starts)
+    for i, row in enumerate(rows):
+        got = frame["spike_ratio"].iloc[i]
+        if row["sport"] != "running" or starts[i] - timedelta(days=30) < first:
+            assert math.isnan(got)
+            continue
+        window = [
+            r["distance_km"]
+            for r, s in zip(rows, starts, strict=True)
+            if r["sport"] == "running" and starts[i] - timedelta(days=30) <= s < starts[i]
+        ]
+        longest = max(window, default=0.0)
+        if longest <= 0:
+            assert math.isnan(got)
+        else:
+            assert got == pytest.approx(row["distance_km"] / longest)
+            assert frame["spike"].iloc[i] == spike_class(got)
+
+
+@given(histories())
+@settings(max_examples=100, deadline=None)
+def test_weekly_risk_sums_and_levels_hold_on_any_history(rows: list[dict[str, Any]]) -> None:
+    """Weekly loads add up to the runs' distance; every week has a level; JSON-safe numbers."""
+    frame = add_spikes(timeline_frame(rows, tz="UTC"))
+    runs = frame[frame["sport"] == "running"]
+    if runs.empty:
+        return
+    weeks = risk_weeks(weekly(frame), frame)
+    assert weeks["basis_load"].sum() == pytest.approx(runs["distance_km"].sum())
+    assert set(weeks["risk"]) <= {"low", "elevated", "high"}
+    monotony = weeks["monotony"].to_numpy()
+    assert ((monotony > 0) | np.isnan(monotony)).all()
+    assert (weeks["strain"].fillna(0) >= 0).all()

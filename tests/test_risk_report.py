@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from factories import gpx, timeline_frame
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Polygon, Rectangle
@@ -20,6 +21,7 @@ from loadwatch.advice import RED_FLAGS, advise
 from loadwatch.analysis import analyze
 from loadwatch.charts import weekly_risk_figure
 from loadwatch.charts_risk import RISK_STYLES
+from loadwatch.cli import cli
 from loadwatch.report import render_table, to_json, week_records
 from loadwatch.risk import RiskSettings, add_spikes, risk_weeks
 from loadwatch.weekly import weekly
@@ -212,3 +214,46 @@ def test_chart_without_risk_columns_is_unchanged() -> None:
     fig = weekly_risk_figure(weekly(timeline_frame(rows)))
     assert len(fig.axes) == 4
     assert math.isfinite(fig.get_figheight())
+
+
+# --- options --------------------------------------------------------------------------------
+
+
+def test_cli_load_and_acwr_limit(tmp_path: Path) -> None:
+    """--load and --acwr-limit reach the analysis; bad values name the option."""
+    folder = _export(tmp_path / "runs")
+    runner = CliRunner()
+    result = runner.invoke(
+        cli,
+        [
+            "analyze",
+            str(folder),
+            "--format",
+            "json",
+            "--no-cache",
+            "-q",
+            "--load",
+            "duration",
+            "--acwr-limit",
+            "3",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["risk_settings"]["load_basis"] == "duration"
+    assert data["risk_settings"]["acwr_limit"] == 3.0
+    assert "acwr" not in data["weeks"][-1]["flags"]  # 2.25 is under 3
+    bad = runner.invoke(cli, ["analyze", str(folder), "--no-cache", "--acwr-limit", "0.9"])
+    assert bad.exit_code == 1
+    assert "--acwr-limit must be a ratio above 1" in bad.stderr
+    wrong = runner.invoke(cli, ["analyze", str(folder), "--no-cache", "--load", "pace"])
+    assert wrong.exit_code == 2 and "--load" in wrong.stderr
+
+
+def test_analyze_load_option_overrides_the_config(tmp_path: Path) -> None:
+    """analyze(load=...) wins over [risk] load in the folder's config."""
+    folder = _export(tmp_path / "runs")
+    with (folder / "loadwatch.toml").open("a") as handle:
+        handle.write('[risk]\nload = "trimp"\nstrength_target = 3\n')
+    assert analyze(folder).risk == RiskSettings(load="trimp", strength_target=3)
+    assert analyze(folder, load="distance").risk.load == "distance"
