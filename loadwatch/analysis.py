@@ -92,6 +92,7 @@ def analyze(
     progress: ProgressCallback | None = None,
     cache: Cache | None = None,
     settle_s: float = 0.0,
+    jobs: int = 1,
 ) -> Analysis:
     """Analyse a folder of activity files week by week.
 
@@ -114,6 +115,8 @@ def analyze(
             are not parsed again. ``None`` reads everything.
         settle_s: Leave files modified less than this many seconds ago (still syncing) for the
             next run; they are listed in :attr:`Analysis.pending`.
+        jobs: Files parsed at once, each in a process of its own (see
+            :func:`loadwatch.timeline.scan`); 1 parses them all in this process.
 
     Raises:
         SourceError: ``path`` does not exist or cannot be read.
@@ -129,7 +132,7 @@ def analyze(
     person = _override(settings.athlete, athlete)
     risk = _risk_settings(settings, load, acwr_limit)
 
-    found = scan(root, strict=strict, progress=progress, cache=cache, settle_s=settle_s)
+    found = scan(root, strict=strict, progress=progress, cache=cache, settle_s=settle_s, jobs=jobs)
     limits = thresholds(found.summaries, person)
     frame = build_timeline(
         found.summaries,

@@ -127,6 +127,13 @@ def cli() -> None:
 )
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be used.")
 @click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Files to parse at once, each in a process of its own; 1 parses them in this one  "
+    "[default: the number of CPU cores].",
+)
+@click.option(
     "--cache",
     "cache_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -180,6 +187,7 @@ def analyze_command(
     load: str | None,
     acwr_limit: float | None,
     strict: bool,
+    jobs: int | None,
     cache_path: Path | None,
     no_cache: bool,
     settle: float,
@@ -231,6 +239,7 @@ def analyze_command(
                 acwr_limit=acwr_limit,
                 settle_s=settle,
                 progress=progress,
+                jobs=jobs or os.cpu_count() or 1,
             )
         except CacheBusyError as error:
             click.echo(f"Error: {error}", err=True)

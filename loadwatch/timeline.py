@@ -14,7 +14,9 @@ import contextlib
 import dataclasses
 import math
 import multiprocessing
+import os
 import sys
+import threading
 import time
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -343,7 +345,21 @@ def _worker_pool(jobs: int) -> ProcessPoolExecutor:
     """
     linux = sys.platform.startswith("linux")
     context = multiprocessing.get_context("fork" if linux else None)
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)
+    )
+
+
+def _end_with(parent: int) -> None:
+    """In a worker process: end it as soon as ``parent`` is gone (killed, say), so that no
+    worker outlives its run, nor keeps the files it inherited (the cache lock) open."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="loadwatch-parent-watch", daemon=True).start()
 
 
 def _summarise_source(
