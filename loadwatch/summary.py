@@ -173,9 +173,9 @@ def summarise(activity: Activity) -> ActivitySummary:
     if moving_distance <= 0 and distance_m > 0 and not np.isfinite(covered).any():
         moving_distance = distance_m  # speed-only files: trust the device's total
     duration_s = _first_positive(activity.timer_s, _timer_from_samples(dt, moving))
-    elev_gain_m = _first_non_negative(
-        activity.ascent_m, ascent(samples["altitude_m"].to_numpy(dtype="float64"))
-    )
+    elev_gain_m = _first_non_negative(activity.ascent_m)
+    if elev_gain_m != activity.ascent_m:  # no usable total from the device: climb the samples
+        elev_gain_m = ascent(samples["altitude_m"].to_numpy(dtype="float64"))
     hr_known = hr[np.isfinite(hr) & (hr > 0)]
     return ActivitySummary(
         source=activity.source,
