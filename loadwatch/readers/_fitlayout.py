@@ -67,7 +67,8 @@ class Field:
 class Column:
     """How one record column comes out of a fast layout's rows."""
 
-    key: str  # the source field in the layout's numpy dtype; "" for a column of NaN
+    at: int  # where the source field is, from the message's header byte
+    dtype: str  # the source field's numpy type with byte order; "" for a column of NaN
     base: profile.BaseType
     scale: float | None = None
     offset: float | None = None
@@ -91,7 +92,6 @@ class Layout:
     odd_timestamp: bool  # a timestamp field that cannot feed compressed timestamps
     resets: tuple[int, ...]  # accumulated component fields a definition restarts at 0
     relevant: tuple[Field, ...] = ()  # generic records: the fields that give our columns
-    dtype: np.dtype[Any] | None = None  # fast records: the fields read, at their offsets
     columns: dict[str, Column] = dataclasses.field(default_factory=dict)
 
     @property
@@ -212,16 +212,15 @@ def _plan_fast_record(layout: Layout, message: Any) -> None:
         if spec.name in RECORD_WANTED:
             writers[spec.name] = (field, None)
     columns: dict[str, Column] = {}
-    sources: dict[int, Field] = {}
     for name, (field, component) in writers.items():
         scalar = field.count == 1 and field.base.numpy_code is not None
-        key = f"f{field.offset}"
+        where = (field.offset + 1, f"{layout.endian}{field.base.numpy_code}")
         if component is not None:
             if not (scalar and field.base.is_integer and field.size <= 4):
                 return
             target = message.fields[component.def_num]
             columns[name] = Column(
-                key,
+                *where,
                 field.base,
                 component.scale,
                 component.offset,
@@ -231,24 +230,12 @@ def _plan_fast_record(layout: Layout, message: Any) -> None:
             )
         elif scalar:
             codes = () if name == ACTIVITY_TYPE else _enum_codes(field.spec)
-            columns[name] = Column(
-                key, field.base, field.spec.scale, field.spec.offset, 0, None, codes
-            )
+            spec = field.spec
+            columns[name] = Column(*where, field.base, spec.scale, spec.offset, 0, None, codes)
         elif name == ACTIVITY_TYPE:
             return  # a word from an array: leave it to the exact decoder
         else:  # an array, bytes or text: fitparse's value is not a number
-            columns[name] = Column("", field.base)
-            continue
-        sources[field.offset] = field
-    if sources:
-        layout.dtype = np.dtype(
-            {
-                "names": [f"f{offset}" for offset in sources],
-                "formats": [layout.endian + str(f.base.numpy_code) for f in sources.values()],
-                "offsets": [offset + 1 for offset in sources],
-                "itemsize": layout.size,
-            }
-        )
+            columns[name] = Column(0, "", field.base)
     layout.columns = columns
     layout.action = FAST
 

@@ -1,9 +1,14 @@
 """Read FIT files (Garmin, Wahoo, Coros, Strava...) into :class:`~loadwatch.activity.Activity`.
 
-fitparse stops at the first fault it meets. Real files are often cut short or slightly broken
-near the end, so we keep every message read before the fault and say on the activity what
-happened, rather than losing the run. Timestamps are kept as raw FIT seconds while reading and
-converted once per activity, which also tells real dates from device-relative ones.
+Two decoders give the same :class:`~loadwatch.readers.fitfast.FitContent`, from which the
+activities are built: :mod:`loadwatch.readers.fitfast`, fifty and more times faster, reads
+files first; fitparse, the reference, reads any file the fast one leaves to it.
+
+fitparse stops at the first fault it meets, and the fast decoder stops where it does. Real
+files are often cut short or slightly broken near the end, so we keep every message read
+before the fault and say on the activity what happened, rather than losing the run.
+Timestamps are kept as raw FIT seconds while reading and converted once per activity, which
+also tells real dates from device-relative ones.
 """
 
 from __future__ import annotations

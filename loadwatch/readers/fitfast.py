@@ -501,17 +501,16 @@ class _Decoder:
         """Decode every record of one fast layout at once."""
         positions = np.asarray(sink, dtype=np.intp)
         count = len(positions)
-        table = None
-        if layout.dtype is not None:
-            rows = self.bytes[positions[:, None] + np.arange(layout.size)]
-            table = rows.view(layout.dtype)[:, 0]
+        sources: dict[int, np.ndarray] = {}
         columns = {}
         for name in (*RECORD_FIELDS, ACTIVITY_TYPE):
             column = layout.columns.get(name)
-            if column is None or table is None or not column.key:
+            if column is None or not column.dtype:
                 columns[name] = np.full(count, np.nan)
-            else:
-                columns[name] = column_values(table[column.key], column)
+                continue
+            if column.at not in sources:
+                sources[column.at] = self._gather(positions, column.at, column.dtype)
+            columns[name] = column_values(sources[column.at], column)
         if self.compressed_times:
             times = [self.compressed_times.get(p) for p in sink]
             override = np.array([math.nan if t is None else t for t in times])
@@ -525,6 +524,15 @@ class _Decoder:
         spec = next(field for field in fields if field.name == ACTIVITY_TYPE)
         sport = word(spec.render(int(codes[first])))
         return positions, columns, None if sport is None else (int(positions[first]), sport)
+
+    def _gather(self, positions: np.ndarray, offset: int, dtype: str) -> np.ndarray:
+        """One field of every message at ``positions``, as an array of its type."""
+        width = np.dtype(dtype).itemsize
+        at = positions + offset
+        if width > 1:
+            at = at[:, None] + np.arange(width)
+        values: np.ndarray = self.bytes[at].view(dtype)
+        return values.reshape(len(positions))
 
     def _slow_columns(self) -> _Part:
         """Columns of the records decoded one by one."""
