@@ -15,6 +15,7 @@ import dataclasses
 import math
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -352,7 +353,12 @@ def _worker_pool(jobs: int) -> ProcessPoolExecutor:
 
 def _end_with(parent: int) -> None:
     """In a worker process: end it as soon as ``parent`` is gone (killed, say), so that no
-    worker outlives its run, nor keeps the files it inherited (the cache lock) open."""
+    worker outlives its run, nor keeps the files it inherited (the cache lock) open.
+
+    Ctrl-C is left to the parent, which stops handing out files; a worker interrupted in the
+    middle of one would only make the pool fail.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:
