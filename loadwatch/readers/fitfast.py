@@ -244,7 +244,7 @@ class _Decoder:
         """fitparse's error for a data message cut off by the end of the file."""
         size = len(self.data)
         at = start + 1
-        for length in (*(f.size for f in layout.fields), *layout.dev_sizes):
+        for length in layout.read_sizes:
             if length and at + length > size:
                 return _eof(length, at, size)
             at += length
@@ -258,7 +258,7 @@ class _Decoder:
             raise _Stop(fault, pos + 1)
         if pos + layout.size > len(self.data):
             raise self._cut_message(pos, layout)
-        if layout.timestamp is not None or layout.odd_timestamp:
+        if layout.has_timestamp:
             self.timed_at, self.timed_layout = pos, layout
         if layout.action == GENERIC:
             message = decode_message(self.data, pos, layout, self.accumulators, time)
@@ -309,7 +309,7 @@ class _Decoder:
                 and sink[-1] > latest
             ):
                 latest, source = sink[-1], candidate
-        if layout.timestamp is not None or layout.odd_timestamp:
+        if layout.has_timestamp:
             latest, source = pos, layout
         if source is None:
             return self.time_value
