@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from loadwatch.atomic import write_atomically
 from loadwatch.samples._extras import NOTES_CSV, PHOTO, SAMPLE_CONFIG, readme, route_gpx
-from loadwatch.samples._generate import produce, write_atomically
+from loadwatch.samples._generate import produce
 from loadwatch.samples._plan import routes
 from loadwatch.samples.fitwrite import FitWriter, fit_crc, write_activity_fit
 from loadwatch.samples.xmlwrite import write_gpx, write_tcx
