@@ -295,7 +295,9 @@ def _samples(columns: dict[str, np.ndarray], mask: np.ndarray, sport: str) -> pd
             ),
         }
     )
-    return samples.drop_duplicates(ignore_index=True)  # chained copies repeat records
+    if samples["time"].duplicated().any():  # a repeated row repeats its time (cheap to check)
+        samples = samples.drop_duplicates(ignore_index=True)  # chained copies repeat records
+    return samples
 
 
 def _sport_words(
