@@ -96,6 +96,11 @@ class SegmentGrid:
         ix0, cx = cells(np.minimum(px1, px2), np.maximum(px1, px2), x_min, nx)
         iy0, cy = cells(np.minimum(py1, py2), np.maximum(py1, py2), y_min, ny)
         count = cx * cy
+        # Pieces beyond the extent (and the radius) are in no cell: drop them.
+        listed = count > 0
+        owner, count = owner[listed], count[listed]
+        ix0, iy0, cy = ix0[listed], iy0[listed], cy[listed]
+        px1, py1, px2, py2 = px1[listed], py1[listed], px2[listed], py2[listed]
         item = np.repeat(np.arange(owner.size, dtype=np.int64), count)
         local = np.arange(item.size) - np.repeat(np.cumsum(count) - count, count)
         keys = (ix0[item] + local // cy[item]) * ny + (iy0[item] + local % cy[item])

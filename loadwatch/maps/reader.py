@@ -2,18 +2,20 @@
 
 Three passes over the file, each restricted to one kind of object so that libosmium skips the rest:
 
-1. **nodes**: keep the id and position of every node inside the box (ids in one sorted array);
+1. **nodes**: keep the id and position of every node inside the box or within :data:`HALO_M` of
+   it (numpy arrays sorted by id);
 2. **ways** tagged ``highway``, ``leisure`` or ``landuse`` (pre-filtered in C++): keep those a rule
-   classifies (or built-up ``landuse`` rings) that reference a node kept in pass 1, and note the
-   nodes outside the box they need: a way's neighbours of its inside nodes, so that segments
-   crossing the box edge survive, and every node of a built-up ring;
-3. **nodes** again, only those noted (an id filter in C++), if any.
+   classifies, and built-up ``landuse`` rings, that reference a node kept in pass 1, and note the
+   nodes they need beyond it: the neighbours of a way's nodes inside the box (a long segment
+   leaving the box), and every node of a ring;
+3. **nodes** again, only those noted and not already kept (often none), if any.
 
-Memory is proportional to what lies in the box, not to the extract: no location cache of the
+Memory grows with what lies in and near the box, not with the extract: no location cache of the
 whole file is built (pyosmium's ``NodeLocationsForWays`` would keep every node of a country
-extract, gigabytes), and way candidates are checked against the box in batches. The price is
-that pass 1 hands every node of the file to Python, a few microseconds each. Not read: built-up
-areas mapped as multipolygon relations, and segments with both ends outside the box.
+extract, gigabytes), and way candidates are checked in batches. The price is that pass 1 hands
+every node of the file to Python, a few microseconds each. Not read: built-up areas mapped as
+multipolygon relations or with no node near the box, and segments crossing the box with both ends
+beyond the halo.
 """
 
 from __future__ import annotations
@@ -35,8 +37,16 @@ from loadwatch.maps.rules import BUILT_UP_LANDUSE, RULE_KEYS, classify_way
 
 #: What to tell a user who asked for a map without pyosmium installed.
 INSTALL_HINT = "pip install 'loadwatch[maps]'"
+#: Pass 1 keeps the nodes this close to the box too: built-up rings with a node there are read
+#: (the ring around a town can hold the whole box without a node in it), and the ends of ways
+#: leaving the box are usually among them, which spares pass 3.
+HALO_M = 2000.0
 #: Way candidates are checked against the box this many node references at a time.
 _BATCH_REFS = 1_000_000
+#: libosmium's id sets keep one bitmap per block of 2**22 ids (512 kB each) ...
+_ID_CHUNK_BITS = 22
+#: ... so pass 3 filters ids in C++ only while they fall in at most this many blocks (32 MB).
+_MAX_FILTER_CHUNKS = 64
 #: OSM stores coordinates as integers of 1e-7 degree.
 _COORD_SCALE = 10_000_000
 
@@ -148,21 +158,27 @@ def _open(osmium: ModuleType, path: Path, fmt: str) -> Any:
 
 
 def _read(osmium: ModuleType, path: Path, fmt: str, box: BBox) -> ExtractData:
-    box_ids, box_lat, box_lon, scanned = _nodes_in_box(osmium, _open(osmium, path, fmt), box)
-    ways = _WayCollector(box_ids)
+    near_ids, near_lat, near_lon, scanned = _nodes_near(
+        osmium, _open(osmium, path, fmt), box.expanded(HALO_M)
+    )
+    inside = box.contains_points(near_lat, near_lon)
+    ways = _WayCollector(near_ids[inside], near_ids)
     processor = osmium.FileProcessor(_open(osmium, path, fmt), osmium.osm.WAY).with_filter(
         osmium.filter.KeyFilter("highway", "leisure", "landuse")
     )
     for way in processor:
         ways.offer(way)
     ways.flush()
-    extra_ids, extra_lat, extra_lon = _nodes_by_id(osmium, path, fmt, ways.wanted())
+    wanted = ways.wanted()
+    extra_ids, extra_lat, extra_lon = _nodes_by_id(
+        osmium, path, fmt, wanted[~_member(wanted, near_ids)]
+    )
 
-    ids = np.concatenate([box_ids, extra_ids])
+    ids = np.concatenate([near_ids, extra_ids])
     order = np.argsort(ids, kind="stable")
     ids = ids[order]
-    lat = np.concatenate([box_lat, extra_lat])[order]
-    lon = np.concatenate([box_lon, extra_lon])[order]
+    lat = np.concatenate([near_lat, extra_lat])[order]
+    lon = np.concatenate([near_lon, extra_lon])[order]
     way_lat, way_lon = _locate(ways.refs(kind="way"), ids, lat, lon)
     area_lat, area_lon = _locate(ways.refs(kind="area"), ids, lat, lon)
     return ExtractData(
@@ -178,12 +194,13 @@ def _read(osmium: ModuleType, path: Path, fmt: str, box: BBox) -> ExtractData:
     )
 
 
-def _nodes_in_box(
-    osmium: ModuleType, source: Any, box: BBox
+def _nodes_near(
+    osmium: ModuleType, source: Any, halo: BBox
 ) -> tuple[IntArray, npt.NDArray[np.float64], npt.NDArray[np.float64], int]:
-    """Pass 1: ids (sorted) and positions of the nodes inside ``box``; and how many were read."""
-    x_min, x_max = round(box.lon_min * _COORD_SCALE), round(box.lon_max * _COORD_SCALE)
-    y_min, y_max = round(box.lat_min * _COORD_SCALE), round(box.lat_max * _COORD_SCALE)
+    """Pass 1: ids (sorted) and positions of the nodes inside ``halo``, and how many nodes the
+    file has."""
+    x_min, x_max = round(halo.lon_min * _COORD_SCALE), round(halo.lon_max * _COORD_SCALE)
+    y_min, y_max = round(halo.lat_min * _COORD_SCALE), round(halo.lat_max * _COORD_SCALE)
     ids, xs, ys = array("q"), array("i"), array("i")
     scanned = 0
     for node in osmium.FileProcessor(source, osmium.osm.NODE):
@@ -204,11 +221,18 @@ def _nodes_in_box(
 def _nodes_by_id(
     osmium: ModuleType, path: Path, fmt: str, wanted: IntArray
 ) -> tuple[IntArray, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Pass 3: positions of the nodes in ``wanted`` (an id filter in C++ drops the rest)."""
+    """Pass 3: positions of the nodes in ``wanted``.
+
+    libosmium's id filter drops the other nodes in C++, twenty times faster than handing them
+    to Python, but keeps a bitmap of 512 kB per block of 2**22 ids it holds: ids spread over a
+    real extract's id range would cost up to 1.4 GB. It is used only while that stays within
+    :data:`_MAX_FILTER_CHUNKS` blocks; otherwise Python looks each node up in a set.
+    """
     ids: list[int] = []
     lat: list[float] = []
     lon: list[float] = []
-    if wanted.size:
+    blocks = np.unique(wanted >> _ID_CHUNK_BITS).size
+    if wanted.size and blocks <= _MAX_FILTER_CHUNKS:
         processor = osmium.FileProcessor(_open(osmium, path, fmt), osmium.osm.NODE).with_filter(
             osmium.filter.IdFilter(wanted.tolist())
         )
@@ -218,11 +242,29 @@ def _nodes_by_id(
                 ids.append(node.id)
                 lat.append(location.lat)
                 lon.append(location.lon)
+    elif wanted.size:
+        wanted_set = set(wanted.tolist())
+        for node in osmium.FileProcessor(_open(osmium, path, fmt), osmium.osm.NODE):
+            node_id = node.id
+            if node_id in wanted_set:
+                location = node.location
+                if location.valid():
+                    ids.append(node_id)
+                    lat.append(location.lat)
+                    lon.append(location.lon)
     return (
         np.asarray(ids, dtype=np.int64),
         np.asarray(lat, dtype=np.float64),
         np.asarray(lon, dtype=np.float64),
     )
+
+
+def _member(refs: IntArray, ids: IntArray) -> npt.NDArray[np.bool_]:
+    """Which of ``refs`` are in the sorted array ``ids``."""
+    if not ids.size:
+        return np.zeros(refs.shape, dtype=bool)
+    at = np.minimum(np.searchsorted(ids, refs), ids.size - 1)
+    return np.asarray(ids[at] == refs, dtype=bool)
 
 
 def _locate(
@@ -240,10 +282,11 @@ def _locate(
 
 
 class _WayCollector:
-    """Pass 2: candidate ways, checked against the box's node ids a batch at a time."""
+    """Pass 2: candidate ways, checked against the ids of the nodes near the box in batches."""
 
-    def __init__(self, box_ids: IntArray) -> None:
+    def __init__(self, box_ids: IntArray, halo_ids: IntArray) -> None:
         self._box_ids = box_ids
+        self._halo_ids = halo_ids
         self._batch: list[tuple[str, int, dict[str, str], list[int]]] = []
         self._batch_refs = 0
         self.way_ids: list[int] = []
@@ -273,7 +316,7 @@ class _WayCollector:
             self.flush()
 
     def flush(self) -> None:
-        """Keep the queued ways that reference a node in the box; note the outside nodes needed."""
+        """Keep the queued ways with a node near the box; note the nodes they need beyond it."""
         if not self._batch:
             return
         lengths = np.fromiter((len(item[3]) for item in self._batch), np.int64, len(self._batch))
@@ -281,8 +324,8 @@ class _WayCollector:
             (ref for item in self._batch for ref in item[3]), np.int64, int(lengths.sum())
         )
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        inside = self._in_box(refs)
-        touches = np.add.reduceat(inside.astype(np.int64), starts) > 0
+        inside = _member(refs, self._box_ids)
+        near = np.add.reduceat(_member(refs, self._halo_ids).astype(np.int64), starts) > 0
         # Outside nodes next to an inside one, within the same way: the segment crosses the edge.
         ends = starts + lengths
         left = np.zeros(refs.size, dtype=bool)
@@ -293,7 +336,7 @@ class _WayCollector:
         right[ends - 1] = False
         neighbour = left | right
         for index, (kind, way_id, tags, _) in enumerate(self._batch):
-            if not touches[index]:
+            if not near[index]:
                 continue
             span = slice(int(starts[index]), int(ends[index]))
             need = ~inside[span] if kind == "area" else (~inside[span] & neighbour[span])
@@ -304,13 +347,6 @@ class _WayCollector:
                 self.way_tags.append(tags)
         self._batch = []
         self._batch_refs = 0
-
-    def _in_box(self, refs: IntArray) -> npt.NDArray[np.bool_]:
-        ids = self._box_ids
-        if not ids.size:
-            return np.zeros(refs.shape, dtype=bool)
-        at = np.minimum(np.searchsorted(ids, refs), ids.size - 1)
-        return np.asarray(ids[at] == refs, dtype=bool)
 
     def wanted(self) -> IntArray:
         """Ids of the outside nodes the kept ways need, each once."""

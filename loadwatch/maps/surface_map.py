@@ -235,11 +235,23 @@ def build_surface_map(
     way_of_node = np.repeat(np.arange(lengths.size), lengths)
     first = np.arange(max(0, x.size - 1))
     seg = first[
-        (way_of_node[first] == way_of_node[first + 1] if first.size else np.empty(0, bool))
+        (way_of_node[first] == way_of_node[first + 1])
         & np.isfinite(x[first])
         & np.isfinite(y[first])
         & np.isfinite(x[first + 1])
         & np.isfinite(y[first + 1])
+    ]
+    # Ways near the box were read whole enough to cross it; segments that stay outside the box
+    # (widened by the radius) are dropped before anything is computed for them.
+    x_min, y_min = projection.forward(box.lat_min, box.lon_min)
+    x_max, y_max = projection.forward(box.lat_max, box.lon_max)
+    extent = (float(x_min), float(y_min), float(x_max), float(y_max))
+    sx1, sy1, sx2, sy2 = x[seg], y[seg], x[seg + 1], y[seg + 1]
+    seg = seg[
+        (np.maximum(sx1, sx2) >= extent[0] - radius_m)
+        & (np.minimum(sx1, sx2) <= extent[2] + radius_m)
+        & (np.maximum(sy1, sy2) >= extent[1] - radius_m)
+        & (np.minimum(sy1, sy2) <= extent[3] + radius_m)
     ]
     seg_way = way_of_node[seg]
     plain: list[WayClass | None] = []
@@ -267,14 +279,12 @@ def build_surface_map(
     seg, seg_way = seg[classified], seg_way[classified]
     seg_class, seg_confident = seg_class[classified], seg_confident[classified]
 
-    x_min, y_min = projection.forward(box.lat_min, box.lon_min)
-    x_max, y_max = projection.forward(box.lat_max, box.lon_max)
     grid = SegmentGrid.build(
         x[seg],
         y[seg],
         x[seg + 1],
         y[seg + 1],
-        extent=(float(x_min), float(y_min), float(x_max), float(y_max)),
+        extent=extent,
         cell_m=cell_m,
         radius_m=radius_m,
     )
