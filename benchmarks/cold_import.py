@@ -11,10 +11,12 @@ runs in a fresh process for each ``--jobs`` value: with ``--no-cache`` (everythi
 then with an empty cache (the first run of a new user, which also hashes and stores every
 file), then again with that cache (nothing to parse).
 
-Reported per run: wall time, and the peak memory of the whole process tree (the command and
-its worker processes), sampled every 20 ms from ``/proc``: the sum of resident set sizes
-(RSS, which counts pages the processes share once per process) and the sum of proportional
-set sizes (PSS, which splits shared pages between them: the memory the tree really takes).
+Reported per run: wall time; CPU time of all its processes (user + system: other work on the
+machine makes the wall time grow, not this); and the peak memory of the whole process tree
+(the command and its worker processes), sampled every 20 ms from ``/proc``: the sum of
+resident set sizes (RSS, which counts pages the processes share once per process) and the
+sum of proportional set sizes (PSS, which splits shared pages between them: the memory the
+tree really takes).
 ``ru_maxrss`` is the largest single process's peak, from ``getrusage(RUSAGE_CHILDREN)``.
 """
 
@@ -130,7 +132,8 @@ class _Sampler(threading.Thread):
 
 def measure(args: list[str], env: dict[str, str]) -> dict[str, float]:
     """Run a command; its wall time, peak memory of its process tree, and exit code."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     sampler = _Sampler(process.pid)
@@ -141,12 +144,13 @@ def measure(args: list[str], env: dict[str, str]) -> dict[str, float]:
     sampler.join()
     if process.returncode != 0:
         sys.exit(f"{' '.join(args)} failed:\n{errors.decode(errors='replace')}")
-    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "wall_s": wall,
+        "cpu_s": usage.ru_utime + usage.ru_stime - cpu_before,
         "rss_mb": sampler.peak_rss / 1024,
         "pss_mb": sampler.peak_pss / 1024,
-        "maxrss_mb": max(maxrss, before) / 1024,  # the largest process so far
+        "maxrss_mb": max(usage.ru_maxrss, before) / 1024,  # the largest process so far
         "processes": sampler.peak_processes,
     }
 
@@ -171,7 +175,10 @@ def main() -> None:
         )
         print(f"{os.cpu_count()} CPU cores, Python {sys.version.split()[0]}")
         print()
-        print(f"{'loadwatch analyze':<34} {'wall':>8} {'RSS sum':>9} {'PSS sum':>9} {'max RSS':>9}")
+        print(
+            f"{'loadwatch analyze':<34} {'wall':>7} {'CPU':>7} "
+            f"{'RSS sum':>9} {'PSS sum':>9} {'max RSS':>9}"
+        )
         for jobs in options.jobs:
             base = [sys.executable, "-m", "loadwatch", "analyze", str(folder), "--format", "json"]
             base += ["-q", "--timezone", "UTC", "--jobs", str(jobs)]
@@ -184,7 +191,8 @@ def main() -> None:
             ):
                 figures = measure(base + extra, env)
                 print(
-                    f"--jobs {jobs}, {label:<24} {figures['wall_s']:7.1f}s "
+                    f"--jobs {jobs}, {label:<24} "
+                    f"{figures['wall_s']:6.1f}s {figures['cpu_s']:6.1f}s "
                     f"{figures['rss_mb']:6.0f} MB {figures['pss_mb']:6.0f} MB "
                     f"{figures['maxrss_mb']:6.0f} MB  ({figures['processes']:.0f} processes)"
                 )
