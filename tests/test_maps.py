@@ -449,6 +449,22 @@ def test_corrupt_cache_is_rebuilt(
     assert load_surface_map(town, box, cache_dir=tmp_path / "cache").from_cache
 
 
+def test_damaged_larger_map_is_removed_not_retried(
+    town: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A damaged cached map of a larger box is deleted when found, so it costs one rebuild."""
+    cache = tmp_path / "cache"
+    larger = load_surface_map(town, BBox.around(*run_along(STRAIGHT)), cache_dir=cache)
+    assert larger.cache_path is not None
+    larger.cache_path.write_bytes(b"damaged")
+    reads = _count_reads(monkeypatch)
+    inner = BBox.around(*run_along([(900.0, 0.0), (1100.0, 0.0)]))
+    assert not load_surface_map(town, inner, cache_dir=cache).from_cache
+    assert load_surface_map(town, inner, cache_dir=cache).from_cache
+    assert len(reads) == 1
+    assert not larger.cache_path.exists()
+
+
 def test_foreign_npz_in_the_cache_is_ignored(town: Path, tmp_path: Path) -> None:
     """An .npz under the cache's name but without the map's magic is rebuilt over."""
     box = BBox.around(*run_along(STRAIGHT))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import warnings
 from pathlib import Path
@@ -45,6 +46,8 @@ def load_surface_map(
         cached = cache.load(candidate, sha256)
         if cached is not None:
             return cached
+        with contextlib.suppress(OSError):  # damaged: do not try it again next time
+            candidate.unlink()
     data = reader.read_extract(path, box)
     built = build_surface_map(data, box)
     target = cache.cache_path(folder, sha256, box)

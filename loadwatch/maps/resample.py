@@ -17,11 +17,11 @@ def resample_track(
 ) -> tuple[FloatArray, FloatArray]:
     """Positions every ``step_m`` along a run, each in the middle of its step.
 
-    The run's ``distance_m`` is followed where every positioned point has one (a pause, where
-    the distance stands still while the position jumps, then gets no points); otherwise the
-    distance is the sum of great-circle steps between positioned points. Points without a
-    position are skipped. A run of length ``L`` gives ``max(1, round(L / step_m))`` points, so
-    that the points times ``step_m`` add up to ``L`` within half a step.
+    The run's ``distance_m`` is followed where every positioned point has one and it grows (a
+    pause, where the distance stands still while the position jumps, then gets no points);
+    otherwise the distance is the sum of great-circle steps between positioned points. Points
+    without a position are skipped. A run of length ``L`` gives ``max(1, round(L / step_m))``
+    points, so that the points times ``step_m`` add up to ``L`` within half a step.
 
     Args:
         lat: Latitudes, degrees, in the order recorded (NaN where there is no fix).
@@ -52,7 +52,7 @@ def resample_track(
         if given.shape != keep.shape:
             raise ValueError("distance_m must have one value per point")
         given = given[keep]
-        if np.isfinite(given).all():
+        if np.isfinite(given).all() and given[-1] > given[0]:
             # A counter glitch backwards is not running backwards.
             along = np.maximum.accumulate(given)
     if along is None:
