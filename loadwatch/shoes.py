@@ -13,7 +13,6 @@ import csv
 import dataclasses
 import io
 import math
-import os
 import re
 import zipfile
 import zlib
@@ -25,7 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from loadwatch.errors import ConfigError
+from loadwatch.errors import ConfigError, SourceError
+from loadwatch.sources import iter_files
 
 #: Distance after which a pair of running shoes is worn out, unless the config says otherwise.
 DEFAULT_SHOE_LIMIT_KM = 700.0
@@ -237,37 +237,24 @@ def _relative(file: str) -> str:
 
 
 def _csv_files(root: Path) -> Iterator[tuple[str, str, bytes]]:
-    """Yield ``(label, prefix, bytes)`` for every ``activities.csv`` under ``root``."""
-    if root.is_file():
-        yield from _from_zip(root, root.name)
+    """Yield ``(label, prefix, bytes)`` for every ``activities.csv`` under ``root``.
+
+    The folder is walked as discovery walks it (hidden folders passed over, no link loops), so
+    gear is read from the same files the activities came from.
+    """
+    try:
+        files = list(iter_files(root))
+    except SourceError:
         return
-    if not root.is_dir():
-        return
-    seen: set[tuple[int, int]] = set()
-    for directory, dirnames, filenames in os.walk(root, followlinks=True):
-        here = Path(directory)
-        try:
-            info = here.stat()
-        except OSError:
-            dirnames[:] = []
-            continue
-        if (info.st_dev, info.st_ino) in seen:
-            dirnames[:] = []
-            continue
-        seen.add((info.st_dev, info.st_ino))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            file_path = here / name
-            label = file_path.relative_to(root).as_posix()
-            if name.lower() == STRAVA_ACTIVITIES_CSV:
-                data = _read_small(file_path)
-                if data is not None:
-                    prefix = file_path.parent.relative_to(root).as_posix()
-                    yield label, "" if prefix == "." else prefix, data
-            elif name.lower().endswith(".zip"):
-                yield from _from_zip(file_path, label)
+    for file_path, label in files:
+        name = file_path.name.lower()
+        if name == STRAVA_ACTIVITIES_CSV:
+            data = _read_small(file_path)
+            if data is not None:
+                prefix = label.rpartition("/")[0]
+                yield label, prefix, data
+        elif name.endswith(".zip"):
+            yield from _from_zip(file_path, label)
 
 
 def _read_small(path: Path) -> bytes | None:
