@@ -45,6 +45,7 @@ SKIP_TIMED = 2  # ... that has a timestamp (compressed timestamps may count from
 GENERIC = 3  # decoded on the spot, field by field
 
 _TimestampReader = tuple[int, struct.Struct, int]  # offset, unpacker, invalid raw value
+_NOTHING = struct.Struct("")
 
 
 class Unsupported(Exception):
@@ -92,6 +93,8 @@ class Layout:
     odd_timestamp: bool  # a timestamp field that cannot feed compressed timestamps
     resets: tuple[int, ...]  # accumulated component fields a definition restarts at 0
     relevant: tuple[Field, ...] = ()  # generic records: the fields that give our columns
+    unpacker: struct.Struct = _NOTHING  # generic messages: the fields decoded, at once...
+    slots: tuple[tuple[Field, int], ...] = ()  # ...and where each one's values start in it
     columns: dict[str, Column] = dataclasses.field(default_factory=dict)
 
     @property
@@ -158,7 +161,34 @@ def compile_layout(global_num: int, endian: str, raw: bytes, dev: bytes) -> Layo
         layout.relevant = _relevant(layout.fields, message)
         if not resets:  # accumulating counters need message-by-message decoding
             _plan_fast_record(layout, message)
+    if layout.action == GENERIC:
+        read = layout.relevant if kind == profile.RECORD else layout.fields
+        layout.unpacker, layout.slots = _unpacking(layout.fields, read, endian)
     return layout
+
+
+def _unpacking(
+    fields: tuple[Field, ...], read: tuple[Field, ...], endian: str
+) -> tuple[struct.Struct, tuple[tuple[Field, int], ...]]:
+    """One struct for the fields of a message that are ``read`` (the others are skipped), and
+    where each read field's values start in what it unpacks (-1: an empty field)."""
+    codes = []
+    slots = []
+    values = 0
+    for field in fields:
+        if field not in read or not field.size:
+            codes.append(f"{field.size}x")
+            if field in read:
+                slots.append((field, -1))
+            continue
+        slots.append((field, values))
+        if field.base.numpy_code is None:  # bytes or text: one value
+            codes.append(f"{field.size}s")
+            values += 1
+        else:
+            codes.append(f"{field.count}{field.base.struct_code}")
+            values += field.count
+    return struct.Struct(endian + "".join(codes)), tuple(slots)
 
 
 def _relevant(fields: tuple[Field, ...], message: Any) -> tuple[Field, ...]:
@@ -318,8 +348,8 @@ def decode_message(
     Raises:
         Unsupported: A value fitparse would fail on (it then reports the fault itself).
     """
-    fields = layout.relevant if layout.kind == profile.RECORD else layout.fields
-    raws = [_raw_value(data, pos + 1 + f.offset, f, layout.endian) for f in fields]
+    fields = tuple(field for field, _ in layout.slots)
+    raws = _raw_values(data, pos, layout)
     message = profile.message_type(layout.global_num)
     out: list[tuple[str, str | None, Any]] = []
     try:
@@ -327,6 +357,9 @@ def decode_message(
             spec = field.spec
             if spec is None:
                 out.append((f"unknown_{field.num}", None, raw))
+                continue
+            if not spec.subfields and not spec.components:  # most fields: no other to consult
+                out.append((spec.name, None, _scaled(spec, spec.render(raw))))
                 continue
             spec, parent = _subfield(spec, fields, raws)
             for component in spec.components or ():
@@ -352,22 +385,29 @@ def _name(spec: Any) -> str | None:
     return None if spec is None else str(spec.name)
 
 
-def _raw_value(data: bytes, start: int, field: Field, endian: str) -> Any:
-    """One field's raw value as fitparse reads it: None when invalid, tuples for arrays."""
-    if not field.size:
-        return None  # fitparse fails on an empty field; there is nothing in it to read
-    base = field.base
-    chunk = data[start : start + field.size]
-    if base.numpy_code is None:
-        return base.parse(chunk if base.name == "string" else tuple(chunk))
-    values = struct.unpack(f"{endian}{field.count}{base.struct_code}", chunk)
-    if field.count == 1:
-        return base.parse(values[0])
-    return tuple(base.parse(value) for value in values)
+def _raw_values(data: bytes, pos: int, layout: Layout) -> list[Any]:
+    """The raw values of the fields a message is decoded from, as fitparse reads them: None
+    when invalid (or empty), tuples for arrays and bytes, text for strings."""
+    values = layout.unpacker.unpack_from(data, pos + 1)
+    raws: list[Any] = []
+    for field, start in layout.slots:
+        base = field.base
+        if start < 0:
+            raws.append(None)  # fitparse fails on an empty field; there is nothing to read
+        elif base.numpy_code is None:
+            raw = values[start]
+            raws.append(base.parse(raw if base.name == "string" else tuple(raw)))
+        elif field.count == 1:
+            raws.append(base.parse(values[start]))
+        else:
+            raws.append(tuple(base.parse(v) for v in values[start : start + field.count]))
+    return raws
 
 
 def _scaled(spec: Any, value: Any) -> Any:
     """Apply a field's or component's scale and offset, as fitparse does."""
+    if not spec.scale and not spec.offset:
+        return value
     if isinstance(value, tuple):
         return tuple(_scaled(spec, item) for item in value)
     if isinstance(value, int | float):
@@ -389,7 +429,9 @@ def accumulate(raw: int, previous: int, bits: int) -> int:
 
 def _subfield(spec: Any, fields: tuple[Field, ...], raws: list[Any]) -> tuple[Any, Any]:
     """The subfield another field's value selects (fitparse's rule), and its parent field."""
-    for sub in spec.subfields or ():
+    if not spec.subfields:
+        return spec, None
+    for sub in spec.subfields:
         for reference in sub.ref_fields:
             for field, raw in zip(fields, raws, strict=True):
                 if field.num == reference.def_num and reference.raw_value == raw:
