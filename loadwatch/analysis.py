@@ -6,6 +6,7 @@ This is what ``loadwatch analyze`` runs; a notebook user gets the same :class:`A
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from loadwatch.config import (
 from loadwatch.risk import DEFAULT_SETTINGS, RiskSettings, add_spikes, risk_weeks
 from loadwatch.shoes import ShoeStatus, assign_gear, read_strava_gear, shoe_status
 from loadwatch.sources import Skipped
+from loadwatch.summary import ActivitySummary
 from loadwatch.timeline import (
     Duplicate,
     FileWarning,
@@ -61,6 +63,7 @@ class Analysis:
         risk: The load basis and limits the risk measures used.
         shoes: How far each pair of shoes has gone in the analysed runs.
         pending: Files left for the next run because they were still changing (``settle_s``).
+        surface_map: The OpenStreetMap extract surfaces were matched against, if any.
     """
 
     root: Path
@@ -76,6 +79,7 @@ class Analysis:
     risk: RiskSettings = DEFAULT_SETTINGS
     shoes: list[ShoeStatus] = dataclasses.field(default_factory=list)
     pending: list[str] = dataclasses.field(default_factory=list)
+    surface_map: Path | None = None
 
 
 def analyze(
@@ -93,6 +97,7 @@ def analyze(
     cache: Cache | None = None,
     settle_s: float = 0.0,
     jobs: int = 1,
+    osm: str | Path | None = None,
 ) -> Analysis:
     """Analyse a folder of activity files week by week.
 
@@ -117,6 +122,9 @@ def analyze(
             next run; they are listed in :attr:`Analysis.pending`.
         jobs: Files parsed at once, each in a process of its own (see
             :func:`loadwatch.timeline.scan`); 1 parses them all in this process.
+        osm: An OpenStreetMap extract of the region (default: the config's ``[surfaces] osm``):
+            each run's distance is split into road, trail and track by the ways it followed
+            (needs ``pip install 'loadwatch[maps]'``).
 
     Raises:
         SourceError: ``path`` does not exist or cannot be read.
@@ -134,12 +142,15 @@ def analyze(
 
     found = scan(root, strict=strict, progress=progress, cache=cache, settle_s=settle_s, jobs=jobs)
     limits = thresholds(found.summaries, person)
+    extract = Path(osm) if osm is not None else settings.osm
+    matched = _map_surfaces(found.summaries, extract) if extract is not None else None
     frame = build_timeline(
         found.summaries,
         limits,
         timezone=zone,
         rules=settings.surface_rules,
         sex=person.sex,
+        map_surfaces=matched,
     )
     frame = add_spikes(since_filter(frame, since))
     gear = read_strava_gear(root)
@@ -160,6 +171,7 @@ def analyze(
         risk=risk,
         shoes=shoe_status(frame),
         pending=found.pending,
+        surface_map=extract,
     )
 
 
@@ -177,6 +189,15 @@ def _risk_settings(settings: Config, load: str | None, acwr_limit: float | None)
             else DEFAULT_SETTINGS.strength_target
         ),
     )
+
+
+def _map_surfaces(
+    summaries: Sequence[ActivitySummary], extract: Path
+) -> dict[str, dict[str, float]]:
+    """Km per surface class of each run with GPS, from the map (the optional maps extra)."""
+    from loadwatch.maps.runs import match_runs  # pyosmium is optional: only when asked
+
+    return match_runs(summaries, extract).surface_km
 
 
 def _override(base: Athlete, top: Athlete | None) -> Athlete:

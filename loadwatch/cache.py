@@ -316,6 +316,14 @@ def _unarray(text: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(text, validate=True), dtype="<f8").copy()
 
 
+def _array32(values: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(values, dtype="<f4").tobytes()).decode()
+
+
+def _unarray32(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text, validate=True), dtype="<f4").copy()
+
+
 def encode_outcomes(outcomes: Sequence[Outcome]) -> bytes:
     """Serialise outcomes for the cache."""
     items: list[dict[str, Any]] = []
@@ -328,6 +336,8 @@ def encode_outcomes(outcomes: Sequence[Outcome]) -> bytes:
             value = getattr(outcome, field.name)
             if isinstance(value, Histogram):
                 value = {"values": _array(value.values), "seconds": _array(value.seconds)}
+            elif isinstance(value, np.ndarray):
+                value = {"float32": _array32(value)}
             elif isinstance(value, datetime):
                 value = value.isoformat()
             elif isinstance(value, tuple):
@@ -362,6 +372,8 @@ def decode_outcomes(blob: bytes) -> list[Outcome]:
             fields[name] = Histogram(
                 _unarray(fields[name]["values"]), _unarray(fields[name]["seconds"])
             )
+        for name in ("track_lat", "track_lon"):
+            fields[name] = _unarray32(fields[name]["float32"])
         fields["start"] = datetime.fromisoformat(fields["start"])
         fields["warnings"] = tuple(str(w) for w in fields["warnings"])
         for name in _FLOAT_FIELDS:

@@ -264,6 +264,7 @@ def write_charts(
     title: str | None = None,
     basename: str = "weekly-risk",
     acwr_limit: float | None = None,
+    credit: str | None = None,
 ) -> list[Path]:
     """Write the weekly chart as ``<basename>.png`` and ``<basename>.svg`` into ``out_dir``.
 
@@ -278,6 +279,7 @@ def write_charts(
         title: Figure title; by default names the rule and the date range.
         basename: File name without extension.
         acwr_limit: The ACWR flag limit to draw (see :func:`weekly_risk_figure`).
+        credit: A line for the foot of the chart, such as the map data's attribution.
 
     Returns:
         The paths written: the PNG, then the SVG.
@@ -289,6 +291,8 @@ def write_charts(
     if basename in ("", ".", "..") or any(sep in basename for sep in ("/", "\\", os.sep)):
         raise ConfigError(f"basename must be a plain file name without folders; got {basename!r}")
     fig, heading = _build(weeks, units, threshold, title, acwr_limit)
+    if credit:
+        fig.text(0.995, 0.002, credit, ha="right", va="bottom", fontsize=7, color="0.35")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:

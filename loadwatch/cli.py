@@ -125,6 +125,11 @@ def cli() -> None:
     type=float,
     help="ACWR above which a week is flagged  [default: 1.5].",
 )
+@click.option(
+    "--osm",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An OpenStreetMap extract of your region (.osm.pbf): road, trail and track by map.",
+)
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be used.")
 @click.option(
     "--jobs",
@@ -186,6 +191,7 @@ def analyze_command(
     max_hr: int | None,
     load: str | None,
     acwr_limit: float | None,
+    osm: Path | None,
     strict: bool,
     jobs: int | None,
     cache_path: Path | None,
@@ -235,6 +241,7 @@ def analyze_command(
                 config=config_file,
                 athlete=athlete,
                 strict=strict,
+                osm=osm,
                 load=load,
                 acwr_limit=acwr_limit,
                 settle_s=settle,

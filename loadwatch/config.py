@@ -27,6 +27,9 @@ error naming the key and the file, never silently ignored::
     last_day = 2026-09-30       # ...up to this day (leave out while in use)
     limit_km = 700              # optional; 700 km when left out
 
+    [surfaces]
+    osm = "berlin.osm.pbf"      # a map of your region: road, trail or track from the map
+
     [[surfaces.rules]]
     path = "track-sessions/*"   # glob on the file's path inside the folder
     surface = "track"
@@ -110,6 +113,8 @@ class Config:
         strength_target: Strength sessions a week below which ``low_strength`` is noted, or
             ``None`` for the default.
         shoes: The runner's shoes, highest precedence first.
+        osm: An OpenStreetMap extract of the runner's region, to tell road, trail and track
+            apart by the map (a relative path in a config file is relative to that file).
     """
 
     athlete: Athlete = Athlete()
@@ -121,6 +126,7 @@ class Config:
     acwr_limit: float | None = None
     strength_target: int | None = None
     shoes: tuple[Shoe, ...] = ()
+    osm: Path | None = None
 
 
 def user_config_path() -> Path:
@@ -193,7 +199,12 @@ def parse_config(document: Mapping[str, Any], path: Path | str = "<config>") -> 
     _known(document, {"timezone", "threshold", "athlete", "surfaces", "risk", "shoes"}, "", path)
     athlete = _athlete(_table(document, "athlete", path), path)
     surfaces = _table(document, "surfaces", path)
-    _known(surfaces, {"rules"}, "surfaces.", path)
+    _known(surfaces, {"rules", "osm"}, "surfaces.", path)
+    osm = surfaces.get("osm")
+    if osm is not None:
+        if not isinstance(osm, str) or not osm.strip():
+            raise ConfigError("'surfaces.osm' must be the path of an OSM extract", path=path)
+        osm = Path(path).parent / Path(osm).expanduser()
     rules_value = surfaces.get("rules", [])
     if not isinstance(rules_value, list):
         raise ConfigError("'surfaces.rules' must be a list of [[surfaces.rules]] tables", path=path)
@@ -226,6 +237,7 @@ def parse_config(document: Mapping[str, Any], path: Path | str = "<config>") -> 
         acwr_limit=acwr_limit,
         strength_target=target,
         shoes=shoes,
+        osm=osm,
     )
 
 
@@ -250,6 +262,7 @@ def _merge(base: Config, top: Config) -> Config:
             top.strength_target if top.strength_target is not None else base.strength_target
         ),
         shoes=top.shoes + base.shoes,
+        osm=top.osm or base.osm,
     )
 
 

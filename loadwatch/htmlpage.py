@@ -111,6 +111,9 @@ def render_index(
     parts.append(_weeks_table(weeks))
     parts.extend(_set_aside(report))
     foot = f"loadwatch {_e(report.get('loadwatch', ''))}; weeks in {_e(report.get('timezone'))}"
+    surface_map = report.get("surface_map")
+    if isinstance(surface_map, Mapping):
+        foot += f"; surfaces from {_e(surface_map['extract'])}, {_e(surface_map['attribution'])}"
     if generated is not None:
         foot += f"; updated {_e(generated.strftime('%Y-%m-%d %H:%M %Z').strip())}"
     parts.append(

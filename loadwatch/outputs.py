@@ -17,6 +17,7 @@ from loadwatch.analysis import Analysis
 from loadwatch.atomic import write_atomically
 from loadwatch.htmlpage import render_index
 from loadwatch.report import report_dict, to_csv
+from loadwatch.surfaces import MAP_ATTRIBUTION
 
 #: The files an ``--out`` folder holds after a run, in the order they are written.
 OUTPUT_FILES: tuple[str, ...] = (
@@ -83,7 +84,13 @@ def write_outputs(
     if key != unchanged_charts or not all(path.is_file() for path in charts):
         from loadwatch.charts import write_charts  # matplotlib is slow to import: only if drawn
 
-        written = write_charts(analysis.weeks, folder, units=units, threshold=analysis.threshold)
+        written = write_charts(
+            analysis.weeks,
+            folder,
+            units=units,
+            threshold=analysis.threshold,
+            credit=MAP_ATTRIBUTION if analysis.surface_map is not None else None,
+        )
     report = report_dict(analysis)
     files = {
         "weeks.csv": to_csv(analysis).encode("utf-8"),

@@ -28,6 +28,7 @@ from loadwatch.report_risk import (
     report_fields,
     week_fields,
 )
+from loadwatch.surfaces import MAP_ATTRIBUTION
 from loadwatch.weekly import RULE_MEASURES
 
 #: Kilometres in a mile.
@@ -128,9 +129,20 @@ def activity_records(timeline: pd.DataFrame) -> list[dict[str, Any]]:
             "intensity": _number(row["intensity"], 3),
             "source": row["source"],
             **activity_fields(row),
+            **_surface_fields(row),
         }
         for _, row in timeline.iterrows()
     ]
+
+
+def _surface_fields(row: pd.Series) -> dict[str, Any]:
+    """A run's km per surface class and where they came from (rule, metadata, map, none)."""
+    if not isinstance(row.get("surface_source"), str):
+        return {"surface_km": None, "surface_source": None}
+    return {
+        "surface_km": {s: _number(row.get(f"surface_km_{s}"), 3) for s in SURFACES},
+        "surface_source": row["surface_source"],
+    }
 
 
 def report_dict(analysis: Analysis) -> dict[str, Any]:
@@ -147,6 +159,11 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
         "skipped": [{"source": s.source, "reason": s.reason} for s in analysis.skipped],
         "pending": [{"source": label} for label in analysis.pending],
         **report_fields(analysis),
+        "surface_map": (
+            None
+            if analysis.surface_map is None
+            else {"extract": analysis.surface_map.name, "attribution": MAP_ATTRIBUTION}
+        ),
     }
 
 
@@ -309,6 +326,11 @@ def _legend(analysis: Analysis, units: str) -> list[str]:
         *_risk_legend(analysis),
         f"Δ: change from the previous week. Time: h:mm timer time. Hard: minutes at or above "
         f"threshold. Distances in {units}.",
+        *(
+            [f"Surfaces matched on {analysis.surface_map.name}. {MAP_ATTRIBUTION}."]
+            if analysis.surface_map is not None
+            else []
+        ),
     ]
     parts = []
     if math.isfinite(limits.threshold_hr):

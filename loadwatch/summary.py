@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from loadwatch.activity import Activity
+from loadwatch.maps.resample import resample_track
 
 #: Bump whenever :func:`summarise` would give a different summary for the same activity: the
 #: incremental cache then summarises every file again.
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 #: Below this speed an interval of a run counts as standing still (1.8 km/h).
 MOVING_SPEED_MPS = 0.5
 #: Without speed data, an interval longer than this is a pause, not training.
@@ -27,6 +28,9 @@ MAX_SAMPLE_GAP_S = 60.0
 #: Altitude must rise this much from its last low before it counts as climbing (filters GPS and
 #: barometer noise when the device gives no total ascent of its own).
 ELEVATION_HYSTERESIS_M = 3.0
+#: Spacing of the points kept of a run's path (see :func:`loadwatch.maps.resample_track`).
+TRACK_STEP_M = 20.0
+_NO_TRACK: np.ndarray = np.empty(0, dtype=np.float32)
 #: Resolution of the speed histogram (m/s): 0.01 m/s is 0.036 km/h, far below GPS noise.
 SPEED_BIN_MPS = 0.01
 
@@ -99,6 +103,9 @@ class ActivitySummary:
         speed: Moving seconds by speed (:data:`SPEED_BIN_MPS` bins).
         relative_time: True when the file's clock is device-relative (no real date).
         warnings: Problems met while reading.
+        track_lat: For runs with GPS, latitudes every :data:`TRACK_STEP_M` along the run
+            (float32: about 0.4 m, ample to match a map), for surfaces from a map; else empty.
+        track_lon: The matching longitudes.
     """
 
     source: str
@@ -121,6 +128,8 @@ class ActivitySummary:
     speed: Histogram
     relative_time: bool = False
     warnings: tuple[str, ...] = ()
+    track_lat: np.ndarray = dataclasses.field(default_factory=lambda: _NO_TRACK, repr=False)
+    track_lon: np.ndarray = dataclasses.field(default_factory=lambda: _NO_TRACK, repr=False)
 
     @property
     def mean_moving_speed_mps(self) -> float:
@@ -177,6 +186,7 @@ def summarise(activity: Activity) -> ActivitySummary:
     if elev_gain_m != activity.ascent_m:  # no usable total from the device: climb the samples
         elev_gain_m = ascent(samples["altitude_m"].to_numpy(dtype="float64"))
     hr_known = hr[np.isfinite(hr) & (hr > 0)]
+    track_lat, track_lon = _track(activity)
     return ActivitySummary(
         source=activity.source,
         format=activity.format,
@@ -198,10 +208,21 @@ def summarise(activity: Activity) -> ActivitySummary:
         speed=Histogram.of(speed, moving_dt, SPEED_BIN_MPS) if has_speed else _EMPTY,
         relative_time=any(w.startswith("relative timestamps") for w in activity.warnings),
         warnings=activity.warnings,
+        track_lat=track_lat,
+        track_lon=track_lon,
     )
 
 
 _EMPTY = Histogram(np.empty(0), np.empty(0))
+
+
+def _track(activity: Activity) -> tuple[np.ndarray, np.ndarray]:
+    """A run's path every :data:`TRACK_STEP_M`, kept so that a map can tell its surfaces later."""
+    if activity.sport != "running" or not activity.has_gps:
+        return _NO_TRACK, _NO_TRACK
+    samples = activity.samples
+    lat, lon = resample_track(samples["lat"], samples["lon"], samples["distance_m"], TRACK_STEP_M)
+    return lat.astype(np.float32), lon.astype(np.float32)
 
 
 def _interval_distance(distance: np.ndarray) -> np.ndarray:

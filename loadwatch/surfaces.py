@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from loadwatch.config import SurfaceRule
+from loadwatch.config import SURFACES, SurfaceRule
 
 _SUB_SPORT: dict[str, str] = {
     "street": "road",
@@ -52,6 +52,73 @@ _WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+#: The credit the Open Database License asks for wherever OpenStreetMap data is shown.
+MAP_ATTRIBUTION = "Map data © OpenStreetMap contributors (ODbL)"
+#: Where a run's surface breakdown came from.
+SURFACE_SOURCES: tuple[str, ...] = ("rule", "metadata", "map", "none")
+#: With a map, a run whose matched points are mostly off the map keeps its metadata class.
+MAX_OFF_MAP_SHARE = 0.5
+
+
+def run_surfaces(
+    *,
+    source: str,
+    sub_sport: str | None,
+    activity_type: str | None,
+    name: str | None,
+    has_gps: bool,
+    distance_m: float,
+    rules: Sequence[SurfaceRule] = (),
+    from_map: Mapping[str, float] | None = None,
+) -> tuple[dict[str, float], str]:
+    """A run's distance (km) on each surface class, and where the answer came from.
+
+    Precedence: the user's rules first (``"rule"``); a run without GPS stays a treadmill run;
+    where a map breakdown is given (``from_map``, km per class from
+    :meth:`loadwatch.maps.SurfaceMap.match`, scaled to the run's distance) it replaces the single
+    class from the file's metadata (``"map"``); otherwise the metadata class takes the whole
+    distance (``"metadata"``, or ``"none"`` when it is ``unknown``).
+
+    Returns:
+        ``({class: km}`` for every class of :data:`loadwatch.config.SURFACES`, ``source)``.
+    """
+    km = distance_m / 1000.0
+    breakdown = dict.fromkeys(SURFACES, 0.0)
+    for rule in rules:
+        if _rule_matches(rule, source, name):
+            breakdown[rule.surface] = km
+            return breakdown, "rule"
+    single = classify_surface(
+        source=source,
+        sub_sport=sub_sport,
+        activity_type=activity_type,
+        name=name,
+        has_gps=has_gps,
+        distance_m=distance_m,
+    )
+    if has_gps and from_map:
+        total = sum(from_map.values())
+        off_map = from_map.get("unknown", 0.0)
+        if total > 0 and off_map / total <= MAX_OFF_MAP_SHARE:
+            for surface, value in from_map.items():
+                breakdown[surface] = value
+            return breakdown, "map"
+    breakdown[single] = km
+    return breakdown, "none" if single == "unknown" else "metadata"
+
+
+def main_surface(breakdown: Mapping[str, float]) -> str:
+    """The class with the most distance (``unknown`` for a run without distance)."""
+    best = max(SURFACES, key=lambda surface: breakdown.get(surface, 0.0))
+    return best if breakdown.get(best, 0.0) > 0 else "unknown"
+
+
+def _rule_matches(rule: SurfaceRule, source: str, name: str | None) -> bool:
+    if rule.path is not None and fnmatch.fnmatchcase(source, rule.path):
+        return True
+    return rule.name is not None and bool(name) and rule.name.casefold() in str(name).casefold()
+
+
 def classify_surface(
     *,
     source: str,
@@ -74,9 +141,7 @@ def classify_surface(
         rules: The user's rules, tried in order.
     """
     for rule in rules:
-        if rule.path is not None and fnmatch.fnmatchcase(source, rule.path):
-            return rule.surface
-        if rule.name is not None and name and rule.name.casefold() in name.casefold():
+        if _rule_matches(rule, source, name):
             return rule.surface
     if sub_sport:
         key = _key(sub_sport)

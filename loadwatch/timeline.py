@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
@@ -30,12 +30,12 @@ import numpy as np
 import pandas as pd
 
 from loadwatch.cache import Cache, Outcome, identify, parser_version, relabel, unlabel
-from loadwatch.config import Athlete, SurfaceRule
+from loadwatch.config import SURFACES, Athlete, SurfaceRule
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.readers import read_source
 from loadwatch.sources import Skipped, Source, iter_files, sources_in_file
 from loadwatch.summary import ActivitySummary, summarise
-from loadwatch.surfaces import classify_surface
+from loadwatch.surfaces import main_surface, run_surfaces
 from loadwatch.trimp import DEFAULT_SEX, activity_load
 
 #: Resting heart rate assumed when the config gives none (bpm).
@@ -76,6 +76,8 @@ TIMELINE_COLUMNS: tuple[str, ...] = (
     "trimp",
     "load",
     "load_source",
+    "surface_source",
+    *(f"surface_km_{surface}" for surface in SURFACES),
 )
 
 
@@ -490,8 +492,13 @@ def build_timeline(
     timezone: str,
     rules: Sequence[SurfaceRule] = (),
     sex: str | None = None,
+    map_surfaces: Mapping[str, Mapping[str, float]] | None = None,
 ) -> pd.DataFrame:
     """One row per activity (columns :data:`TIMELINE_COLUMNS`), ``start`` in local time.
+
+    Each run's distance is split over the surface classes (``surface_km_*``, see
+    :func:`loadwatch.surfaces.run_surfaces`), from ``map_surfaces`` (km per class, by source
+    label) where a map was matched; ``surface`` is the class with most distance.
 
     Intensity of a run is the moving-time mean of (hr - rest) / (threshold_hr - rest) when at
     least half of its moving time has heart rate; otherwise, for runs, its mean moving speed /
@@ -501,7 +508,8 @@ def build_timeline(
     (:func:`loadwatch.trimp.activity_load`); ``sex`` picks the TRIMP constants (default male).
     """
     zone = zoneinfo.ZoneInfo(timezone)
-    rows = [_row(s, limits, rules, sex or DEFAULT_SEX) for s in summaries]
+    matched = map_surfaces or {}
+    rows = [_row(s, limits, rules, sex or DEFAULT_SEX, matched.get(s.source)) for s in summaries]
     frame = pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
     frame["start"] = pd.to_datetime(frame["start"], utc=True).dt.tz_convert(zone)
     for column in (
@@ -515,13 +523,18 @@ def build_timeline(
         "mean_speed_mps",
         "trimp",
         "load",
+        *(f"surface_km_{surface}" for surface in SURFACES),
     ):
         frame[column] = frame[column].astype("float64")
     return frame.sort_values(["start", "source"], kind="stable").reset_index(drop=True)
 
 
 def _row(
-    summary: ActivitySummary, limits: Thresholds, rules: Sequence[SurfaceRule], sex: str
+    summary: ActivitySummary,
+    limits: Thresholds,
+    rules: Sequence[SurfaceRule],
+    sex: str,
+    from_map: Mapping[str, float] | None,
 ) -> dict[str, object]:
     avg_hr = summary.hr.mean()
     hr_based = (
@@ -542,8 +555,11 @@ def _row(
         hard_s = summary.speed.seconds_at_or_above(limits.threshold_speed_mps)
     else:
         intensity, hard_s = math.nan, 0.0
-    surface = (
-        classify_surface(
+    surface: str | None = None
+    surface_source: str | None = None
+    breakdown = dict.fromkeys(SURFACES, 0.0)
+    if summary.sport == "running":
+        breakdown, surface_source = run_surfaces(
             source=summary.source,
             sub_sport=summary.sub_sport,
             activity_type=summary.activity_type,
@@ -551,10 +567,9 @@ def _row(
             has_gps=summary.has_gps,
             distance_m=summary.distance_m,
             rules=rules,
+            from_map=from_map,
         )
-        if summary.sport == "running"
-        else None
-    )
+        surface = main_surface(breakdown)
     load = activity_load(
         summary,
         rest_hr=limits.rest_hr,
@@ -584,6 +599,8 @@ def _row(
         "trimp": load.trimp,
         "load": load.load,
         "load_source": load.source,
+        "surface_source": surface_source,
+        **{f"surface_km_{s}": km for s, km in breakdown.items()},
     }
 
 

@@ -95,12 +95,20 @@ def weekly(timeline: pd.DataFrame, *, threshold: float = DEFAULT_THRESHOLD) -> p
     weighted = grouped["weighted_intensity"].sum(min_count=1)
     seconds = grouped["intensity_s"].sum()
     weeks["intensity"] = (weighted / seconds).where(seconds > 0)
-    surface_km = runs.pivot_table(
-        index="week_start", columns="surface", values="distance_km", aggfunc="sum", fill_value=0.0
-    )
-    for surface in SURFACES:
-        column = surface_km.get(surface, 0.0)
-        weeks[f"surface_km_{surface}"] = column
+    split = [f"surface_km_{surface}" for surface in SURFACES]
+    if all(column in runs.columns for column in split):
+        # Each run's own breakdown (a map can split one run over several surfaces).
+        weeks[split] = grouped[split].sum()
+    else:  # a plain timeline: each run's whole distance on its one surface
+        surface_km = runs.pivot_table(
+            index="week_start",
+            columns="surface",
+            values="distance_km",
+            aggfunc="sum",
+            fill_value=0.0,
+        )
+        for surface in SURFACES:
+            weeks[f"surface_km_{surface}"] = surface_km.get(surface, 0.0)
 
     calendar = pd.date_range(weeks.index.min(), weeks.index.max(), freq="7D", name="week_start")
     weeks = weeks.reindex(calendar)

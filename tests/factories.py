@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from loadwatch.activity import Activity, make_samples
+from loadwatch.config import SURFACES
 from loadwatch.timeline import TIMELINE_COLUMNS
 
 UTC = UTC
@@ -85,6 +86,11 @@ def timeline_frame(rows: list[dict[str, Any]], tz: str = "Europe/Berlin") -> pd.
             "source": f"run{n}.fit",
         }
         record.update(row)
+        if record["sport"] == "running":  # the whole run on its one surface, unless given
+            for surface in SURFACES:
+                on_it = record["distance_km"] if surface == record["surface"] else 0.0
+                record.setdefault(f"surface_km_{surface}", on_it)
+            record.setdefault("surface_source", "metadata")
         records.append(record)
     frame = pd.DataFrame(records, columns=list(TIMELINE_COLUMNS))
     frame["start"] = pd.to_datetime(frame["start"]).dt.tz_localize(tz)

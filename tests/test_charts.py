@@ -264,7 +264,7 @@ def test_write_charts_leaves_no_temp_files(tmp_path: Path) -> None:
 def test_write_charts_failure_removes_temp(tmp_path: Path) -> None:
     """When the final rename fails, the error is a LoadwatchError and no temp file is left."""
     (tmp_path / "weekly-risk.png").mkdir()  # a folder where the PNG should go
-    with pytest.raises(LoadwatchError, match="weekly-risk.png: cannot be written"):
+    with pytest.raises(LoadwatchError, match=r"weekly-risk\.png: cannot be written"):
         write_charts(make_weeks(8), tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["weekly-risk.png"]
 
