@@ -98,6 +98,14 @@ PLAN: tuple[Planned, ...] = (
     Planned(16, 2, "18:30", "easy", 6.0, "spree", "fit_smart"),
     Planned(16, 4, "07:00", "easy", 5.0, "volkspark", "strava_fit_gz"),
     Planned(16, 6, "08:30", "long", 11.0, "tempelhof", "fit"),
+    # Strength work twice a week (Tuesday and Friday evenings), as physiotherapists advise;
+    # only once in the two busiest weeks, which therefore get the low_strength note.
+    *(
+        Planned(week, day, "20:00", "strength", 0.0, "gym", "fit_smart")
+        for week in range(1, 17)
+        for day in (1, 4)
+        if not (day == 4 and week in (7, 10))
+    ),
 )
 
 #: What each week is there to show.
@@ -108,10 +116,12 @@ WEEK_NOTES: dict[int, str] = {
     4: "distance +5 %: no flag; a treadmill run",
     5: "FREQUENCY flag: 4 runs after 3, distance about the same",
     6: "4 easy and recovery runs; a TCX run (unknown surface); a bike ride (not counted)",
-    7: "INTENSITY flag: same distance and runs, but intervals, tempo, track and a fast finish",
+    7: "INTENSITY flag: same distance and runs, but intervals, tempo, track and a fast finish; "
+    "only one strength session (low_strength note)",
     8: "recovery week (distance -30 %); a phone-recorded GPX run (unknown surface)",
     9: "distance +7 %: no flag; Thursday's run is in the folder twice (FIT and GPX)",
-    10: "DISTANCE flag: +15 %; Monday's run starts 00:35 Berlin time, Sunday 22:35 UTC",
+    10: "DISTANCE flag: +15 %; Monday's run starts 00:35 Berlin time, Sunday 22:35 UTC; "
+    "only one strength session (low_strength note)",
     11: "FREQUENCY flag: 4 runs after 3 (distance +6 %); a trail run (GPX)",
     12: "no flag; Wednesday's run is a broken file (skipped); a gym session (not counted)",
     13: "no flag (+5 %); a phone-recorded GPX run (unknown surface)",
