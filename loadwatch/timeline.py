@@ -282,9 +282,10 @@ def _plan(
     return _Work(file_path, label, parse=True, key=(digest, version))
 
 
-#: Files parsed in this process before worker processes start: an incremental run with a few
-#: new files never pays for starting them.
+#: Files parsed in this process before worker processes start (fewer once parsing here has
+#: taken INLINE_SECONDS): an incremental run with a few new files never pays for starting them.
 INLINE_FILES = 8
+INLINE_SECONDS = 0.25
 #: Files a worker process may have queued: enough to keep it busy, few enough to keep memory
 #: flat however many files there are.
 QUEUED_PER_JOB = 2
@@ -298,12 +299,16 @@ def _parsed(
     window: collections.deque[tuple[_Work, _Pending]] = collections.deque()
     pool: ProcessPoolExecutor | None = None
     queued = parsed_here = 0
+    inline_s = 0.0
     try:
         for work in plans:
             item: _Pending = work.result
-            if work.parse and pool is None and (jobs == 1 or parsed_here < INLINE_FILES):
+            here = parsed_here < INLINE_FILES and inline_s < INLINE_SECONDS
+            if work.parse and pool is None and (jobs == 1 or here):
                 parsed_here += 1
+                started = time.perf_counter()
                 item = parse_file(work.path, work.label, strict=strict)
+                inline_s += time.perf_counter() - started
             elif work.parse:
                 pool = pool or _worker_pool(jobs)
                 item = pool.submit(parse_file, work.path, work.label, strict=strict)
