@@ -107,12 +107,17 @@ def make_samples(columns: dict[str, object]) -> pd.DataFrame:
         raise ValueError(f"not canonical sample columns: {sorted(unknown)}")
     times = pd.to_datetime(pd.Series(columns["time"]), utc=True)
     rows = len(times)
-    frame = empty_samples(rows)
-    frame["time"] = times.to_numpy()
+    # Built column by column from arrays: the time column stays a tz-aware datetime array
+    # (never a column of Python objects), which is most of the cost for a long activity.
+    data: dict[str, object] = {"time": times.array}
     for column in SAMPLE_COLUMNS[1:]:
-        if column in columns and columns[column] is not None:
-            values = pd.to_numeric(pd.Series(columns[column]), errors="coerce")
-            frame[column] = values.to_numpy(dtype="float64", na_value=np.nan)
+        given = columns.get(column)
+        if given is None:
+            data[column] = np.full(rows, np.nan)
+        else:
+            values = pd.to_numeric(pd.Series(given), errors="coerce")
+            data[column] = values.to_numpy(dtype="float64", na_value=np.nan)
+    frame = pd.DataFrame(data, columns=list(SAMPLE_COLUMNS))
     frame = frame.dropna(subset=["time"])
     if not frame["time"].is_monotonic_increasing:
         frame = frame.sort_values("time", kind="stable")
