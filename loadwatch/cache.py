@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from loadwatch.dirs import user_cache_dir
 from loadwatch.errors import LoadwatchError
 from loadwatch.readers import READER_VERSIONS
 from loadwatch.sources import Skipped, sniff
@@ -56,13 +57,7 @@ class CacheBusyError(LoadwatchError):
 
 def default_cache_path() -> Path:
     """The cache database in the platform's user cache folder."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / "loadwatch" / "Cache" / "cache.sqlite3"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "loadwatch" / "cache.sqlite3"
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "loadwatch" / "cache.sqlite3"
+    return user_cache_dir() / "cache.sqlite3"
 
 
 _MIGRATIONS: tuple[str, ...] = (

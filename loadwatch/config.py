@@ -46,13 +46,13 @@ import dataclasses
 import math
 import os
 import re
-import sys
 import tomllib
 import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from loadwatch.dirs import user_config_dir
 from loadwatch.errors import ConfigError
 from loadwatch.shoes import Shoe, parse_shoes
 
@@ -131,13 +131,7 @@ class Config:
 
 def user_config_path() -> Path:
     """Where the user's own config file lives on this platform."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "loadwatch" / "config.toml"
+    return user_config_dir() / "config.toml"
 
 
 def load_config(

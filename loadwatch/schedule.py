@@ -19,6 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from loadwatch.dirs import user_state_dir
 from loadwatch.errors import LoadwatchError
 
 #: Ends every crontab line loadwatch installs, followed by the job's id.
@@ -101,12 +102,7 @@ def parse_at(text: str) -> tuple[int, int]:
 
 def state_dir() -> Path:
     """Where the nightly logs go: the platform's user state (or log) folder."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / "loadwatch" / "Logs"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Logs" / "loadwatch"
-    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "loadwatch"
+    return user_state_dir()
 
 
 def build_job(path: str | Path, out: str | Path, at: str, analyze_args: list[str]) -> Job:

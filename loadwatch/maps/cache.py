@@ -15,13 +15,13 @@ import hashlib
 import json
 import os
 import re
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from loadwatch.dirs import user_cache_dir
 from loadwatch.errors import ConfigError
 from loadwatch.maps.bbox import BBox, LocalProjection
 from loadwatch.maps.grid import SegmentGrid
@@ -52,12 +52,7 @@ _NAME = re.compile(r"_(-?\d+)_(-?\d+)_(-?\d+)_(-?\d+)\.npz$")
 
 def default_cache_dir() -> Path:
     """Where maps are cached on this platform (``$XDG_CACHE_HOME/loadwatch/maps`` on Linux)."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / "loadwatch" / "Cache" / "maps"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "loadwatch" / "maps"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "loadwatch" / "maps"
+    return user_cache_dir() / "maps"
 
 
 def file_sha256(path: Path) -> str:
