@@ -79,6 +79,11 @@ TIMELINE_COLUMNS: tuple[str, ...] = (
     "surface_source",
     *(f"surface_km_{surface}" for surface in SURFACES),
 )
+#: The timeline's columns that are not numbers.
+_TEXT_COLUMNS = frozenset(
+    {"start", "sport", "sub_sport", "surface", "name", "device", "format", "source"}
+    | {"load_source", "surface_source"}
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -517,20 +522,9 @@ def build_timeline(
     rows = [_row(s, limits, rules, sex or DEFAULT_SEX, matched.get(s.source)) for s in summaries]
     frame = pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
     frame["start"] = pd.to_datetime(frame["start"], utc=True).dt.tz_convert(zone)
-    for column in (
-        "distance_km",
-        "duration_s",
-        "moving_s",
-        "elev_gain_m",
-        "avg_hr",
-        "intensity",
-        "hard_minutes",
-        "mean_speed_mps",
-        "trimp",
-        "load",
-        *(f"surface_km_{surface}" for surface in SURFACES),
-    ):
-        frame[column] = frame[column].astype("float64")
+    for column in TIMELINE_COLUMNS:
+        if column not in _TEXT_COLUMNS:  # numbers stay float64 even when all are missing
+            frame[column] = frame[column].astype("float64")
     return frame.sort_values(["start", "source"], kind="stable").reset_index(drop=True)
 
 
