@@ -18,6 +18,9 @@ _FLAG_WORDS: dict[str, str] = {
     "distance": "distance",
     "intensity": "intensity",
     "frequency": "number of runs",
+    "session_spike": "a run much longer than any of the 30 days before",
+    "acwr": "this week's load against the three weeks before (ACWR)",
+    "monotony": "monotony (days too alike)",
 }
 _CHANGE_KEYS: dict[str, str] = {
     "distance": "distance_change",
@@ -65,7 +68,8 @@ def _number(value: float | int | None, digits: int = 1, suffix: str = "") -> str
 def _percent(value: float | None) -> str:
     if value is None:
         return "–"
-    return f"{value * 100:+.0f}%"
+    percent = round(value * 100)
+    return f"{percent:+d}%" if percent else "0%"
 
 
 def _duration(seconds: float | None) -> str:
@@ -128,7 +132,10 @@ def _status(week: Mapping[str, Any] | None) -> str:
     if week is None:
         return '<section class="status ok"><p class="headline">No runs found yet.</p></section>'
     flags = list(week.get("flags", []))
+    risk = week.get("risk")
     label = f"Week of {_e(week['week_start'])}"
+    if isinstance(risk, str) and risk != "low":
+        label += f" ({_e(risk)} risk)"
     summary = (
         f"{week['runs']} runs, {_number(week.get('distance_km'))} km, "
         f"{_duration(week.get('duration_s'))} h"
@@ -142,14 +149,17 @@ def _status(week: Mapping[str, Any] | None) -> str:
             items.append(f"<li><span class='flag'>{_e(word)}{_e(detail)}</span></li>")
         body = (
             f'<p class="headline">{label}: needs attention</p><p>{_e(summary)}. '
-            "It grew faster than the rule allows in:</p><ul>" + "".join(items) + "</ul>"
+            "Flagged:</p><ul>" + "".join(items) + "</ul>"
         )
         css = "flagged"
     else:
         body = f'<p class="headline">{label}: within the rule</p><p>{_e(summary)}.</p>'
         css = "ok"
-    notes = [_NOTE_WORDS.get(n, n.replace("_", " ")) for n in week.get("notes", [])]
     advice = [str(a) for a in week.get("advice", []) or []]
+    # The newest week's advice already speaks to each note; without advice, name the notes.
+    notes = (
+        [] if advice else [_NOTE_WORDS.get(n, n.replace("_", " ")) for n in week.get("notes", [])]
+    )
     extra = "".join(f"<li>{_e(text)}</li>" for text in [*notes, *advice])
     if extra:
         body += f"<ul>{extra}</ul>"

@@ -342,7 +342,7 @@ def test_index_html_is_valid_and_shows_latest_json(folder: Path, tmp_path: Path)
     assert "http://" not in page and "https://" not in page  # works offline
     text = " ".join(checker.text)
     newest = report["weeks"][-1]
-    assert f"Week of {newest['week_start']}: needs attention" in text
+    assert f"Week of {newest['week_start']} ({newest['risk']} risk): needs attention" in text
     assert "distance +100%" in text and "number of runs +33%" in text
     for week in report["weeks"]:
         assert week["week_start"] in text
