@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +24,7 @@ from loadwatch.config import (
     load_config,
     system_timezone,
 )
+from loadwatch.errors import ConfigError
 from loadwatch.risk import DEFAULT_SETTINGS, RiskSettings, add_spikes, risk_weeks
 from loadwatch.shoes import ShoeStatus, assign_gear, read_strava_gear, shoe_status
 from loadwatch.sources import Skipped
@@ -106,7 +107,8 @@ def analyze(
         timezone: IANA time zone the weeks are counted in; default: the config's, else the
             system's.
         threshold: Week-on-week growth that raises a flag; default: the config's, else 0.10.
-        since: Leave out activities before this local date.
+        since: Leave out the weeks before the one holding this local date (the whole week is
+            kept, so that its totals and the next week's changes are not cut short).
         config: A :class:`Config`, or a config file to read on top of the user config and the
             folder's ``loadwatch.toml``.
         athlete: Athlete numbers that override the config's, field by field.
@@ -138,6 +140,7 @@ def analyze(
     if limit is None:
         limit = settings.threshold if settings.threshold is not None else DEFAULT_THRESHOLD
     person = _override(settings.athlete, athlete)
+    _check_heart_rates(person)
     risk = _risk_settings(settings, load, acwr_limit)
 
     found = scan(root, strict=strict, progress=progress, cache=cache, settle_s=settle_s, jobs=jobs)
@@ -152,9 +155,13 @@ def analyze(
         sex=person.sex,
         map_surfaces=matched,
     )
-    frame = add_spikes(since_filter(frame, since))
+    # Spikes look back 30 days and shoes count every run in them: both use the whole history,
+    # and only then is the timeline cut at --since.
+    frame = add_spikes(frame)
     gear = read_strava_gear(root)
     frame = assign_gear(frame, shoes=settings.shoes, strava_gear=gear.gear)
+    shoes = shoe_status(frame)
+    frame = since_filter(frame, week_monday(since) if since is not None else None)
     weeks = risk_weeks(weekly(frame, threshold=limit), frame, settings=risk)
     weeks = with_advice(weeks, frame, threshold=limit, settings=risk)
     return Analysis(
@@ -169,7 +176,7 @@ def analyze(
         warnings=[*found.warnings, *(FileWarning(label, text) for label, text in gear.problems)],
         config=settings,
         risk=risk,
-        shoes=shoe_status(frame),
+        shoes=shoes,
         pending=found.pending,
         surface_map=extract,
     )
@@ -198,6 +205,32 @@ def _map_surfaces(
     from loadwatch.maps.runs import match_runs  # pyosmium is optional: only when asked
 
     return match_runs(summaries, extract).surface_km
+
+
+def week_monday(day: date) -> date:
+    """The Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def _check_heart_rates(athlete: Athlete) -> None:
+    """Heart rates from several places (options, config files) must still make sense together.
+
+    Raises:
+        ConfigError: When rest is not below max, or the threshold is not between them.
+    """
+    rest, top, threshold = athlete.rest_hr, athlete.max_hr, athlete.threshold_hr
+    if rest is not None and top is not None and rest >= top:
+        raise ConfigError(
+            f"the resting heart rate ({rest:g}) must be lower than the maximum ({top:g}); "
+            "check --rest-hr/--max-hr and [athlete] in your config"
+        )
+    low = rest if rest is not None else 0.0
+    high = top if top is not None else 1000.0
+    if threshold is not None and not low < threshold <= high:
+        raise ConfigError(
+            f"the threshold heart rate ({threshold:g}) must lie between the resting and the "
+            "maximum heart rate; check [athlete] in your config"
+        )
 
 
 def _override(base: Athlete, top: Athlete | None) -> Athlete:

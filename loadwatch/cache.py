@@ -425,8 +425,15 @@ class RunLock:
         self._handle: Any = None
 
     def __enter__(self) -> RunLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+b")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = self.path.open("a+b")
+        except OSError as error:
+            raise LoadwatchError(
+                f"cannot create the cache's lock file ({error.strerror or error}); choose "
+                "another --cache, or run with --no-cache",
+                path=self.path,
+            ) from error
         deadline = time.monotonic() + self.wait_s
         while True:
             if _try_lock(handle):

@@ -85,7 +85,7 @@ def cli() -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the weekly risk chart to (PNG and SVG).",
+    help="Folder for the chart (PNG, SVG), weeks.csv, latest.json and index.html.",
 )
 @click.option("--timezone", help="IANA time zone weeks are counted in [default: the system's].")
 @click.option(
@@ -96,7 +96,7 @@ def cli() -> None:
 @click.option(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Leave out activities before this date (YYYY-MM-DD).",
+    help="Start at the week (Monday to Sunday) holding this date, YYYY-MM-DD.",
 )
 @click.option(
     "--units",
@@ -252,6 +252,8 @@ def analyze_command(
             click.echo(f"Error: {error}", err=True)
             raise SystemExit(EXIT_BUSY) from error
         except LoadwatchError as error:
+            if log_file is not None:  # the nightly log must say why a night's run failed
+                click.echo(f"Error: {error}", err=True)
             raise click.ClickException(str(error)) from error
         finally:
             if progress is not None:
@@ -350,9 +352,15 @@ def _logging_to(log_file: Path | None) -> Iterator[None]:
     if log_file is None:
         yield
         return
-    _rotate(log_file)
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    with log_file.open("a", encoding="utf-8") as log:
+    try:
+        _rotate(log_file)
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        log = log_file.open("a", encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(
+            f"{log_file}: cannot write the log ({error.strerror or error}); choose another --log"
+        ) from error
+    with log:
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")
         log.write(f"\n== {stamp} loadwatch {' '.join(sys.argv[1:])}\n")
         log.flush()

@@ -46,7 +46,15 @@ class Written:
 def chart_key(analysis: Analysis, units: str) -> str:
     """A fingerprint of everything the charts show: equal keys draw identical charts."""
     digest = hashlib.sha256()
-    for part in (__version__, units, repr(analysis.threshold), analysis.weeks.to_csv()):
+    parts = (
+        __version__,
+        units,
+        repr(analysis.threshold),
+        repr(analysis.risk),
+        str(analysis.surface_map),  # the map's credit is on the chart
+        analysis.weeks.to_csv(),
+    )
+    for part in parts:
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()

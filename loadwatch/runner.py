@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 from loadwatch.analysis import Analysis, analyze
 from loadwatch.cache import Cache, RunLock, default_cache_path
-from loadwatch.errors import ConfigError
+from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.notify import WeekStatus, newest_week, run_notify
 from loadwatch.outputs import write_outputs
 
@@ -99,6 +100,8 @@ def run(
             messages.extend(database.warnings)
         result = analyze(root, cache=database, **options)
         previous = database.get_state(root.resolve()) if database is not None else None
+        if out is not None and result.timeline.empty:
+            _refuse_empty_over_report(root, Path(out))
         written: list[Path] = []
         charts_key = None
         if out is not None:
@@ -121,7 +124,9 @@ def run(
                 messages.append(problem)
         if database is not None:
             state = dict(previous or {})
-            if status is not None:
+            if status is not None and notify:
+                # Only a run that would have notified moves the "already told" mark: a run by
+                # hand without --notify must not swallow the nightly job's news.
                 state.update(status.state())
             if out is not None and charts_key is not None:
                 state["charts"] = {**state.get("charts", {}), str(Path(out).resolve()): charts_key}
@@ -139,6 +144,25 @@ def _opened_cache(
     location = resolve_cache_path(root, None if cache is True else cache)
     with RunLock(location, wait_s), Cache(location) as database:
         yield database
+
+
+def _refuse_empty_over_report(root: Path, out: Path) -> None:
+    """Keep the last good report when the folder suddenly holds nothing (not mounted, not synced).
+
+    Raises:
+        LoadwatchError: When ``out`` holds a report with weeks in it.
+    """
+    report = out / "latest.json"
+    try:
+        weeks = json.loads(report.read_text(encoding="utf-8")).get("weeks", [])
+    except (OSError, ValueError, AttributeError):
+        return
+    if weeks:
+        raise LoadwatchError(
+            f"found no activities in {root}, although the last report in {out} had "
+            f"{len(weeks)} weeks; is the folder mounted and synced? The last report was kept",
+            path=root,
+        )
 
 
 def _refuse_inside(root: Path, out: Path) -> None:

@@ -175,6 +175,8 @@ def _walk(root: Path) -> Iterator[tuple[Path, str]]:
             if name.startswith("."):
                 continue
             file_path = here / name
+            if not file_path.is_file():  # a FIFO or device would block the read forever
+                continue
             yield file_path, file_path.relative_to(root).as_posix()
 
 

@@ -9,6 +9,7 @@ all three.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import contextlib
 import dataclasses
@@ -52,6 +53,16 @@ MIN_HR_COVERAGE = 0.5
 DUPLICATE_START_S = 60.0
 #: ...with distances this close (relative to the longer) are the same activity recorded twice.
 DUPLICATE_DISTANCE_FRACTION = 0.03
+#: Fastest believable mean speed of a whole activity, by sport (m/s): a damaged file can
+#: claim thousands of km in seconds, which would wreck every weekly figure after it.
+MAX_MEAN_SPEED_MPS: dict[str, float] = {
+    "running": 12.0,  # 43 km/h: faster than any sprint, let alone a run
+    "walking": 12.0,
+    "swimming": 5.0,
+    "cycling": 30.0,  # 108 km/h
+    "strength": 30.0,
+    "other": 100.0,  # 360 km/h
+}
 #: When the same activity is in several files, keep the richest format.
 FORMAT_RANK: dict[str, int] = {"fit": 0, "tcx": 1, "gpx": 2}
 
@@ -211,7 +222,7 @@ def scan(
             if result is None:
                 pending.append(work.label)
             else:
-                if cache is not None and work.key is not None:
+                if cache is not None and work.key is not None and not _hit_a_bug(result):
                     cache.store(*work.key, result.outcomes)
                 results.append((work.label, result))
             if progress is not None:
@@ -397,13 +408,22 @@ def _summarise_source(
         detail = f"{type(error).__name__}: {error}"
         return [], Skipped(
             source.label,
-            f"could not be read because of a loadwatch bug ({detail}); please report it",
+            f"could not be read because of {_BUG} ({detail}); please report it",
         )
     if len(activities) > 1:
         summaries = [
             dataclasses.replace(s, source=f"{source.label}#{n}") for n, s in enumerate(summaries, 1)
         ]
     return summaries, None
+
+
+_BUG = "a loadwatch bug"
+
+
+def _hit_a_bug(result: FileResult) -> bool:
+    """Whether a file's result includes a skip caused by a bug of ours (never cached: a fixed
+    loadwatch must read the file again, whatever its reader versions say)."""
+    return any(isinstance(o, Skipped) and _BUG in o.reason for o in result.outcomes)
 
 
 def _unusable(summary: ActivitySummary) -> str | None:
@@ -414,6 +434,16 @@ def _unusable(summary: ActivitySummary) -> str | None:
         )
     if summary.distance_m <= 0 and summary.duration_s <= 0:
         return "is empty: no distance and no duration"
+    limit = MAX_MEAN_SPEED_MPS.get(summary.sport, MAX_MEAN_SPEED_MPS["other"])
+    elapsed = max(summary.duration_s, summary.moving_s)
+    if summary.distance_m > 0 and elapsed <= 0:
+        return f"has {summary.distance_m:,.0f} m but no duration: its times are all the same"
+    if summary.distance_m > 0 and summary.distance_m / elapsed > limit:
+        return (
+            f"is not believable: {summary.distance_m / 1000:,.1f} km at "
+            f"{summary.distance_m / elapsed * 3.6:,.0f} km/h for {summary.sport}; the file is "
+            "probably damaged (export it again)"
+        )
     return None
 
 
@@ -432,10 +462,16 @@ def drop_duplicates(
     """
     ranked = sorted(summaries, key=_richness)
     kept: list[ActivitySummary] = []
+    by_start: list[tuple[float, int]] = []  # (start, index in kept), sorted: a window search
     duplicates: list[Duplicate] = []
     for candidate in ranked:
-        twin = next((k for k in kept if _same_activity(k, candidate)), None)
+        start = candidate.start.timestamp()
+        low = bisect.bisect_left(by_start, (start - DUPLICATE_START_S, -1))
+        high = bisect.bisect_right(by_start, (start + DUPLICATE_START_S, len(kept)))
+        near = sorted(index for _, index in by_start[low:high])  # richest first, as before
+        twin = next((kept[i] for i in near if _same_activity(kept[i], candidate)), None)
         if twin is None:
+            bisect.insort(by_start, (start, len(kept)))
             kept.append(candidate)
         else:
             duplicates.append(Duplicate(candidate.source, twin.source))

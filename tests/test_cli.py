@@ -277,3 +277,22 @@ def test_python_dash_m(runs: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["weeks"]
+
+
+def test_since_mid_week_keeps_the_whole_week(runs: Path) -> None:
+    """--since on a Thursday keeps that week whole: no cut-short week, no false flag after it."""
+    _, out, _ = invoke("analyze", str(runs), "--format", "json", "--since", "2026-06-11")
+    weeks = json.loads(out)["weeks"]
+    assert weeks[0]["week_start"] == "2026-06-08"
+    assert weeks[0]["runs"] == 3  # Monday's and Wednesday's runs are still counted
+    assert weeks[1]["flags"] == ["frequency"]  # as without --since: no false distance flag
+
+
+def test_heart_rates_that_contradict_each_other_are_refused(runs: Path, tmp_path: Path) -> None:
+    """Rest above max, or a threshold outside rest..max, is an error, never silently ignored."""
+    code, _, err = invoke("analyze", str(runs), "--rest-hr", "200", "--max-hr", "100")
+    assert code == 1 and "must be lower than the maximum" in err
+    config = tmp_path / "c.toml"
+    config.write_text("[athlete]\nrest_hr = 60\nthreshold_hr = 50\n")
+    code, _, err = invoke("analyze", str(runs), "--config", str(config))
+    assert code == 1 and "threshold heart rate (50)" in err

@@ -422,3 +422,29 @@ def test_progress_bar_on_a_terminal_only(folder: Path, tmp_path: Path) -> None:
     assert drawn.endswith("\r")  # the line is cleared for what follows
     result = CliRunner().invoke(cli, ["analyze", str(folder), "--no-cache"])
     assert "\r" not in result.stderr
+
+
+def test_an_empty_folder_never_replaces_a_good_report(folder: Path, tmp_path: Path) -> None:
+    """A synced folder that is suddenly empty (not mounted) keeps the last report: exit 1."""
+    out = tmp_path / "out"
+    _run(folder, tmp_path, out=out)
+    before = (out / "latest.json").read_bytes()
+    moved = tmp_path / "moved-away"
+    folder.rename(moved)
+    folder.mkdir()
+    result = CliRunner().invoke(
+        cli, ["analyze", str(folder), "--out", str(out), "--cache", str(tmp_path / "c.sqlite3")]
+    )
+    assert result.exit_code == 1
+    assert "is the folder mounted and synced?" in result.stderr
+    assert (out / "latest.json").read_bytes() == before
+
+
+def test_a_run_without_notify_does_not_swallow_the_news(folder: Path, tmp_path: Path) -> None:
+    """Looking at the report by hand in the evening must not silence the nightly notification."""
+    log = tmp_path / "notified.txt"
+    _run(folder, tmp_path, notify=f'cat >> "{log}"')
+    _write_week(folder, 2, [50, 50, 50])
+    _run(folder, tmp_path)  # by hand, no --notify
+    nightly = _run(folder, tmp_path, notify=f'cat >> "{log}"')
+    assert nightly.notified

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -182,3 +183,10 @@ def test_unreadable_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_skipped_is_a_small_record() -> None:
     """Skipped carries the source label and a reason a runner can read."""
     assert Skipped("a.fit", "is empty").reason == "is empty"
+
+
+def test_fifos_and_devices_are_passed_over(tmp_path: Path) -> None:
+    """A named pipe (which would block a read forever) is not a file to read."""
+    os.mkfifo(tmp_path / "pipe.fit")
+    (tmp_path / "run.gpx").write_bytes(GPX)
+    assert _found(tmp_path) == {"run.gpx": "gpx"}
