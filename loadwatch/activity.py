@@ -85,16 +85,6 @@ def normalise_sport(*names: str | None) -> str:
     return "other"
 
 
-def empty_samples(rows: int = 0) -> pd.DataFrame:
-    """A samples frame with the canonical columns, all missing, ``rows`` long."""
-    data: dict[str, object] = {
-        "time": pd.Series(pd.NaT, index=range(rows), dtype="datetime64[ns, UTC]"),
-    }
-    for column in SAMPLE_COLUMNS[1:]:
-        data[column] = np.full(rows, np.nan, dtype="float64")
-    return pd.DataFrame(data, columns=list(SAMPLE_COLUMNS))
-
-
 def make_samples(columns: dict[str, object]) -> pd.DataFrame:
     """Build a canonical samples frame from whatever columns a reader has.
 

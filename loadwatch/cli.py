@@ -7,20 +7,27 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 
 from loadwatch._version import __version__
 from loadwatch.analysis import Analysis
 from loadwatch.cache import CacheBusyError
-from loadwatch.config import LOAD_BASES, Athlete
-from loadwatch.errors import LoadwatchError
+from loadwatch.config import (
+    LOAD_BASES,
+    Athlete,
+    check_acwr_limit,
+    check_threshold,
+    check_timezone,
+    load_config,
+)
+from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.report import UNITS, render_table, to_csv, to_json
-from loadwatch.runner import DEFAULT_WAIT_S, run
+from loadwatch.runner import DEFAULT_WAIT_S, refuse_inside, run
 from loadwatch.schedule import (
     build_job,
     cron_jobs,
@@ -47,6 +54,16 @@ _STYLES: dict[str, dict[str, object]] = {
     "dim": {"dim": True},
     "head": {"bold": True},
 }
+
+
+def _valid(check: Callable[[Any, str], Any], value: Any) -> Any:
+    """Check an option's value with the library's own check: a bad value is a usage error."""
+    if value is None:
+        return None
+    try:
+        return check(value, "it")
+    except ConfigError as error:
+        raise click.BadParameter(error.message) from error
 
 
 def _use_colour() -> bool:
@@ -87,10 +104,15 @@ def cli() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the chart (PNG, SVG), weeks.csv, latest.json and index.html.",
 )
-@click.option("--timezone", help="IANA time zone weeks are counted in [default: the system's].")
+@click.option(
+    "--timezone",
+    callback=lambda _ctx, _param, value: _valid(check_timezone, value),
+    help="IANA time zone weeks are counted in [default: the system's].",
+)
 @click.option(
     "--threshold",
     type=float,
+    callback=lambda _ctx, _param, value: _valid(check_threshold, value),
     help="Week-on-week growth that raises a flag  [default: 0.10, i.e. 10%].",
 )
 @click.option(
@@ -123,6 +145,7 @@ def cli() -> None:
 @click.option(
     "--acwr-limit",
     type=float,
+    callback=lambda _ctx, _param, value: _valid(check_acwr_limit, value),
     help="ACWR above which a week is flagged  [default: 1.5].",
 )
 @click.option(
@@ -283,6 +306,13 @@ def _plain(text: str, _kind: str) -> str:
 def _tell(result: Analysis, written: list[Path]) -> None:
     """Messages for the user, on stderr: what was set aside and what was written."""
     runs = int((result.timeline["sport"] == "running").sum()) if len(result.timeline) else 0
+    if result.timeline.empty and not result.skipped and not result.pending:
+        click.echo(
+            f"No FIT, GPX or TCX files found in {result.root}: is it the folder your watch or "
+            "app syncs into?",
+            err=True,
+        )
+        return
     click.echo(
         f"Read {len(result.timeline)} activities ({runs} runs) from {result.root}.", err=True
     )
@@ -465,10 +495,13 @@ def _check_analyze_args(path: Path, out: Path, analyze_args: tuple[str, ...]) ->
         if any(a == reserved or a.startswith(f"{reserved}=") for a in analyze_args):
             raise click.UsageError(f"{reserved} is set by `loadwatch schedule` itself.")
     try:
-        command.make_context("analyze", [str(path), "--out", str(out), *analyze_args])
+        context = command.make_context("analyze", [str(path), "--out", str(out), *analyze_args])
     except click.UsageError as error:
-        message = f"not an option of `loadwatch analyze`: {error.format_message()}"
+        message = f"`loadwatch analyze` would refuse this: {error.format_message()}"
         raise click.UsageError(message) from error
+    # What the nightly run would refuse: outputs in the watched folder, a broken config.
+    refuse_inside(path, out)
+    load_config(path, context.params.get("config_file"))
 
 
 def _list_jobs() -> None:

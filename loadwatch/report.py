@@ -215,6 +215,7 @@ def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plai
     lines.append(style(header, "head"))
     if weeks.empty:
         lines.append(style("(no runs found)", "dim"))
+        return "\n".join(lines) + "\n"
     rest: list[pd.Timestamp] = []
     for start, row in weeks.iterrows():
         flags: tuple[str, ...] = tuple(row["flags"])

@@ -32,8 +32,6 @@ SPIKE_CLASSES: tuple[tuple[str, float], ...] = (
     ("moderate", 1.30),
     ("small", 1.10),
 )
-#: Ratio above which a run is a spike at all.
-SPIKE_START = 1.10
 #: Calendar weeks the uncoupled ACWR averages as its chronic load.
 ACWR_WEEKS = 3
 #: ACWR above which the acwr flag is raised, unless configured.

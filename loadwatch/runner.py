@@ -94,7 +94,7 @@ def run(
     root = Path(path)
     messages: list[str] = []
     if out is not None:
-        _refuse_inside(root, Path(out))
+        refuse_inside(root, Path(out))
     with _opened_cache(root, cache, wait_s) as database:
         if database is not None:
             messages.extend(database.warnings)
@@ -165,7 +165,12 @@ def _refuse_empty_over_report(root: Path, out: Path) -> None:
         )
 
 
-def _refuse_inside(root: Path, out: Path) -> None:
+def refuse_inside(root: Path, out: Path) -> None:
+    """Refuse an output folder inside the watched folder (loadwatch never writes there).
+
+    Raises:
+        ConfigError: When ``out`` is ``root`` or inside it.
+    """
     watched, target = root.resolve(), out.resolve()
     if watched.is_dir() and (target == watched or watched in target.parents):
         raise ConfigError(

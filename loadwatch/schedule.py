@@ -215,6 +215,7 @@ def remove_cron(path: Path | None) -> list[str]:
 
 
 def job_is_for(command_line: str, path: Path | None) -> bool:
+    """Whether an installed job's command analyses ``path`` (any job when ``path`` is None)."""
     if path is None:
         return True
     root = str(path.expanduser().resolve())

@@ -222,12 +222,14 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
     assert "Error" in err
 
 
-def test_bad_option_values_exit_1(runs: Path) -> None:
-    """A bad time zone or threshold is explained (exit 1), not a traceback."""
+def test_bad_option_values_are_usage_errors(runs: Path) -> None:
+    """A bad time zone, threshold or ACWR limit is a usage error (exit 2) that says why."""
     code, _, err = invoke("analyze", str(runs), "--timezone", "Mars/Base")
-    assert code == 1 and "IANA time zone" in err
+    assert code == 2 and "IANA time zone" in err
     code, _, err = invoke("analyze", str(runs), "--threshold", "-0.1")
-    assert code == 1 and "fraction between 0 and 5" in err
+    assert code == 2 and "fraction between 0 and 5" in err
+    code, _, err = invoke("analyze", str(runs), "--acwr-limit", "0")
+    assert code == 2 and "--acwr-limit" in err
 
 
 def test_config_error_names_key_and_file(runs: Path, tmp_path: Path) -> None:

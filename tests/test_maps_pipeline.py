@@ -17,6 +17,7 @@ from loadwatch import analyze
 from loadwatch.cli import cli
 from loadwatch.config import SURFACES
 from loadwatch.errors import ConfigError
+from loadwatch.geo import cumulative_distance_m
 
 if os.environ.get("CI"):
     import osmium  # noqa: F401  (on CI the maps extra must be installed: fail, do not skip)
@@ -29,11 +30,12 @@ START = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 
 
 def gpx_along(lat: np.ndarray, lon: np.ndarray, start: datetime, name: str = "Run") -> str:
-    """A timed GPX track through the given points, 1 s apart (about 3 m/s)."""
+    """A timed GPX track through the given points, at a running pace of 3 m/s."""
+    seconds = np.round(cumulative_distance_m(lat, lon) / 3.0).astype(int).tolist()
     points = "".join(
         f'<trkpt lat="{la:.7f}" lon="{lo:.7f}"><time>'
-        f"{(start + timedelta(seconds=k)).strftime('%Y-%m-%dT%H:%M:%SZ')}</time></trkpt>"
-        for k, (la, lo) in enumerate(zip(lat.tolist(), lon.tolist(), strict=True))
+        f"{(start + timedelta(seconds=s)).strftime('%Y-%m-%dT%H:%M:%SZ')}</time></trkpt>"
+        for s, la, lo in zip(seconds, lat.tolist(), lon.tolist(), strict=True)
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
@@ -137,7 +139,6 @@ def test_the_real_andorra_trace(tmp_path: Path) -> None:
     lat, lon = (np.array(column) for column in zip(*points, strict=True))
     folder = tmp_path / "andorra"
     folder.mkdir()
-    # The trace's points are far apart; give them times at a running pace of about 3 m/s.
     (folder / "trace.gpx").write_text(gpx_along(lat, lon, START))
     result = analyze(folder, osm=maps / "andorra.osm.pbf", timezone="UTC")
     run = result.timeline.iloc[0]

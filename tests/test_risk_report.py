@@ -244,8 +244,8 @@ def test_cli_load_and_acwr_limit(tmp_path: Path) -> None:
     assert data["risk_settings"]["acwr_limit"] == 3.0
     assert "acwr" not in data["weeks"][-1]["flags"]  # 2.25 is under 3
     bad = runner.invoke(cli, ["analyze", str(folder), "--no-cache", "--acwr-limit", "0.9"])
-    assert bad.exit_code == 1
-    assert "--acwr-limit must be a ratio above 1" in bad.stderr
+    assert bad.exit_code == 2  # a bad option value is a usage error
+    assert "'--acwr-limit': it must be a ratio above 1" in bad.stderr
     wrong = runner.invoke(cli, ["analyze", str(folder), "--no-cache", "--load", "pace"])
     assert wrong.exit_code == 2 and "--load" in wrong.stderr
 

@@ -165,3 +165,12 @@ def test_no_crontab_is_a_clear_error(
     code, _, err = invoke("schedule", str(watch), "--out", str(tmp_path / "o"))
     assert code == 1
     assert "install cron" in err and "--systemd" in err
+
+
+def test_what_the_nightly_run_would_refuse_is_refused_now(watch: Path, tmp_path: Path) -> None:
+    """Outputs inside the watched folder or a bad value fail at install time, not every night."""
+    code, _, err = invoke("schedule", str(watch), "--out", str(watch / "report"), "--dry-run")
+    assert code == 1 and "inside the analysed folder" in err
+    args = ["schedule", str(watch), "--out", str(tmp_path / "o"), "--timezone", "Mars/Base"]
+    code, _, err = invoke(*args, "--dry-run")
+    assert code == 2 and "IANA time zone" in err
