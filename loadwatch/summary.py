@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from loadwatch.activity import Activity
-from loadwatch.maps.resample import resample_track
+from loadwatch.geo import resample_track
 
 #: Bump whenever :func:`summarise` would give a different summary for the same activity: the
 #: incremental cache then summarises every file again.

@@ -29,6 +29,7 @@ Public API:
 
 from __future__ import annotations
 
+from loadwatch.geo import DEFAULT_STEP_M
 from loadwatch.maps.bbox import DEFAULT_MARGIN_M, BBox, group_boxes
 from loadwatch.maps.cache import default_cache_dir
 from loadwatch.maps.loader import load_surface_map
@@ -36,7 +37,6 @@ from loadwatch.maps.reader import INSTALL_HINT
 from loadwatch.maps.resample import resample_track
 from loadwatch.maps.rules import CLASSES, RULES, WayClass, classify_way
 from loadwatch.maps.surface_map import (
-    DEFAULT_STEP_M,
     MATCH_RADIUS_M,
     STICKY_M,
     MatchResult,

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from loadwatch.geo import FloatArray
+from loadwatch.geo import DEFAULT_STEP_M, FloatArray
 from loadwatch.maps.bbox import BBox, LocalProjection
 from loadwatch.maps.builtup import points_in_rings
 from loadwatch.maps.grid import SegmentGrid
@@ -31,8 +31,6 @@ MATCH_RADIUS_M = 25.0
 STICKY_M = 6.0
 #: Grid cell size of the index (metres).
 CELL_M = 50.0
-#: Distance each resampled point stands for, unless told otherwise (metres).
-DEFAULT_STEP_M = 20.0
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
