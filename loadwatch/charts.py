@@ -32,6 +32,7 @@ from loadwatch.atomic import atomic_writer
 from loadwatch.charts_risk import (
     SpikeRun,
     acwr_panel,
+    panel_message,
     risk_bar_style,
     risk_handles,
     spike_marks,
@@ -553,15 +554,7 @@ def _intensity_panel(
         ax.set_ylim(lo - 0.12 * span, hi + 0.12 * span)
     else:
         ax.set_ylim(0.5, 1.3)
-        ax.text(
-            0.5,
-            0.5,
-            "no intensity data",
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            color="#555555",
-        )
+        panel_message(ax, "no intensity data")
     ax.set_ylabel("Intensity")
     _legend(
         ax,

@@ -47,6 +47,11 @@ _ACWR_FLAG: dict[str, Any] = {
 Legend = Callable[[Axes, Sequence[Any]], None]
 
 
+def panel_message(ax: Axes, text: str) -> None:
+    """Say in the middle of a panel why it is empty."""
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color="#555555")
+
+
 def risk_bar_style(levels: Sequence[str]) -> tuple[list[str], list[str]]:
     """Face colours and hatches of the distance bars, one per week, from its risk level."""
     styles = [RISK_STYLES.get(level, RISK_STYLES["low"]) for level in levels]
@@ -122,15 +127,7 @@ def acwr_panel(
     top = max(limit * 1.15, float(known.max()) * 1.08 if known.size else 0.0)
     ax.set_ylim(0, top if math.isfinite(top) else limit * 1.15)
     if not known.size:
-        ax.text(
-            0.5,
-            0.5,
-            "ACWR needs 3 weeks of history",
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            color="#555555",
-        )
+        panel_message(ax, "ACWR needs 3 weeks of history")
     ax.set_ylabel("ACWR")
     legend(
         ax,
