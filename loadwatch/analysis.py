@@ -26,19 +26,12 @@ from loadwatch.config import (
 )
 from loadwatch.errors import ConfigError
 from loadwatch.risk import DEFAULT_SETTINGS, RiskSettings, add_spikes, risk_weeks
+from loadwatch.scan import FileWarning, ProgressCallback, scan
 from loadwatch.shoes import ShoeStatus, assign_gear, read_strava_gear, shoe_status
 from loadwatch.sources import Skipped
 from loadwatch.summary import ActivitySummary
-from loadwatch.timeline import (
-    Duplicate,
-    FileWarning,
-    ProgressCallback,
-    Thresholds,
-    build_timeline,
-    scan,
-    since_filter,
-    thresholds,
-)
+from loadwatch.timeline import Thresholds, build_timeline, since_filter, thresholds
+from loadwatch.usable import Duplicate
 from loadwatch.weekly import DEFAULT_THRESHOLD, weekly
 
 
@@ -123,7 +116,7 @@ def analyze(
         settle_s: Leave files modified less than this many seconds ago (still syncing) for the
             next run; they are listed in :attr:`Analysis.pending`.
         jobs: Files parsed at once, each in a process of its own (see
-            :func:`loadwatch.timeline.scan`); 1 parses them all in this process.
+            :func:`loadwatch.scan.scan`); 1 parses them all in this process.
         osm: An OpenStreetMap extract of the region (default: the config's ``[surfaces] osm``):
             each run's distance is split into road, trail and track by the ways it followed
             (needs ``pip install 'loadwatch[maps]'``).

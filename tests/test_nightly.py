@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import os
 import time
@@ -16,14 +15,12 @@ from click.testing import CliRunner
 from factories import gpx
 
 from loadwatch import cache as cache_module
+from loadwatch import scan as scan_module
 from loadwatch.cache import Cache, RunLock
 from loadwatch.cli import EXIT_BUSY, EXIT_FLAGGED, cli
 from loadwatch.readers import READER_VERSIONS
 from loadwatch.runner import RunResult, run
-from loadwatch.timeline import FileResult
-
-# The package's ``timeline`` attribute is the public function; the module is in sys.modules.
-timeline_module = importlib.import_module("loadwatch.timeline")
+from loadwatch.scan import FileResult
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 
@@ -52,13 +49,13 @@ def folder(tmp_path: Path) -> Path:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Records the label of every file actually parsed (not answered from the cache)."""
     calls: list[str] = []
-    real = timeline_module.parse_file
+    real = scan_module.parse_file
 
     def spy(path: Path, label: str, *, strict: bool = False) -> FileResult:
         calls.append(label)
         return real(path, label, strict=strict)
 
-    monkeypatch.setattr(timeline_module, "parse_file", spy)
+    monkeypatch.setattr(scan_module, "parse_file", spy)
     return calls
 
 

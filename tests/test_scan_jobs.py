@@ -18,7 +18,7 @@ from loadwatch.cli import cli
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.samples.fitwrite import write_activity_fit
 from loadwatch.samples.xmlwrite import write_gpx
-from loadwatch.timeline import INLINE_FILES, scan
+from loadwatch.scan import INLINE_FILES, scan
 
 START = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)
 
@@ -123,7 +123,7 @@ def test_worker_processes_do_not_import_matplotlib(folder: Path) -> None:
         f"""
         import sys
         from pathlib import Path
-        from loadwatch.timeline import _worker_pool, parse_file
+        from loadwatch.scan import _worker_pool, parse_file
 
         def charting():
             return sorted(name for name in sys.modules if name.startswith("matplotlib"))

@@ -10,7 +10,8 @@ from factories import activity
 
 from loadwatch.config import Athlete
 from loadwatch.summary import summarise
-from loadwatch.timeline import _unusable, build_timeline, drop_duplicates, thresholds
+from loadwatch.timeline import build_timeline, thresholds
+from loadwatch.usable import drop_duplicates, unusable
 
 
 def test_default_thresholds_come_from_the_history() -> None:
@@ -105,6 +106,6 @@ def test_an_unbelievable_activity_is_skipped(tmp_path: Path) -> None:
     """A damaged file claiming 33,000 km in 22 s is skipped with its reason, not summed."""
     damaged = activity(minutes=22 / 60, distance_m=33_624_000.0, timer_s=22.0, source="bad.fit")
     fine = activity("2026-06-02T07:00:00Z", speed=5.5, source="fast.fit")  # 19.8 km/h: fine
-    reasons = [_unusable(summarise(damaged)), _unusable(summarise(fine))]
+    reasons = [unusable(summarise(damaged)), unusable(summarise(fine))]
     assert reasons[0] is not None and "is not believable: 33,624.0 km" in reasons[0]
     assert reasons[1] is None
