@@ -255,6 +255,70 @@ def test_write_charts_writes_png_and_svg(tmp_path: Path, n: int) -> None:
     assert "Training of Sam" in svg.decode("utf-8")
 
 
+def with_risk_columns(weeks: pd.DataFrame) -> pd.DataFrame:
+    """The weeks with the risk layers: levels, ACWR, spike runs and the long-named flags."""
+    n = len(weeks)
+    risky = weeks.copy()
+    risky["risk"] = [("low", "elevated", "high")[i % 3] for i in range(n)]
+    risky["acwr"] = np.linspace(0.6, 1.9, n)
+    risky["acwr_ewma"] = np.linspace(0.7, 1.7, n)
+    spikes: list[tuple[tuple[int, float, str], ...]] = [
+        ((i % 7, 12.0, "large"),) if i % 5 == 4 else () for i in range(n)
+    ]
+    risky["spike_runs"] = pd.Series(spikes, index=risky.index, dtype=object)
+    risky["flags"] = [
+        (*flags, "session_spike", "monotony", "acwr") if i % 5 == 4 else flags
+        for i, flags in enumerate(weeks["flags"])
+    ]
+    return risky
+
+
+def drawn_ticks(axis: Any) -> list[Any]:
+    """The visible tick labels of an axis that fall within its view (the others are not drawn)."""
+    low, high = sorted(axis.get_view_interval())
+    along = 0 if axis.axis_name == "x" else 1
+    return [
+        label
+        for label in axis.get_ticklabels()
+        if low <= label.get_position()[along] <= high and label.get_visible()
+    ]
+
+
+@pytest.mark.parametrize("n", [1, 12, 26, 27, 104, 520])
+@pytest.mark.parametrize("risk", [False, True])
+def test_layout_keeps_text_inside_and_apart(n: int, risk: bool) -> None:
+    """Title, labels, tick labels and legends lie inside the figure, and no legend covers a panel.
+
+    The chart has a fixed layout of its own, so this is what checks that its margins still fit
+    whatever the history's length, the flags' legend words and the risk panel.
+    """
+    weeks = with_risk_columns(make_weeks(n)) if risk else make_weeks(n)
+    fig = weekly_risk_figure(weeks, credit="© OpenStreetMap contributors")
+    fig.draw_without_rendering()  # places the axis labels past their tick labels, as saving does
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    panels = [ax.get_window_extent(renderer) for ax in fig.axes]
+    legends = [legend for ax in fig.axes if (legend := ax.get_legend()) is not None]
+    texts = [*fig.texts]
+    for ax in fig.axes:
+        texts += [ax.yaxis.label, ax.xaxis.label, *drawn_ticks(ax.yaxis), *drawn_ticks(ax.xaxis)]
+    for artist in [*texts, *legends]:
+        if isinstance(artist, mpl.text.Text) and not artist.get_text():
+            continue
+        box = artist.get_window_extent(renderer)
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, artist
+        assert fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1, artist
+    for legend in legends:
+        assert not any(legend.get_window_extent(renderer).overlaps(p) for p in panels)
+    title = fig.texts[0].get_window_extent(renderer)
+    assert not any(title.overlaps(p) for p in panels)
+    for ax, panel in zip(fig.axes, panels, strict=True):
+        label = ax.yaxis.label.get_window_extent(renderer)
+        ticks = [t.get_window_extent(renderer) for t in drawn_ticks(ax.yaxis) if t.get_text()]
+        assert label.x1 < min(t.x0 for t in ticks) and max(t.x1 for t in ticks) < panel.x0
+    lined_up = {round(ax.yaxis.label.get_window_extent(renderer).x1, 3) for ax in fig.axes}
+    assert len(lined_up) == 1, "the y labels are not lined up"
+
+
 def test_write_charts_leaves_no_temp_files(tmp_path: Path) -> None:
     """After writing, the folder holds exactly the two charts."""
     write_charts(make_weeks(16), tmp_path, basename="load")
