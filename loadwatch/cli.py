@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import click
 
 from loadwatch._version import __version__
-from loadwatch.analysis import Analysis
 from loadwatch.cache import CacheBusyError
 from loadwatch.config import (
     LOAD_BASES,
@@ -25,7 +21,9 @@ from loadwatch.config import (
     check_timezone,
     load_config,
 )
+from loadwatch.console import colour, plain, progress_bar, tell, use_colour
 from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.logfile import logging_to, open_log
 from loadwatch.report import UNITS, render_table, to_csv, to_json
 from loadwatch.runner import DEFAULT_WAIT_S, refuse_inside, run
 from loadwatch.schedule import (
@@ -44,16 +42,6 @@ from loadwatch.schedule import (
 EXIT_FLAGGED = 3
 #: Exit code when another run held the cache for longer than --wait.
 EXIT_BUSY = 4
-#: A --log file is rotated when it grows past this, keeping this many old ones.
-LOG_MAX_BYTES = 1024 * 1024
-LOG_BACKUPS = 3
-
-_STYLES: dict[str, dict[str, object]] = {
-    "flag": {"fg": "red", "bold": True},
-    "note": {"fg": "yellow"},
-    "dim": {"dim": True},
-    "head": {"bold": True},
-}
 
 
 def _valid(check: Callable[[Any, str], Any], value: Any) -> Any:
@@ -64,15 +52,6 @@ def _valid(check: Callable[[Any, str], Any], value: Any) -> Any:
         return check(value, "it")
     except ConfigError as error:
         raise click.BadParameter(error.message) from error
-
-
-def _use_colour() -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
-def _colour(text: str, kind: str) -> str:
-    return click.style(text, **_STYLES.get(kind, {}))  # type: ignore[arg-type]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -247,8 +226,12 @@ def analyze_command(
         rest_hr=None if rest_hr is None else float(rest_hr),
         max_hr=None if max_hr is None else float(max_hr),
     )
-    with _logging_to(log_file):
-        progress = None if quiet or log_file else _progress_bar()
+    try:
+        log = None if log_file is None else open_log(log_file)
+    except LoadwatchError as error:
+        raise click.ClickException(str(error)) from error
+    with logging_to(log):
+        progress = None if quiet or log_file else progress_bar()
         try:
             outcome = run(
                 path,
@@ -283,133 +266,20 @@ def analyze_command(
                 progress.close()
 
         result = outcome.analysis
-        colour = _use_colour() and output_format == "table" and log_file is None
+        coloured = use_colour() and output_format == "table" and log_file is None
         if output_format == "json":
             click.echo(to_json(result), nl=False)
         elif output_format == "csv":
             click.echo(to_csv(result), nl=False)
         else:
-            text = render_table(result, units=units, style=_colour if colour else _plain)
-            click.echo(text, nl=False, color=colour)
+            text = render_table(result, units=units, style=colour if coloured else plain)
+            click.echo(text, nl=False, color=coloured)
         for message in outcome.messages:
             click.echo(f"warning: {message}", err=True)
         if not quiet:
-            _tell(result, outcome.written)
+            tell(result, outcome.written)
         if fail_on_flag and outcome.status is not None and outcome.status.flags:
             raise SystemExit(EXIT_FLAGGED)
-
-
-def _plain(text: str, _kind: str) -> str:
-    return text
-
-
-def _tell(result: Analysis, written: list[Path]) -> None:
-    """Messages for the user, on stderr: what was set aside and what was written."""
-    runs = int((result.timeline["sport"] == "running").sum()) if len(result.timeline) else 0
-    if result.timeline.empty and not result.skipped and not result.pending:
-        click.echo(
-            f"No FIT, GPX or TCX files found in {result.root}: is it the folder your watch or "
-            "app syncs into?",
-            err=True,
-        )
-        return
-    click.echo(
-        f"Read {len(result.timeline)} activities ({runs} runs) from {result.root}.", err=True
-    )
-    for warning in result.warnings:
-        click.echo(f"warning: {warning.source}: {warning.message}", err=True)
-    if result.duplicates:
-        click.echo(f"Left out {len(result.duplicates)} duplicate(s):", err=True)
-        for duplicate in result.duplicates:
-            click.echo(f"  {duplicate.source} (same as {duplicate.duplicate_of})", err=True)
-    if result.skipped:
-        click.echo(f"Skipped {len(result.skipped)} file(s):", err=True)
-        for skipped in result.skipped:
-            click.echo(f"  {skipped.source}: {skipped.reason}", err=True)
-    if result.pending:
-        click.echo(f"Left {len(result.pending)} file(s) still changing for the next run:", err=True)
-        for label in result.pending:
-            click.echo(f"  {label}", err=True)
-    for path in written:
-        click.echo(f"Wrote {path}", err=True)
-
-
-class _ProgressBar:
-    """Files read so far, rate and time left, on one line of a terminal's stderr."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.started = time.monotonic()
-        self.last_drawn = 0.0
-        self.drawn = False
-
-    def __call__(self, done: int, total: int, label: str) -> None:
-        now = time.monotonic()
-        if done < total and now - self.last_drawn < 0.1:
-            return
-        self.last_drawn = now
-        elapsed = max(now - self.started, 1e-6)
-        rate = done / elapsed
-        left = (total - done) / rate if rate > 0 else 0.0
-        width = 24
-        filled = int(width * done / total) if total else width
-        bar = "#" * filled + "-" * (width - filled)
-        line = f"Reading [{bar}] {done}/{total} files, {rate:.0f}/s, {_clock(left)} left"
-        self.stream.write("\r" + line[:79].ljust(79))
-        self.stream.flush()
-        self.drawn = True
-
-    def close(self) -> None:
-        if self.drawn:
-            self.stream.write("\r" + " " * 79 + "\r")
-            self.stream.flush()
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes}:{secs:02d}"
-
-
-def _progress_bar() -> _ProgressBar | None:
-    """A progress bar on stderr, only when stderr is a terminal."""
-    stream = sys.stderr
-    return _ProgressBar(stream) if stream.isatty() else None
-
-
-@contextlib.contextmanager
-def _logging_to(log_file: Path | None) -> Iterator[None]:
-    """Send everything the command prints to ``log_file`` (appended, rotated), if given."""
-    if log_file is None:
-        yield
-        return
-    try:
-        _rotate(log_file)
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        log = log_file.open("a", encoding="utf-8")
-    except OSError as error:
-        raise click.ClickException(
-            f"{log_file}: cannot write the log ({error.strerror or error}); choose another --log"
-        ) from error
-    with log:
-        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-        log.write(f"\n== {stamp} loadwatch {' '.join(sys.argv[1:])}\n")
-        log.flush()
-        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
-            yield
-
-
-def _rotate(log_file: Path) -> None:
-    """Keep the log small: past LOG_MAX_BYTES, log -> log.1 -> log.2 ... (LOG_BACKUPS kept)."""
-    try:
-        if log_file.stat().st_size < LOG_MAX_BYTES:
-            return
-    except FileNotFoundError:
-        return
-    for index in range(LOG_BACKUPS, 0, -1):
-        older = log_file.with_name(f"{log_file.name}.{index}")
-        newer = log_file.with_name(f"{log_file.name}.{index - 1}") if index > 1 else log_file
-        if newer.exists():
-            newer.replace(older)
 
 
 @cli.command(

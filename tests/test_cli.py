@@ -184,10 +184,10 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(
     runs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """NO_COLOR wins even on a terminal."""
-    monkeypatch.setattr("loadwatch.cli.sys.stdout.isatty", lambda: True, raising=False)
+    monkeypatch.setattr("loadwatch.console.sys.stdout.isatty", lambda: True, raising=False)
     from loadwatch import cli as cli_module
 
-    monkeypatch.setattr(cli_module, "_use_colour", lambda: True)
+    monkeypatch.setattr(cli_module, "use_colour", lambda: True)
     runner = CliRunner()
     coloured = runner.invoke(cli, ["analyze", str(runs)], color=True)
     assert "\x1b[" in coloured.stdout

@@ -389,7 +389,7 @@ def test_log_file_is_appended_and_rotated(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """--log collects the output; past its size limit the log is rotated, not grown forever."""
-    import loadwatch.cli as cli_module
+    from loadwatch import logfile
 
     log = tmp_path / "logs" / "nightly.log"
     args = ["analyze", str(folder), "--log", str(log), "--cache", str(tmp_path / "c.sqlite3")]
@@ -397,7 +397,7 @@ def test_log_file_is_appended_and_rotated(
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "Week of" in log.read_text()
-    monkeypatch.setattr(cli_module, "LOG_MAX_BYTES", 10)
+    monkeypatch.setattr(logfile, "LOG_MAX_BYTES", 10)
     CliRunner().invoke(cli, args)
     assert (tmp_path / "logs" / "nightly.log.1").exists()
     assert log.read_text().count("== ") == 1
@@ -407,10 +407,10 @@ def test_progress_bar_on_a_terminal_only(folder: Path, tmp_path: Path) -> None:
     """The bar shows count, rate and time left; off a terminal nothing of it is printed."""
     import io
 
-    from loadwatch.cli import _ProgressBar
+    from loadwatch.console import ProgressBar
 
     stream = io.StringIO()
-    bar = _ProgressBar(stream)
+    bar = ProgressBar(stream)
     bar(1, 4, "a.fit")
     bar(4, 4, "d.fit")
     bar.close()
