@@ -25,7 +25,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from loadwatch.atomic import atomic_writer
@@ -102,10 +103,9 @@ _FLAG_WORDS: dict[str, str] = {
 DEFAULT_ACWR_LIMIT = 1.5
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _BAR_WIDTH = 0.8
+# The path codes of one bar: a closed rectangle.
+_BAR_CODES = np.array([MplPath.MOVETO, *[MplPath.LINETO] * 3, MplPath.CLOSEPOLY], dtype=np.uint8)
 # Read-only styles shared by the plotted artists and their legend entries.
-_BAR: Mapping[str, Any] = MappingProxyType(
-    {"width": _BAR_WIDTH, "edgecolor": "white", "linewidth": 0}
-)
 _INTENSITY_LINE: Mapping[str, Any] = MappingProxyType(
     {"color": _BLUE, "marker": "o", "markersize": 3.5, "linewidth": 1.3}
 )
@@ -474,6 +474,37 @@ def _bar_style(marked: Sequence[bool]) -> tuple[list[str], list[str]]:
     return colors, hatches
 
 
+def _bars(
+    ax: Axes,
+    x: FloatArray,
+    heights: FloatArray,
+    colors: Sequence[str],
+    hatches: Sequence[str],
+    *,
+    bottom: FloatArray | None = None,
+) -> None:
+    """One bar per week, drawn as one compound path per fill and hatch rather than one each.
+
+    What the bars look like is the same as ``ax.bar``'s, but a hatched path costs the renderer
+    a fixed setup each: with a patch per bar, hatches took half the time of drawing the PNG of a
+    long history.
+    """
+    base = np.zeros(len(x)) if bottom is None else bottom
+    half = _BAR_WIDTH / 2
+    styles: dict[tuple[str, str], list[int]] = {}
+    for i, style in enumerate(zip(colors, hatches, strict=True)):
+        styles.setdefault(style, []).append(i)
+    for (color, hatch), rows in styles.items():
+        left, right = x[rows] - half, x[rows] + half
+        low, high = base[rows], base[rows] + heights[rows]
+        corners = [(left, low), (right, low), (right, high), (left, high), (left, low)]
+        vertices = np.stack([np.column_stack(c) for c in corners], axis=1).reshape(-1, 2)
+        path = MplPath(vertices, np.tile(_BAR_CODES, len(rows)))
+        ax.add_patch(
+            PathPatch(path, facecolor=color, hatch=hatch or None, edgecolor="white", linewidth=0)
+        )
+
+
 def _flag_patch(label: str) -> Patch:
     """Legend entry for a highlighted bar."""
     return Patch(
@@ -511,7 +542,7 @@ def _distance_panel(
         colors, hatches = _bar_style([bool(f) for f in flags])
     else:
         colors, hatches = risk_bar_style(levels)
-    ax.bar(x, distance, color=colors, hatch=hatches, **_BAR)
+    _bars(ax, x, distance, colors, hatches)
     has_cap = np.isfinite(cap)
     cap_label = f"previous week +{threshold * 100:g}%"
     half = _BAR_WIDTH / 2
@@ -569,7 +600,7 @@ def _runs_panel(
 ) -> None:
     marked = ["frequency" in f for f in flags]
     colors, hatches = _bar_style(marked)
-    ax.bar(x, runs, color=colors, hatch=hatches, **_BAR)
+    _bars(ax, x, runs, colors, hatches)
     ax.set_ylim(0, max(float(runs.max()), 1.0) * 1.12)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     ax.set_ylabel("Runs")
@@ -617,7 +648,7 @@ def _surface_panel(ax: Axes, x: FloatArray, weeks: pd.DataFrame) -> None:
         share = np.where(total > 0, km[name] / safe_total, 0.0)
         if not (share > 0).any():
             continue
-        ax.bar(x, share, bottom=bottom, color=color, hatch=hatch, **_BAR)
+        _bars(ax, x, share, [color] * len(x), [hatch] * len(x), bottom=bottom)
         bottom = bottom + share
         handles.append(Patch(facecolor=color, hatch=hatch, edgecolor="white", label=name))
     ax.set_ylim(0, 1)

@@ -11,9 +11,9 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import pytest
+from drawn import bars
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from loadwatch.charts import (
     FLAG_COLOR,
@@ -78,7 +78,7 @@ def make_weeks(n: int, *, start: str = "2024-01-01", seed: int = 7) -> pd.DataFr
 
 def bar_heights(fig: Figure) -> list[float]:
     """Heights of the weekly distance bars, in plotting order."""
-    return [p.get_height() for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+    return [bar.height for bar in bars(fig.axes[0])]
 
 
 def test_figure_has_four_panels() -> None:
@@ -94,10 +94,10 @@ def test_flagged_bars_have_highlight_colour() -> None:
     flagged = [bool(f) for f in weeks["flags"]]
     assert any(flagged) and not all(flagged)
     fig = weekly_risk_figure(weeks)
-    for patch, is_flagged in zip(fig.axes[0].patches, flagged, strict=True):
+    for bar, is_flagged in zip(bars(fig.axes[0]), flagged, strict=True):
         expected = FLAG_COLOR if is_flagged else NORMAL_COLOR
-        assert patch.get_facecolor() == pytest.approx(to_rgba(expected))
-        assert bool(patch.get_hatch()) == is_flagged
+        assert bar.facecolor == pytest.approx(to_rgba(expected))
+        assert bool(bar.hatch) == is_flagged
 
 
 def test_frequency_flags_highlight_runs_panel() -> None:
@@ -105,7 +105,7 @@ def test_frequency_flags_highlight_runs_panel() -> None:
     weeks = make_weeks(16)
     marked = ["frequency" in f for f in weeks["flags"]]
     fig = weekly_risk_figure(weeks)
-    colours = [p.get_facecolor() for p in fig.axes[1].patches]
+    colours = [bar.facecolor for bar in bars(fig.axes[1])]
     assert colours == [to_rgba(FLAG_COLOR if m else NORMAL_COLOR) for m in marked]
 
 
@@ -114,7 +114,7 @@ def test_unknown_flags_drawn_generically() -> None:
     weeks = make_weeks(6)
     weeks["flags"] = [(), ("session_spike",), ("acwr", "distance"), (), (), ()]
     fig = weekly_risk_figure(weeks)
-    assert fig.axes[0].patches[1].get_facecolor() == pytest.approx(to_rgba(FLAG_COLOR))
+    assert bars(fig.axes[0])[1].facecolor == pytest.approx(to_rgba(FLAG_COLOR))
     legend = fig.axes[0].get_legend()
     assert legend is not None
     labels = [t.get_text() for t in legend.get_texts()]
@@ -172,9 +172,9 @@ def test_surface_shares_stack_to_one() -> None:
     weeks = make_weeks(16)
     fig = weekly_risk_figure(weeks)
     tops = np.zeros(len(weeks))
-    for patch in (p for p in fig.axes[3].patches if isinstance(p, Rectangle)):
-        i = round(patch.get_x() + patch.get_width() / 2)
-        tops[i] = max(tops[i], patch.get_y() + patch.get_height())
+    for bar in bars(fig.axes[3]):
+        i = round(bar.x)
+        tops[i] = max(tops[i], bar.bottom + bar.height)
     has_runs = weeks["runs"].to_numpy() > 0
     assert tops[has_runs] == pytest.approx(1.0)
     assert not tops[~has_runs].any()

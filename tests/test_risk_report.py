@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from drawn import bars
 from factories import gpx, timeline_frame
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Polygon, Rectangle
@@ -188,9 +189,9 @@ def test_chart_colours_by_risk_and_adds_an_acwr_panel() -> None:
     assert list(weeks["risk"]) == ["low"] * 5 + ["high"]
     fig = weekly_risk_figure(weeks)
     assert len(fig.axes) == 5
-    bars = fig.axes[0].patches[: len(weeks)]
-    for bar, level in zip(bars, weeks["risk"], strict=True):
-        assert bar.get_facecolor() == pytest.approx(to_rgba(RISK_STYLES[level][0]))
+    for bar, level in zip(bars(fig.axes[0]), weeks["risk"], strict=True):
+        assert bar.facecolor == pytest.approx(to_rgba(RISK_STYLES[level][0]))
+        assert bar.hatch == RISK_STYLES[level][1]
     markers = [line for line in fig.axes[0].get_lines() if line.get_marker() == "^"]
     assert len(markers) == int(weeks["spike_runs"].map(len).sum()) == 1
     acwr = fig.axes[1]
