@@ -115,18 +115,21 @@ def run(
             )
             written, charts_key = outputs.files, outputs.chart_key
         status = newest_week(result, previous)
-        notified = False
-        if notify and status is not None and status.new_flags:
-            report = Path(out) / "latest.json" if out else None
-            problem = run_notify(notify, status, report)
-            notified = True
-            if problem is not None:
-                messages.append(problem)
+        notified = told = False
+        if notify and status is not None:
+            told = True
+            if status.new_flags:
+                report = Path(out) / "latest.json" if out else None
+                problem = run_notify(notify, status, report)
+                notified = True
+                if problem is not None:
+                    told = False
+                    messages.append(f"{problem.rstrip()}; it will be tried again on the next run")
         if database is not None:
             state = dict(previous or {})
-            if status is not None and notify:
-                # Only a run that would have notified moves the "already told" mark: a run by
-                # hand without --notify must not swallow the nightly job's news.
+            if status is not None and told:
+                # Only a run that told the news moves the "already told" mark: a run by hand
+                # without --notify, or a notification that failed, must not swallow it.
                 state.update(status.state())
             if out is not None and charts_key is not None:
                 state["charts"] = {**state.get("charts", {}), str(Path(out).resolve()): charts_key}
