@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from loadwatch.config import SURFACES
+from loadwatch.report import change_text
+from loadwatch.weekly import DEFAULT_THRESHOLD
 
 _FLAG_WORDS: dict[str, str] = {
     "distance": "distance",
@@ -65,13 +67,6 @@ def _number(value: float | int | None, digits: int = 1, suffix: str = "") -> str
     return f"{value:,.{digits}f}{suffix}"
 
 
-def _percent(value: float | None) -> str:
-    if value is None:
-        return "–"
-    percent = round(value * 100)
-    return f"{percent:+d}%" if percent else "0%"
-
-
 def _duration(seconds: float | None) -> str:
     if not seconds:
         return "0:00"
@@ -93,6 +88,7 @@ def render_index(
         generated: When the page was made (shown at the foot), or ``None`` to leave it out.
     """
     weeks: Sequence[Mapping[str, Any]] = report.get("weeks", [])
+    threshold = float(report.get("threshold", DEFAULT_THRESHOLD))
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -104,7 +100,7 @@ def render_index(
         "</head>",
         "<body>",
         "<h1>Weekly running load</h1>",
-        _status(weeks[-1] if weeks else None),
+        _status(weeks[-1] if weeks else None, threshold),
     ]
     if chart:
         parts.append(
@@ -112,7 +108,7 @@ def render_index(
             'mix, with the weeks that grew more than the rule allows highlighted"></figure>'
         )
     parts.append("<h2>Week by week</h2>")
-    parts.append(_weeks_table(weeks))
+    parts.append(_weeks_table(weeks, threshold))
     parts.extend(_set_aside(report))
     foot = f"loadwatch {_e(report.get('loadwatch', ''))}; weeks in {_e(report.get('timezone'))}"
     surface_map = report.get("surface_map")
@@ -128,7 +124,7 @@ def render_index(
     return "\n".join(parts)
 
 
-def _status(week: Mapping[str, Any] | None) -> str:
+def _status(week: Mapping[str, Any] | None, threshold: float) -> str:
     if week is None:
         return '<section class="status ok"><p class="headline">No runs found yet.</p></section>'
     flags = list(week.get("flags", []))
@@ -145,7 +141,7 @@ def _status(week: Mapping[str, Any] | None) -> str:
         for flag in flags:
             change = week.get(_CHANGE_KEYS.get(flag, ""))
             word = _FLAG_WORDS.get(flag, flag.replace("_", " "))
-            detail = f" {_percent(change)}" if change is not None else ""
+            detail = f" {change_text(change, threshold)}" if change is not None else ""
             items.append(f"<li><span class='flag'>{_e(word)}{_e(detail)}</span></li>")
         body = (
             f'<p class="headline">{label}: needs attention</p><p>{_e(summary)}. '
@@ -166,7 +162,7 @@ def _status(week: Mapping[str, Any] | None) -> str:
     return f'<section class="status {css}" id="status">{body}</section>'
 
 
-def _weeks_table(weeks: Sequence[Mapping[str, Any]]) -> str:
+def _weeks_table(weeks: Sequence[Mapping[str, Any]], threshold: float) -> str:
     head = "".join(
         f"<th>{_e(h)}</th>" for h in ("Runs", "km", "Δ km", "Time", "Intensity", "Δ", "Hard min")
     )
@@ -184,10 +180,10 @@ def _weeks_table(weeks: Sequence[Mapping[str, Any]]) -> str:
             f'<td class="text">{_e(week["week_start"])}</td>',
             f"<td>{_e(week.get('runs', 0))}</td>",
             f"<td>{_number(week.get('distance_km'))}</td>",
-            f"<td>{_percent(week.get('distance_change'))}</td>",
+            f"<td>{change_text(week.get('distance_change'), threshold)}</td>",
             f"<td>{_duration(week.get('duration_s'))}</td>",
             f"<td>{_number(week.get('intensity'), 2)}</td>",
-            f"<td>{_percent(week.get('intensity_change'))}</td>",
+            f"<td>{change_text(week.get('intensity_change'), threshold)}</td>",
             f"<td>{_number(week.get('hard_minutes'), 0)}</td>",
             *(f"<td>{_number(surfaces.get(s), 1)}</td>" for s in SURFACES),
             f'<td class="text flag">{_e(", ".join(week.get("flags", [])))}</td>',

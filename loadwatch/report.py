@@ -164,6 +164,7 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
             if analysis.surface_map is None
             else {"extract": analysis.surface_map.name, "attribution": MAP_ATTRIBUTION}
         ),
+        "threshold": analysis.threshold,
     }
 
 
@@ -207,9 +208,13 @@ def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plai
     """
     factor = 1.0 if units == "km" else 1.0 / KM_PER_MILE
     weeks = analysis.weeks
+
+    def change(value: float) -> str:
+        return change_text(value, analysis.threshold)
+
     lines: list[str] = []
     header = (
-        f"{'Week of':<10} {'Runs':>4} {units:>6} {'Δ':>5} {'Time':>6} {'Int':>5} {'Δ':>5}"
+        f"{'Week of':<10} {'Runs':>4} {units:>6} {'Δ':>6} {'Time':>6} {'Int':>5} {'Δ':>6}"
         f" {'Hard':>4}  {'Surface':<12} Flags"
     )
     lines.append(style(header, "head"))
@@ -230,10 +235,10 @@ def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plai
             f"{_week(start).date().isoformat():<10}",
             _flagged(f"{int(row['runs']):>4}", "frequency" in flags, style),
             _flagged(f"{row['distance_km'] * factor:>6.1f}", "distance" in flags, style),
-            _flagged(_percent(row["distance_change"]), "distance" in flags, style),
+            _flagged(f"{change(row['distance_change']):>6}", "distance" in flags, style),
             f"{_duration(row['duration_s']):>6}",
             _flagged(_fixed(row["intensity"]), "intensity" in flags, style),
-            _flagged(_percent(row["intensity_change"]), "intensity" in flags, style),
+            _flagged(f"{change(row['intensity_change']):>6}", "intensity" in flags, style),
             f"{_whole(row['hard_minutes']):>4}",
         ]
         surface = _surface_mix(row)
@@ -280,11 +285,18 @@ def _flagged(text: str, flagged: bool, style: Styler) -> str:
     return style(text, "flag") if flagged else text
 
 
-def _percent(value: float) -> str:
+def change_text(value: float | None, threshold: float) -> str:
+    """A week-on-week change as a whole percentage, with one decimal near the threshold.
+
+    So a change just over the rule (+10.08%: flagged) and one at it (+10.00%: not flagged)
+    never both read "+10%". Unknown changes read "–".
+    """
     if value is None or not math.isfinite(value):
-        return f"{'–':>5}"
+        return "–"
+    if abs(value - threshold) < 0.005:
+        return f"{value * 100:+.1f}%"
     percent = round(value * 100)
-    return f"{percent:>+4d}%" if percent else f"{'0%':>5}"
+    return f"{percent:+d}%" if percent else "0%"
 
 
 def _fixed(value: float) -> str:

@@ -1,0 +1,52 @@
+"""Tests for how the table and the page word a week's change next to the 10% rule."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from factories import gpx
+
+from loadwatch.analysis import analyze
+from loadwatch.htmlpage import render_index
+from loadwatch.report import change_text, render_table, report_dict
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.1008, "+10.1%"),  # flagged, but would round to the rule's own +10%
+        (0.1, "+10.0%"),  # exactly the rule: not flagged
+        (0.0951, "+9.5%"),
+        (0.094, "+9%"),
+        (0.15, "+15%"),
+        (-0.3, "-30%"),
+        (0.001, "0%"),
+        (None, "–"),
+        (math.nan, "–"),
+    ],
+)
+def test_change_text_has_a_decimal_only_near_the_threshold(value: float | None, text: str) -> None:
+    assert change_text(value, 0.10) == text
+
+
+def test_a_week_just_over_the_rule_never_reads_as_the_rule(tmp_path: Path) -> None:
+    """+10.08% (flagged) and +9.9% (not) read as such in the table and on the page."""
+    monday = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
+    speed = 10_000 / 3000  # 10 km in 50 minutes
+    for week, factor in enumerate((1.0, 1.1008, 1.1008 * 1.099)):
+        start = monday + timedelta(weeks=week)
+        text = gpx(start, minutes=50, speed=speed * factor, step_s=10)
+        (tmp_path / f"{start:%Y-%m-%d}.gpx").write_text(text, encoding="utf-8")
+    analysis = analyze(tmp_path, timezone="UTC")
+    rows = render_table(analysis).splitlines()
+    second = next(line for line in rows if line.startswith("2026-06-08"))
+    third = next(line for line in rows if line.startswith("2026-06-15"))
+    assert "+10.1%" in second and "DIST" in second
+    assert "+9.9%" in third and "DIST" not in third
+    report = report_dict(analysis)
+    assert report["threshold"] == 0.10
+    page = render_index(report)
+    assert "<td>+10.1%</td>" in page and "<td>+9.9%</td>" in page
