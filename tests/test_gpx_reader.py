@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from factories import gpx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -260,6 +261,103 @@ def test_segment_break_adds_no_distance(tmp_path: Path) -> None:
     (activity,) = read_tmp(tmp_path, gpx_text(track(first, second, kind="running")))
     step = float(haversine_m(0, 0, 0, 0.01))
     assert activity.samples["distance_m"].tolist() == pytest.approx([0, step, step, 2 * step])
+
+
+def ten_km_hour(glitches: dict[int, str]) -> str:
+    """A straight 10 km run north over 60 minutes, a point every 5 s, some times rewritten.
+
+    Args:
+        glitches: Point number (0 to 720; negative counts from the end) to the time it says.
+    """
+    text = gpx(datetime(2026, 3, 2, 7, 0, tzinfo=UTC), minutes=60, speed=10_000 / 3600)
+    parts = text.split("<time>")
+    for number, time in glitches.items():
+        k = number % (len(parts) - 1) + 1
+        parts[k] = time + parts[k][parts[k].index("</time>") :]
+    return "<time>".join(parts)
+
+
+ONE_DROPPED = "1 point with a time going backwards was dropped"
+
+
+@pytest.mark.parametrize(
+    ("glitches", "warning"),
+    [
+        ({-1: "2026-03-02T07:05:00Z"}, ONE_DROPPED),  # the last point stamped at minute 5
+        ({360: "2026-03-02T07:05:00Z"}, ONE_DROPPED),  # one in the middle
+        (
+            {360: "2026-03-02T07:10:00Z", 361: "2026-03-02T07:10:05Z"},  # two in a row
+            "2 points with times going backwards were dropped",
+        ),
+        ({360: "2026-03-02T09:00:00Z"}, ONE_DROPPED),  # one stamped later, not earlier
+        ({0: "2026-03-02T08:30:00Z"}, ONE_DROPPED),  # the first one stamped later
+    ],
+)
+def test_a_time_going_backwards_drops_the_point_not_the_distance(
+    tmp_path: Path, glitches: dict[int, str], warning: str
+) -> None:
+    """A glitched time drops its point: still 10 km in an hour, not a detour there and back."""
+    (activity,) = read_tmp(tmp_path, ten_km_hour(glitches))
+    check_activity(activity, str(tmp_path / "activity.gpx"))
+    samples = activity.samples
+    assert len(samples) == 721 - len(glitches)
+    assert samples["distance_m"].iloc[-1] == pytest.approx(10_000, rel=0.01)
+    elapsed = samples["time"].iloc[-1] - samples["time"].iloc[0]
+    assert elapsed >= pd.Timedelta(minutes=59)
+    assert activity.warnings == (warning,)
+
+
+def test_the_point_whose_time_goes_backwards_is_the_one_dropped(tmp_path: Path) -> None:
+    """Of two points out of order, the later in the file goes, not the one before it."""
+    seconds = [0, 10, 20, 30, 25, 40]
+    points = [trkpt(0, 0.001 * k, f"2026-03-02T07:00:{s:02d}Z") for k, s in enumerate(seconds)]
+    (activity,) = read_tmp(tmp_path, gpx_text(track(points, kind="running")))
+    kept = activity.samples["time"].dt.second.tolist()
+    assert kept == [0, 10, 20, 30, 40]
+    assert activity.warnings == (ONE_DROPPED,)
+
+
+def test_equal_times_are_not_backwards(tmp_path: Path) -> None:
+    """Two fixes stamped with the same second are both kept, without a warning."""
+    points = [
+        trkpt(0, 0, "2026-03-02T07:00:00Z"),
+        trkpt(0, 0.001, "2026-03-02T07:00:00Z"),
+        trkpt(0, 0.002, "2026-03-02T07:00:01Z"),
+    ]
+    (activity,) = read_tmp(tmp_path, gpx_text(track(points, kind="running")))
+    assert len(activity.samples) == 3
+    assert activity.warnings == ()
+
+
+def test_segments_in_the_wrong_order_are_put_in_order_whole(tmp_path: Path) -> None:
+    """Segments concatenated in the wrong order are reordered, not dropped; a glitch still is."""
+    first = [trkpt(0, 0.01 * k, f"2026-03-02T07:{k:02d}:00Z") for k in range(10)]
+    second = [trkpt(0, 1 + 0.01 * k, f"2026-03-02T08:{k:02d}:00Z") for k in range(10)]
+    second[4] = trkpt(0, 1.04, "2026-03-02T07:04:30Z")  # a glitch inside the later segment
+    (activity,) = read_tmp(tmp_path, gpx_text(track(second, first, kind="running")))
+    samples = activity.samples
+    assert len(samples) == 19
+    assert samples["lon"].iloc[0] == 0 and samples["lon"].iloc[-1] == pytest.approx(1.09)
+    step = float(haversine_m(0, 0, 0, 0.01))
+    assert samples["distance_m"].iloc[-1] == pytest.approx(9 * step + 9 * step, rel=1e-6)
+    assert activity.warnings == (
+        "track segments were recorded out of time order; put in order by their times",
+        ONE_DROPPED,
+    )
+
+
+def test_corpus_point_stamped_an_hour_early_is_dropped(corpus: Path) -> None:
+    """first_and_last_elevation.gpx's last point repeats the one before, an hour earlier.
+
+    Re-sorted by time it made a 195 km trip 390 km; dropped, the trip is what the file traces.
+    """
+    data = (corpus / "gpx" / "first_and_last_elevation.gpx").read_bytes()
+    (activity,) = read_gpx(data, "first_and_last_elevation.gpx")
+    samples = activity.samples
+    assert len(samples) == 9
+    assert samples["distance_m"].iloc[-1] == pytest.approx(195_497, abs=10)
+    assert samples["time"].iloc[-1] - samples["time"].iloc[0] == pd.Timedelta(hours=2)
+    assert ONE_DROPPED in activity.warnings
 
 
 def test_one_kilometre_two_points_exact_values(tmp_path: Path) -> None:

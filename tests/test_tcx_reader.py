@@ -251,6 +251,37 @@ def test_distance_computed_from_positions_without_crossing_track_breaks(tmp_path
     assert distance[3] == pytest.approx(distance[1] + float(haversine_m(0, 11, 0, 11 + east)))
 
 
+def test_trackpoint_whose_time_goes_backwards_is_dropped(tmp_path: Path) -> None:
+    """A trackpoint stamped before the ones it follows is dropped, not moved back in time.
+
+    Moved back, it would add a detour there and back to the distance computed from positions.
+    """
+    east = 1000 / M_PER_DEG_LON_EQUATOR
+    points = [trackpoint(f"2026-03-02T07:{k:02d}:00Z", 0, 10 + k * east) for k in range(10)]
+    points[9] = trackpoint("2026-03-02T07:01:30Z", 0, 10 + 9 * east)
+    points[5] = trackpoint("2026-03-02T07:02:30Z", 0, 10 + 5 * east)
+    (activity,) = read_tmp(tmp_path, tcx_text(activity_xml(lap("2026-03-02T07:00:00Z", points))))
+    samples = activity.samples
+    assert samples["time"].dt.minute.tolist() == [0, 1, 2, 3, 4, 6, 7, 8]
+    assert samples["distance_m"].iloc[-1] == pytest.approx(8000.0, rel=0.005)
+    assert activity.warnings == ("2 points with times going backwards were dropped",)
+
+
+def test_laps_in_the_wrong_order_are_put_in_order(tmp_path: Path) -> None:
+    """Laps concatenated in the wrong order are put in time order whole, none dropped."""
+    east = 1000 / M_PER_DEG_LON_EQUATOR
+    first = [trackpoint(f"2026-03-02T07:0{k}:00Z", 0, 10 + k * east) for k in range(5)]
+    second = [trackpoint(f"2026-03-02T07:1{k}:00Z", 0, 11 + k * east) for k in range(5)]
+    laps = (lap("2026-03-02T07:10:00Z", second), lap("2026-03-02T07:00:00Z", first))
+    (activity,) = read_tmp(tmp_path, tcx_text(activity_xml(*laps)))
+    samples = activity.samples
+    assert samples["time"].dt.minute.tolist() == [0, 1, 2, 3, 4, 10, 11, 12, 13, 14]
+    assert samples["distance_m"].iloc[-1] == pytest.approx(8000.0, rel=0.005)
+    assert activity.warnings == (
+        "track segments were recorded out of time order; put in order by their times",
+    )
+
+
 def test_bike_cadence_is_kept_as_rpm(tmp_path: Path) -> None:
     """On a ride, <Cadence> is crank rpm and is not doubled."""
     points = [

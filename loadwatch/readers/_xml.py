@@ -8,9 +8,11 @@ check runs expat only as far as the root element's start tag, so it costs next t
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import math
-from typing import NamedTuple, NoReturn
+from collections.abc import Sequence
+from typing import Any, NamedTuple, NoReturn
 from xml.parsers import expat
 
 import numpy as np
@@ -195,35 +197,110 @@ def steps_per_minute(one_leg: npt.NDArray[np.float64], sport: str) -> npt.NDArra
 
 
 class TimeOrder(NamedTuple):
-    """How to turn points in file order into samples: which to keep, in which order."""
+    """Which points, given in file order, become samples, and in which order."""
 
-    keep: npt.NDArray[np.bool_]
-    order: npt.NDArray[np.intp]
+    positions: npt.NDArray[np.intp]
     times: pd.Series
     warnings: tuple[str, ...]
 
-    def column(self, values: list[float]) -> npt.NDArray[np.float64]:
-        """A per-point list, in file order, as the kept points' values in time order."""
-        return np.asarray(values, dtype="float64")[self.keep][self.order]
+    def column(self, values: Sequence[float]) -> npt.NDArray[np.float64]:
+        """A per-point list, in file order, as the kept points' values in sample order."""
+        return np.asarray(values, dtype="float64")[self.positions]
+
+    def labels(self, values: Sequence[int]) -> npt.NDArray[np.intp]:
+        """Per-point segment numbers, in file order, for the kept points in sample order."""
+        return np.asarray(values, dtype=np.intp)[self.positions]
 
 
-def order_by_time(times: pd.Series) -> TimeOrder:
-    """Keep the points with a usable time and put them in time order (stable).
+def order_by_time(times: pd.Series, segments: Sequence[int]) -> TimeOrder:
+    """Choose the points that become samples: timed ones, in the order the device recorded them.
+
+    File order is the order of recording, so it is kept; summing distance along a path re-sorted
+    by time would turn one glitched time into a detour there and back. Instead:
+
+    - Points without a usable time are left out.
+    - Whole segments whose times come before those of an earlier segment (tracks or laps
+      concatenated in the wrong order) are put in order by their median time, which one glitched
+      point cannot move.
+    - Then the longest run of points whose times never go backwards is kept, and the points off
+      it are dropped as clock glitches. For a time stamped too early that is the point itself;
+      for one stamped too late, too, where simply dropping every point earlier than the latest
+      time so far would drop the rest of the activity. Among equally long runs, the one keeping
+      earlier points wins, so a point earlier than the one before it is the one dropped. Equal
+      times are not backwards: devices that write whole seconds stamp two fixes in one second.
 
     Args:
         times: One parsed UTC time per point, in file order, NaT where missing.
+        segments: One segment number per point (a GPX ``<trkseg>``, a TCX ``<Track>``); each
+            segment's points are consecutive.
 
     Returns:
-        The mask, the order, the kept times (sorted, index reset), and warnings saying how many
-        points were left out and whether the file's times went backwards.
+        The kept points' positions in file order, their times (index reset, never decreasing)
+        and warnings saying how many points were left out or dropped and whether segments were
+        put in order.
     """
-    keep = usable_times(times)
-    kept = times[keep]
-    order = np.argsort(kept.to_numpy(), kind="stable")
+    usable = usable_times(times)
+    index = np.flatnonzero(usable)
+    stamps = times.array.asi8[index]
+    labels = np.asarray(segments)[index]
     warnings: list[str] = []
-    left_out = len(times) - int(keep.sum())
+    left_out = len(times) - index.size
     if left_out:
         warnings.append(f"{left_out} of {len(times)} points have no usable time; left out")
-    if not kept.is_monotonic_increasing:
-        warnings.append("timestamps go backwards in places; points were put in time order")
-    return TimeOrder(keep, order, kept.iloc[order].reset_index(drop=True), tuple(warnings))
+    if index.size and bool((np.diff(stamps) < 0).any()):
+        blocks = _segment_blocks(labels, stamps)
+        if blocks is not None:
+            index, stamps = index[blocks], stamps[blocks]
+            warnings.append(
+                "track segments were recorded out of time order; put in order by their times"
+            )
+        kept = _earliest_longest_non_decreasing(stamps)
+        dropped = index.size - kept.size
+        if dropped:
+            index = index[kept]
+            warnings.append(
+                f"{dropped} points with times going backwards were dropped"
+                if dropped > 1
+                else "1 point with a time going backwards was dropped"
+            )
+    return TimeOrder(index, times.iloc[index].reset_index(drop=True), tuple(warnings))
+
+
+def _segment_blocks(
+    labels: npt.NDArray[Any], stamps: npt.NDArray[np.int64]
+) -> npt.NDArray[np.intp] | None:
+    """Positions that put whole segments in order of their median time; None if they are."""
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    ends = np.r_[starts[1:], labels.size]
+    medians = np.array([np.median(stamps[a:b]) for a, b in zip(starts, ends, strict=True)])
+    order = np.argsort(medians, kind="stable")
+    if (order == np.arange(order.size)).all():
+        return None
+    return np.concatenate([np.arange(starts[k], ends[k]) for k in order])
+
+
+def _earliest_longest_non_decreasing(values: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+    """Positions of a longest non-decreasing subsequence, the one taking earlier positions first.
+
+    Patience sorting from the end gives, for each position, the length of the longest
+    non-decreasing run starting there; walking forward, each position is taken when it can
+    continue the run and still complete one of the full length. O(n log n).
+    """
+    numbers = values.tolist()
+    tails: list[int] = []  # tails[k]: the largest first value of a run of length k + 1 so far
+    longest_from = [0] * len(numbers)
+    for i in range(len(numbers) - 1, -1, -1):
+        negated = -numbers[i]
+        k = bisect.bisect_right(tails, negated)
+        if k == len(tails):
+            tails.append(negated)
+        else:
+            tails[k] = negated
+        longest_from[i] = k + 1
+    needed = len(tails)
+    kept: list[int] = []
+    for i, value in enumerate(numbers):
+        if needed and longest_from[i] == needed and (not kept or value >= numbers[kept[-1]]):
+            kept.append(i)
+            needed -= 1
+    return np.asarray(kept, dtype=np.intp)

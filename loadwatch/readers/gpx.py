@@ -99,6 +99,11 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
       on are treated as missing. A track where fewer than half the points have a usable time
       cannot be measured and is skipped, as is one whose times are all the same moment;
       untimed points in a kept track are left out, with a warning.
+    - Points stay in file order, the order the device recorded them: a point whose time goes
+      backwards is a clock glitch and is dropped (with a warning), not moved, since summing
+      distance along a path re-sorted by time would add a detour to where it was re-sorted to.
+      Segments recorded in the wrong order as a whole are put in order first (see
+      :func:`~loadwatch.readers._xml.order_by_time`).
     - Several tracks give several activities; tracks without usable times are dropped silently
       as long as one track has them.
 
@@ -187,14 +192,14 @@ def _read_track(track: Any, file_name: str | None, device: str | None, source: s
     if timed < 2 or 2 * timed < points:
         return _Track(None, points, timed, implausible)
 
-    ordered = order_by_time(times)
+    ordered = order_by_time(times, segment)
     warnings = list(ordered.warnings)
     column = ordered.column
     lat_a, lon_a = column(lat), column(lon)
     bad_position = ~valid_positions(lat_a, lon_a)
     lat_a[bad_position] = np.nan
     lon_a[bad_position] = np.nan
-    segment_a = np.asarray(segment)[ordered.keep][ordered.order]
+    segment_a = ordered.labels(segment)
     time_a = ordered.times
     distance = cumulative_distance_m(lat_a, lon_a, segment_a)
     elapsed_s = (time_a - time_a.iloc[0]).dt.total_seconds().to_numpy()

@@ -54,7 +54,9 @@ def read_tcx(data: bytes, source: str) -> list[Activity]:
     ``distance_m`` sums ``Lap/DistanceMeters``. ``name`` is the activity's ``Notes`` (TCX has
     no name), ``device`` its ``Creator/Name``, ``start`` its ``Id`` (a timestamp), else the first
     lap's ``StartTime``, else the first sample (an ``Id`` after the first sample or more than a
-    day before it is not used).
+    day before it is not used). Trackpoints stay in file order; one whose time goes backwards is
+    a clock glitch and is dropped, with a warning (see
+    :func:`~loadwatch.readers._xml.order_by_time`).
 
     Broken XML is refused as a whole, with its line: the one malformed file in the corpus lost its
     root element, and a file cut short loses the laps' totals, so a partial read would quietly
@@ -167,7 +169,7 @@ def _read_activity(activity: ET.Element, source: str) -> Activity:
                 points.add(point, track_no)
 
     times = _times(points.time)
-    ordered = order_by_time(times)
+    ordered = order_by_time(times, points.segment)
     if ordered.times.empty:
         raise EmptyActivityError(_why_untimed(times, bool(laps)), path=source)
     warnings = list(ordered.warnings)
@@ -185,7 +187,7 @@ def _read_activity(activity: ET.Element, source: str) -> Activity:
     lon_a[bad_position] = np.nan
     distance_a = column(points.distance)
     if not np.isfinite(distance_a).any():
-        segment_a = np.asarray(points.segment)[ordered.keep][ordered.order]
+        segment_a = ordered.labels(points.segment)
         distance_a = cumulative_distance_m(lat_a, lon_a, segment_a)
     hr_a = column(points.hr)
     hr_a[hr_a <= 0] = np.nan  # 0 bpm is a lost strap, not a reading
