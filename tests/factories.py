@@ -93,7 +93,11 @@ def timeline_frame(rows: list[dict[str, Any]], tz: str = "Europe/Berlin") -> pd.
             record.setdefault("surface_source", "metadata")
         records.append(record)
     frame = pd.DataFrame(records, columns=list(TIMELINE_COLUMNS))
-    frame["start"] = pd.to_datetime(frame["start"]).dt.tz_localize(tz)
+    # A wall-clock time the DST change skips is moved on past the gap, and one it repeats is
+    # read as standard time, as a watch that records local time would have meant it.
+    frame["start"] = pd.to_datetime(frame["start"]).dt.tz_localize(
+        tz, ambiguous=np.zeros(len(frame), dtype=bool), nonexistent="shift_forward"
+    )
     return frame
 
 
