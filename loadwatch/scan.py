@@ -23,7 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from loadwatch.cache import Cache, Outcome, identify, parser_version, relabel, unlabel
-from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.errors import ConfigError, LoadwatchError, SourceError
 from loadwatch.readers import read_source
 from loadwatch.sources import Skipped, Source, iter_files, sources_in_file
 from loadwatch.summary import ActivitySummary, summarise
@@ -110,12 +110,20 @@ def scan(
 
     Raises:
         SourceError: ``path`` does not exist or cannot be read.
-        LoadwatchError: With ``strict``, the first bad file.
+        LoadwatchError: With ``strict``, the first bad file or folder that cannot be read.
         ConfigError: ``jobs`` is less than 1.
     """
     if jobs < 1:
         raise ConfigError(f"jobs must be 1 or more, not {jobs}")
-    files = list(iter_files(path))
+    files: list[tuple[Path, str]] = []
+    unreadable: list[Skipped] = []
+    for found in iter_files(path):
+        if isinstance(found, Skipped):
+            if strict:
+                raise SourceError(found.reason, path=found.source)
+            unreadable.append(found)
+        else:
+            files.append(found)
     total = len(files)
     now = time.time()
     results: list[tuple[str, FileResult]] = []
@@ -137,7 +145,7 @@ def scan(
             cache.forget_files_under(Path(path).resolve(), seen)
 
     summaries: list[ActivitySummary] = []
-    skipped: list[Skipped] = []
+    skipped: list[Skipped] = list(unreadable)
     warnings: list[FileWarning] = []
     for label, result in results:
         for outcome in result.outcomes:

@@ -246,7 +246,10 @@ def _csv_files(root: Path) -> Iterator[tuple[str, str, bytes]]:
         files = list(iter_files(root))
     except SourceError:
         return
-    for file_path, label in files:
+    for item in files:
+        if not isinstance(item, tuple):
+            continue  # a folder that cannot be read: discovery reports it
+        file_path, label = item
         name = file_path.name.lower()
         if name == STRAVA_ACTIVITIES_CSV:
             data = _read_small(file_path)

@@ -112,7 +112,7 @@ def _as_ascii_xml(head: bytes) -> bytes:
     return head
 
 
-def iter_files(path: str | Path) -> Iterator[tuple[Path, str]]:
+def iter_files(path: str | Path) -> Iterator[tuple[Path, str] | Skipped]:
     """Yield every file under ``path`` that discovery looks at, with its label.
 
     Args:
@@ -121,7 +121,9 @@ def iter_files(path: str | Path) -> Iterator[tuple[Path, str]]:
 
     Yields:
         ``(file, label)`` pairs in a stable order; the label is the path relative to ``path``
-        with ``/`` separators (the file's name when ``path`` is a file).
+        with ``/`` separators (the file's name when ``path`` is a file). A folder inside
+        ``path`` that cannot be listed gives a :class:`Skipped` instead (its label ends in
+        ``/``): the activities in it are missing, and the user must be told.
 
     Raises:
         SourceError: When ``path`` does not exist or cannot be read at all.
@@ -152,13 +154,20 @@ def iter_sources(path: str | Path) -> Iterator[Source | Skipped]:
     Raises:
         SourceError: When ``path`` does not exist or cannot be read at all.
     """
-    for file_path, label in iter_files(path):
-        yield from sources_in_file(file_path, label)
+    for item in iter_files(path):
+        if isinstance(item, Skipped):
+            yield item
+        else:
+            yield from sources_in_file(*item)
 
 
-def _walk(root: Path) -> Iterator[tuple[Path, str]]:
+def _walk(root: Path) -> Iterator[tuple[Path, str] | Skipped]:
     seen: set[tuple[int, int]] = set()
-    for directory, dirnames, filenames in os.walk(root, followlinks=True):
+    unlistable: list[OSError] = []
+    for directory, dirnames, filenames in os.walk(
+        root, onerror=unlistable.append, followlinks=True
+    ):
+        yield from _unlistable(root, unlistable)
         here = Path(directory)
         try:
             info = here.stat()
@@ -178,6 +187,29 @@ def _walk(root: Path) -> Iterator[tuple[Path, str]]:
             if not file_path.is_file():  # a FIFO or device would block the read forever
                 continue
             yield file_path, file_path.relative_to(root).as_posix()
+    yield from _unlistable(root, unlistable)
+
+
+def _unlistable(root: Path, errors: list[OSError]) -> Iterator[Skipped]:
+    """The folders ``os.walk`` could not list, as skipped entries (and empties ``errors``).
+
+    Raises:
+        SourceError: When the folder that cannot be listed is ``root`` itself.
+    """
+    while errors:
+        error = errors.pop(0)
+        folder = Path(error.filename) if error.filename is not None else root
+        reason = error.strerror or str(error)
+        if folder == root:
+            raise SourceError(
+                f"is a folder that cannot be read ({reason}); check its permissions", path=root
+            ) from error
+        if isinstance(error, FileNotFoundError):
+            continue  # removed while it was being walked: there is nothing left in it to miss
+        yield Skipped(
+            folder.relative_to(root).as_posix() + "/",
+            f"is a folder that cannot be read ({reason}); the activities in it were left out",
+        )
 
 
 def sources_in_file(file_path: Path, label: str) -> Iterator[Source | Skipped]:

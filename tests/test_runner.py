@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from factories import gpx
 
+from loadwatch.errors import LoadwatchError
 from loadwatch.runner import RunResult, run
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
@@ -54,3 +57,29 @@ def test_a_failed_notification_is_tried_again(folder: Path, tmp_path: Path) -> N
     got.unlink()
     told = _run(folder, tmp_path, notify=f'cat > "{got}"')
     assert not told.notified and not got.exists()  # once told, the same flags are not news
+
+
+def test_an_unreadable_folder_is_reported_not_lost(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A week's folder that cannot be listed is in the skipped list of the report, with why."""
+    locked = folder / "w2"
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:  # as for a folder of mode 000 (the tests may run as root)
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    out = tmp_path / "out"
+    result = _run(folder, tmp_path, out=out)
+    assert len(result.analysis.timeline) == 6
+    reason = (
+        "is a folder that cannot be read (Permission denied); the activities in it were left out"
+    )
+    report = json.loads((out / "latest.json").read_text())
+    assert {"source": "w2/", "reason": reason} in report["skipped"]
+    assert "w2/" in (out / "index.html").read_text()
+    with pytest.raises(LoadwatchError, match="cannot be read"):
+        _run(folder, tmp_path, strict=True)

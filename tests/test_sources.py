@@ -190,3 +190,54 @@ def test_fifos_and_devices_are_passed_over(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.fit")
     (tmp_path / "run.gpx").write_bytes(GPX)
     assert _found(tmp_path) == {"run.gpx": "gpx"}
+
+
+def _refuse_listing(monkeypatch: pytest.MonkeyPatch, *folders: Path) -> None:
+    """Make ``os.scandir`` fail on ``folders`` as on a folder of mode 000 (root reads those)."""
+    real_scandir = os.scandir
+    refused = {str(folder) for folder in folders}
+
+    def scandir(path: str) -> object:
+        if os.fspath(path) in refused:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_unreadable_folder_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A subfolder that cannot be listed is reported with its reason, and the walk goes on."""
+    (tmp_path / "2026" / "locked").mkdir(parents=True)
+    (tmp_path / "2026" / "locked" / "run.fit").write_bytes(FIT_HEAD)
+    (tmp_path / "2026" / "ok.fit").write_bytes(FIT_HEAD)
+    _refuse_listing(monkeypatch, tmp_path / "2026" / "locked")
+    assert _found(tmp_path) == {
+        "2026/ok.fit": "fit",
+        "2026/locked/": "skipped: is a folder that cannot be read (Permission denied); "
+        "the activities in it were left out",
+    }
+
+
+def test_unreadable_top_folder_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The analysed folder itself cannot be listed: a SourceError, not an empty result."""
+    (tmp_path / "run.fit").write_bytes(FIT_HEAD)
+    _refuse_listing(monkeypatch, tmp_path)
+    with pytest.raises(SourceError, match=r"cannot be read \(Permission denied\)") as raised:
+        list(iter_sources(tmp_path))
+    assert raised.value.path == str(tmp_path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can list a folder of mode 000")
+def test_a_folder_of_mode_000_is_skipped(tmp_path: Path) -> None:
+    """Real permissions, where the tests do not run as root."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "run.fit").write_bytes(FIT_HEAD)
+    locked.chmod(0)
+    try:
+        assert _found(tmp_path) == {
+            "locked/": "skipped: is a folder that cannot be read (Permission denied); "
+            "the activities in it were left out",
+        }
+    finally:
+        locked.chmod(0o700)
