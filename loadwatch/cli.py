@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -28,12 +27,10 @@ from loadwatch.report import UNITS, render_table, to_csv, to_json
 from loadwatch.runner import DEFAULT_WAIT_S, refuse_inside, run
 from loadwatch.schedule import (
     build_job,
-    cron_jobs,
     install_cron,
     install_systemd,
-    job_is_for,
-    remove_cron,
-    remove_systemd,
+    installed_cron_jobs,
+    remove_jobs,
     systemd_dir,
     systemd_jobs,
 )
@@ -375,30 +372,20 @@ def _check_analyze_args(path: Path, out: Path, analyze_args: tuple[str, ...]) ->
 
 
 def _list_jobs() -> None:
-    found = False
-    if shutil.which("crontab"):
-        for line in cron_jobs():
-            click.echo(f"cron: {line}")
-            found = True
-    for timer in systemd_jobs():
-        click.echo(f"systemd: {timer}")
-        found = True
+    found = [f"cron: {line}" for line in installed_cron_jobs()]
+    found += [f"systemd: {timer}" for timer in systemd_jobs()]
+    for line in found:
+        click.echo(line)
     if not found:
         click.echo("No nightly loadwatch job is installed.", err=True)
 
 
 def _remove_jobs(path: Path | None, systemd: bool, dry_run: bool) -> None:
     if dry_run:
-        lines = cron_jobs() if shutil.which("crontab") else []
-        for line in lines:
-            if path is None or job_is_for(line, path):
-                click.echo(f"would remove: {line}")
+        for line in installed_cron_jobs(path):
+            click.echo(f"would remove: {line}")
         return
-    removed: list[str] = []
-    if systemd:
-        removed += [str(unit) for unit in remove_systemd(path)]
-    elif shutil.which("crontab"):
-        removed += remove_cron(path)
+    removed = remove_jobs(path, systemd=systemd)
     for item in removed:
         click.echo(f"Removed {item}", err=True)
     if not removed:

@@ -214,6 +214,13 @@ def remove_cron(path: Path | None) -> list[str]:
     return gone
 
 
+def installed_cron_jobs(path: Path | None = None) -> list[str]:
+    """loadwatch's crontab lines analysing ``path`` (all of them when None); none where there
+    is no crontab command, so that listing works without one."""
+    lines = cron_jobs() if shutil.which("crontab") else []
+    return [line for line in lines if job_is_for(line, path)]
+
+
 def job_is_for(command_line: str, path: Path | None) -> bool:
     """Whether an installed job's command analyses ``path`` (any job when ``path`` is None)."""
     if path is None:
@@ -282,6 +289,18 @@ def remove_systemd(path: Path | None) -> list[Path]:
     if removed:
         _systemctl("daemon-reload")
     return removed
+
+
+def remove_jobs(path: Path | None, *, systemd: bool) -> list[str]:
+    """Remove loadwatch's jobs analysing ``path`` (all of them when None): its systemd units
+    with ``systemd``, else its crontab lines (none where there is no crontab command).
+
+    Returns:
+        What was removed: unit files, or crontab lines.
+    """
+    if systemd:
+        return [str(unit) for unit in remove_systemd(path)]
+    return remove_cron(path) if shutil.which("crontab") else []
 
 
 def _systemd_quote(argv: tuple[str, ...]) -> str:
