@@ -13,10 +13,23 @@ from collections.abc import Iterable
 
 from loadwatch.summary import ActivitySummary
 
-#: Two activities of one sport starting this close together...
+#: Two activities of one sport whose time spans overlap by at least this share of the shorter
+#: span (one athlete cannot run twice at once)...
+DUPLICATE_OVERLAP_FRACTION = 0.8
+#: ...and whose distances differ by at most this share of the longer are one activity recorded
+#: twice. The distance check keeps a warm-up file apart from the long run it started with.
+DUPLICATE_OVERLAP_DISTANCE_FRACTION = 0.10
+#: The same, when either distance was summed from GPS points (a GPX file has no total of its own):
+#: the jitter of raw points often adds 5% or more to a device's own total.
+DUPLICATE_GPS_DISTANCE_FRACTION = 0.20
+#: Also one activity: two of one sport starting this close together...
 DUPLICATE_START_S = 60.0
-#: ...with distances this close (relative to the longer) are the same activity recorded twice.
+#: ...with distances this close. This catches files too short for their spans to overlap much
+#: (a one-minute test recording on two devices) and files without a duration.
 DUPLICATE_DISTANCE_FRACTION = 0.03
+#: Kept activities spanning longer than this (two days: only damaged files, or a multi-day race)
+#: are compared with every candidate instead of widening every candidate's window search.
+_INDEXED_SPAN_S = 2 * 86_400.0
 #: Fastest believable mean speed of a whole activity, by sport (m/s): a damaged file can
 #: claim thousands of km in seconds, which would wreck every weekly figure after it.
 MAX_MEAN_SPEED_MPS: dict[str, float] = {
@@ -70,10 +83,14 @@ def drop_duplicates(
 ) -> tuple[list[ActivitySummary], list[Duplicate]]:
     """Keep one of each activity recorded in several files.
 
-    Two activities of the same sport that start within :data:`DUPLICATE_START_S` of each other
-    and whose distances differ by at most :data:`DUPLICATE_DISTANCE_FRACTION` of the longer are
-    one activity. The richest is kept: FIT over TCX over GPX, then the one with more samples,
-    then the first by path.
+    Two activities of the same sport are one activity when their time spans (start plus timer
+    or moving time, whichever is longer) overlap by at least :data:`DUPLICATE_OVERLAP_FRACTION`
+    of the shorter span and their distances differ by at most
+    :data:`DUPLICATE_OVERLAP_DISTANCE_FRACTION` of the longer
+    (:data:`DUPLICATE_GPS_DISTANCE_FRACTION` when either is a GPX file, whose distance is summed
+    from its points); or when they start within :data:`DUPLICATE_START_S` of each other and their
+    distances differ by at most :data:`DUPLICATE_DISTANCE_FRACTION`. The richest is kept: FIT
+    over TCX over GPX, then the one with more samples, then the first by path.
 
     Returns:
         The activities kept, sorted by start, and the ones dropped.
@@ -81,18 +98,25 @@ def drop_duplicates(
     ranked = sorted(summaries, key=_richness)
     kept: list[ActivitySummary] = []
     by_start: list[tuple[float, int]] = []  # (start, index in kept), sorted: a window search
+    unindexed: list[int] = []  # kept activities spanning over _INDEXED_SPAN_S
+    reach = DUPLICATE_START_S  # the longest indexed span: how far back a twin can start
     duplicates: list[Duplicate] = []
     for candidate in ranked:
         start = candidate.start.timestamp()
-        low = bisect.bisect_left(by_start, (start - DUPLICATE_START_S, -1))
-        high = bisect.bisect_right(by_start, (start + DUPLICATE_START_S, len(kept)))
-        near = sorted(index for _, index in by_start[low:high])  # richest first, as before
+        span = _span_s(candidate)
+        low = bisect.bisect_left(by_start, (start - reach, -1))
+        high = bisect.bisect_right(by_start, (start + max(span, DUPLICATE_START_S), len(kept)))
+        near = sorted([*(index for _, index in by_start[low:high]), *unindexed])  # richest first
         twin = next((kept[i] for i in near if _same_activity(kept[i], candidate)), None)
-        if twin is None:
-            bisect.insort(by_start, (start, len(kept)))
-            kept.append(candidate)
-        else:
+        if twin is not None:
             duplicates.append(Duplicate(candidate.source, twin.source))
+            continue
+        if span > _INDEXED_SPAN_S:
+            unindexed.append(len(kept))
+        else:
+            bisect.insort(by_start, (start, len(kept)))
+            reach = max(reach, span)
+        kept.append(candidate)
     kept.sort(key=lambda s: (s.start, s.source))
     duplicates.sort(key=lambda d: d.source)
     return kept, duplicates
@@ -102,10 +126,37 @@ def _richness(summary: ActivitySummary) -> tuple[int, int, str]:
     return (FORMAT_RANK.get(summary.format, 9), -summary.samples, summary.source)
 
 
+def _span_s(summary: ActivitySummary) -> float:
+    """How long the activity lasted, as far as its summary knows.
+
+    The summary keeps no end time: timer time leaves pauses out, but two copies of one activity
+    leave out the same pauses, and both start together.
+    """
+    return max(summary.duration_s, summary.moving_s, 0.0)
+
+
 def _same_activity(a: ActivitySummary, b: ActivitySummary) -> bool:
     if a.sport != b.sport:
         return False
-    if abs((a.start - b.start).total_seconds()) > DUPLICATE_START_S:
+    start_a, start_b = a.start.timestamp(), b.start.timestamp()
+    if abs(start_a - start_b) <= DUPLICATE_START_S and _distances_agree(
+        a, b, DUPLICATE_DISTANCE_FRACTION
+    ):
+        return True
+    span_a, span_b = _span_s(a), _span_s(b)
+    shorter = min(span_a, span_b)
+    if shorter <= 0:
         return False
+    overlap = min(start_a + span_a, start_b + span_b) - max(start_a, start_b)
+    if overlap < DUPLICATE_OVERLAP_FRACTION * shorter:
+        return False
+    tolerance = DUPLICATE_OVERLAP_DISTANCE_FRACTION
+    if "gpx" in (a.format, b.format):  # summed from the points: no device total to agree with
+        tolerance = DUPLICATE_GPS_DISTANCE_FRACTION
+    return _distances_agree(a, b, tolerance)
+
+
+def _distances_agree(a: ActivitySummary, b: ActivitySummary, fraction: float) -> bool:
+    """Whether the distances differ by at most ``fraction`` of the longer (two zeros agree)."""
     longer = max(a.distance_m, b.distance_m)
-    return abs(a.distance_m - b.distance_m) <= DUPLICATE_DISTANCE_FRACTION * longer
+    return abs(a.distance_m - b.distance_m) <= fraction * longer

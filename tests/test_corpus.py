@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -66,6 +67,16 @@ def test_known_traps(result: Analysis) -> None:
     assert any(source.startswith("fit/invalid/activity-filecrc") for source in warnings) or (
         "fit/invalid/activity-filecrc.fit" in {d.source for d in result.duplicates}
     )
+
+
+def test_one_strava_run_exported_three_times_counts_once(result: Analysis) -> None:
+    """The TCX (12.0 km) and two GPX (12.6 km, 6 s later) of one run: one run in the week."""
+    duplicates = {d.source: d.duplicate_of for d in result.duplicates}
+    for gpx in ("gpx/runpandas-stopped_example.gpx", "gpx/runpandas-strava_export.gpx"):
+        assert duplicates[gpx] == "tcx/runpandas-stopped_example.tcx"
+    week = result.weeks.loc[pd.Timestamp("2021-01-04")]
+    assert week["runs"] == 1
+    assert week["distance_km"] == pytest.approx(12.008, abs=0.001)
 
 
 def test_weeks_add_up_to_the_runs(result: Analysis) -> None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from factories import activity
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from loadwatch.config import Athlete
-from loadwatch.summary import summarise
+from loadwatch.summary import ActivitySummary, summarise
 from loadwatch.timeline import build_timeline, thresholds
-from loadwatch.usable import drop_duplicates, unusable
+from loadwatch.usable import _richness, _same_activity, drop_duplicates, unusable
 
 
 def test_default_thresholds_come_from_the_history() -> None:
@@ -85,21 +89,134 @@ def test_fit_is_kept_over_gpx_of_the_same_run() -> None:
     assert [(d.source, d.duplicate_of) for d in dropped] == [("b/run.gpx", "a/run.fit")]
 
 
+def test_a_gpx_summed_from_its_points_is_the_tcx_of_the_same_run() -> None:
+    """TCX and GPX 6 s apart whose distances differ by 4.7% (GPS jitter): one run, the TCX."""
+    tcx = summarise(activity(minutes=80, source="run.tcx", fmt="tcx"))
+    gpx = summarise(
+        activity("2026-06-01T07:00:06Z", minutes=80, speed=3.0 * 1.049, source="run.gpx", fmt="gpx")
+    )
+    kept, dropped = drop_duplicates([gpx, tcx])
+    assert [k.source for k in kept] == ["run.tcx"]
+    assert [(d.source, d.duplicate_of) for d in dropped] == [("run.gpx", "run.tcx")]
+
+
+def test_a_phone_app_started_minutes_after_the_watch_is_the_same_run() -> None:
+    """A GPX begun 3 minutes into a 30-minute FIT (10% shorter) overlaps it all: one run."""
+    fit = summarise(activity(source="watch.fit"))
+    gpx = summarise(activity("2026-06-01T07:03:00Z", minutes=27, source="phone.gpx", fmt="gpx"))
+    kept, dropped = drop_duplicates([fit, gpx])
+    assert [k.source for k in kept] == ["watch.fit"]
+    assert [d.duplicate_of for d in dropped] == ["watch.fit"]
+
+
+def test_short_recordings_starting_together_are_one_activity() -> None:
+    """One-minute files 50 s apart barely overlap, but their start and distance agree: one."""
+    first = summarise(activity(minutes=1, sport="cycling", source="edge.fit"))
+    second = summarise(
+        activity("2026-06-01T07:00:50Z", minutes=1, sport="cycling", source="fenix.fit")
+    )
+    kept, dropped = drop_duplicates([first, second])
+    assert [k.source for k in kept] == ["edge.fit"]
+    assert len(dropped) == 1
+
+
+def test_a_warm_up_is_not_the_long_run_it_started_with() -> None:
+    """A 15-minute warm-up lies inside a 90-minute run, but covers a sixth of its distance."""
+    warm_up = summarise(activity(minutes=15, source="warm-up.fit"))
+    long_run = summarise(activity(minutes=90, source="long.gpx", fmt="gpx"))
+    kept, dropped = drop_duplicates([warm_up, long_run])
+    assert sorted(k.source for k in kept) == ["long.gpx", "warm-up.fit"]
+    assert dropped == []
+
+
 @pytest.mark.parametrize(
-    ("start", "speed", "sport"),
+    ("start", "minutes", "speed", "sport", "fmt"),
     [
-        ("2026-06-01T07:01:01Z", 3.0, "running"),  # 61 s later
-        ("2026-06-01T07:00:10Z", 3.1, "running"),  # 3.3% longer
-        ("2026-06-01T07:00:10Z", 3.0, "cycling"),  # another sport
+        ("2026-06-01T18:00:00Z", 30, 3.0, "running", "fit"),  # the evening run, same distance
+        ("2026-06-01T07:10:00Z", 30, 3.0, "running", "fit"),  # overlap 67% of the shorter
+        ("2026-06-01T07:00:10Z", 30, 3.4, "running", "fit"),  # device totals 12% apart
+        ("2026-06-01T07:00:10Z", 30, 3.8, "running", "gpx"),  # a GPX 21% longer
+        ("2026-06-01T07:00:10Z", 30, 3.0, "cycling", "fit"),  # a ride at the same time
+        ("2026-06-01T07:01:01Z", 0, 3.0, "running", "fit"),  # no duration, 61 s later
     ],
 )
-def test_not_duplicates(start: str, speed: float, sport: str) -> None:
-    """Starts over 60 s apart, distances over 3% apart, or another sport: both are kept."""
-    first = summarise(activity(source="one.fit"))
-    second = summarise(activity(start, speed=speed, sport=sport, source="two.fit"))
+def test_not_duplicates(start: str, minutes: float, speed: float, sport: str, fmt: str) -> None:
+    """Another time, too little overlap, other distances or another sport: both are kept."""
+    first = summarise(activity(minutes=minutes, source="one.fit"))
+    second = summarise(
+        activity(start, minutes=minutes, speed=speed, sport=sport, fmt=fmt, source=f"two.{fmt}")
+    )
     kept, dropped = drop_duplicates([first, second])
     assert len(kept) == 2
     assert dropped == []
+
+
+@pytest.mark.parametrize(
+    ("start", "speed", "fmt"),
+    [
+        ("2026-06-01T07:01:01Z", 3.0, "fit"),  # 61 s later, overlap 97%
+        ("2026-06-01T07:00:10Z", 3.27, "fit"),  # device totals 8% apart
+        ("2026-06-01T07:00:10Z", 3.5, "gpx"),  # a GPX 14% longer
+    ],
+)
+def test_overlapping_runs_of_similar_distance_are_one(start: str, speed: float, fmt: str) -> None:
+    """Spans overlapping over 80% with distances within 10% (20% for a GPX): one activity."""
+    first = summarise(activity(source="one.fit"))
+    second = summarise(activity(start, speed=speed, fmt=fmt, source=f"two.{fmt}"))
+    kept, dropped = drop_duplicates([first, second])
+    assert [k.source for k in kept] == ["one.fit"]
+    assert len(dropped) == 1
+
+
+def _brute_force(summaries: list[ActivitySummary]) -> list[tuple[str, str]]:
+    """The duplicates found by comparing each activity with every richer one kept."""
+    kept: list[ActivitySummary] = []
+    dropped: list[tuple[str, str]] = []
+    for candidate in sorted(summaries, key=_richness):
+        twin = next((k for k in kept if _same_activity(k, candidate)), None)
+        if twin is None:
+            kept.append(candidate)
+        else:
+            dropped.append((candidate.source, twin.source))
+    return sorted(dropped)
+
+
+_BASE = summarise(activity(minutes=1, hr=None, gps=False))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4 * 86_400),  # start, s
+            st.sampled_from([0.0, 30.0, 600.0, 3_600.0, 3 * 86_400.0]),  # timer time, s
+            st.sampled_from([0.0, 1_000.0, 1_050.0, 1_150.0, 10_000.0]),  # distance, m
+            st.sampled_from(["running", "cycling"]),
+            st.sampled_from(["fit", "tcx", "gpx"]),
+        ),
+        max_size=30,
+    )
+)
+def test_window_search_finds_what_comparing_all_pairs_finds(
+    drawn: list[tuple[int, float, float, str, str]],
+) -> None:
+    """The window search over starts drops exactly what comparing every pair would."""
+    origin = _BASE.start
+    summaries = [
+        dataclasses.replace(
+            _BASE,
+            source=f"{i}.{fmt}",
+            format=fmt,
+            start=origin + timedelta(seconds=start),
+            duration_s=timer,
+            moving_s=timer,
+            distance_m=distance,
+            sport=sport,
+        )
+        for i, (start, timer, distance, sport, fmt) in enumerate(drawn)
+    ]
+    _, dropped = drop_duplicates(summaries)
+    assert sorted((d.source, d.duplicate_of) for d in dropped) == _brute_force(summaries)
 
 
 def test_an_unbelievable_activity_is_skipped(tmp_path: Path) -> None:
