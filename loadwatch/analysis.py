@@ -58,6 +58,9 @@ class Analysis:
         shoes: How far each pair of shoes has gone in the analysed runs.
         pending: Files left for the next run because they were still changing (``settle_s``).
         surface_map: The OpenStreetMap extract surfaces were matched against, if any.
+        since: The Monday the timeline starts from (``since``'s week), if it was cut.
+        before_since: Activities found but left out of the timeline as older than ``since``:
+            with an empty timeline, they tell "nothing in the period" from "nothing found".
     """
 
     root: Path
@@ -74,6 +77,8 @@ class Analysis:
     shoes: list[ShoeStatus] = dataclasses.field(default_factory=list)
     pending: list[str] = dataclasses.field(default_factory=list)
     surface_map: Path | None = None
+    since: date | None = None
+    before_since: int = 0
 
 
 def analyze(
@@ -154,7 +159,9 @@ def analyze(
     gear = read_strava_gear(root)
     frame = assign_gear(frame, shoes=settings.shoes, strava_gear=gear.gear)
     shoes = shoe_status(frame)
-    frame = since_filter(frame, week_monday(since) if since is not None else None)
+    monday = week_monday(since) if since is not None else None
+    everything = len(frame)
+    frame = since_filter(frame, monday)
     weeks = risk_weeks(weekly(frame, threshold=limit), frame, settings=risk)
     weeks = with_advice(weeks, frame, threshold=limit, settings=risk)
     return Analysis(
@@ -172,6 +179,8 @@ def analyze(
         shoes=shoes,
         pending=found.pending,
         surface_map=extract,
+        since=monday,
+        before_since=everything - len(frame),
     )
 
 

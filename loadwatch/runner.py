@@ -100,7 +100,10 @@ def run(
             messages.extend(database.warnings)
         result = analyze(root, cache=database, **options)
         previous = database.get_state(root.resolve()) if database is not None else None
-        if out is not None and result.timeline.empty:
+        if result.timeline.empty and result.before_since:
+            # The folder is there and full: --since is past all of it. Say so, then report.
+            messages.append(_nothing_since(result, None if out is None else Path(out)))
+        elif out is not None and result.timeline.empty:
             _refuse_empty_over_report(root, Path(out))
         written: list[Path] = []
         charts_key = None
@@ -155,17 +158,34 @@ def _refuse_empty_over_report(root: Path, out: Path) -> None:
     Raises:
         LoadwatchError: When ``out`` holds a report with weeks in it.
     """
-    report = out / "latest.json"
-    try:
-        weeks = json.loads(report.read_text(encoding="utf-8")).get("weeks", [])
-    except (OSError, ValueError, AttributeError):
-        return
+    weeks = _weeks_in_report(out)
     if weeks:
         raise LoadwatchError(
             f"found no activities in {root}, although the last report in {out} had "
-            f"{len(weeks)} weeks; is the folder mounted and synced? The last report was kept",
+            f"{weeks} weeks; is the folder mounted and synced? The last report was kept",
             path=root,
         )
+
+
+def _nothing_since(result: Analysis, out: Path | None) -> str:
+    """The warning for a ``--since`` past every activity found (the folder is not empty)."""
+    text = (
+        f"none of the {result.before_since} activities found in {result.root} is in or after "
+        f"the week of {result.since} (--since); choose an earlier date to see them"
+    )
+    weeks = _weeks_in_report(out) if out is not None else 0
+    if weeks:
+        text += f". The report in {out} had {weeks} weeks and now has none"
+    return text
+
+
+def _weeks_in_report(out: Path) -> int:
+    """How many weeks the report in ``out`` holds (0 when there is none, or it is unreadable)."""
+    try:
+        weeks = json.loads((out / "latest.json").read_text(encoding="utf-8")).get("weeks", [])
+    except (OSError, ValueError, AttributeError):
+        return 0
+    return len(weeks) if isinstance(weeks, list) else 0
 
 
 def refuse_inside(root: Path, out: Path) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from factories import gpx
 
+from loadwatch.cli import cli
 from loadwatch.errors import LoadwatchError
 from loadwatch.runner import RunResult, run
 
@@ -83,3 +85,37 @@ def test_an_unreadable_folder_is_reported_not_lost(
     assert "w2/" in (out / "index.html").read_text()
     with pytest.raises(LoadwatchError, match="cannot be read"):
         _run(folder, tmp_path, strict=True)
+
+
+def test_since_past_every_run_is_an_empty_period_not_an_unmounted_folder(
+    folder: Path, tmp_path: Path
+) -> None:
+    """--since after the newest run gives an empty report, and says that it replaced one."""
+    out = tmp_path / "out"
+    _run(folder, tmp_path, out=out)
+    result = _run(folder, tmp_path, out=out, since=date(2027, 1, 1))
+    assert result.analysis.timeline.empty and result.analysis.before_since == 9
+    assert result.messages == [
+        f"none of the 9 activities found in {folder} is in or after the week of 2026-12-28 "
+        f"(--since); choose an earlier date to see them. The report in {out} had 3 weeks and "
+        "now has none"
+    ]
+    assert json.loads((out / "latest.json").read_text())["weeks"] == []
+
+    args = ["analyze", str(folder), "--out", str(out), "--since", "2027-01-01", "--no-cache"]
+    shown = CliRunner().invoke(cli, args)
+    assert shown.exit_code == 0
+    assert "none of the 9 activities found" in shown.stderr
+    assert "mounted" not in shown.stderr
+
+
+def test_an_empty_folder_with_since_is_still_refused(folder: Path, tmp_path: Path) -> None:
+    """With --since too, a folder that holds nothing at all keeps the last report: exit 1."""
+    out = tmp_path / "out"
+    _run(folder, tmp_path, out=out)
+    before = (out / "latest.json").read_bytes()
+    empty = tmp_path / "unmounted"
+    empty.mkdir()
+    with pytest.raises(LoadwatchError, match="is the folder mounted and synced"):
+        _run(empty, tmp_path, out=out, since=date(2026, 6, 8))
+    assert (out / "latest.json").read_bytes() == before
