@@ -20,8 +20,7 @@ from matplotlib.patches import Polygon, Rectangle
 
 from loadwatch.advice import RED_FLAGS, advise
 from loadwatch.analysis import analyze
-from loadwatch.charts import weekly_risk_figure
-from loadwatch.charts_risk import RISK_STYLES
+from loadwatch.charts import RISK_STYLES, weekly_risk_figure
 from loadwatch.cli import cli
 from loadwatch.report import render_table, to_json, week_records
 from loadwatch.risk import RiskSettings, add_spikes, risk_weeks

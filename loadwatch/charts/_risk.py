@@ -1,23 +1,23 @@
 """The overuse-risk layers of the weekly chart: risk colours, spike runs and the ACWR panel.
 
-Drawing helpers for :mod:`loadwatch.charts`, which lays out the figure; they take the axes and
-plain arrays and return legend handles. Colours are Okabe-Ito (colour-blind safe), and each risk
-level also has its own hatch, so the chart still reads in greyscale.
+Drawing helpers for :mod:`loadwatch.charts._figure`, which lays out the figure; they take the
+axes and plain arrays and return legend handles. Colours are Okabe-Ito (colour-blind safe), and
+each risk level also has its own hatch, so the chart still reads in greyscale.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-FloatArray = npt.NDArray[np.float64]
+from loadwatch.charts._style import FloatArray, legend, panel_message
+
 #: A week's spike runs: (day of week, Monday 0; km; class).
 SpikeRun = tuple[int, float, str]
 
@@ -43,13 +43,6 @@ _ACWR_FLAG: dict[str, Any] = {
     "markeredgecolor": "#000000",
     "markeredgewidth": 0.6,
 }
-
-Legend = Callable[[Axes, Sequence[Any]], None]
-
-
-def panel_message(ax: Axes, text: str) -> None:
-    """Say in the middle of a panel why it is empty."""
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color="#555555")
 
 
 def risk_bar_style(levels: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -113,7 +106,6 @@ def acwr_panel(
     ewma: FloatArray,
     flags: Sequence[tuple[str, ...]],
     limit: float,
-    legend: Legend,
 ) -> None:
     """Weekly ACWR (and its EWMA version) against the 0.8-1.3 band and the flag limit."""
     low, high = _BAND
