@@ -72,8 +72,11 @@ def main() -> None:
     print(f"rerun with 1 new file:  {one_new:6.2f} s  ({one_new / cold:6.1%} of cold)")
     print(f"  same, without --out:  {one_new_table:6.2f} s  ({one_new_table / cold:6.1%} of cold)")
     print(f"python + imports alone: {startup:6.2f} s  ({startup / cold:6.1%} of cold)")
-    verdict = "met" if one_new <= 2.0 and one_new <= 0.05 * cold else "NOT met"
-    print(f"target (<= 2 s and <= 5% of cold for the rerun with one new file): {verdict}")
+    for target, met in (
+        ("rerun with 1 new file <= 2 s", one_new <= 2.0),
+        ("rerun with 1 new file <= 5% of cold", one_new <= 0.05 * cold),
+    ):
+        print(f"target {target}: {'met' if met else 'NOT met'}")
 
 
 if __name__ == "__main__":
