@@ -30,6 +30,7 @@ from loadwatch.schedule import (
     install_cron,
     install_systemd,
     installed_cron_jobs,
+    jobs_to_remove,
     remove_jobs,
     systemd_dir,
     systemd_jobs,
@@ -291,13 +292,21 @@ def analyze_command(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the charts, latest.json and index.html (required to install).",
 )
-@click.option("--systemd", is_flag=True, help="Install a systemd user timer instead of cron.")
-@click.option("--dry-run", is_flag=True, help="Print what would be installed; change nothing.")
+@click.option(
+    "--systemd",
+    is_flag=True,
+    help="Install a systemd user timer instead of cron; with --list or --remove, only the "
+    "systemd timers.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print what would be installed or removed; change nothing."
+)
 @click.option("--list", "list_jobs", is_flag=True, help="Show the jobs loadwatch installed.")
 @click.option(
     "--remove",
     is_flag=True,
-    help="Remove the jobs loadwatch installed for PATH (all of them without PATH).",
+    help="Remove the jobs loadwatch installed for PATH (all of them without PATH), from the "
+    "crontab and the systemd timers.",
 )
 def schedule_command(
     path: Path | None,
@@ -326,7 +335,7 @@ def schedule_command(
     """
     try:
         if list_jobs:
-            _list_jobs()
+            _list_jobs(systemd)
             return
         if remove:
             _remove_jobs(path, systemd, dry_run)
@@ -371,8 +380,8 @@ def _check_analyze_args(path: Path, out: Path, analyze_args: tuple[str, ...]) ->
     load_config(path, context.params.get("config_file"))
 
 
-def _list_jobs() -> None:
-    found = [f"cron: {line}" for line in installed_cron_jobs()]
+def _list_jobs(systemd: bool) -> None:
+    found = [] if systemd else [f"cron: {line}" for line in installed_cron_jobs()]
     found += [f"systemd: {timer}" for timer in systemd_jobs()]
     for line in found:
         click.echo(line)
@@ -382,8 +391,11 @@ def _list_jobs() -> None:
 
 def _remove_jobs(path: Path | None, systemd: bool, dry_run: bool) -> None:
     if dry_run:
-        for line in installed_cron_jobs(path):
-            click.echo(f"would remove: {line}")
+        found = jobs_to_remove(path, systemd=systemd)
+        for item in found:
+            click.echo(f"would remove: {item}")
+        if not found:
+            click.echo("No nightly loadwatch job to remove.", err=True)
         return
     removed = remove_jobs(path, systemd=systemd)
     for item in removed:

@@ -245,6 +245,11 @@ def systemd_dir() -> Path:
 def _systemctl(*args: str) -> None:
     command = shutil.which("systemctl")
     if command is None:
+        if args and args[0] == "disable":
+            raise ScheduleError(
+                f"systemctl is not available on this computer, so the systemd timer {args[-1]} "
+                "cannot be disabled; remove it where systemd runs"
+            )
         raise ScheduleError(
             "systemctl is not available on this computer; leave out --systemd to use cron"
         )
@@ -273,34 +278,61 @@ def systemd_jobs() -> list[Path]:
     return sorted(folder.glob("loadwatch-*.timer")) if folder.is_dir() else []
 
 
+def systemd_units_for(path: Path | None) -> list[tuple[Path, Path | None]]:
+    """loadwatch's timers analysing ``path`` (all of them when None), each with its service
+    file (None when that is gone)."""
+    found: list[tuple[Path, Path | None]] = []
+    for timer in systemd_jobs():
+        service = timer.with_suffix(".service")
+        try:
+            text = service.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        exec_line = next((ln for ln in text.splitlines() if ln.startswith("ExecStart=")), "")
+        if job_is_for(exec_line.removeprefix("ExecStart="), path):
+            found.append((timer, service if service.exists() else None))
+    return found
+
+
 def remove_systemd(path: Path | None) -> list[Path]:
     """Disable and delete loadwatch's timers (all, or those analysing ``path``)."""
     removed: list[Path] = []
-    for timer in systemd_jobs():
-        service = timer.with_suffix(".service")
-        text = service.read_text(encoding="utf-8") if service.exists() else ""
-        exec_line = next((ln for ln in text.splitlines() if ln.startswith("ExecStart=")), "")
-        if not job_is_for(exec_line.removeprefix("ExecStart="), path):
-            continue
+    for timer, service in systemd_units_for(path):
         _systemctl("disable", "--now", timer.name)
         for unit in (timer, service):
-            unit.unlink(missing_ok=True)
-            removed.append(unit)
+            if unit is not None:
+                unit.unlink(missing_ok=True)
+                removed.append(unit)
     if removed:
         _systemctl("daemon-reload")
     return removed
 
 
+def jobs_to_remove(path: Path | None, *, systemd: bool) -> list[str]:
+    """What :func:`remove_jobs` would remove, in the words it reports them; nothing changes.
+
+    Args:
+        path: Only the jobs analysing this folder; all of loadwatch's jobs when None.
+        systemd: Only the systemd units; without it, the crontab lines and the systemd units.
+    """
+    found = [] if systemd else installed_cron_jobs(path)
+    for timer, service in systemd_units_for(path):
+        found += [str(unit) for unit in (timer, service) if unit is not None]
+    return found
+
+
 def remove_jobs(path: Path | None, *, systemd: bool) -> list[str]:
-    """Remove loadwatch's jobs analysing ``path`` (all of them when None): its systemd units
-    with ``systemd``, else its crontab lines (none where there is no crontab command).
+    """Remove loadwatch's jobs analysing ``path`` (all of them when None): its systemd units,
+    and without ``systemd`` its crontab lines too (none where there is no crontab command).
 
     Returns:
-        What was removed: unit files, or crontab lines.
+        What was removed: crontab lines, then unit files.
+
+    Raises:
+        ScheduleError: The crontab cannot be rewritten, or a timer cannot be disabled.
     """
-    if systemd:
-        return [str(unit) for unit in remove_systemd(path)]
-    return remove_cron(path) if shutil.which("crontab") else []
+    removed = [] if systemd or not shutil.which("crontab") else remove_cron(path)
+    return removed + [str(unit) for unit in remove_systemd(path)]
 
 
 def _systemd_quote(argv: tuple[str, ...]) -> str:

@@ -174,3 +174,57 @@ def test_what_the_nightly_run_would_refuse_is_refused_now(watch: Path, tmp_path:
     args = ["schedule", str(watch), "--out", str(tmp_path / "o"), "--timezone", "Mars/Base"]
     code, _, err = invoke(*args, "--dry-run")
     assert code == 2 and "IANA time zone" in err
+
+
+@pytest.fixture
+def fake_schedulers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fake ``crontab`` (its table in a file, holding the user's own entry) and a fake
+    ``systemctl`` (its calls in a file), first on PATH; returns their folder."""
+    folder = tmp_path / "fake-bin"
+    folder.mkdir()
+    table = folder / "table"
+    table.write_text(f"{OTHER_ENTRY}\n")
+    scripts = {
+        "crontab": (
+            "#!/bin/sh\n"
+            f'case "$1" in -l) cat "{table}";; -) cat > "{table}";; -r) : > "{table}";; esac\n'
+        ),
+        "systemctl": f'#!/bin/sh\necho "$@" >> "{folder / "systemctl-calls"}"\n',
+    }
+    for name, text in scripts.items():
+        (folder / name).write_text(text)
+        (folder / name).chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    return folder
+
+
+def test_remove_covers_cron_and_systemd(fake_schedulers: Path, watch: Path, tmp_path: Path) -> None:
+    """--remove removes both kinds of job, --systemd only the timers, and --dry-run lists
+    exactly what would go."""
+    for extra in ([], ["--systemd"]):
+        code, _, err = invoke("schedule", str(watch), "--out", str(tmp_path / "o"), *extra)
+        assert code == 0, err
+    (cron_line,) = [line for line in read_crontab() if CRON_MARKER in line]
+    units = Path(os.environ["XDG_CONFIG_HOME"]) / "systemd" / "user"
+    (timer,) = units.glob("loadwatch-*.timer")
+    unit_files = {str(timer), str(timer.with_suffix(".service"))}
+
+    code, listed, _ = invoke("schedule", "--list", "--systemd")
+    assert code == 0 and str(timer) in listed and cron_line not in listed
+    code, listed, _ = invoke("schedule", str(watch), "--remove", "--dry-run", "--systemd")
+    assert code == 0
+    assert set(listed.splitlines()) == {f"would remove: {unit}" for unit in unit_files}
+    code, listed, _ = invoke("schedule", "--remove", "--dry-run")
+    assert code == 0
+    assert set(listed.splitlines()) == {
+        f"would remove: {item}" for item in {cron_line, *unit_files}
+    }
+    assert timer.exists() and cron_line in read_crontab()  # a dry run changes nothing
+
+    code, _, err = invoke("schedule", str(watch), "--remove")
+    assert code == 0, err
+    assert read_crontab() == [OTHER_ENTRY]
+    assert list(units.glob("loadwatch-*")) == []
+    assert f"--user disable --now {timer.name}" in (fake_schedulers / "systemctl-calls").read_text()
+    code, listed, err = invoke("schedule", "--remove", "--dry-run")
+    assert code == 0 and listed == "" and "No nightly loadwatch job" in err
