@@ -225,7 +225,7 @@ def analyze_command(
         max_hr=None if max_hr is None else float(max_hr),
     )
     try:
-        log = None if log_file is None else open_log(log_file)
+        log = None if log_file is None else open_log(log_file, watched=path)
     except LoadwatchError as error:
         raise click.ClickException(str(error)) from error
     with logging_to(log):

@@ -8,26 +8,40 @@ output and standard error there, after a line saying when and what ran.
 from __future__ import annotations
 
 import contextlib
+import stat
 import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from loadwatch.errors import LoadwatchError
+from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.runner import refuse_inside
+from loadwatch.sources import sniff
 
 #: A --log file is rotated when it grows past this, keeping this many old ones.
 LOG_MAX_BYTES = 1024 * 1024
 LOG_BACKUPS = 3
+#: How much of an existing --log is read to tell a log from an activity file or archive.
+_SNIFF_BYTES = 4096
 
 
-def open_log(log_file: Path) -> TextIO:
+def open_log(log_file: Path, *, watched: Path | None = None) -> TextIO:
     """Open ``log_file`` for appending (its folder made if need be), rotated first if too big.
 
+    Args:
+        log_file: The log.
+        watched: The analysed folder (or file): a log in it is refused, since loadwatch never
+            writes there.
+
     Raises:
-        LoadwatchError: The log cannot be written.
+        LoadwatchError: The log is in the analysed folder, is a file that is not a log (an
+            activity, an archive, anything binary), or cannot be written.
     """
+    if watched is not None:
+        refuse_inside(watched, log_file, option="--log")
     try:
+        _refuse_not_a_log(log_file)
         _rotate(log_file)
         log_file.parent.mkdir(parents=True, exist_ok=True)
         return log_file.open("a", encoding="utf-8")
@@ -36,6 +50,45 @@ def open_log(log_file: Path) -> TextIO:
             f"cannot write the log ({error.strerror or error}); choose another --log",
             path=log_file,
         ) from error
+
+
+def _refuse_not_a_log(log_file: Path) -> None:
+    """Refuse to append to (or rotate away) an existing file that is not a text log.
+
+    A text file is taken as a log (another tool's log shared with loadwatch is fine); an
+    activity file, an archive, or anything binary or not UTF-8 is refused.
+
+    Raises:
+        ConfigError: When ``log_file`` is such a file.
+    """
+    try:
+        info = log_file.stat()
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(info.st_mode):  # /dev/null, a terminal, a pipe: nothing to protect
+        return
+    with log_file.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    kind = sniff(head)
+    if kind is not None:
+        what = "an archive" if kind in ("gzip", "zip") else f"a {kind.upper()} activity file"
+    elif b"\0" in head or not _is_utf8(head):
+        what = "not a text log"
+    else:
+        return
+    raise ConfigError(
+        f"--log {log_file} is {what}; loadwatch only appends to its own logs, so choose "
+        "another --log"
+    )
+
+
+def _is_utf8(head: bytes) -> bool:
+    """Whether ``head`` is UTF-8 text (a character cut off at its end is allowed)."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start >= len(head) - 3 and error.reason == "unexpected end of data"
+    return True
 
 
 @contextlib.contextmanager

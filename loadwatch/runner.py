@@ -188,15 +188,27 @@ def _weeks_in_report(out: Path) -> int:
     return len(weeks) if isinstance(weeks, list) else 0
 
 
-def refuse_inside(root: Path, out: Path) -> None:
-    """Refuse an output folder inside the watched folder (loadwatch never writes there).
+def refuse_inside(root: Path, out: Path, *, option: str = "--out") -> None:
+    """Refuse an output (``--out`` folder, ``--log`` file...) in the watched folder, or that is
+    the watched file itself: loadwatch never writes there.
+
+    Args:
+        root: The analysed folder or file.
+        out: Where the output would be written.
+        option: The option that named ``out``, for the message.
 
     Raises:
         ConfigError: When ``out`` is ``root`` or inside it.
     """
     watched, target = root.resolve(), out.resolve()
+    what = "a folder" if option == "--out" else "a file"
+    if target == watched and not watched.is_dir():
+        raise ConfigError(
+            f"{option} {out} is the analysed file, which loadwatch never writes to; "
+            f"choose {what} elsewhere"
+        )
     if watched.is_dir() and (target == watched or watched in target.parents):
         raise ConfigError(
-            f"--out {out} is inside the analysed folder, which loadwatch never writes to; "
-            "choose a folder outside it"
+            f"{option} {out} is inside the analysed folder, which loadwatch never writes to; "
+            f"choose {what} outside it"
         )

@@ -18,9 +18,13 @@ from loadwatch import cache as cache_module
 from loadwatch import scan as scan_module
 from loadwatch.cache import Cache, RunLock
 from loadwatch.cli import EXIT_BUSY, EXIT_FLAGGED, cli
+from loadwatch.config import SURFACES
+from loadwatch.errors import ConfigError
+from loadwatch.htmlpage import render_index
 from loadwatch.readers import READER_VERSIONS
 from loadwatch.runner import RunResult, run
 from loadwatch.scan import FileResult
+from loadwatch.units import KM_PER_MILE
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 
@@ -346,6 +350,54 @@ def test_index_html_is_valid_and_shows_latest_json(folder: Path, tmp_path: Path)
     assert 'src="weekly-risk.svg"' in page
 
 
+def test_index_html_shows_miles_with_units_mi(folder: Path, tmp_path: Path) -> None:
+    """With --units mi the page's status, table and advice are in miles; latest.json stays km."""
+    _write_week(folder, 2, [45, 45, 45, 45])  # +100%: the newest week is flagged, with advice
+    out = tmp_path / "out"
+    _run(folder, tmp_path, out=out, units="mi")
+    page = (out / "index.html").read_text(encoding="utf-8")
+    report = json.loads((out / "latest.json").read_text(encoding="utf-8"))
+    checker = _Structure()
+    checker.feed(page)
+    checker.close()
+    assert checker.problems == [] and checker.stack == []
+    text = " ".join(checker.text)
+    newest = report["weeks"][-1]
+    miles = newest["distance_km"] / KM_PER_MILE
+    assert f"{newest['runs']} runs, {miles:.1f} mi," in text
+    assert "<th>mi</th><th>Δ mi</th>" in page
+    assert all(f"<th>{surface} mi</th>" in page for surface in SURFACES)
+    for week in report["weeks"]:
+        assert f"<td>{week['distance_km'] / KM_PER_MILE:,.1f}</td>" in page
+    assert f"Distance rose +100% to {miles:.1f} mi." in text
+    assert f"stay at or below {miles * 1.1:.1f} mi" in text
+    assert " km" not in text and "<th>km</th>" not in page
+    assert report["units"] == "km"  # the data files keep their documented units
+    assert f"to {newest['distance_km']:.1f} km." in newest["advice"][0]
+
+
+def test_index_html_never_mixes_units() -> None:
+    """Without advice in the page's units, the page names the notes, not the JSON's km advice."""
+    week = {
+        "week_start": "2026-06-15",
+        "runs": 3,
+        "distance_km": 16.09344,
+        "duration_s": 5400.0,
+        "flags": [],
+        "notes": ["hard_surface"],
+        "advice": ["Next week, stay at or below 17.7 km."],
+    }
+    report = {"units": "km", "threshold": 0.1, "weeks": [week]}
+    page = render_index(report, units="mi", chart=None)
+    assert "3 runs, 10.0 mi, 1:30 h" in page
+    assert "17.7 km" not in page and "almost all on road" in page
+    assert "17.7 km" in render_index(report, chart=None)
+    advice = ["Next week, stay at or below 11.0 mi."]
+    assert advice[0] in render_index(report, units="mi", advice=advice, chart=None)
+    with pytest.raises(ConfigError, match="units"):
+        render_index(report, units="furlongs")
+
+
 def test_notify_runs_only_when_the_newest_week_gains_a_flag(folder: Path, tmp_path: Path) -> None:
     """The hook runs on a new flag, with the summary on stdin and in the environment, once."""
     log = tmp_path / "notified.txt"
@@ -401,6 +453,58 @@ def test_log_file_is_appended_and_rotated(
     CliRunner().invoke(cli, args)
     assert (tmp_path / "logs" / "nightly.log.1").exists()
     assert log.read_text().count("== ") == 1
+
+
+def test_log_is_never_written_in_the_analysed_folder(folder: Path, tmp_path: Path) -> None:
+    """A --log in the analysed folder (or the analysed file itself) is refused before anything
+    is opened, created or rotated, with the same wording as for --out."""
+    from loadwatch import logfile
+
+    fit = next((Path(__file__).parent.parent / "sample_data").rglob("*.fit"))
+    activity = folder / "garmin" / "x.fit"
+    activity.parent.mkdir()
+    activity.write_bytes(fit.read_bytes())
+    before = _tree_bytes(folder)
+    cache = ["--cache", str(tmp_path / "c.sqlite3")]
+    for path, log in [(folder, activity), (folder, folder / "new.log"), (activity, activity)]:
+        result = CliRunner().invoke(cli, ["analyze", str(path), "--log", str(log), *cache])
+        assert result.exit_code == 1, result.output
+        assert f"--log {log} is" in result.stderr and "loadwatch never writes to" in result.stderr
+        assert "Traceback" not in result.output
+        assert _tree_bytes(folder) == before
+    with pytest.raises(logfile.LoadwatchError, match="inside the analysed folder"):
+        logfile.open_log(folder / "big.log", watched=folder)
+
+
+def test_log_never_appends_to_an_activity_or_binary_file(folder: Path, tmp_path: Path) -> None:
+    """An existing --log that is an activity, an archive or binary is refused and left as it
+    was; a text log (another tool's) is appended to."""
+    fit = next((Path(__file__).parent.parent / "sample_data").rglob("*.fit"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    files = {
+        "run.fit": (fit.read_bytes(), "a FIT activity file"),
+        "run.gpx": (gpx(MONDAY, minutes=5).encode(), "a GPX activity file"),
+        "export.zip": (b"PK\x03\x04" + bytes(40), "an archive"),
+        "photo.jpg": (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "not a text log"),
+    }
+    args = ["analyze", str(folder), "--cache", str(tmp_path / "c.sqlite3"), "--log"]
+    for name, (data, what) in files.items():
+        (elsewhere / name).write_bytes(data)
+        result = CliRunner().invoke(cli, [*args, str(elsewhere / name)])
+        assert result.exit_code == 1, result.output
+        assert f"is {what}; loadwatch only appends to its own logs" in result.stderr
+        assert (elsewhere / name).read_bytes() == data
+    shared = elsewhere / "cron.log"
+    shared.write_text("backup done\n")
+    assert CliRunner().invoke(cli, [*args, str(shared)]).exit_code == 0
+    assert shared.read_text().startswith("backup done\n") and "Week of" in shared.read_text()
+
+
+def _tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def test_progress_bar_on_a_terminal_only(folder: Path, tmp_path: Path) -> None:
