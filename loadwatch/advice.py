@@ -13,9 +13,8 @@ from collections.abc import Callable
 import pandas as pd
 
 from loadwatch.risk import ACWR_BAND, ACWR_WEEKS, DEFAULT_SETTINGS, LOAD_UNITS, RiskSettings
+from loadwatch.units import KM_PER_MILE
 
-#: Kilometres in a mile.
-KM_PER_MILE = 1.609344
 #: Said every time: when to stop reading charts and see someone.
 RED_FLAGS = (
     "See a physiotherapist or doctor if pain is severe, lasts beyond a few weeks (8 at the "

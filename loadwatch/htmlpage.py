@@ -1,8 +1,9 @@
 """``index.html``: the nightly report as one small static page.
 
 Built from the JSON report itself (the content of ``latest.json``), so the page can only ever
-show what the JSON says. It needs no network: styles are inline and the chart is the SVG file
-written beside it, so the page works opened straight from disk.
+show what the JSON says, with its distances (always km in the JSON) in the units the runner
+chose. It needs no network: styles are inline and the chart is the SVG file written beside it,
+so the page works opened straight from disk.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from loadwatch.config import SURFACES
 from loadwatch.report import change_text
+from loadwatch.units import km_per_unit
 from loadwatch.weekly import DEFAULT_THRESHOLD
 
 _FLAG_WORDS: dict[str, str] = {
@@ -67,6 +69,11 @@ def _number(value: float | int | None, digits: int = 1, suffix: str = "") -> str
     return f"{value:,.{digits}f}{suffix}"
 
 
+def _distance(km: float | None, units: str) -> str:
+    """A distance in km from the report, shown in ``units``."""
+    return _number(None if km is None else km / km_per_unit(units))
+
+
 def _duration(seconds: float | None) -> str:
     if not seconds:
         return "0:00"
@@ -77,18 +84,32 @@ def _duration(seconds: float | None) -> str:
 def render_index(
     report: Mapping[str, Any],
     *,
+    units: str = "km",
+    advice: Sequence[str] | None = None,
     chart: str | None = "weekly-risk.svg",
     generated: datetime | None = None,
 ) -> str:
     """The page for a JSON report (the dict :func:`loadwatch.report.report_dict` returns).
 
     Args:
-        report: The JSON report.
+        report: The JSON report (distances in km).
+        units: ``"km"`` or ``"mi"``: the units of every distance on the page.
+        advice: The newest week's advice with distances in ``units``
+            (:func:`loadwatch.report_risk.newest_advice`). ``None`` uses the report's own, which
+            is in km, so with other units the page then lists the week's notes instead.
         chart: File name of the chart beside the page, or ``None`` for no chart.
         generated: When the page was made (shown at the foot), or ``None`` to leave it out.
+
+    Raises:
+        ConfigError: ``units`` is neither ``"km"`` nor ``"mi"``.
     """
+    km_per_unit(units)  # an unknown unit fails here, before any of the page is built
     weeks: Sequence[Mapping[str, Any]] = report.get("weeks", [])
     threshold = float(report.get("threshold", DEFAULT_THRESHOLD))
+    newest = weeks[-1] if weeks else None
+    if advice is None:
+        same_units = units == report.get("units", "km")
+        advice = [str(a) for a in newest.get("advice", []) or []] if newest and same_units else []
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -100,7 +121,7 @@ def render_index(
         "</head>",
         "<body>",
         "<h1>Weekly running load</h1>",
-        _status(weeks[-1] if weeks else None, threshold),
+        _status(newest, threshold, units, advice),
     ]
     if chart:
         parts.append(
@@ -108,7 +129,7 @@ def render_index(
             'mix, with the weeks that grew more than the rule allows highlighted"></figure>'
         )
     parts.append("<h2>Week by week</h2>")
-    parts.append(_weeks_table(weeks, threshold))
+    parts.append(_weeks_table(weeks, threshold, units))
     parts.extend(_set_aside(report))
     foot = f"loadwatch {_e(report.get('loadwatch', ''))}; weeks in {_e(report.get('timezone'))}"
     surface_map = report.get("surface_map")
@@ -124,7 +145,9 @@ def render_index(
     return "\n".join(parts)
 
 
-def _status(week: Mapping[str, Any] | None, threshold: float) -> str:
+def _status(
+    week: Mapping[str, Any] | None, threshold: float, units: str, advice: Sequence[str]
+) -> str:
     if week is None:
         return '<section class="status ok"><p class="headline">No runs found yet.</p></section>'
     flags = list(week.get("flags", []))
@@ -132,10 +155,8 @@ def _status(week: Mapping[str, Any] | None, threshold: float) -> str:
     label = f"Week of {_e(week['week_start'])}"
     if isinstance(risk, str) and risk != "low":
         label += f" ({_e(risk)} risk)"
-    summary = (
-        f"{week['runs']} runs, {_number(week.get('distance_km'))} km, "
-        f"{_duration(week.get('duration_s'))} h"
-    )
+    distance = _distance(week.get("distance_km"), units)
+    summary = f"{week['runs']} runs, {distance} {units}, {_duration(week.get('duration_s'))} h"
     if flags:
         items = []
         for flag in flags:
@@ -151,7 +172,6 @@ def _status(week: Mapping[str, Any] | None, threshold: float) -> str:
     else:
         body = f'<p class="headline">{label}: within the rule</p><p>{_e(summary)}.</p>'
         css = "ok"
-    advice = [str(a) for a in week.get("advice", []) or []]
     # The newest week's advice already speaks to each note; without advice, name the notes.
     notes = (
         [] if advice else [_NOTE_WORDS.get(n, n.replace("_", " ")) for n in week.get("notes", [])]
@@ -162,11 +182,12 @@ def _status(week: Mapping[str, Any] | None, threshold: float) -> str:
     return f'<section class="status {css}" id="status">{body}</section>'
 
 
-def _weeks_table(weeks: Sequence[Mapping[str, Any]], threshold: float) -> str:
+def _weeks_table(weeks: Sequence[Mapping[str, Any]], threshold: float, units: str) -> str:
     head = "".join(
-        f"<th>{_e(h)}</th>" for h in ("Runs", "km", "Δ km", "Time", "Intensity", "Δ", "Hard min")
+        f"<th>{_e(h)}</th>"
+        for h in ("Runs", units, f"Δ {units}", "Time", "Intensity", "Δ", "Hard min")
     )
-    surface_head = "".join(f"<th>{_e(s)} km</th>" for s in SURFACES)
+    surface_head = "".join(f"<th>{_e(s)} {_e(units)}</th>" for s in SURFACES)
     rows = [
         "<table>",
         f'<thead><tr><th class="text">Week of</th>{head}{surface_head}'
@@ -179,13 +200,13 @@ def _weeks_table(weeks: Sequence[Mapping[str, Any]], threshold: float) -> str:
         cells = [
             f'<td class="text">{_e(week["week_start"])}</td>',
             f"<td>{_e(week.get('runs', 0))}</td>",
-            f"<td>{_number(week.get('distance_km'))}</td>",
+            f"<td>{_distance(week.get('distance_km'), units)}</td>",
             f"<td>{change_text(week.get('distance_change'), threshold)}</td>",
             f"<td>{_duration(week.get('duration_s'))}</td>",
             f"<td>{_number(week.get('intensity'), 2)}</td>",
             f"<td>{change_text(week.get('intensity_change'), threshold)}</td>",
             f"<td>{_number(week.get('hard_minutes'), 0)}</td>",
-            *(f"<td>{_number(surfaces.get(s), 1)}</td>" for s in SURFACES),
+            *(f"<td>{_distance(surfaces.get(s), units)}</td>" for s in SURFACES),
             f'<td class="text flag">{_e(", ".join(week.get("flags", [])))}</td>',
             f'<td class="text">{_e(", ".join(week.get("notes", [])))}</td>',
         ]

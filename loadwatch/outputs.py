@@ -17,6 +17,7 @@ from loadwatch.analysis import Analysis
 from loadwatch.atomic import write_atomically
 from loadwatch.htmlpage import render_index
 from loadwatch.report import report_dict, to_csv
+from loadwatch.report_risk import newest_advice
 from loadwatch.surfaces import MAP_ATTRIBUTION
 
 #: The files an ``--out`` folder holds after a run, in the order they are written.
@@ -73,7 +74,8 @@ def write_outputs(
     Args:
         analysis: What to write.
         out_dir: The output folder; never the analysed folder.
-        units: Distance units of the charts ("km" or "mi"); the data files are always in km.
+        units: Distance units of the charts and ``index.html`` ("km" or "mi"); the data files
+            (``weeks.csv``, ``latest.json``) are always in km.
         generated: The time shown on ``index.html`` as "updated"; ``None`` leaves it out.
         unchanged_charts: The :func:`chart_key` of the charts already in ``out_dir``: when it
             is still the same and the chart files are there, they are not drawn again (drawing
@@ -100,12 +102,16 @@ def write_outputs(
             credit=MAP_ATTRIBUTION if analysis.surface_map is not None else None,
         )
     report = report_dict(analysis)
+    # The JSON's advice names distances in km: the page gets the newest week's in its units.
+    page = render_index(
+        report, units=units, advice=newest_advice(analysis, units=units), generated=generated
+    )
     files = {
         "weeks.csv": to_csv(analysis).encode("utf-8"),
         "latest.json": (
             json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
         ).encode("utf-8"),
-        "index.html": render_index(report, generated=generated).encode("utf-8"),
+        "index.html": page.encode("utf-8"),
     }
     for name, data in files.items():
         write_atomically(folder / name, data)

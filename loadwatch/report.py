@@ -29,11 +29,10 @@ from loadwatch.report_risk import (
     week_fields,
 )
 from loadwatch.surfaces import MAP_ATTRIBUTION
+from loadwatch.units import KM_PER_MILE
+from loadwatch.units import UNITS as UNITS  # re-exported: the CLI takes --units choices here
 from loadwatch.weekly import RULE_MEASURES
 
-#: Kilometres in a mile.
-KM_PER_MILE = 1.609344
-UNITS: tuple[str, ...] = ("km", "mi")
 #: The table fits an 80-column terminal.
 TABLE_WIDTH = 80
 

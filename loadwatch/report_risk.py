@@ -16,6 +16,7 @@ import pandas as pd
 from loadwatch.advice import advise
 from loadwatch.analysis import Analysis
 from loadwatch.risk import LOAD_UNITS
+from loadwatch.units import km_per_unit
 
 #: Weekly CSV columns added after the 10%-rule ones.
 RISK_CSV_FIELDS: tuple[str, ...] = (
@@ -122,7 +123,7 @@ def newest_week_lines(analysis: Analysis, *, units: str, width: int) -> list[str
     monday = pd.Timestamp(weeks.index[-1]).date().isoformat()
     risk = analysis.risk
     basis = units if risk.load == "distance" else LOAD_UNITS[risk.load]
-    factor = 1.0 / 1.609344 if risk.load == "distance" and units == "mi" else 1.0
+    factor = 1.0 / km_per_unit(units) if risk.load == "distance" else 1.0
     monotony = row["monotony"]
     said_monotony = (
         "unbounded" if math.isinf(monotony) else "–" if math.isnan(monotony) else f"{monotony:.2f}"
@@ -134,12 +135,27 @@ def newest_week_lines(analysis: Analysis, *, units: str, width: int) -> list[str
         f"load {_load(row['load'])} TRIMP; {int(row['strength_sessions'])} strength sessions.",
     ]
     lines = textwrap.wrap(" ".join(facts), width=width, subsequent_indent="  ")
-    advice = advise(
-        weeks, analysis.timeline, threshold=analysis.threshold, settings=risk, units=units
-    )
-    for item in advice:
+    for item in newest_advice(analysis, units=units):
         lines.extend(textwrap.wrap(item, width=width, initial_indent="- ", subsequent_indent="  "))
     return lines
+
+
+def newest_advice(analysis: Analysis, *, units: str) -> list[str]:
+    """The newest week's advice with its distances in ``units``.
+
+    The same sentences as the JSON's ``weeks[-1].advice``, which are always in km; empty when
+    the weeks carry no risk columns (and so no advice).
+    """
+    weeks = analysis.weeks
+    if weeks.empty or "risk" not in weeks.columns:
+        return []
+    return advise(
+        weeks,
+        analysis.timeline,
+        threshold=analysis.threshold,
+        settings=analysis.risk,
+        units=units,
+    )
 
 
 def _ratio(value: float) -> str:

@@ -9,13 +9,13 @@ and ``_figure`` (the figure, its layout and the files).
 
 from loadwatch.charts._figure import (
     DEFAULT_ACWR_LIMIT,
-    KM_PER_MILE,
     PNG_DPI,
     weekly_risk_figure,
     write_charts,
 )
 from loadwatch.charts._risk import RISK_STYLES
 from loadwatch.charts._style import FLAG_COLOR, FLAG_HATCH, NORMAL_COLOR, SURFACES
+from loadwatch.units import KM_PER_MILE
 
 __all__ = [
     "DEFAULT_ACWR_LIMIT",

@@ -29,9 +29,8 @@ from loadwatch.charts._panels import (
 from loadwatch.charts._risk import SpikeRun, acwr_panel, spike_marks
 from loadwatch.charts._style import chart_style, column, legend
 from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.units import KM_PER_MILE
 
-#: Kilometres in one international mile.
-KM_PER_MILE = 1.609344
 #: Resolution of the PNG output.
 PNG_DPI = 150
 # The figure's fixed layout, in inches. Room on the left for the widest y tick label ("100%")
