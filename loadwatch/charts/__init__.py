@@ -7,18 +7,12 @@ nor the user's matplotlibrc can change the result. The modules inside are the ch
 and ``_figure`` (the figure, its layout and the files).
 """
 
-from loadwatch.charts._figure import (
-    DEFAULT_ACWR_LIMIT,
-    PNG_DPI,
-    weekly_risk_figure,
-    write_charts,
-)
+from loadwatch.charts._figure import PNG_DPI, weekly_risk_figure, write_charts
 from loadwatch.charts._risk import RISK_STYLES
 from loadwatch.charts._style import FLAG_COLOR, FLAG_HATCH, NORMAL_COLOR, SURFACES
 from loadwatch.units import KM_PER_MILE
 
 __all__ = [
-    "DEFAULT_ACWR_LIMIT",
     "FLAG_COLOR",
     "FLAG_HATCH",
     "KM_PER_MILE",

@@ -29,6 +29,7 @@ from loadwatch.charts._panels import (
 from loadwatch.charts._risk import SpikeRun, acwr_panel, spike_marks
 from loadwatch.charts._style import chart_style, column, legend
 from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.risk import DEFAULT_ACWR_LIMIT
 from loadwatch.units import KM_PER_MILE
 
 #: Resolution of the PNG output.
@@ -45,8 +46,6 @@ _LEGEND_GAP_IN = 0.1
 _EDGE_IN = 0.1
 # From the left spine to the y labels, so that they line up whatever each panel's ticks are.
 _YLABEL_IN = 0.5
-#: ACWR limit drawn when neither the caller nor the weekly frame says.
-DEFAULT_ACWR_LIMIT = 1.5
 
 
 def weekly_risk_figure(
