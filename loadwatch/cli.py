@@ -67,7 +67,9 @@ def cli() -> None:
 
 
 @cli.command("analyze")
-@click.argument("path", type=click.Path(path_type=Path))
+# Paths are checked by the library, not by click: a missing or unreadable one is then the
+# same error (exit 1, the library's message), not a usage error (exit 2).
+@click.argument("path", type=click.Path(readable=False, path_type=Path))
 @click.option(
     "--format",
     "output_format",
@@ -107,7 +109,7 @@ def cli() -> None:
 @click.option(
     "--config",
     "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, readable=False, path_type=Path),
     help="A loadwatch TOML config file, read on top of the user and folder configs.",
 )
 @click.option("--rest-hr", type=click.IntRange(25, 250), help="Resting heart rate (bpm).")
@@ -127,7 +129,7 @@ def cli() -> None:
 )
 @click.option(
     "--osm",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, readable=False, path_type=Path),
     help="An OpenStreetMap extract of your region (.osm.pbf): road, trail and track by map.",
 )
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be used.")
@@ -284,7 +286,7 @@ def analyze_command(
     "schedule",
     context_settings={"ignore_unknown_options": True, "allow_interspersed_args": True},
 )
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=click.Path(readable=False, path_type=Path))
 @click.argument("analyze_args", nargs=-1, type=click.UNPROCESSED)
 @click.option("--at", "at", default="02:30", show_default=True, help="Time of day, HH:MM.")
 @click.option(

@@ -115,12 +115,14 @@ def build_job(path: str | Path, out: str | Path, at: str, analyze_args: list[str
         analyze_args: Further ``loadwatch analyze`` options, as typed (checked by the caller).
 
     Raises:
-        ScheduleError: A bad time, or a folder that does not exist.
+        ScheduleError: A bad time, or a folder that does not exist or cannot be read.
     """
     hour, minute = parse_at(at)
     root = Path(path).expanduser().resolve()
     if not root.exists():
         raise ScheduleError("no such file or folder", path=root)
+    if not os.access(root, os.R_OK):  # the nightly run would fail on it every night
+        raise ScheduleError("cannot be read; check its permissions", path=root)
     target = Path(out).expanduser().resolve()
     job_id = hashlib.sha256(f"{root}\0{target}".encode()).hexdigest()[:10]
     log = state_dir() / f"nightly-{job_id}.log"

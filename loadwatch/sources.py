@@ -137,8 +137,16 @@ def iter_files(path: str | Path) -> Iterator[tuple[Path, str] | Skipped]:
         raise SourceError(f"cannot be read: {error.strerror}", path=root) from error
     if stat.S_ISDIR(info.st_mode):
         yield from _walk(root)
-    else:
-        yield root, root.name
+        return
+    try:  # the one file asked for: one that cannot be read is an error, not a skipped file
+        with root.open("rb"):
+            pass
+    except OSError as error:
+        raise SourceError(
+            f"is a file that cannot be read ({error.strerror or error}); check its permissions",
+            path=root,
+        ) from error
+    yield root, root.name
 
 
 def iter_sources(path: str | Path) -> Iterator[Source | Skipped]:

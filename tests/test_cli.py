@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -203,6 +204,52 @@ def test_missing_path_is_exit_1_with_a_message(tmp_path: Path) -> None:
     assert code == 1
     assert out == ""
     assert "nope: no such file or folder" in err
+
+
+def _unreadable(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """Make ``path`` unreadable as for a user without the permission (root reads anything)."""
+    real_access, real_scandir, real_open = os.access, os.scandir, Path.open
+
+    def access(target: object, mode: int, *args: object, **kwargs: object) -> bool:
+        if os.fspath(target) == str(path) and mode & os.R_OK:  # type: ignore[arg-type]
+            return False
+        return real_access(target, mode, *args, **kwargs)  # type: ignore[arg-type]
+
+    def scandir(target: str) -> object:
+        if os.fspath(target) == str(path):
+            raise PermissionError(13, "Permission denied", os.fspath(target))
+        return real_scandir(target)
+
+    def open_(self: Path, *args: object, **kwargs: object) -> object:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(Path, "open", open_)
+
+
+@pytest.mark.parametrize("kind", ["folder", "file", "config", "schedule"])
+def test_unreadable_path_is_exit_1_like_a_missing_one(
+    runs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A PATH (or --config) that cannot be read is the library's error, exit 1, as a missing
+    one is; not a usage error."""
+    config = tmp_path / "mine.toml"
+    config.write_text("timezone = 'UTC'\n")
+    target, args = {
+        "folder": (runs, ["analyze", str(runs)]),
+        "file": (runs / "week0" / "run0.gpx", ["analyze", str(runs / "week0" / "run0.gpx")]),
+        "config": (config, ["analyze", str(runs), "--config", str(config)]),
+        "schedule": (runs, ["schedule", str(runs), "--out", str(tmp_path / "o"), "--dry-run"]),
+    }[kind]
+    _unreadable(monkeypatch, target)
+    code, out, err = invoke(*args, "--no-cache") if kind != "schedule" else invoke(*args)
+    assert code == 1, err
+    assert out == ""
+    assert f"{target}: " in err and "cannot be read" in err
+    assert "Traceback" not in err
 
 
 @pytest.mark.parametrize(
