@@ -54,7 +54,7 @@ from typing import Any
 
 from loadwatch.dirs import user_config_dir
 from loadwatch.errors import ConfigError
-from loadwatch.shoes import Shoe, parse_shoes
+from loadwatch.shoe_config import Shoe, parse_shoes
 
 #: Surface classes, in the order they are shown.
 SURFACES: tuple[str, ...] = ("road", "trail", "track", "treadmill", "unknown")

@@ -11,8 +11,8 @@ from factories import timeline_frame
 
 from loadwatch.config import load_config
 from loadwatch.errors import ConfigError
+from loadwatch.shoe_config import Shoe
 from loadwatch.shoes import (
-    Shoe,
     assign_gear,
     parse_activities_csv,
     read_strava_gear,
