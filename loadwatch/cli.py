@@ -86,13 +86,15 @@ def cli() -> None:
 @click.option(
     "--timezone",
     callback=lambda _ctx, _param, value: _valid(check_timezone, value),
-    help="IANA time zone weeks are counted in [default: the system's].",
+    help="IANA time zone weeks are counted in  [default: the config's timezone, else the "
+    "system's].",
 )
 @click.option(
     "--threshold",
     type=float,
     callback=lambda _ctx, _param, value: _valid(check_threshold, value),
-    help="Week-on-week growth that raises a flag  [default: 0.10, i.e. 10%].",
+    help="Week-on-week growth that raises a flag  [default: the config's threshold, else "
+    "0.10, i.e. 10%].",
 )
 @click.option(
     "--since",
@@ -119,13 +121,13 @@ def cli() -> None:
     type=click.Choice(LOAD_BASES),
     metavar="BASIS",
     help="What ACWR, monotony and strain measure: distance, duration or trimp  "
-    "[default: distance].",
+    "[default: the config's risk.load, else distance].",
 )
 @click.option(
     "--acwr-limit",
     type=float,
     callback=lambda _ctx, _param, value: _valid(check_acwr_limit, value),
-    help="ACWR above which a week is flagged  [default: 1.5].",
+    help="ACWR above which a week is flagged  [default: the config's risk.acwr_limit, else 1.5].",
 )
 @click.option(
     "--osm",

@@ -313,6 +313,20 @@ def test_version_and_help() -> None:
     assert code == 0 and "Examples:" in out and "loadwatch analyze sample_data" in out
 
 
+def test_help_defaults_name_the_config_first() -> None:
+    """Options a config file can set say so in their default, not only the built-in value."""
+    code, out, _ = invoke("analyze", "--help")
+    assert code == 0
+    text = " ".join(out.split())
+    for default in (
+        "[default: the config's timezone, else the system's]",
+        "[default: the config's threshold, else 0.10, i.e. 10%]",
+        "[default: the config's risk.load, else distance]",
+        "[default: the config's risk.acwr_limit, else 1.5]",
+    ):
+        assert default in text
+
+
 def test_python_dash_m(runs: Path) -> None:
     """python -m loadwatch runs the same command."""
     import subprocess
