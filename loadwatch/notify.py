@@ -17,9 +17,22 @@ import pandas as pd
 
 from loadwatch.analysis import Analysis
 from loadwatch.report import FLAG_LABELS
+from loadwatch.weekly import RULE_MEASURES
 
 #: How long a notification command may run before it is stopped.
 NOTIFY_TIMEOUT_S = 60.0
+#: What grew, in the summary, for each flag of the week-on-week rule.
+_GROWTH_WORDS: dict[str, str] = {
+    "distance": "distance",
+    "intensity": "intensity",
+    "frequency": "the number of runs",
+}
+#: The summary's words for the other flags (see loadwatch.risk and docs/metrics.md).
+_FLAG_WORDS: dict[str, str] = {
+    "session_spike": "a run was much longer than the longest of the 30 days before it",
+    "acwr": "the week's load is high against the 3 weeks before (ACWR)",
+    "monotony": "the days were too much alike (monotony)",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,11 +55,25 @@ class WeekStatus:
             f"loadwatch: week of {self.week_start}: {self.runs} runs, {self.distance_km:.1f} km.",
         ]
         if self.flags:
-            names = ", ".join(self.flags)
-            lines.append(f"Grew more than the rule allows in: {names}.")
+            lines.append(f"Flagged: {flag_words(self.flags)}.")
         if self.new_flags:
             lines.append(f"New since the last run: {', '.join(self.new_flags)}.")
         return "\n".join(lines) + "\n"
+
+
+def flag_words(flags: tuple[str, ...]) -> str:
+    """The week's flags in words: the week-on-week rule's together, then each of the others.
+
+    ``("distance", "frequency", "acwr")`` -> "distance and the number of runs grew more than
+    the week-on-week rule allows; the week's load is high against the 3 weeks before (ACWR)".
+    """
+    grew = [_GROWTH_WORDS.get(flag, flag) for flag in flags if flag in RULE_MEASURES]
+    parts = []
+    if grew:
+        what = grew[0] if len(grew) == 1 else ", ".join(grew[:-1]) + " and " + grew[-1]
+        parts.append(f"{what} grew more than the week-on-week rule allows")
+    parts += [_FLAG_WORDS.get(flag, flag) for flag in flags if flag not in RULE_MEASURES]
+    return "; ".join(parts)
 
 
 def newest_week(analysis: Analysis, previous: Mapping[str, Any] | None) -> WeekStatus | None:

@@ -398,6 +398,23 @@ def test_index_html_never_mixes_units() -> None:
         render_index(report, units="furlongs")
 
 
+def test_notify_summary_words_each_flag() -> None:
+    """The summary says what each flag means: only the 10%-rule flags are growth."""
+    from loadwatch.notify import WeekStatus
+
+    flags = ("distance", "frequency", "session_spike", "acwr", "monotony")
+    text = WeekStatus("2026-06-15", flags, ("acwr",), 42.0, 4).summary()
+    assert text.splitlines() == [
+        "loadwatch: week of 2026-06-15: 4 runs, 42.0 km.",
+        "Flagged: distance and the number of runs grew more than the week-on-week rule allows; "
+        "a run was much longer than the longest of the 30 days before it; the week's load is "
+        "high against the 3 weeks before (ACWR); the days were too much alike (monotony).",
+        "New since the last run: acwr.",
+    ]
+    only_spike = WeekStatus("2026-06-15", ("session_spike",), (), 42.0, 4).summary()
+    assert "grew" not in only_spike
+
+
 def test_notify_runs_only_when_the_newest_week_gains_a_flag(folder: Path, tmp_path: Path) -> None:
     """The hook runs on a new flag, with the summary on stdin and in the environment, once."""
     log = tmp_path / "notified.txt"
@@ -410,7 +427,7 @@ def test_notify_runs_only_when_the_newest_week_gains_a_flag(folder: Path, tmp_pa
     assert first.notified
     text = log.read_text()
     assert "week=2026-06-15 flags=distance" in text
-    assert "Grew more than the rule allows in: distance." in text
+    assert "Flagged: distance grew more than the week-on-week rule allows." in text
 
     again = _run(folder, tmp_path, notify=command)
     assert not again.notified  # the same flag is not news
