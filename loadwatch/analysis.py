@@ -14,16 +14,14 @@ import pandas as pd
 
 from loadwatch.advice import with_advice
 from loadwatch.cache import Cache
-from loadwatch.config import (
-    Athlete,
-    Config,
+from loadwatch.checks import (
     check_acwr_limit,
     check_load,
     check_threshold,
     check_timezone,
-    load_config,
     system_timezone,
 )
+from loadwatch.config import Athlete, Config, load_config
 from loadwatch.errors import ConfigError
 from loadwatch.risk import DEFAULT_SETTINGS, RiskSettings, add_spikes, risk_weeks
 from loadwatch.scan import FileWarning, ProgressCallback, scan

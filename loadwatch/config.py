@@ -41,17 +41,19 @@ error naming the key and the file, never silently ignored::
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import math
-import os
-import re
 import tomllib
-import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+# The value checks live in loadwatch.checks. LOAD_BASES, check_acwr_limit, check_threshold and
+# check_timezone are re-exported ("as") because loadwatch.cli imports them from here.
+from loadwatch.checks import LOAD_BASES as LOAD_BASES
+from loadwatch.checks import check_acwr_limit as check_acwr_limit
+from loadwatch.checks import check_load, check_sex, check_strength_target, parse_pace
+from loadwatch.checks import check_threshold as check_threshold
+from loadwatch.checks import check_timezone as check_timezone
 from loadwatch.dirs import user_config_dir
 from loadwatch.errors import ConfigError
 from loadwatch.shoe_config import Shoe, parse_shoes
@@ -61,11 +63,6 @@ SURFACES: tuple[str, ...] = ("road", "trail", "track", "treadmill", "unknown")
 
 #: The name of the per-folder config file.
 FOLDER_CONFIG = "loadwatch.toml"
-
-#: What a week's load can be measured in, for ACWR, monotony and strain.
-LOAD_BASES: tuple[str, ...] = ("distance", "duration", "trimp")
-#: The sexes Banister's TRIMP has constants for.
-SEXES: tuple[str, ...] = ("male", "female")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,8 +104,8 @@ class Config:
         threshold: Growth that raises a flag (0.10 is 10%), or ``None`` for the default.
         surface_rules: User rules, tried in order before any other surface evidence.
         files: The config files that were read, lowest precedence first.
-        load: Basis of ACWR, monotony and strain (one of :data:`LOAD_BASES`), or ``None``
-            for the default.
+        load: Basis of ACWR, monotony and strain (one of
+            :data:`~loadwatch.checks.LOAD_BASES`), or ``None`` for the default.
         acwr_limit: ACWR above which the ``acwr`` flag is raised, or ``None`` for the default.
         strength_target: Strength sessions a week below which ``low_strength`` is noted, or
             ``None`` for the default.
@@ -322,131 +319,3 @@ def _rule(rule: object, index: int, path: Path | str) -> SurfaceRule:
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise ConfigError(f"'{where}.{key}' must be non-empty text", path=path)
     return SurfaceRule(surface=str(surface), path=pattern, name=name)
-
-
-_PACE = re.compile(r"^\s*(\d{1,2}):([0-5]\d)\s*(?:/\s*km)?\s*$")
-
-
-def parse_pace(value: object, where: str = "pace") -> float:
-    """Turn ``"4:45"`` (minutes:seconds per km) into seconds per km.
-
-    Raises:
-        ConfigError: When the value is not such a pace, or is not plausible for running.
-    """
-    match = _PACE.match(value) if isinstance(value, str) else None
-    if match is None:
-        raise ConfigError(f'{where} must be minutes:seconds per km such as "4:45", not {value!r}')
-    seconds = int(match.group(1)) * 60 + int(match.group(2))
-    if not 120 <= seconds <= 1200:
-        raise ConfigError(f"{where} must be between 2:00 and 20:00 per km, not {value!r}")
-    return float(seconds)
-
-
-def check_timezone(value: object, where: str = "timezone") -> str:
-    """Return ``value`` if it is a known IANA time zone name.
-
-    Raises:
-        ConfigError: Saying what a valid name looks like.
-    """
-    if isinstance(value, str) and value:
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            pass
-        else:
-            return value
-    raise ConfigError(
-        f'{where} must be an IANA time zone name such as "Europe/Berlin" or '
-        f'"America/New_York", not {value!r}'
-    )
-
-
-def check_threshold(value: object, where: str = "threshold") -> float:
-    """Return ``value`` if it is a usable growth threshold (a fraction: 0.10 is 10%).
-
-    Raises:
-        ConfigError: When it is not a number between 0 and 5.
-    """
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or not 0 <= value <= 5
-    ):
-        raise ConfigError(
-            f"{where} must be a fraction between 0 and 5 (0.10 is 10%), not {value!r}"
-        )
-    return float(value)
-
-
-def check_load(value: object, where: str = "load") -> str:
-    """Return ``value`` if it is one of :data:`LOAD_BASES`.
-
-    Raises:
-        ConfigError: Naming the choices.
-    """
-    if isinstance(value, str) and value.strip().lower() in LOAD_BASES:
-        return value.strip().lower()
-    raise ConfigError(f"{where} must be one of {', '.join(LOAD_BASES)}, not {value!r}")
-
-
-def check_acwr_limit(value: object, where: str = "acwr_limit") -> float:
-    """Return ``value`` if it is a usable acute:chronic ratio limit (more than 1, at most 10).
-
-    Raises:
-        ConfigError: When it is not such a number.
-    """
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or not 1 < value <= 10
-    ):
-        raise ConfigError(
-            f"{where} must be a ratio above 1 and at most 10 (1.5 is the usual), not {value!r}"
-        )
-    return float(value)
-
-
-def check_strength_target(value: object, where: str = "strength_target") -> int:
-    """Return ``value`` if it is a whole number of sessions a week from 0 to 14.
-
-    Raises:
-        ConfigError: When it is not.
-    """
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 14:
-        raise ConfigError(f"{where} must be a whole number of sessions from 0 to 14, not {value!r}")
-    return value
-
-
-def check_sex(value: object, where: str = "sex") -> str:
-    """Return ``value`` if it is one of :data:`SEXES` (any case).
-
-    Raises:
-        ConfigError: Naming the choices.
-    """
-    if isinstance(value, str) and value.strip().lower() in SEXES:
-        return value.strip().lower()
-    raise ConfigError(f'{where} must be "male" or "female", not {value!r}')
-
-
-def system_timezone() -> str:
-    """The IANA name of this machine's time zone, ``"UTC"`` when it cannot be told."""
-    candidates: list[str] = []
-    if os.environ.get("TZ"):
-        candidates.append(os.environ["TZ"].lstrip(":"))
-    try:
-        target = os.path.realpath("/etc/localtime")
-        if "zoneinfo/" in target:
-            candidates.append(target.split("zoneinfo/", 1)[1])
-    except OSError:
-        pass
-    with contextlib.suppress(OSError):
-        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
-    for name in candidates:
-        try:
-            zoneinfo.ZoneInfo(name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            continue
-        return name
-    return "UTC"

@@ -21,7 +21,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from loadwatch.config import LOAD_BASES
+from loadwatch.checks import LOAD_BASES
 from loadwatch.weekly import RULE_MEASURES, week_start
 
 #: Days before a run in which its longest predecessor is looked for.
@@ -168,7 +168,7 @@ def run_basis(timeline: pd.DataFrame, load: str) -> pd.Series:
     """Each activity's load in ``load``'s basis: km, hours of timer time, or ``load``.
 
     Raises:
-        ValueError: ``load`` is not one of :data:`loadwatch.config.LOAD_BASES`.
+        ValueError: ``load`` is not one of :data:`loadwatch.checks.LOAD_BASES`.
     """
     if load == "distance":
         values = timeline["distance_km"]

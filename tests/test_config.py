@@ -6,14 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from loadwatch.config import (
-    Athlete,
-    SurfaceRule,
-    check_timezone,
-    load_config,
-    parse_pace,
-    system_timezone,
-)
+from loadwatch.checks import check_timezone, parse_pace, system_timezone
+from loadwatch.config import Athlete, SurfaceRule, load_config
 from loadwatch.errors import ConfigError
 
 FULL = """
