@@ -8,7 +8,8 @@ watched folder. Two tables carry the work:
   file has the same content, so it is not parsed again; a new loadwatch whose readers read a
   format differently has a new version for that format, so those files are parsed again.
 - ``files``: a memo from a path's size, modification time and inode to its content hash, so that
-  an unchanged file is not even read on a rerun.
+  an unchanged file is not even read on a rerun. Paths are kept as their bytes (like the
+  ``state`` table's folders), so that a name that is not UTF-8 round-trips.
 
 The cache can only save work, never change a result: every stored result carries a checksum and
 is decoded strictly; anything that does not decode is treated as not cached. A database that is
@@ -44,7 +45,7 @@ from loadwatch.summary import SUMMARY_VERSION, ActivitySummary, Histogram
 #: Tags the database file as loadwatch's (SQLite ``PRAGMA application_id``: "LWch").
 APPLICATION_ID = 0x4C576368
 #: The schema this code writes; older ones are migrated, newer ones set aside.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Changes whenever the encoding of stored results changes.
 _ENCODING = 1
 
@@ -83,6 +84,28 @@ _MIGRATIONS: tuple[str, ...] = (
         root TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );
+    """,
+    # 1 -> 2: paths are kept as their bytes (os.fsencode), so that a file name that is not
+    # UTF-8 (b"M\xfcnchen.gpx") round-trips; SQLite text cannot hold it.
+    """
+    CREATE TABLE files_v2 (
+        path BLOB PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        inode INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        kind TEXT NOT NULL
+    );
+    INSERT INTO files_v2 SELECT CAST(path AS BLOB), size, mtime_ns, inode, hash, kind FROM files;
+    DROP TABLE files;
+    ALTER TABLE files_v2 RENAME TO files;
+    CREATE TABLE state_v2 (
+        root BLOB PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    INSERT INTO state_v2 SELECT CAST(root AS BLOB), value FROM state;
+    DROP TABLE state;
+    ALTER TABLE state_v2 RENAME TO state;
     """,
 )
 
@@ -192,7 +215,7 @@ class Cache:
     def known_file(self, path: str, stat: os.stat_result) -> tuple[str, str] | None:
         """``(content hash, kind)`` of ``path`` if it is unchanged since it was last read."""
         row = self._db.execute(
-            "SELECT size, mtime_ns, inode, hash, kind FROM files WHERE path = ?", (path,)
+            "SELECT size, mtime_ns, inode, hash, kind FROM files WHERE path = ?", (_key(path),)
         ).fetchone()
         if row is None:
             return None
@@ -206,17 +229,19 @@ class Cache:
         self._db.execute(
             "INSERT OR REPLACE INTO files (path, size, mtime_ns, inode, hash, kind) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (path, stat.st_size, stat.st_mtime_ns, stat.st_ino, digest, kind),
+            (_key(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, digest, kind),
         )
 
     def forget_files_under(self, root: Path, keep: set[str]) -> None:
         """Drop the memo of files under ``root`` that are no longer there."""
-        prefix = str(root)
+        prefix = _key(root)
+        inside = prefix + os.fsencode(os.sep)
         rows = self._db.execute(
             "SELECT path FROM files WHERE path = ? OR substr(path, 1, ?) = ?",
-            (prefix, len(prefix) + 1, prefix + os.sep),
+            (prefix, len(inside), inside),
         ).fetchall()
-        gone = [(path,) for (path,) in rows if path not in keep]
+        kept = {_key(path) for path in keep}
+        gone = [(path,) for (path,) in rows if path not in kept]
         if gone:
             self._db.executemany("DELETE FROM files WHERE path = ?", gone)
 
@@ -260,7 +285,7 @@ class Cache:
 
     def get_state(self, root: Path) -> dict[str, Any] | None:
         """What the last run over ``root`` remembered (e.g. the newest week's flags)."""
-        row = self._db.execute("SELECT value FROM state WHERE root = ?", (str(root),)).fetchone()
+        row = self._db.execute("SELECT value FROM state WHERE root = ?", (_key(root),)).fetchone()
         if row is None:
             return None
         try:
@@ -273,8 +298,13 @@ class Cache:
         """Remember ``value`` for the next run over ``root``."""
         self._db.execute(
             "INSERT OR REPLACE INTO state (root, value) VALUES (?, ?)",
-            (str(root), json.dumps(value, sort_keys=True)),
+            (_key(root), json.dumps(value, sort_keys=True)),
         )
+
+
+def _key(path: str | Path) -> bytes:
+    """A path as the cache keeps it: its bytes on disk, whatever they decode to (or not)."""
+    return os.fsencode(path)
 
 
 class _Unusable(Exception):

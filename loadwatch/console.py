@@ -16,6 +16,7 @@ from typing import TextIO
 import click
 
 from loadwatch.analysis import Analysis
+from loadwatch.labels import shown
 
 #: How :func:`colour` shows each kind of text.
 STYLES: dict[str, dict[str, object]] = {
@@ -46,30 +47,32 @@ def tell(result: Analysis, written: list[Path]) -> None:
     runs = int((result.timeline["sport"] == "running").sum()) if len(result.timeline) else 0
     if result.timeline.empty and not result.skipped and not result.pending:
         click.echo(
-            f"No FIT, GPX or TCX files found in {result.root}: is it the folder your watch or "
-            "app syncs into?",
+            f"No FIT, GPX or TCX files found in {shown(result.root)}: is it the folder your "
+            "watch or app syncs into?",
             err=True,
         )
         return
     click.echo(
-        f"Read {len(result.timeline)} activities ({runs} runs) from {result.root}.", err=True
+        f"Read {len(result.timeline)} activities ({runs} runs) from {shown(result.root)}.",
+        err=True,
     )
     for warning in result.warnings:
-        click.echo(f"warning: {warning.source}: {warning.message}", err=True)
+        click.echo(f"warning: {shown(warning.source)}: {shown(warning.message)}", err=True)
     if result.duplicates:
         click.echo(f"Left out {len(result.duplicates)} duplicate(s):", err=True)
         for duplicate in result.duplicates:
-            click.echo(f"  {duplicate.source} (same as {duplicate.duplicate_of})", err=True)
+            source, same = shown(duplicate.source), shown(duplicate.duplicate_of)
+            click.echo(f"  {source} (same as {same})", err=True)
     if result.skipped:
         click.echo(f"Skipped {len(result.skipped)} file(s):", err=True)
         for skipped in result.skipped:
-            click.echo(f"  {skipped.source}: {skipped.reason}", err=True)
+            click.echo(f"  {shown(skipped.source)}: {shown(skipped.reason)}", err=True)
     if result.pending:
         click.echo(f"Left {len(result.pending)} file(s) still changing for the next run:", err=True)
         for label in result.pending:
-            click.echo(f"  {label}", err=True)
+            click.echo(f"  {shown(label)}", err=True)
     for path in written:
-        click.echo(f"Wrote {path}", err=True)
+        click.echo(f"Wrote {shown(path)}", err=True)
 
 
 class ProgressBar:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from loadwatch.labels import shown
+
 
 class LoadwatchError(Exception):
     """Base class of every error loadwatch raises on purpose.
@@ -29,7 +31,7 @@ class LoadwatchError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
-            where = f"{self.path}: "
+            where = f"{shown(self.path)}: "
         if self.offset is not None:
             return f"{where}{self.message} (at byte {self.offset})"
         return f"{where}{self.message}"

@@ -44,7 +44,8 @@ def open_log(log_file: Path, *, watched: Path | None = None) -> TextIO:
         _refuse_not_a_log(log_file)
         _rotate(log_file)
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        return log_file.open("a", encoding="utf-8")
+        # A name that is not UTF-8 must never stop the log, whatever shows it.
+        return log_file.open("a", encoding="utf-8", errors="backslashreplace")
     except OSError as error:
         raise LoadwatchError(
             f"cannot write the log ({error.strerror or error}); choose another --log",

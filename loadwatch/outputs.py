@@ -89,18 +89,8 @@ def write_outputs(
     """
     folder = Path(out_dir)
     key = chart_key(analysis, units)
-    charts = [folder / name for name in OUTPUT_FILES[:2]]
-    written: list[Path] = []
-    if key != unchanged_charts or not all(path.is_file() for path in charts):
-        from loadwatch.charts import write_charts  # matplotlib is slow to import: only if drawn
-
-        written = write_charts(
-            analysis.weeks,
-            folder,
-            units=units,
-            threshold=analysis.threshold,
-            credit=MAP_ATTRIBUTION if analysis.surface_map is not None else None,
-        )
+    # Everything is made before anything is written: a report that cannot be made leaves
+    # the previous charts and report as they were.
     report = report_dict(analysis)
     # The JSON's advice names distances in km: the page gets the newest week's in its units.
     page = render_index(
@@ -113,6 +103,18 @@ def write_outputs(
         ).encode("utf-8"),
         "index.html": page.encode("utf-8"),
     }
+    charts = [folder / name for name in OUTPUT_FILES[:2]]
+    written: list[Path] = []
+    if key != unchanged_charts or not all(path.is_file() for path in charts):
+        from loadwatch.charts import write_charts  # matplotlib is slow to import: only if drawn
+
+        written = write_charts(
+            analysis.weeks,
+            folder,
+            units=units,
+            threshold=analysis.threshold,
+            credit=MAP_ATTRIBUTION if analysis.surface_map is not None else None,
+        )
     for name, data in files.items():
         write_atomically(folder / name, data)
         written.append(folder / name)

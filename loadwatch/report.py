@@ -20,6 +20,7 @@ import pandas as pd
 from loadwatch._version import __version__
 from loadwatch.analysis import Analysis
 from loadwatch.config import SURFACES
+from loadwatch.labels import shown
 from loadwatch.report_risk import (
     RISK_CSV_FIELDS,
     RISK_LABELS,
@@ -126,7 +127,7 @@ def activity_records(timeline: pd.DataFrame) -> list[dict[str, Any]]:
             "distance_km": _number(row["distance_km"], 3),
             "duration_s": _number(row["duration_s"], 1),
             "intensity": _number(row["intensity"], 3),
-            "source": row["source"],
+            "source": shown(row["source"]),
             **activity_fields(row),
             **_surface_fields(row),
         }
@@ -153,10 +154,13 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
         "weeks": week_records(analysis.weeks),
         "activities": activity_records(analysis.timeline),
         "duplicates": [
-            {"source": d.source, "duplicate_of": d.duplicate_of} for d in analysis.duplicates
+            {"source": shown(d.source), "duplicate_of": shown(d.duplicate_of)}
+            for d in analysis.duplicates
         ],
-        "skipped": [{"source": s.source, "reason": s.reason} for s in analysis.skipped],
-        "pending": [{"source": label} for label in analysis.pending],
+        "skipped": [
+            {"source": shown(s.source), "reason": shown(s.reason)} for s in analysis.skipped
+        ],
+        "pending": [{"source": shown(label)} for label in analysis.pending],
         **report_fields(analysis),
         "surface_map": (
             None
