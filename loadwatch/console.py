@@ -45,7 +45,8 @@ def plain(text: str, _kind: str) -> str:
 def tell(result: Analysis, written: list[Path]) -> None:
     """Messages for the user, on stderr: what was set aside and what was written."""
     runs = int((result.timeline["sport"] == "running").sum()) if len(result.timeline) else 0
-    if result.timeline.empty and not result.skipped and not result.pending:
+    nothing = not (result.before_since or result.skipped or result.pending)
+    if result.timeline.empty and nothing:
         click.echo(
             f"No FIT, GPX or TCX files found in {shown(result.root)}: is it the folder your "
             "watch or app syncs into?",
@@ -58,21 +59,37 @@ def tell(result: Analysis, written: list[Path]) -> None:
     )
     for warning in result.warnings:
         click.echo(f"warning: {shown(warning.source)}: {shown(warning.message)}", err=True)
-    if result.duplicates:
-        click.echo(f"Left out {len(result.duplicates)} duplicate(s):", err=True)
-        for duplicate in result.duplicates:
-            source, same = shown(duplicate.source), shown(duplicate.duplicate_of)
-            click.echo(f"  {source} (same as {same})", err=True)
-    if result.skipped:
-        click.echo(f"Skipped {len(result.skipped)} file(s):", err=True)
-        for skipped in result.skipped:
-            click.echo(f"  {shown(skipped.source)}: {shown(skipped.reason)}", err=True)
-    if result.pending:
-        click.echo(f"Left {len(result.pending)} file(s) still changing for the next run:", err=True)
-        for label in result.pending:
-            click.echo(f"  {shown(label)}", err=True)
+    _listing(
+        f"Left out {len(result.duplicates)} duplicate(s):",
+        [f"{shown(d.source)} (same as {shown(d.duplicate_of)})" for d in result.duplicates],
+    )
+    _listing(
+        f"Skipped {_files_and_folders([s.source for s in result.skipped])}:",
+        [f"{shown(s.source)}: {shown(s.reason)}" for s in result.skipped],
+    )
+    _listing(
+        f"Left {len(result.pending)} file(s) still changing for the next run:",
+        [shown(label) for label in result.pending],
+    )
     for path in written:
         click.echo(f"Wrote {shown(path)}", err=True)
+
+
+def _listing(heading: str, lines: list[str]) -> None:
+    """A heading and its indented lines, on stderr; nothing when there are no lines."""
+    if lines:
+        click.echo(heading, err=True)
+        for line in lines:
+            click.echo(f"  {line}", err=True)
+
+
+def _files_and_folders(sources: list[str]) -> str:
+    """'3 file(s)', or '2 file(s) and 1 folder(s)' when there are folders (labels ending '/')."""
+    folders = sum(1 for source in sources if source.endswith("/"))
+    files = len(sources) - folders
+    if not folders:
+        return f"{files} file(s)"
+    return f"{files} file(s) and {folders} folder(s)" if files else f"{folders} folder(s)"
 
 
 class ProgressBar:

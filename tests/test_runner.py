@@ -83,6 +83,8 @@ def test_an_unreadable_folder_is_reported_not_lost(
     report = json.loads((out / "latest.json").read_text())
     assert {"source": "w2/", "reason": reason} in report["skipped"]
     assert "w2/" in (out / "index.html").read_text()
+    told = CliRunner().invoke(cli, ["analyze", str(folder), "--no-cache"])
+    assert f"Skipped 1 folder(s):\n  w2/: {reason}" in told.stderr
     with pytest.raises(LoadwatchError, match="cannot be read"):
         _run(folder, tmp_path, strict=True)
 
@@ -107,6 +109,7 @@ def test_since_past_every_run_is_an_empty_period_not_an_unmounted_folder(
     assert shown.exit_code == 0
     assert "none of the 9 activities found" in shown.stderr
     assert "mounted" not in shown.stderr
+    assert "No FIT, GPX or TCX files found" not in shown.stderr  # there are: all before --since
 
 
 def test_an_empty_folder_with_since_is_still_refused(folder: Path, tmp_path: Path) -> None:
