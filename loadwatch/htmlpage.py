@@ -218,7 +218,8 @@ def _weeks_table(weeks: Sequence[Mapping[str, Any]], threshold: float, units: st
 def _set_aside(report: Mapping[str, Any]) -> list[str]:
     parts: list[str] = []
     skipped = report.get("skipped", [])
-    parts.append(f"<h2>Files skipped ({len(skipped)})</h2>")
+    what = "Files and folders" if any(s["source"].endswith("/") for s in skipped) else "Files"
+    parts.append(f"<h2>{what} skipped ({len(skipped)})</h2>")
     if skipped:
         parts.append("<ul>")
         parts.extend(f"<li><code>{_e(s['source'])}</code>: {_e(s['reason'])}</li>" for s in skipped)

@@ -82,7 +82,8 @@ def test_an_unreadable_folder_is_reported_not_lost(
     )
     report = json.loads((out / "latest.json").read_text())
     assert {"source": "w2/", "reason": reason} in report["skipped"]
-    assert "w2/" in (out / "index.html").read_text()
+    page = (out / "index.html").read_text()
+    assert "w2/" in page and "<h2>Files and folders skipped (1)</h2>" in page
     told = CliRunner().invoke(cli, ["analyze", str(folder), "--no-cache"])
     assert f"Skipped 1 folder(s):\n  w2/: {reason}" in told.stderr
     with pytest.raises(LoadwatchError, match="cannot be read"):
