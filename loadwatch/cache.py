@@ -15,45 +15,35 @@ The cache can only save work, never change a result: every stored result carries
 is decoded strictly; anything that does not decode is treated as not cached. A database that is
 corrupt, of another program or of an unknown schema is set aside (renamed, never deleted) and a
 new one is built, with a warning.
+
+How a result is turned into bytes is :mod:`loadwatch.cache_codec`; keeping to one run at a time
+per cache is :mod:`loadwatch.runlock`.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import dataclasses
 import hashlib
 import json
 import os
 import sqlite3
-import sys
 import time
 import zlib
 from collections.abc import Iterator, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from loadwatch.cache_codec import Outcome, decode_outcomes, encode_outcomes
 from loadwatch.dirs import user_cache_dir
 from loadwatch.errors import LoadwatchError
 from loadwatch.readers import READER_VERSIONS
-from loadwatch.sources import Skipped, sniff
-from loadwatch.summary import SUMMARY_VERSION, ActivitySummary, Histogram
+from loadwatch.sources import sniff
+from loadwatch.summary import SUMMARY_VERSION
 
 #: Tags the database file as loadwatch's (SQLite ``PRAGMA application_id``: "LWch").
 APPLICATION_ID = 0x4C576368
 #: The schema this code writes; older ones are migrated, newer ones set aside.
 SCHEMA_VERSION = 2
-#: Changes whenever the encoding of stored results changes.
-_ENCODING = 1
-
-Outcome = ActivitySummary | Skipped
-
-
-class CacheBusyError(LoadwatchError):
-    """Another loadwatch run holds the cache, and did not finish within the wait."""
 
 
 def default_cache_path() -> Path:
@@ -311,102 +301,6 @@ class _Unusable(Exception):
     """The database file cannot be used as a loadwatch cache (said why in the message)."""
 
 
-def relabel(outcome: Outcome, prefix: str) -> Outcome:
-    """Put the file's label in front of an outcome's file-relative label."""
-    if isinstance(outcome, Skipped):
-        return Skipped(prefix + outcome.source, outcome.reason)
-    return dataclasses.replace(outcome, source=prefix + outcome.source)
-
-
-def unlabel(outcome: Outcome, prefix: str) -> Outcome:
-    """Make an outcome's label relative to its file (the inverse of :func:`relabel`)."""
-    label = outcome.source
-    if not label.startswith(prefix):
-        raise ValueError(f"{label!r} is not inside {prefix!r}")
-    if isinstance(outcome, Skipped):
-        return Skipped(label[len(prefix) :], outcome.reason)
-    return dataclasses.replace(outcome, source=label[len(prefix) :])
-
-
-# -- encoding ------------------------------------------------------------------------------
-# JSON with arrays as base64 float64, zlib-compressed: no pickle, so a foreign file can never
-# run code, and every field is checked on the way back in.
-
-
-def _array(values: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(values, dtype="<f8").tobytes()).decode()
-
-
-def _unarray(text: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(text, validate=True), dtype="<f8").copy()
-
-
-def _array32(values: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(values, dtype="<f4").tobytes()).decode()
-
-
-def _unarray32(text: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(text, validate=True), dtype="<f4").copy()
-
-
-def encode_outcomes(outcomes: Sequence[Outcome]) -> bytes:
-    """Serialise outcomes for the cache."""
-    items: list[dict[str, Any]] = []
-    for outcome in outcomes:
-        if isinstance(outcome, Skipped):
-            items.append({"skipped": {"source": outcome.source, "reason": outcome.reason}})
-            continue
-        fields: dict[str, Any] = {}
-        for field in dataclasses.fields(ActivitySummary):
-            value = getattr(outcome, field.name)
-            if isinstance(value, Histogram):
-                value = {"values": _array(value.values), "seconds": _array(value.seconds)}
-            elif isinstance(value, np.ndarray):
-                value = {"float32": _array32(value)}
-            elif isinstance(value, datetime):
-                value = value.isoformat()
-            elif isinstance(value, tuple):
-                value = list(value)
-            elif isinstance(value, float) and not np.isfinite(value):
-                value = repr(value)  # "nan" / "inf", which JSON has no words for
-            fields[field.name] = value
-        items.append({"summary": fields})
-    document = {"encoding": _ENCODING, "outcomes": items}
-    return zlib.compress(json.dumps(document, separators=(",", ":")).encode("utf-8"), 6)
-
-
-_FLOAT_FIELDS = {f.name for f in dataclasses.fields(ActivitySummary) if f.type in ("float", float)}
-
-
-def decode_outcomes(blob: bytes) -> list[Outcome]:
-    """The inverse of :func:`encode_outcomes`; raises ValueError on anything unexpected."""
-    document = json.loads(zlib.decompress(blob).decode("utf-8"))
-    if document.get("encoding") != _ENCODING:
-        raise ValueError("stored with another encoding")
-    expected = {field.name for field in dataclasses.fields(ActivitySummary)}
-    result: list[Outcome] = []
-    for item in document["outcomes"]:
-        if "skipped" in item:
-            entry = item["skipped"]
-            result.append(Skipped(str(entry["source"]), str(entry["reason"])))
-            continue
-        fields = dict(item["summary"])
-        if set(fields) != expected:
-            raise ValueError("stored with other fields")
-        for name in ("hr", "speed"):
-            fields[name] = Histogram(
-                _unarray(fields[name]["values"]), _unarray(fields[name]["seconds"])
-            )
-        for name in ("track_lat", "track_lon"):
-            fields[name] = _unarray32(fields[name]["float32"])
-        fields["start"] = datetime.fromisoformat(fields["start"])
-        fields["warnings"] = tuple(str(w) for w in fields["warnings"])
-        for name in _FLOAT_FIELDS:
-            fields[name] = float(fields[name])
-        result.append(ActivitySummary(**fields))
-    return result
-
-
 def identify(path: Path) -> tuple[str, str] | None:
     """``(content hash, kind)`` of an activity file or archive; None for anything else.
 
@@ -436,78 +330,3 @@ def parser_version(kind: str) -> str:
     formats = (kind,) if kind in READER_VERSIONS else tuple(sorted(READER_VERSIONS))
     readers = ".".join(f"{name}{READER_VERSIONS[name]}" for name in formats)
     return f"{readers}.summary{SUMMARY_VERSION}"
-
-
-class RunLock:
-    """One loadwatch run at a time per cache: an exclusive lock on ``<cache>.lock``.
-
-    Args:
-        cache_path: The cache database the lock protects.
-        wait_s: How long to wait for another run to finish before giving up.
-
-    Raises:
-        CacheBusyError: On entering, when the lock was not free within ``wait_s``.
-    """
-
-    def __init__(self, cache_path: Path, wait_s: float = 60.0) -> None:
-        self.path = Path(f"{cache_path}.lock")
-        self.wait_s = wait_s
-        self._handle: Any = None
-
-    def __enter__(self) -> RunLock:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle = self.path.open("a+b")
-        except OSError as error:
-            raise LoadwatchError(
-                f"cannot create the cache's lock file ({error.strerror or error}); choose "
-                "another --cache, or run with --no-cache",
-                path=self.path,
-            ) from error
-        deadline = time.monotonic() + self.wait_s
-        while True:
-            if _try_lock(handle):
-                self._handle = handle
-                return self
-            if time.monotonic() >= deadline:
-                handle.close()
-                raise CacheBusyError(
-                    f"another loadwatch run has been using the cache for over {self.wait_s:g} s; "
-                    "try again when it has finished (or use --wait to wait longer)",
-                    path=self.path,
-                )
-            time.sleep(0.1)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._handle is not None:
-            _unlock(self._handle)
-            self._handle.close()
-            self._handle = None
-
-
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-    import msvcrt
-
-    def _try_lock(handle: Any) -> bool:
-        try:
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(handle: Any) -> None:
-        with contextlib.suppress(OSError):
-            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _try_lock(handle: Any) -> bool:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(handle: Any) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -11,7 +11,6 @@ from typing import Any
 import click
 
 from loadwatch._version import __version__
-from loadwatch.cache import CacheBusyError
 from loadwatch.config import (
     LOAD_BASES,
     Athlete,
@@ -24,6 +23,7 @@ from loadwatch.console import colour, plain, progress_bar, tell, use_colour
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.logfile import logging_to, open_log
 from loadwatch.report import UNITS, render_table, to_csv, to_json
+from loadwatch.runlock import CacheBusyError
 from loadwatch.runner import DEFAULT_WAIT_S, refuse_inside, run
 from loadwatch.schedule import (
     build_job,

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from loadwatch.analysis import Analysis, analyze
-from loadwatch.cache import Cache, RunLock, default_cache_path
+from loadwatch.cache import Cache, default_cache_path
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.notify import WeekStatus, newest_week, run_notify
 from loadwatch.outputs import write_outputs
+from loadwatch.runlock import RunLock
 
 #: How long a run waits for another one holding the same cache (seconds).
 DEFAULT_WAIT_S = 60.0
@@ -89,7 +90,7 @@ def run(
     Raises:
         LoadwatchError: The folder cannot be read, the config is wrong, an output cannot be
             written, or another run holds the cache for longer than ``wait_s``
-            (:class:`~loadwatch.cache.CacheBusyError`).
+            (:class:`~loadwatch.runlock.CacheBusyError`).
     """
     root = Path(path)
     messages: list[str] = []

@@ -22,7 +22,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from loadwatch.cache import Cache, Outcome, identify, parser_version, relabel, unlabel
+from loadwatch.cache import Cache, identify, parser_version
+from loadwatch.cache_codec import Outcome, relabel, unlabel
 from loadwatch.errors import ConfigError, LoadwatchError, SourceError
 from loadwatch.readers import read_source
 from loadwatch.sources import Skipped, Source, iter_files, sources_in_file

@@ -16,12 +16,13 @@ from factories import gpx
 
 from loadwatch import cache as cache_module
 from loadwatch import scan as scan_module
-from loadwatch.cache import Cache, RunLock
+from loadwatch.cache import Cache
 from loadwatch.cli import EXIT_BUSY, EXIT_FLAGGED, cli
 from loadwatch.config import SURFACES
 from loadwatch.errors import ConfigError
 from loadwatch.htmlpage import render_index
 from loadwatch.readers import READER_VERSIONS
+from loadwatch.runlock import RunLock
 from loadwatch.runner import RunResult, run
 from loadwatch.scan import FileResult
 from loadwatch.units import KM_PER_MILE

@@ -1,0 +1,96 @@
+"""One loadwatch run at a time per cache, so that two runs never write the same database at once.
+
+A second run (a scheduled one while you run it by hand, say) waits for the first to finish, up to
+a limit, and then gives up with :class:`CacheBusyError` rather than waiting for ever. The lock is
+an operating-system lock on a file beside the cache (``flock`` on POSIX, ``msvcrt.locking`` on
+Windows), so it is let go even when the run holding it is killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from loadwatch.errors import LoadwatchError
+
+
+class CacheBusyError(LoadwatchError):
+    """Another loadwatch run holds the cache, and did not finish within the wait."""
+
+
+class RunLock:
+    """One loadwatch run at a time per cache: an exclusive lock on ``<cache>.lock``.
+
+    Args:
+        cache_path: The cache database the lock protects.
+        wait_s: How long to wait for another run to finish before giving up.
+
+    Raises:
+        CacheBusyError: On entering, when the lock was not free within ``wait_s``.
+    """
+
+    def __init__(self, cache_path: Path, wait_s: float = 60.0) -> None:
+        self.path = Path(f"{cache_path}.lock")
+        self.wait_s = wait_s
+        self._handle: Any = None
+
+    def __enter__(self) -> RunLock:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = self.path.open("a+b")
+        except OSError as error:
+            raise LoadwatchError(
+                f"cannot create the cache's lock file ({error.strerror or error}); choose "
+                "another --cache, or run with --no-cache",
+                path=self.path,
+            ) from error
+        deadline = time.monotonic() + self.wait_s
+        while True:
+            if _try_lock(handle):
+                self._handle = handle
+                return self
+            if time.monotonic() >= deadline:
+                handle.close()
+                raise CacheBusyError(
+                    f"another loadwatch run has been using the cache for over {self.wait_s:g} s; "
+                    "try again when it has finished (or use --wait to wait longer)",
+                    path=self.path,
+                )
+            time.sleep(0.1)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None:
+            _unlock(self._handle)
+            self._handle.close()
+            self._handle = None
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(handle: Any) -> bool:
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(handle: Any) -> None:
+        with contextlib.suppress(OSError):
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(handle: Any) -> bool:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(handle: Any) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
