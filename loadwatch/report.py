@@ -32,7 +32,7 @@ from loadwatch.report_risk import (
 from loadwatch.surfaces import MAP_ATTRIBUTION
 from loadwatch.units import KM_PER_MILE
 from loadwatch.units import UNITS as UNITS  # re-exported: the CLI takes --units choices here
-from loadwatch.weekly import RULE_MEASURES
+from loadwatch.weekly import LIMIT_TOLERANCE, RULE_MEASURES
 
 #: The table fits an 80-column terminal.
 TABLE_WIDTH = 80
@@ -291,13 +291,21 @@ def _flagged(text: str, flagged: bool, style: Styler) -> str:
 def change_text(value: float | None, threshold: float) -> str:
     """A week-on-week change as a whole percentage, with one decimal near the threshold.
 
-    So a change just over the rule (+10.08%: flagged) and one at it (+10.00%: not flagged)
-    never both read "+10%". Unknown changes read "–".
+    Near the threshold the tenth is rounded away from it, so a change just over the rule
+    (+10.04%: flagged) reads +10.1% and one just under it +9.9%; only a change at the rule
+    (not flagged) reads +10.0%. Unknown changes read "–".
     """
     if value is None or not math.isfinite(value):
         return "–"
     if abs(value - threshold) < 0.005:
-        return f"{value * 100:+.1f}%"
+        tenths = round(value * 1000, 6)  # tenths of a percent, without float noise
+        if value > threshold + LIMIT_TOLERANCE:
+            tenths = math.ceil(tenths)
+        elif value < threshold - LIMIT_TOLERANCE:
+            tenths = math.floor(tenths)
+        else:
+            tenths = round(threshold * 1000, 6)
+        return f"{tenths / 10:+.1f}%"
     percent = round(value * 100)
     return f"{percent:+d}%" if percent else "0%"
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from loadwatch.checks import LOAD_BASES
-from loadwatch.weekly import RULE_MEASURES, week_start
+from loadwatch.weekly import LIMIT_TOLERANCE, RULE_MEASURES, week_start
 
 #: Days before a run in which its longest predecessor is looked for.
 SPIKE_WINDOW_DAYS = 30
@@ -74,7 +74,6 @@ RISK_COLUMNS: tuple[str, ...] = (
 )
 
 # Comparisons with a limit allow for floating-point rounding: 11 km after 10 km is exactly 1.10.
-_TOLERANCE = 1e-9
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,7 +107,7 @@ def spike_class(ratio: float) -> str | None:
     if math.isnan(ratio):
         return None
     for name, above in SPIKE_CLASSES:
-        if ratio > above + _TOLERANCE:
+        if ratio > above + LIMIT_TOLERANCE:
             return name
     return None
 
@@ -248,7 +247,7 @@ def acwr_ewma(
         chronic = chronic_weight * value + (1 - chronic_weight) * chronic
         if day % 7 == 6:
             week = day // 7
-            usable = week >= skip_weeks and chronic > _TOLERANCE
+            usable = week >= skip_weeks and chronic > LIMIT_TOLERANCE
             ratios.append(acute / chronic if usable else math.nan)
     mondays = daily.index[::7][: len(ratios)]
     return pd.Series(ratios, index=mondays, dtype="float64")
@@ -272,7 +271,9 @@ def monotony_strain(daily: pd.Series) -> tuple[pd.Series, pd.Series]:
     mean = values.mean(axis=1)
     sd = values.std(axis=1, ddof=0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        monotony = np.where(mean <= 0, np.nan, np.where(sd <= _TOLERANCE * mean, np.inf, mean / sd))
+        monotony = np.where(
+            mean <= 0, np.nan, np.where(sd <= LIMIT_TOLERANCE * mean, np.inf, mean / sd)
+        )
     total = values.sum(axis=1)
     strain = np.where(mean <= 0, 0.0, total * monotony)
     mondays = daily.index[::7]
@@ -296,7 +297,7 @@ def risk_level(flags: tuple[str, ...], max_spike: str | None, distance_change: f
     Elevated: any 10%-rule flag, a small spike, or the ``monotony`` flag. Low otherwise.
     """
     grew = math.isfinite(distance_change) and (
-        distance_change > HIGH_DISTANCE_INCREASE + _TOLERANCE
+        distance_change > HIGH_DISTANCE_INCREASE + LIMIT_TOLERANCE
     )
     if max_spike in ("moderate", "large") or "acwr" in flags or grew:
         return "high"
@@ -376,11 +377,11 @@ def risk_weeks(
         if row["max_spike"] is not None:
             week_flags.append("session_spike")
         acwr = float(row["acwr"])
-        if math.isfinite(acwr) and acwr > settings.acwr_limit + _TOLERANCE:
+        if math.isfinite(acwr) and acwr > settings.acwr_limit + LIMIT_TOLERANCE:
             week_flags.append("acwr")
-        if float(row["monotony"]) > settings.monotony_limit + _TOLERANCE:
+        if float(row["monotony"]) > settings.monotony_limit + LIMIT_TOLERANCE:
             week_flags.append("monotony")
-        if math.isfinite(acwr) and acwr < ACWR_LOW - _TOLERANCE:
+        if math.isfinite(acwr) and acwr < ACWR_LOW - LIMIT_TOLERANCE:
             week_notes.append("low_load")
         has_runs = int(row["runs"]) > 0
         if any_strength and has_runs and int(row["strength_sessions"]) < settings.strength_target:
@@ -419,5 +420,8 @@ def _worn_weeks(runs: pd.DataFrame, run_weeks: pd.Series) -> set[pd.Timestamp]:
     """Weeks with a run that took its shoe past the shoe's limit."""
     if "shoe_km" not in runs.columns or "shoe_limit_km" not in runs.columns:
         return set()
-    past = runs["shoe_km"].astype("float64") > runs["shoe_limit_km"].astype("float64") + _TOLERANCE
+    past = (
+        runs["shoe_km"].astype("float64")
+        > runs["shoe_limit_km"].astype("float64") + LIMIT_TOLERANCE
+    )
     return {pd.Timestamp(w) for w in run_weeks[past.to_numpy()]}

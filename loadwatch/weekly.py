@@ -16,9 +16,9 @@ from loadwatch.config import SURFACES
 DEFAULT_THRESHOLD = 0.10
 #: A week whose known-surface distance is at least this share road gets the hard_surface note.
 HARD_SURFACE_SHARE = 0.90
-#: Absolute tolerance when comparing a change with the threshold, so that 10.0 -> 11.0 km
-#: (exactly +10%) is not flagged because of floating-point rounding.
-_TOLERANCE = 1e-9
+#: Absolute tolerance when comparing a figure with its limit, so that 10.0 -> 11.0 km (exactly
+#: +10%) is not flagged because of floating-point rounding.
+LIMIT_TOLERANCE = 1e-9
 
 #: The measures the 10% rule is applied to: flag name -> weekly column.
 RULE_MEASURES: dict[str, str] = {
@@ -129,7 +129,7 @@ def _apply_rule(weeks: pd.DataFrame, threshold: float) -> pd.DataFrame:
         change = ((now - before) / before).where(usable)
         name = "runs_change" if column == "runs" else f"{column.removesuffix('_km')}_change"
         weeks[name] = change
-        for position in np.flatnonzero((change > threshold + _TOLERANCE).to_numpy()):
+        for position in np.flatnonzero((change > threshold + LIMIT_TOLERANCE).to_numpy()):
             flags[position].append(flag)
     weeks["distance_cap_km"] = (previous["distance_km"] * (1.0 + threshold)).where(had_runs)
     weeks["flags"] = [tuple(f) for f in flags]
@@ -141,6 +141,6 @@ def _notes(weeks: pd.DataFrame) -> list[list[str]]:
     known = weeks[[f"surface_km_{s}" for s in SURFACES if s != "unknown"]].sum(axis=1)
     road_share = (weeks["surface_km_road"] / known).where(known > 0)
     return [
-        ["hard_surface"] if share >= HARD_SURFACE_SHARE - _TOLERANCE else []
+        ["hard_surface"] if share >= HARD_SURFACE_SHARE - LIMIT_TOLERANCE else []
         for share in road_share.fillna(0.0)
     ]
