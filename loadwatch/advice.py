@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from loadwatch.risk import ACWR_BAND, ACWR_WEEKS, DEFAULT_SETTINGS, LOAD_UNITS, RiskSettings
-from loadwatch.units import KM_PER_MILE
+from loadwatch.units import km_per_unit
 
 #: Said every time: when to stop reading charts and see someone.
 RED_FLAGS = (
@@ -50,7 +50,7 @@ def advise(
         return []
     row = weeks.iloc[position]
     monday = pd.Timestamp(weeks.index[position])
-    factor = 1.0 if units == "km" else 1.0 / KM_PER_MILE
+    factor = 1.0 / km_per_unit(units)
     flags, notes = tuple(row["flags"]), tuple(row["notes"])
     pct = f"{threshold * 100:g}%"
     lines: list[str] = []

@@ -22,7 +22,7 @@ from loadwatch.config import (
 from loadwatch.console import colour, plain, progress_bar, tell, use_colour
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.logfile import logging_to, open_log
-from loadwatch.report import UNITS, render_table, to_csv, to_json
+from loadwatch.report import render_table, to_csv, to_json
 from loadwatch.runlock import CacheBusyError
 from loadwatch.runner import DEFAULT_WAIT_S, refuse_inside, run
 from loadwatch.schedule import (
@@ -35,6 +35,7 @@ from loadwatch.schedule import (
     systemd_dir,
     systemd_jobs,
 )
+from loadwatch.units import UNITS
 
 #: Exit code when --fail-on-flag is given and the newest week is flagged.
 EXIT_FLAGGED = 3

@@ -30,8 +30,7 @@ from loadwatch.report_risk import (
     week_fields,
 )
 from loadwatch.surfaces import MAP_ATTRIBUTION
-from loadwatch.units import KM_PER_MILE
-from loadwatch.units import UNITS as UNITS  # re-exported: the CLI takes --units choices here
+from loadwatch.units import km_per_unit
 from loadwatch.weekly import LIMIT_TOLERANCE, RULE_MEASURES
 
 #: The table fits an 80-column terminal.
@@ -209,7 +208,7 @@ def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plai
         style: ``style(text, kind)`` decorates a cell (``kind`` is ``"flag"``, ``"note"``,
             ``"dim"`` or ``"head"``); the CLI passes a colouring one on a terminal.
     """
-    factor = 1.0 if units == "km" else 1.0 / KM_PER_MILE
+    factor = 1.0 / km_per_unit(units)
     weeks = analysis.weeks
 
     def change(value: float) -> str:
@@ -363,7 +362,7 @@ def _legend(analysis: Analysis, units: str) -> list[str]:
             f"({limits.origin['threshold_hr']}; rest {limits.rest_hr:.0f}, max {limits.max_hr:.0f})"
         )
     if math.isfinite(limits.threshold_speed_mps):
-        pace = round(1000.0 / limits.threshold_speed_mps * (KM_PER_MILE if units == "mi" else 1))
+        pace = round(1000.0 / limits.threshold_speed_mps * km_per_unit(units))
         parts.append(
             f"threshold pace {pace // 60}:{pace % 60:02d}/{units} "
             f"({limits.origin['threshold_speed_mps']})"

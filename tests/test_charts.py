@@ -319,6 +319,25 @@ def test_layout_keeps_text_inside_and_apart(n: int, risk: bool) -> None:
     assert len(lined_up) == 1, "the y labels are not lined up"
 
 
+def test_legend_lists_only_what_is_drawn() -> None:
+    """One week has no previous-week cap, so its legend does not list one."""
+    legend = weekly_risk_figure(make_weeks(1)).axes[0].get_legend()
+    assert legend is not None
+    assert not any("previous week" in t.get_text() for t in legend.get_texts())
+
+
+def test_long_history_leaves_out_the_flag_letters() -> None:
+    """Past three years the letters would not fit above their bars: bars alone mark the flags."""
+    for n, lettered in ((156, True), (157, False)):
+        weeks = make_weeks(n)
+        assert any(weeks["flags"])
+        ax = weekly_risk_figure(weeks).axes[0]
+        legend = ax.get_legend()
+        assert legend is not None
+        assert bool(ax.texts) == lettered
+        assert any("rose >10%" in t.get_text() for t in legend.get_texts()) == lettered
+
+
 def test_write_charts_leaves_no_temp_files(tmp_path: Path) -> None:
     """After writing, the folder holds exactly the two charts."""
     write_charts(make_weeks(16), tmp_path, basename="load")

@@ -30,7 +30,7 @@ from loadwatch.charts._risk import SpikeRun, acwr_panel, spike_marks
 from loadwatch.charts._style import chart_style, column, legend
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.risk import DEFAULT_ACWR_LIMIT
-from loadwatch.units import KM_PER_MILE
+from loadwatch.units import km_per_unit
 
 #: Resolution of the PNG output.
 PNG_DPI = 150
@@ -93,7 +93,7 @@ def _build(
     credit: str | None = None,
 ) -> tuple[Figure, str]:
     """The figure and its title, for :func:`weekly_risk_figure` and :func:`write_charts`."""
-    km_per_unit = _km_per_unit(units)
+    per_unit = km_per_unit(units)
     if not (math.isfinite(threshold) and threshold >= 0):
         raise ConfigError(f"threshold must be a fraction of 0 or more, like 0.10; got {threshold}")
     limit = float(acwr_limit or weeks.attrs.get("acwr_limit") or DEFAULT_ACWR_LIMIT)
@@ -122,8 +122,8 @@ def _build(
         distance_panel(
             axes[0],
             x,
-            distance_km / km_per_unit,
-            cap_km / km_per_unit,
+            distance_km / per_unit,
+            cap_km / per_unit,
             flags,
             threshold,
             units,
@@ -131,7 +131,7 @@ def _build(
         )
         if "spike_runs" in weeks.columns:
             spikes = [_spike_tuple(v) for v in weeks["spike_runs"]]
-            handles = spike_marks(axes[0], x, spikes, km_per_unit)
+            handles = spike_marks(axes[0], x, spikes, per_unit)
             if handles:
                 existing = axes[0].get_legend()
                 old = existing.legend_handles if existing is not None else []
@@ -240,14 +240,6 @@ def write_charts(
             with atomic_writer(target) as handle:
                 fig.savefig(handle, format=fmt, dpi=PNG_DPI, metadata=metadata)
     return [png, svg]
-
-
-def _km_per_unit(units: str) -> float:
-    if units == "km":
-        return 1.0
-    if units == "mi":
-        return KM_PER_MILE
-    raise ConfigError(f'units must be "km" or "mi"; got {units!r}')
 
 
 def _checked(weeks: pd.DataFrame) -> pd.DataFrame:

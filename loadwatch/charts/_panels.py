@@ -38,6 +38,9 @@ from loadwatch.charts._style import (
 
 #: Histories up to this many weeks get a small tick for every week.
 MINOR_TICK_WEEKS = 60
+#: Histories up to this many weeks (three years) get their flags' letters above the bars: past
+#: that, a week's bar on the widest chart is narrower than a letter.
+LETTER_WEEKS = 156
 # Flags this version knows, in the order their letters are stacked; later flags get a letter
 # of their own, made from their name.
 _KNOWN_FLAGS: tuple[tuple[str, str, str], ...] = (
@@ -123,7 +126,9 @@ def distance_panel(
     half = BAR_WIDTH / 2
     if has_cap.any():
         ax.hlines(cap[has_cap], x[has_cap] - half, x[has_cap] + half, colors=BLACK, linewidth=1.6)
-    letters = _flag_letters(flags, f"{threshold * 100:g}%")
+    # Over a long history the letters no longer fit above their bars and pile into a smear;
+    # the flagged weeks keep their colour and hatch.
+    letters = _flag_letters(flags, f"{threshold * 100:g}%") if len(x) <= LETTER_WEEKS else {}
     tallest = 1
     for i, week in enumerate(flags):
         text = "\n".join(letters[f][0] for f in letters if f in week)
@@ -152,8 +157,9 @@ def distance_panel(
             if levels is not None
             else [Patch(facecolor=NORMAL_COLOR, label="no flag"), flag_patch("flagged week")]
         ),
-        Line2D([], [], color=BLACK, linewidth=1.6, label=cap_label),
     ]
+    if has_cap.any():
+        handles.append(Line2D([], [], color=BLACK, linewidth=1.6, label=cap_label))
     handles += [
         Line2D(
             [],
