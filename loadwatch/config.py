@@ -55,8 +55,9 @@ from loadwatch.checks import check_load, check_sex, check_strength_target, parse
 from loadwatch.checks import check_threshold as check_threshold
 from loadwatch.checks import check_timezone as check_timezone
 from loadwatch.dirs import user_config_dir
-from loadwatch.errors import ConfigError
+from loadwatch.errors import ConfigError, SourceError
 from loadwatch.shoe_config import Shoe, parse_shoes
+from loadwatch.sources import unreadable_folder
 
 #: Surface classes, in the order they are shown.
 SURFACES: tuple[str, ...] = ("road", "trail", "track", "treadmill", "unknown")
@@ -147,6 +148,8 @@ def load_config(
 
     Raises:
         ConfigError: A file that is not valid TOML, or has an unknown key or a bad value.
+        SourceError: ``root`` is a folder that cannot be read, so neither its config nor its
+            files can be.
     """
     candidates: list[Path] = []
     if user_config is True:
@@ -155,10 +158,8 @@ def load_config(
             candidates.append(user)
     elif user_config:
         candidates.append(Path(user_config))
-    if root is not None and Path(root).is_dir():
-        folder = Path(root) / FOLDER_CONFIG
-        if folder.is_file():
-            candidates.append(folder)
+    if root is not None:
+        candidates.extend(_folder_config(Path(root)))
     if config_file is not None:
         explicit = Path(config_file)
         if not explicit.is_file():
@@ -169,6 +170,25 @@ def load_config(
     for path in candidates:
         config = _merge(config, parse_config(_read_toml(path), path))
     return config
+
+
+def _folder_config(root: Path) -> list[Path]:
+    """``root``'s own ``loadwatch.toml``, if it is a folder that has one.
+
+    Raises:
+        SourceError: ``root`` cannot be looked at, or is a folder that cannot be looked into
+            (mode 000, say): the analysis could not read it either, so say so now.
+    """
+    try:
+        if not root.is_dir():
+            return []
+    except OSError as error:  # is_dir() passes over a missing path, not a forbidden one
+        raise SourceError(f"cannot be read: {error.strerror or error}", path=root) from error
+    folder = root / FOLDER_CONFIG
+    try:
+        return [folder] if folder.is_file() else []
+    except OSError as error:
+        raise unreadable_folder(root, error) from error
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

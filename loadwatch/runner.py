@@ -203,12 +203,16 @@ def refuse_inside(root: Path, out: Path, *, option: str = "--out") -> None:
     """
     watched, target = root.resolve(), out.resolve()
     what = "a folder" if option == "--out" else "a file"
-    if target == watched and not watched.is_dir():
+    try:
+        folder = watched.is_dir()
+    except OSError:  # it cannot be looked at: reading it fails next, and says why
+        return
+    if target == watched and not folder:
         raise ConfigError(
             f"{option} {out} is the analysed file, which loadwatch never writes to; "
             f"choose {what} elsewhere"
         )
-    if watched.is_dir() and (target == watched or watched in target.parents):
+    if folder and (target == watched or watched in target.parents):
         raise ConfigError(
             f"{option} {out} is inside the analysed folder, which loadwatch never writes to; "
             f"choose {what} outside it"

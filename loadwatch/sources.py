@@ -198,6 +198,14 @@ def _walk(root: Path) -> Iterator[tuple[Path, str] | Skipped]:
     yield from _unlistable(root, unlistable)
 
 
+def unreadable_folder(root: str | Path, error: OSError) -> SourceError:
+    """The error for an analysed folder that cannot be listed or looked into (its permissions)."""
+    reason = error.strerror or str(error)
+    return SourceError(
+        f"is a folder that cannot be read ({reason}); check its permissions", path=root
+    )
+
+
 def _unlistable(root: Path, errors: list[OSError]) -> Iterator[Skipped]:
     """The folders ``os.walk`` could not list, as skipped entries (and empties ``errors``).
 
@@ -209,9 +217,7 @@ def _unlistable(root: Path, errors: list[OSError]) -> Iterator[Skipped]:
         folder = Path(error.filename) if error.filename is not None else root
         reason = error.strerror or str(error)
         if folder == root:
-            raise SourceError(
-                f"is a folder that cannot be read ({reason}); check its permissions", path=root
-            ) from error
+            raise unreadable_folder(root, error) from error
         if isinstance(error, FileNotFoundError):
             continue  # removed while it was being walked: there is nothing left in it to miss
         yield Skipped(

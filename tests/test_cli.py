@@ -228,23 +228,44 @@ def _unreadable(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     monkeypatch.setattr(os, "access", access)
     monkeypatch.setattr(os, "scandir", scandir)
     monkeypatch.setattr(Path, "open", open_)
+    _unsearchable(monkeypatch, path)
 
 
-@pytest.mark.parametrize("kind", ["folder", "file", "config", "schedule"])
+def _unsearchable(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Refuse ``stat`` of anything inside ``folder``, as a folder of mode 000 does."""
+    real_stat = Path.stat
+
+    def stat(self: Path, **kwargs: bool) -> os.stat_result:
+        if folder in self.parents:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+
+
+@pytest.mark.parametrize(
+    "kind", ["folder", "file", "config", "schedule", "in-locked", "schedule-in-locked"]
+)
 def test_unreadable_path_is_exit_1_like_a_missing_one(
     runs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
-    """A PATH (or --config) that cannot be read is the library's error, exit 1, as a missing
-    one is; not a usage error."""
+    """A PATH (or --config) that cannot be read, or is inside a folder that cannot be, is the
+    library's error, exit 1, as a missing one is; not a usage error nor a traceback."""
     config = tmp_path / "mine.toml"
     config.write_text("timezone = 'UTC'\n")
+    out = tmp_path / "o"
     target, args = {
         "folder": (runs, ["analyze", str(runs)]),
         "file": (runs / "week0" / "run0.gpx", ["analyze", str(runs / "week0" / "run0.gpx")]),
         "config": (config, ["analyze", str(runs), "--config", str(config)]),
-        "schedule": (runs, ["schedule", str(runs), "--out", str(tmp_path / "o"), "--dry-run"]),
+        "schedule": (runs, ["schedule", str(runs), "--out", str(out), "--dry-run"]),
+        "in-locked": (runs, ["analyze", str(runs), "--out", str(out)]),
+        "schedule-in-locked": (runs, ["schedule", str(runs), "--out", str(out), "--dry-run"]),
     }[kind]
-    _unreadable(monkeypatch, target)
+    if kind.endswith("in-locked"):
+        _unsearchable(monkeypatch, runs.parent)
+    else:
+        _unreadable(monkeypatch, target)
     code, out, err = invoke(*args, "--no-cache") if kind != "schedule" else invoke(*args)
     assert code == 1, err
     assert out == ""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from loadwatch.checks import check_timezone, parse_pace, system_timezone
 from loadwatch.config import Athlete, SurfaceRule, load_config
-from loadwatch.errors import ConfigError
+from loadwatch.errors import ConfigError, SourceError
 
 FULL = """
 timezone = "Europe/Berlin"
@@ -90,6 +91,35 @@ def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
     """--config pointing nowhere is reported, not ignored."""
     with pytest.raises(ConfigError, match="config file not found"):
         load_config(None, tmp_path / "nope.toml", user_config=False)
+
+
+def test_a_folder_that_cannot_be_looked_into_is_a_source_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Looking for PATH/loadwatch.toml in a folder of mode 000 says the folder cannot be read."""
+    real_stat = Path.stat
+
+    def stat(self: Path, **kwargs: bool) -> os.stat_result:
+        if self.parent == tmp_path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    with pytest.raises(SourceError, match=r"folder that cannot be read \(Permission denied\)"):
+        load_config(tmp_path, user_config=False)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can look into a folder of mode 000")
+def test_a_folder_of_mode_000_is_a_source_error(tmp_path: Path) -> None:
+    """Real permissions, where the tests do not run as root."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        with pytest.raises(SourceError, match=r"folder that cannot be read \(Permission denied\)"):
+            load_config(locked, user_config=False)
+    finally:
+        locked.chmod(0o700)
 
 
 def test_user_config_is_found_in_xdg_config_home(

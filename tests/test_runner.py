@@ -90,6 +90,33 @@ def test_an_unreadable_folder_is_reported_not_lost(
         _run(folder, tmp_path, strict=True)
 
 
+def test_a_watched_folder_that_cannot_be_read_fails_and_says_why(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watched folder itself of mode 000: the run fails with the folder's error, as
+    docs/nightly.md promises, with no traceback and nothing written."""
+    real_scandir, real_stat = os.scandir, Path.stat
+
+    def scandir(path: str) -> object:  # as for a folder of mode 000 (the tests may run as root)
+        if os.fspath(path) == str(folder):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    def stat(self: Path, **kwargs: bool) -> os.stat_result:  # nor can anything in it be seen
+        if folder in self.parents:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(Path, "stat", stat)
+    out = tmp_path / "out"
+    message = r"is a folder that cannot be read \(Permission denied\); check its permissions"
+    with pytest.raises(LoadwatchError, match=message) as raised:
+        _run(folder, tmp_path, out=out)
+    assert raised.value.path == str(folder)
+    assert not out.exists()
+
+
 def test_since_past_every_run_is_an_empty_period_not_an_unmounted_folder(
     folder: Path, tmp_path: Path
 ) -> None:
