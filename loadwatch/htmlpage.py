@@ -14,25 +14,15 @@ from datetime import datetime
 from typing import Any
 
 from loadwatch.config import SURFACES
+from loadwatch.flags import note_words, words_for
 from loadwatch.report import change_text
 from loadwatch.units import km_per_unit
 from loadwatch.weekly import DEFAULT_THRESHOLD
 
-_FLAG_WORDS: dict[str, str] = {
-    "distance": "distance",
-    "intensity": "intensity",
-    "frequency": "number of runs",
-    "session_spike": "a run much longer than any of the 30 days before",
-    "acwr": "this week's load against the three weeks before (ACWR)",
-    "monotony": "monotony (days too alike)",
-}
 _CHANGE_KEYS: dict[str, str] = {
     "distance": "distance_change",
     "intensity": "intensity_change",
     "frequency": "runs_change",
-}
-_NOTE_WORDS: dict[str, str] = {
-    "hard_surface": "almost all on road: mix in trail or track",
 }
 
 _STYLE = """
@@ -161,7 +151,7 @@ def _status(
         items = []
         for flag in flags:
             change = week.get(_CHANGE_KEYS.get(flag, ""))
-            word = _FLAG_WORDS.get(flag, flag.replace("_", " "))
+            word = words_for(flag).what
             detail = f" {change_text(change, threshold)}" if change is not None else ""
             items.append(f"<li><span class='flag'>{_e(word)}{_e(detail)}</span></li>")
         body = (
@@ -173,9 +163,7 @@ def _status(
         body = f'<p class="headline">{label}: within the rule</p><p>{_e(summary)}.</p>'
         css = "ok"
     # The newest week's advice already speaks to each note; without advice, name the notes.
-    notes = (
-        [] if advice else [_NOTE_WORDS.get(n, n.replace("_", " ")) for n in week.get("notes", [])]
-    )
+    notes = [] if advice else [note_words(n) for n in week.get("notes", [])]
     extra = "".join(f"<li>{_e(text)}</li>" for text in [*notes, *advice])
     if extra:
         body += f"<ul>{extra}</ul>"

@@ -16,23 +16,11 @@ from typing import Any
 import pandas as pd
 
 from loadwatch.analysis import Analysis
-from loadwatch.report import FLAG_LABELS
+from loadwatch.flags import words_for
 from loadwatch.weekly import RULE_MEASURES
 
 #: How long a notification command may run before it is stopped.
 NOTIFY_TIMEOUT_S = 60.0
-#: What grew, in the summary, for each flag of the week-on-week rule.
-_GROWTH_WORDS: dict[str, str] = {
-    "distance": "distance",
-    "intensity": "intensity",
-    "frequency": "the number of runs",
-}
-#: The summary's words for the other flags (see loadwatch.risk and docs/metrics.md).
-_FLAG_WORDS: dict[str, str] = {
-    "session_spike": "a run was much longer than the longest of the 30 days before it",
-    "acwr": "the week's load is high against the 3 weeks before (ACWR)",
-    "monotony": "the days were too much alike (monotony)",
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,7 +45,8 @@ class WeekStatus:
         if self.flags:
             lines.append(f"Flagged: {flag_words(self.flags)}.")
         if self.new_flags:
-            lines.append(f"New since the last run: {', '.join(self.new_flags)}.")
+            new = "; ".join(words_for(flag).what for flag in self.new_flags)
+            lines.append(f"New since the last run: {new}.")
         return "\n".join(lines) + "\n"
 
 
@@ -67,12 +56,12 @@ def flag_words(flags: tuple[str, ...]) -> str:
     ``("distance", "frequency", "acwr")`` -> "distance and the number of runs grew more than
     the week-on-week rule allows; the week's load is high against the 3 weeks before (ACWR)".
     """
-    grew = [_GROWTH_WORDS.get(flag, flag) for flag in flags if flag in RULE_MEASURES]
+    grew = [words_for(flag).what for flag in flags if flag in RULE_MEASURES]
     parts = []
     if grew:
         what = grew[0] if len(grew) == 1 else ", ".join(grew[:-1]) + " and " + grew[-1]
         parts.append(f"{what} grew more than the week-on-week rule allows")
-    parts += [_FLAG_WORDS.get(flag, flag) for flag in flags if flag not in RULE_MEASURES]
+    parts += [words_for(flag).what for flag in flags if flag not in RULE_MEASURES]
     return "; ".join(parts)
 
 
@@ -114,7 +103,7 @@ def run_notify(command: str, status: WeekStatus, report: Path | None = None) -> 
         LOADWATCH_WEEK=status.week_start,
         LOADWATCH_FLAGS=",".join(status.flags),
         LOADWATCH_NEW_FLAGS=",".join(status.new_flags),
-        LOADWATCH_FLAG_LABELS=",".join(FLAG_LABELS.get(f, f.upper()) for f in status.flags),
+        LOADWATCH_FLAG_LABELS=",".join(words_for(f).mark for f in status.flags),
         LOADWATCH_SUMMARY=status.summary(),
     )
     if report is not None:

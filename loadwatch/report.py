@@ -20,6 +20,7 @@ import pandas as pd
 from loadwatch._version import __version__
 from loadwatch.analysis import Analysis
 from loadwatch.config import SURFACES
+from loadwatch.flags import note_mark, words_for
 from loadwatch.labels import shown
 from loadwatch.report_risk import (
     RISK_CSV_FIELDS,
@@ -35,22 +36,6 @@ from loadwatch.weekly import LIMIT_TOLERANCE, RULE_MEASURES
 
 #: The table fits an 80-column terminal.
 TABLE_WIDTH = 80
-
-#: Short names of flags and notes for the 80-column table, and their legend.
-FLAG_LABELS: dict[str, str] = {
-    "distance": "DIST",
-    "intensity": "INT",
-    "frequency": "FREQ",
-    "session_spike": "SPIKE",
-    "acwr": "ACWR",
-    "monotony": "MONO",
-}
-NOTE_LABELS: dict[str, str] = {
-    "hard_surface": "hard",
-    "low_load": "low",
-    "low_strength": "str",
-    "shoe_wear": "shoe",
-}
 
 _CSV_FIELDS: tuple[str, ...] = (
     "week_start",
@@ -245,8 +230,8 @@ def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plai
         ]
         surface = _surface_mix(row)
         marks = [RISK_LABELS[row["risk"]]] if row.get("risk") in RISK_LABELS else []
-        marks += [(FLAG_LABELS.get(f, f.upper()), "flag") for f in flags]
-        marks += [(NOTE_LABELS.get(n, n), "note") for n in notes]
+        marks += [(words_for(f).mark, "flag") for f in flags]
+        marks += [(note_mark(n), "note") for n in notes]
         lines.extend(_with_marks(" ".join(cells) + f"  {surface:<12} ", marks, style))
     lines.append("")
     for paragraph in _legend(analysis, units):

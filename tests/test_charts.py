@@ -119,7 +119,7 @@ def test_unknown_flags_drawn_generically() -> None:
     assert legend is not None
     labels = [t.get_text() for t in legend.get_texts()]
     assert any("session spike" in label for label in labels)
-    assert any("acwr" in label for label in labels)
+    assert any("acwr" in label.lower() for label in labels)
 
 
 def test_miles_change_bar_heights() -> None:

@@ -408,9 +408,9 @@ def test_notify_summary_words_each_flag() -> None:
     assert text.splitlines() == [
         "loadwatch: week of 2026-06-15: 4 runs, 42.0 km.",
         "Flagged: distance and the number of runs grew more than the week-on-week rule allows; "
-        "a run was much longer than the longest of the 30 days before it; the week's load is "
-        "high against the 3 weeks before (ACWR); the days were too much alike (monotony).",
-        "New since the last run: acwr.",
+        "a run more than 10% longer than the longest of the 30 days before it; a load high "
+        "against the 3 weeks before (ACWR); days too much alike (monotony).",
+        "New since the last run: a load high against the 3 weeks before (ACWR).",
     ]
     only_spike = WeekStatus("2026-06-15", ("session_spike",), (), 42.0, 4).summary()
     assert "grew" not in only_spike
@@ -435,7 +435,7 @@ def test_notify_runs_only_when_the_newest_week_gains_a_flag(folder: Path, tmp_pa
     _write_week(folder, 2, [40, 40, 40, 30])  # now the number of runs grew too
     more = _run(folder, tmp_path, notify=command)
     assert more.notified
-    assert "New since the last run: frequency." in log.read_text()
+    assert "New since the last run: the number of runs." in log.read_text()
 
 
 def test_a_failing_notify_command_is_a_warning(folder: Path, tmp_path: Path) -> None:

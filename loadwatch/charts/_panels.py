@@ -35,25 +35,14 @@ from loadwatch.charts._style import (
     legend,
     panel_message,
 )
+from loadwatch.flags import FLAGS, words_for
+from loadwatch.weekly import RULE_MEASURES
 
 #: Histories up to this many weeks get a small tick for every week.
 MINOR_TICK_WEEKS = 60
 #: Histories up to this many weeks (three years) get their flags' letters above the bars: past
 #: that, a week's bar on the widest chart is narrower than a letter.
 LETTER_WEEKS = 156
-# Flags this version knows, in the order their letters are stacked; later flags get a letter
-# of their own, made from their name.
-_KNOWN_FLAGS: tuple[tuple[str, str, str], ...] = (
-    ("distance", "D", "distance"),
-    ("intensity", "I", "intensity"),
-    ("frequency", "F", "runs"),
-)
-# Legend words of the risk flags (their letters are made from their names).
-_FLAG_WORDS: dict[str, str] = {
-    "session_spike": "session spike: a run >10% over the 30-day longest",
-    "acwr": "acwr above its limit",
-    "monotony": "monotony above 2",
-}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Read-only styles shared by the plotted artists and their legend entries.
 _INTENSITY_LINE: Mapping[str, Any] = MappingProxyType(
@@ -75,17 +64,17 @@ _THRESHOLD_LINE: Mapping[str, Any] = MappingProxyType(
 
 
 def _flag_letters(flags: Sequence[tuple[str, ...]], pct: str) -> dict[str, tuple[str, str]]:
-    """Letter and legend label for each flag raised, in stacking order."""
-    known = {name: (letter, f"{what} rose >{pct}") for name, letter, what in _KNOWN_FLAGS}
+    """Letter and legend label of each flag raised: known flags first, in their order."""
     raised = {f for week in flags for f in week}
-    order = [name for name, _, _ in _KNOWN_FLAGS] + sorted(raised - known.keys())
     letters: dict[str, tuple[str, str]] = {}
-    used = {letter for _, letter, _ in _KNOWN_FLAGS}
-    for name in order:
+    used = {words.letter for words in FLAGS.values()}
+    for name in [*FLAGS, *sorted(raised - FLAGS.keys())]:
         if name not in raised:
             continue
-        if name in known:
-            letters[name] = known[name]
+        words = words_for(name)
+        if name in FLAGS:
+            grew = name in RULE_MEASURES
+            letters[name] = (words.letter, f"{words.short} rose >{pct}" if grew else words.short)
             continue
         word = "".join(ch for ch in name if ch.isalnum()) or "X"
         letter = next(
@@ -97,7 +86,7 @@ def _flag_letters(flags: Sequence[tuple[str, ...]], pct: str) -> dict[str, tuple
             word.capitalize(),
         )
         used.add(letter)
-        letters[name] = (letter, _FLAG_WORDS.get(name, name.replace("_", " ")))
+        letters[name] = (letter, words.short)
     return letters
 
 
