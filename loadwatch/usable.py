@@ -2,7 +2,8 @@
 
 :func:`unusable` says why a summary cannot be placed in a week (no real date, empty, or a speed
 no one reaches); :func:`drop_duplicates` keeps one of each activity recorded in several files
-(a watch's FIT and the app's GPX of the same run, say).
+(a watch's FIT and the app's GPX of the same run, say), but not the other runs inside a file
+left recording all day.
 """
 
 from __future__ import annotations
@@ -16,6 +17,13 @@ from loadwatch.summary import ActivitySummary
 #: Two activities of one sport whose time spans overlap by at least this share of the shorter
 #: span (one athlete cannot run twice at once)...
 DUPLICATE_OVERLAP_FRACTION = 0.8
+#: ...and by at least this share of the longer one (a file left recording for hours after a run
+#: covers every later run of the day; a GPX that counts the stops a watch's auto-pause leaves out
+#: still overlaps its twin for most of its span)...
+DUPLICATE_OVERLAP_LONGER_FRACTION = 0.5
+#: ...whose moving times, where both files have one, differ by at most this share of the longer
+#: (a 4-hour walk within a 7-hour hike of about the same distance moved for much less time)...
+DUPLICATE_MOVING_FRACTION = 0.3
 #: ...and whose distances differ by at most this share of the longer are one activity recorded
 #: twice. The distance check keeps a warm-up file apart from the long run it started with.
 DUPLICATE_OVERLAP_DISTANCE_FRACTION = 0.10
@@ -85,7 +93,9 @@ def drop_duplicates(
 
     Two activities of the same sport are one activity when their time spans (start plus timer
     or moving time, whichever is longer) overlap by at least :data:`DUPLICATE_OVERLAP_FRACTION`
-    of the shorter span and their distances differ by at most
+    of the shorter span and :data:`DUPLICATE_OVERLAP_LONGER_FRACTION` of the longer, their
+    moving times differ by at most :data:`DUPLICATE_MOVING_FRACTION` of the longer (when both
+    are known) and their distances differ by at most
     :data:`DUPLICATE_OVERLAP_DISTANCE_FRACTION` of the longer
     (:data:`DUPLICATE_GPS_DISTANCE_FRACTION` when either is a GPX file, whose distance is summed
     from its points); or when they start within :data:`DUPLICATE_START_S` of each other and their
@@ -144,11 +154,16 @@ def _same_activity(a: ActivitySummary, b: ActivitySummary) -> bool:
     ):
         return True
     span_a, span_b = _span_s(a), _span_s(b)
-    shorter = min(span_a, span_b)
+    shorter, longer = min(span_a, span_b), max(span_a, span_b)
     if shorter <= 0:
         return False
     overlap = min(start_a + span_a, start_b + span_b) - max(start_a, start_b)
     if overlap < DUPLICATE_OVERLAP_FRACTION * shorter:
+        return False
+    if overlap < DUPLICATE_OVERLAP_LONGER_FRACTION * longer:  # one file covers a longer day
+        return False
+    moving = (a.moving_s, b.moving_s)
+    if min(moving) > 0 and max(moving) - min(moving) > DUPLICATE_MOVING_FRACTION * max(moving):
         return False
     tolerance = DUPLICATE_OVERLAP_DISTANCE_FRACTION
     if "gpx" in (a.format, b.format):  # summed from the points: no device total to agree with

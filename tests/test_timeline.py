@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -129,6 +129,48 @@ def test_a_warm_up_is_not_the_long_run_it_started_with() -> None:
     assert dropped == []
 
 
+def _recorded(
+    source: str, start: str, timer_h: float, moving_h: float, km: float, sport: str = "running"
+) -> ActivitySummary:
+    """A summary of ``source`` (its format from the suffix) with these times and distance."""
+    return dataclasses.replace(
+        summarise(activity(minutes=1, sport=sport)),
+        source=source,
+        format=source.rsplit(".", 1)[1],
+        start=datetime.fromisoformat(start),
+        duration_s=timer_h * 3_600,
+        moving_s=moving_h * 3_600,
+        distance_m=km * 1_000,
+    )
+
+
+def test_a_file_left_recording_does_not_swallow_a_later_run() -> None:
+    """A FIT left on for 9 h after a morning 10.2 km covers an evening 10.5 km GPX: two runs."""
+    morning = _recorded("morning.fit", "2026-06-01T07:00:00+00:00", 9, 50 / 60, 10.2)
+    evening = _recorded("evening.gpx", "2026-06-01T15:00:00+00:00", 50 / 60, 50 / 60, 10.5)
+    kept, dropped = drop_duplicates([morning, evening])
+    assert sorted(k.source for k in kept) == ["evening.gpx", "morning.fit"]
+    assert dropped == []
+
+
+def test_a_shorter_walk_inside_a_long_hike_is_another_walk() -> None:
+    """A 4 h, 19 km walk begun 2 h into a 7 h, 21 km hike moved for far less time: two walks."""
+    hike = _recorded("hike.fit", "2026-06-01T07:00:00+00:00", 7, 7, 21, sport="walking")
+    walk = _recorded("walk.fit", "2026-06-01T09:00:00+00:00", 4, 4, 19, sport="walking")
+    kept, dropped = drop_duplicates([hike, walk])
+    assert sorted(k.source for k in kept) == ["hike.fit", "walk.fit"]
+    assert dropped == []
+
+
+def test_a_gpx_that_counts_the_stops_is_the_watch_run_it_copies() -> None:
+    """A watch's 2 h (auto-paused) and a GPX's 3 h with an hour's stop counted: one run."""
+    watch = _recorded("watch.fit", "2026-06-01T07:00:00+00:00", 2, 2, 21)
+    phone = _recorded("phone.gpx", "2026-06-01T07:00:30+00:00", 3, 2.2, 22.5)
+    kept, dropped = drop_duplicates([watch, phone])
+    assert [k.source for k in kept] == ["watch.fit"]
+    assert [(d.source, d.duplicate_of) for d in dropped] == [("phone.gpx", "watch.fit")]
+
+
 @pytest.mark.parametrize(
     ("start", "minutes", "speed", "sport", "fmt"),
     [
@@ -190,6 +232,7 @@ _BASE = summarise(activity(minutes=1, hr=None, gps=False))
         st.tuples(
             st.integers(0, 4 * 86_400),  # start, s
             st.sampled_from([0.0, 30.0, 600.0, 3_600.0, 3 * 86_400.0]),  # timer time, s
+            st.sampled_from([1.0, 0.6]),  # moving time / timer time
             st.sampled_from([0.0, 1_000.0, 1_050.0, 1_150.0, 10_000.0]),  # distance, m
             st.sampled_from(["running", "cycling"]),
             st.sampled_from(["fit", "tcx", "gpx"]),
@@ -198,7 +241,7 @@ _BASE = summarise(activity(minutes=1, hr=None, gps=False))
     )
 )
 def test_window_search_finds_what_comparing_all_pairs_finds(
-    drawn: list[tuple[int, float, float, str, str]],
+    drawn: list[tuple[int, float, float, float, str, str]],
 ) -> None:
     """The window search over starts drops exactly what comparing every pair would."""
     origin = _BASE.start
@@ -209,11 +252,11 @@ def test_window_search_finds_what_comparing_all_pairs_finds(
             format=fmt,
             start=origin + timedelta(seconds=start),
             duration_s=timer,
-            moving_s=timer,
+            moving_s=timer * moving,
             distance_m=distance,
             sport=sport,
         )
-        for i, (start, timer, distance, sport, fmt) in enumerate(drawn)
+        for i, (start, timer, moving, distance, sport, fmt) in enumerate(drawn)
     ]
     _, dropped = drop_duplicates(summaries)
     assert sorted((d.source, d.duplicate_of) for d in dropped) == _brute_force(summaries)
