@@ -224,14 +224,20 @@ def installed_cron_jobs(path: Path | None = None) -> list[str]:
 
 
 def job_is_for(command_line: str, path: Path | None) -> bool:
-    """Whether an installed job's command analyses ``path`` (any job when ``path`` is None)."""
+    """Whether an installed crontab line's command analyses ``path`` (any job when ``path`` is
+    None). Its ``\\%`` is cron's escape of ``%`` (see :meth:`Job.cron_line`)."""
     if path is None:
         return True
-    root = str(path.expanduser().resolve())
     try:
         words = shlex.split(command_line.split(CRON_MARKER)[0].replace("\\%", "%"))
     except ValueError:
         return False
+    return _analyses(words, path)
+
+
+def _analyses(words: list[str], path: Path) -> bool:
+    """Whether a job's command words analyse ``path``."""
+    root = str(path.expanduser().resolve())
     return any(words[i] == "analyze" and words[i + 1] == root for i in range(len(words) - 1))
 
 
@@ -247,11 +253,6 @@ def systemd_dir() -> Path:
 def _systemctl(*args: str) -> None:
     command = shutil.which("systemctl")
     if command is None:
-        if args and args[0] == "disable":
-            raise ScheduleError(
-                f"systemctl is not available on this computer, so the systemd timer {args[-1]} "
-                "cannot be disabled; remove it where systemd runs"
-            )
         raise ScheduleError(
             "systemctl is not available on this computer; leave out --systemd to use cron"
         )
@@ -291,20 +292,83 @@ def systemd_units_for(path: Path | None) -> list[tuple[Path, Path | None]]:
         except OSError:
             text = ""
         exec_line = next((ln for ln in text.splitlines() if ln.startswith("ExecStart=")), "")
-        if job_is_for(exec_line.removeprefix("ExecStart="), path):
+        if exec_start_is_for(exec_line.removeprefix("ExecStart="), path):
             found.append((timer, service if service.exists() else None))
     return found
 
 
+def exec_start_is_for(exec_start: str, path: Path | None) -> bool:
+    """Whether a service's ``ExecStart`` analyses ``path`` (any job when ``path`` is None).
+
+    Undoes :func:`_systemd_quote`: its double quotes and backslashes, ``%%`` for ``%`` and
+    ``$$`` for ``$``.
+    """
+    if path is None:
+        return True
+    try:
+        words = shlex.split(exec_start)
+    except ValueError:
+        return False
+    return _analyses([word.replace("%%", "%").replace("$$", "$") for word in words], path)
+
+
 def remove_systemd(path: Path | None) -> list[Path]:
-    """Disable and delete loadwatch's timers (all, or those analysing ``path``)."""
+    """Disable and delete loadwatch's timers (all, or those analysing ``path``).
+
+    Raises:
+        ScheduleError: Before anything changes, when systemctl is missing or the unit folder
+            cannot be changed; or when disabling a timer fails, after reloading systemd for the
+            units already deleted.
+    """
+    return _remove_units(_removable_units(path))
+
+
+def _removable_units(path: Path | None) -> list[tuple[Path, Path | None]]:
+    """The timers :func:`remove_systemd` would remove, once it is clear it can."""
+    units = systemd_units_for(path)
+    if not units:
+        return units
+    names = ", ".join(timer.name for timer, _ in units)
+    if shutil.which("systemctl") is None:
+        raise ScheduleError(
+            f"systemctl is not available on this computer, so the systemd timers ({names}) "
+            "cannot be disabled; nothing was removed. Remove them where systemd runs"
+        )
+    folder = systemd_dir()
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ScheduleError(
+            f"its timers ({names}) cannot be deleted; check its permissions. Nothing was removed",
+            path=folder,
+        )
+    return units
+
+
+def _remove_units(units: list[tuple[Path, Path | None]]) -> list[Path]:
     removed: list[Path] = []
-    for timer, service in systemd_units_for(path):
-        _systemctl("disable", "--now", timer.name)
-        for unit in (timer, service):
-            if unit is not None:
-                unit.unlink(missing_ok=True)
-                removed.append(unit)
+    try:
+        for timer, service in units:
+            _systemctl("disable", "--now", timer.name)
+            for unit in (timer, service):
+                if unit is not None:
+                    try:
+                        unit.unlink(missing_ok=True)
+                    except OSError as error:
+                        raise ScheduleError(
+                            f"cannot be deleted: {error.strerror}", path=unit
+                        ) from error
+                    removed.append(unit)
+    except ScheduleError as error:
+        if not removed:
+            raise
+        # Deleted units stay loaded until systemd reloads: reload, then say what went.
+        gone = ", ".join(str(unit) for unit in removed)
+        try:
+            _systemctl("daemon-reload")
+        except ScheduleError as reload_error:
+            raise ScheduleError(
+                f"{error}; removed before it: {gone}, but {reload_error}"
+            ) from error
+        raise ScheduleError(f"{error}; removed before it: {gone}") from error
     if removed:
         _systemctl("daemon-reload")
     return removed
@@ -327,20 +391,30 @@ def remove_jobs(path: Path | None, *, systemd: bool) -> list[str]:
     """Remove loadwatch's jobs analysing ``path`` (all of them when None): its systemd units,
     and without ``systemd`` its crontab lines too (none where there is no crontab command).
 
+    Everything that can be checked is checked before anything changes (the crontab can be read,
+    systemctl is there when there are timers to disable). The timers go first, since disabling
+    one can still fail (no user session, say): the crontab is then left as it was.
+
     Returns:
         What was removed: crontab lines, then unit files.
 
     Raises:
-        ScheduleError: The crontab cannot be rewritten, or a timer cannot be disabled.
+        ScheduleError: The crontab cannot be read or rewritten, or a timer cannot be disabled.
     """
-    removed = [] if systemd or not shutil.which("crontab") else remove_cron(path)
-    return removed + [str(unit) for unit in remove_systemd(path)]
+    lines = [] if systemd or not shutil.which("crontab") else read_crontab()
+    gone = [line for line in cron_jobs(lines) if job_is_for(line, path)]
+    units = _remove_units(_removable_units(path))
+    if gone:
+        _write_crontab([line for line in lines if line not in gone])
+    return gone + [str(unit) for unit in units]
 
 
 def _systemd_quote(argv: tuple[str, ...]) -> str:
-    """Quote a command line for ExecStart (double quotes; ``%`` is a specifier there)."""
+    """Quote a command line for ExecStart: double quotes, and ``%%`` and ``$$`` for ``%`` and
+    ``$``, which would otherwise start a specifier or an environment variable there."""
     parts = []
     for arg in argv:
-        escaped = arg.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
+        escaped = arg.replace("\\", "\\\\").replace('"', '\\"')
+        escaped = escaped.replace("%", "%%").replace("$", "$$")
         parts.append(f'"{escaped}"' if re.search(r'[\s"\'\\;]', arg) or not arg else escaped)
     return " ".join(parts)

@@ -183,11 +183,12 @@ def fake_schedulers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "fake-bin"
     folder.mkdir()
     table = folder / "table"
+    cat = shutil.which("cat")  # by its full path: a test may leave only this folder on PATH
     table.write_text(f"{OTHER_ENTRY}\n")
     scripts = {
         "crontab": (
             "#!/bin/sh\n"
-            f'case "$1" in -l) cat "{table}";; -) cat > "{table}";; -r) : > "{table}";; esac\n'
+            f'case "$1" in -l) {cat} "{table}";; -) {cat} > "{table}";; -r) : > "{table}";; esac\n'
         ),
         "systemctl": f'#!/bin/sh\necho "$@" >> "{folder / "systemctl-calls"}"\n',
     }
@@ -228,3 +229,86 @@ def test_remove_covers_cron_and_systemd(fake_schedulers: Path, watch: Path, tmp_
     assert f"--user disable --now {timer.name}" in (fake_schedulers / "systemctl-calls").read_text()
     code, listed, err = invoke("schedule", "--remove", "--dry-run")
     assert code == 0 and listed == "" and "No nightly loadwatch job" in err
+
+
+@pytest.fixture
+def odd_folder(watch: Path) -> Path:
+    """A synced folder whose name has a space, a ``%`` and a ``$``."""
+    folder = watch.parent / "100% of $HOME runs"
+    watch.rename(folder)
+    return folder
+
+
+def test_odd_folder_names_round_trip(
+    fake_schedulers: Path, odd_folder: Path, tmp_path: Path
+) -> None:
+    """A folder named with a space, % and $: install, --list and --remove PATH, cron and systemd."""
+    out = tmp_path / "o"
+    for extra in ([], ["--systemd"]):
+        code, _, err = invoke("schedule", str(odd_folder), "--out", str(out), *extra)
+        assert code == 0, err
+    (cron_line,) = [line for line in read_crontab() if CRON_MARKER in line]
+    assert "100\\% of $HOME runs" in cron_line  # cron's escape; the shell quotes the $
+    units = Path(os.environ["XDG_CONFIG_HOME"]) / "systemd" / "user"
+    (timer,) = units.glob("loadwatch-*.timer")
+    service = timer.with_suffix(".service").read_text()
+    assert '100%% of $$HOME runs"' in service  # systemd's escapes: no specifier, no variable
+
+    code, listed, _ = invoke("schedule", "--list")
+    assert code == 0
+    assert set(listed.splitlines()) == {f"cron: {cron_line}", f"systemd: {timer}"}
+    code, _, err = invoke("schedule", str(odd_folder), "--remove")
+    assert code == 0, err
+    assert read_crontab() == [OTHER_ENTRY]
+    assert list(units.glob("loadwatch-*")) == []
+    calls = (fake_schedulers / "systemctl-calls").read_text()
+    assert f"--user disable --now {timer.name}" in calls
+
+
+def test_no_systemctl_removes_nothing(
+    fake_schedulers: Path, watch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Timers to remove but no systemctl: a clear error, and the crontab is left as it was."""
+    for extra in ([], ["--systemd"]):
+        code, _, err = invoke("schedule", str(watch), "--out", str(tmp_path / "o"), *extra)
+        assert code == 0, err
+    before = read_crontab()
+    units = Path(os.environ["XDG_CONFIG_HOME"]) / "systemd" / "user"
+    unit_files = sorted(units.glob("loadwatch-*"))
+    (fake_schedulers / "systemctl").unlink()
+    monkeypatch.setenv("PATH", str(fake_schedulers))  # the real systemctl out of reach too
+    code, _, err = invoke("schedule", str(watch), "--remove")
+    assert code == 1
+    assert "systemctl is not available" in err and "nothing was removed" in err
+    assert read_crontab() == before and len(before) == 2
+    assert sorted(units.glob("loadwatch-*")) == unit_files
+
+
+def test_a_timer_failing_to_disable_leaves_systemd_reloaded(
+    fake_schedulers: Path, watch: Path, tmp_path: Path
+) -> None:
+    """The second of two timers cannot be disabled: the first is gone and systemd reloaded,
+    the second and the crontab stay, and the error says what went."""
+    for out in ("o1", "o2"):
+        for extra in ([], ["--systemd"]):
+            code, _, err = invoke("schedule", str(watch), "--out", str(tmp_path / out), *extra)
+            assert code == 0, err
+    before = read_crontab()
+    calls = fake_schedulers / "systemctl-calls"
+    disabled = fake_schedulers / "disabled-one"
+    (fake_schedulers / "systemctl").write_text(
+        "#!/bin/sh\n"
+        f'echo "$@" >> "{calls}"\n'
+        f'if [ "$2" = disable ]; then [ -e "{disabled}" ] &&'
+        ' { echo "Failed to connect to bus" >&2; exit 1; }\n'
+        f': > "{disabled}"; fi\n'
+    )
+    calls.write_text("")
+    code, _, err = invoke("schedule", str(watch), "--remove")
+    assert code == 1
+    assert "Failed to connect to bus" in err and "removed before it" in err
+    units = Path(os.environ["XDG_CONFIG_HOME"]) / "systemd" / "user"
+    assert len(list(units.glob("loadwatch-*.timer"))) == 1
+    assert len(list(units.glob("loadwatch-*.service"))) == 1
+    assert calls.read_text().splitlines()[-1] == "--user daemon-reload"
+    assert read_crontab() == before and len(before) == 3
