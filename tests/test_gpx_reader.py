@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from loadwatch.errors import (
 )
 from loadwatch.geo import haversine_m
 from loadwatch.readers import read_activities
+from loadwatch.readers._xml import _segment_blocks
 from loadwatch.readers.gpx import read_gpx
 
 # Metres per degree of longitude on the WGS84 equator: the reference for "1 km apart".
@@ -344,6 +346,76 @@ def test_segments_in_the_wrong_order_are_put_in_order_whole(tmp_path: Path) -> N
         "track segments were recorded out of time order; put in order by their times",
         ONE_DROPPED,
     )
+
+
+IN_TIME_ORDER = "points were not in time order; put in order by their times"
+
+
+def test_a_track_written_newest_first_is_put_in_order(tmp_path: Path) -> None:
+    """Points written newest first are a different order, not 720 glitches: all are kept."""
+    text = ten_km_hour({})
+    points = re.findall(r"<trkpt.*?</trkpt>", text, flags=re.S)
+    head, tail = text[: text.index(points[0])], text[text.rindex(points[-1]) + len(points[-1]) :]
+    (activity,) = read_tmp(tmp_path, head + "".join(reversed(points)) + tail)
+    check_activity(activity, str(tmp_path / "activity.gpx"))
+    samples = activity.samples
+    assert len(samples) == 721
+    assert samples["time"].iloc[0] == pd.Timestamp("2026-03-02T07:00:00Z")
+    assert samples["time"].iloc[-1] - samples["time"].iloc[0] == pd.Timedelta(minutes=60)
+    assert samples["distance_m"].iloc[-1] == pytest.approx(10_000, rel=0.01)
+    assert activity.warnings == (IN_TIME_ORDER,)
+
+
+def test_segments_each_written_newest_first_are_put_in_order(tmp_path: Path) -> None:
+    """Two segments, each newest first and the later one first: all points, in time order."""
+    first = [trkpt(0, 0.01 * k, f"2026-03-02T07:{k:02d}:00Z") for k in range(10)]
+    second = [trkpt(0, 1 + 0.01 * k, f"2026-03-02T08:{k:02d}:00Z") for k in range(10)]
+    text = gpx_text(track(second[::-1], first[::-1], kind="running"))
+    (activity,) = read_tmp(tmp_path, text)
+    samples = activity.samples
+    assert samples["lon"].tolist() == pytest.approx(
+        [p / 100 for p in range(10)] + [1 + p / 100 for p in range(10)]
+    )
+    step = float(haversine_m(0, 0, 0, 0.01))
+    assert samples["distance_m"].iloc[-1] == pytest.approx(18 * step, rel=1e-6)
+    assert activity.warnings == (IN_TIME_ORDER,)
+
+
+@pytest.mark.parametrize(("stepped_back", "first"), [(300, "07:00"), (421, "06:00")])
+def test_a_clock_stepping_back_midway_keeps_the_longer_side(
+    tmp_path: Path, stepped_back: int, first: str
+) -> None:
+    """The clock set back an hour midway: each side is in order, so this is not a file in
+    another order; the longer side is kept and the other dropped, not interleaved with it."""
+    start = 721 - stepped_back
+    glitches = {}
+    for k in range(start, 721):
+        minutes, seconds = divmod((k - start) * 5, 60)
+        glitches[k] = f"2026-03-02T06:{minutes:02d}:{seconds:02d}Z"
+    (activity,) = read_tmp(tmp_path, ten_km_hour(glitches))
+    samples = activity.samples
+    assert len(samples) == 421
+    assert samples["time"].iloc[0] == pd.Timestamp(f"2026-03-02T{first}:00Z")
+    assert activity.warnings == ("300 points with times going backwards were dropped",)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 50)), min_size=1, max_size=40))
+def test_segments_are_ordered_by_their_median_time(points: list[tuple[int, int]]) -> None:
+    """The vectorised segment medians put segments where a plain per-segment median does."""
+    segments = [segment for segment, _ in points]
+    seconds = np.asarray([second for _, second in points], dtype="int64")
+    stamps = seconds * 1_000_000_000 + pd.Timestamp("2026-03-02", tz="UTC").value
+    starts = [k for k in range(len(segments)) if k == 0 or segments[k] != segments[k - 1]]
+    ends = [*starts[1:], len(segments)]
+    medians = [float(np.median(stamps[a:b])) for a, b in zip(starts, ends, strict=True)]
+    order = sorted(range(len(starts)), key=lambda k: medians[k])
+    expected = [p for k in order for p in range(starts[k], ends[k])]
+    got = _segment_blocks(np.asarray(segments), stamps)
+    if order == list(range(len(starts))):
+        assert got is None
+    else:
+        assert got is not None and got.tolist() == expected
 
 
 def test_corpus_point_stamped_an_hour_early_is_dropped(corpus: Path) -> None:

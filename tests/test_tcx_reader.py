@@ -282,6 +282,18 @@ def test_laps_in_the_wrong_order_are_put_in_order(tmp_path: Path) -> None:
     )
 
 
+def test_trackpoints_written_newest_first_are_put_in_order(tmp_path: Path) -> None:
+    """A track written newest first is read whole, in time order, not cut to one point."""
+    east = 1000 / M_PER_DEG_LON_EQUATOR
+    points = [trackpoint(f"2026-03-02T07:{k:02d}:00Z", 0, 10 + k * east) for k in range(10)]
+    text = tcx_text(activity_xml(lap("2026-03-02T07:00:00Z", points[::-1])))
+    (activity,) = read_tmp(tmp_path, text)
+    samples = activity.samples
+    assert samples["time"].dt.minute.tolist() == list(range(10))
+    assert samples["distance_m"].iloc[-1] == pytest.approx(9000.0, rel=0.005)
+    assert activity.warnings == ("points were not in time order; put in order by their times",)
+
+
 def test_bike_cadence_is_kept_as_rpm(tmp_path: Path) -> None:
     """On a ride, <Cadence> is crank rpm and is not doubled."""
     points = [

@@ -102,8 +102,10 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
     - Points stay in file order, the order the device recorded them: a point whose time goes
       backwards is a clock glitch and is dropped (with a warning), not moved, since summing
       distance along a path re-sorted by time would add a detour to where it was re-sorted to.
-      Segments recorded in the wrong order as a whole are put in order first (see
-      :func:`~loadwatch.readers._xml.order_by_time`).
+      Segments recorded in the wrong order as a whole are put in order first. A file where at
+      most half the points would be left in order is written in another order (newest first,
+      say): its points are put in order by their times, with a warning, and none is dropped
+      (see :func:`~loadwatch.readers._xml.order_by_time`).
     - Several tracks give several activities; tracks without usable times are dropped silently
       as long as one track has them.
 

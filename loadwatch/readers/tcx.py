@@ -55,8 +55,9 @@ def read_tcx(data: bytes, source: str) -> list[Activity]:
     no name), ``device`` its ``Creator/Name``, ``start`` its ``Id`` (a timestamp), else the first
     lap's ``StartTime``, else the first sample (an ``Id`` after the first sample or more than a
     day before it is not used). Trackpoints stay in file order; one whose time goes backwards is
-    a clock glitch and is dropped, with a warning (see
-    :func:`~loadwatch.readers._xml.order_by_time`).
+    a clock glitch and is dropped, with a warning. A track where at most half the points would be
+    left in order is written in another order (newest first, say) and is put in order by its
+    times instead, none dropped (see :func:`~loadwatch.readers._xml.order_by_time`).
 
     Broken XML is refused as a whole, with its line: the one malformed file in the corpus lost its
     root element, and a file cut short loses the laps' totals, so a partial read would quietly
