@@ -309,6 +309,28 @@ def test_a_time_going_backwards_drops_the_point_not_the_distance(
     assert activity.warnings == (warning,)
 
 
+STRAY = "1 point stamped more than 6 hours away from the rest of the activity dropped"
+
+
+@pytest.mark.parametrize(
+    "glitches",
+    [
+        {0: "2026-02-19T07:00:00Z"},  # a first fix stamped by a stale clock, 11 days early
+        {-1: "2026-03-03T09:00:00Z"},  # a last one a day late
+    ],
+)
+def test_a_stray_point_days_away_does_not_move_the_run(
+    tmp_path: Path, glitches: dict[int, str]
+) -> None:
+    """A point hours from the rest at either end is dropped: the run stays in its own week."""
+    (activity,) = read_tmp(tmp_path, ten_km_hour(glitches))
+    samples = activity.samples
+    assert samples["time"].iloc[0] >= pd.Timestamp("2026-03-02T07:00:00Z")
+    assert samples["time"].iloc[-1] <= pd.Timestamp("2026-03-02T08:00:00Z")
+    assert samples["distance_m"].iloc[-1] == pytest.approx(10_000, rel=0.01)
+    assert activity.warnings == (STRAY,)
+
+
 def test_the_point_whose_time_goes_backwards_is_the_one_dropped(tmp_path: Path) -> None:
     """Of two points out of order, the later in the file goes, not the one before it."""
     seconds = [0, 10, 20, 30, 25, 40]

@@ -196,6 +196,12 @@ def steps_per_minute(one_leg: npt.NDArray[np.float64], sport: str) -> npt.NDArra
     return one_leg * 2.0
 
 
+#: A point at either end of an activity more than this far in time from the rest is a stray
+#: (a fix stamped by a stale clock), as long as there are at most STRAY_POINTS of them.
+STRAY_GAP_S = 6 * 3600
+STRAY_POINTS = 2
+
+
 class TimeOrder(NamedTuple):
     """Which points, given in file order, become samples, and in which order."""
 
@@ -262,7 +268,7 @@ def order_by_time(times: pd.Series, segments: Sequence[int]) -> TimeOrder:
         if 2 * kept.size <= index.size:  # not a few glitches: the file is in another order
             index = index[np.argsort(stamps, kind="stable")]
             warnings.append("points were not in time order; put in order by their times")
-            return TimeOrder(index, times.iloc[index].reset_index(drop=True), tuple(warnings))
+            return _without_strays(index, times, warnings)
         if blocks is not None:
             warnings.append(
                 "track segments were recorded out of time order; put in order by their times"
@@ -274,6 +280,33 @@ def order_by_time(times: pd.Series, segments: Sequence[int]) -> TimeOrder:
                 if dropped > 1
                 else "1 point with a time going backwards was dropped"
             )
+    return _without_strays(index, times, warnings)
+
+
+def _without_strays(
+    index: npt.NDArray[np.intp], times: pd.Series, warnings: list[str]
+) -> TimeOrder:
+    """The ordered points less a stray few at either end, hours away from all the others.
+
+    A first fix stamped with a stale clock (days early, say) would move the whole activity into
+    another week. At most :data:`STRAY_POINTS` points at each end count as strays, and only when
+    more than :data:`STRAY_GAP_S` separates them from the rest.
+    """
+    kept = pd.DatetimeIndex(times.iloc[index])
+    gaps = np.asarray((kept[1:] - kept[:-1]) > pd.Timedelta(seconds=STRAY_GAP_S))
+    start, stop = 0, index.size
+    if index.size > 2 * STRAY_POINTS:
+        head = np.flatnonzero(gaps[:STRAY_POINTS])
+        tail = np.flatnonzero(gaps[index.size - 1 - STRAY_POINTS :])
+        start = int(head[-1]) + 1 if head.size else 0
+        stop = index.size - STRAY_POINTS + int(tail[0]) if tail.size else index.size
+    strays = start + index.size - stop
+    if strays:
+        index = index[start:stop]
+        warnings.append(
+            f"{strays} point{'s' if strays > 1 else ''} stamped more than "
+            f"{STRAY_GAP_S // 3600} hours away from the rest of the activity dropped"
+        )
     return TimeOrder(index, times.iloc[index].reset_index(drop=True), tuple(warnings))
 
 
