@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -150,3 +153,35 @@ def test_an_empty_folder_with_since_is_still_refused(folder: Path, tmp_path: Pat
     with pytest.raises(LoadwatchError, match="is the folder mounted and synced"):
         _run(empty, tmp_path, out=out, since=date(2026, 6, 8))
     assert (out / "latest.json").read_bytes() == before
+
+
+def _without_root_powers() -> list[str]:
+    """A command prefix under which mode-000 folders really cannot be read, even for root."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: mode 000 would not keep root out")
+    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--"]
+
+
+def test_real_mode_000_folders_from_the_command_line(tmp_path: Path) -> None:
+    """With real permissions: a locked subfolder is skipped with why, a locked PATH is an error."""
+    runs = tmp_path / "runs"
+    locked = runs / "locked"
+    locked.mkdir(parents=True)
+    start = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
+    (runs / "open.gpx").write_text(gpx(start), encoding="utf-8")
+    (locked / "hidden.gpx").write_text(gpx(start + timedelta(days=1)), encoding="utf-8")
+    command = [*_without_root_powers(), sys.executable, "-m", "loadwatch", "analyze"]
+    locked.chmod(0)
+    try:
+        seen = subprocess.run([*command, str(runs), "--no-cache"], capture_output=True, text=True)
+        shut = subprocess.run([*command, str(locked), "--no-cache"], capture_output=True, text=True)
+    finally:
+        locked.chmod(0o700)
+    assert seen.returncode == 0, seen.stderr
+    assert "Read 1 activities (1 runs)" in seen.stderr
+    assert "locked/: is a folder that cannot be read (Permission denied)" in seen.stderr
+    assert shut.returncode == 1 and "Traceback" not in shut.stderr
+    assert "is a folder that cannot be read (Permission denied)" in shut.stderr
