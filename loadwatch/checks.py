@@ -83,9 +83,7 @@ def check_load(value: object, where: str = "load") -> str:
     Raises:
         ConfigError: Naming the choices.
     """
-    if isinstance(value, str) and value.strip().lower() in LOAD_BASES:
-        return value.strip().lower()
-    raise ConfigError(f"{where} must be one of {', '.join(LOAD_BASES)}, not {value!r}")
+    return _one_of(value, LOAD_BASES, where, f"one of {', '.join(LOAD_BASES)}")
 
 
 def check_acwr_limit(value: object, where: str = "acwr_limit") -> float:
@@ -123,9 +121,7 @@ def check_sex(value: object, where: str = "sex") -> str:
     Raises:
         ConfigError: Naming the choices.
     """
-    if isinstance(value, str) and value.strip().lower() in SEXES:
-        return value.strip().lower()
-    raise ConfigError(f'{where} must be "male" or "female", not {value!r}')
+    return _one_of(value, SEXES, where, '"male" or "female"')
 
 
 def system_timezone() -> str:
@@ -148,3 +144,10 @@ def system_timezone() -> str:
             continue
         return name
     return "UTC"
+
+
+def _one_of(value: object, choices: tuple[str, ...], where: str, wording: str) -> str:
+    """``value`` in lower case if it is one of ``choices`` (any case and spacing around)."""
+    if isinstance(value, str) and value.strip().lower() in choices:
+        return value.strip().lower()
+    raise ConfigError(f"{where} must be {wording}, not {value!r}")

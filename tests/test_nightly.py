@@ -9,6 +9,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -334,15 +335,9 @@ def test_index_html_is_valid_and_shows_latest_json(folder: Path, tmp_path: Path)
     _write_week(folder, 2, [45, 45, 45, 45])  # +100%: the newest week is flagged
     out = tmp_path / "out"
     _run(folder, tmp_path, out=out)
-    page = (out / "index.html").read_text(encoding="utf-8")
-    report = json.loads((out / "latest.json").read_text(encoding="utf-8"))
-    checker = _Structure()
-    checker.feed(page)
-    checker.close()
-    assert checker.problems == [] and checker.stack == []
+    page, report, text = _page_and_report(out)
     assert page.startswith("<!DOCTYPE html>")
     assert "http://" not in page and "https://" not in page  # works offline
-    text = " ".join(checker.text)
     newest = report["weeks"][-1]
     assert f"Week of {newest['week_start']} ({newest['risk']} risk): needs attention" in text
     assert "distance +100%" in text and "number of runs +33%" in text
@@ -351,18 +346,23 @@ def test_index_html_is_valid_and_shows_latest_json(folder: Path, tmp_path: Path)
     assert 'src="weekly-risk.svg"' in page
 
 
-def test_index_html_shows_miles_with_units_mi(folder: Path, tmp_path: Path) -> None:
-    """With --units mi the page's status, table and advice are in miles; latest.json stays km."""
-    _write_week(folder, 2, [45, 45, 45, 45])  # +100%: the newest week is flagged, with advice
-    out = tmp_path / "out"
-    _run(folder, tmp_path, out=out, units="mi")
+def _page_and_report(out: Path) -> tuple[str, dict[str, Any], str]:
+    """index.html (checked to be well-formed), latest.json, and the page's visible text."""
     page = (out / "index.html").read_text(encoding="utf-8")
     report = json.loads((out / "latest.json").read_text(encoding="utf-8"))
     checker = _Structure()
     checker.feed(page)
     checker.close()
     assert checker.problems == [] and checker.stack == []
-    text = " ".join(checker.text)
+    return page, report, " ".join(checker.text)
+
+
+def test_index_html_shows_miles_with_units_mi(folder: Path, tmp_path: Path) -> None:
+    """With --units mi the page's status, table and advice are in miles; latest.json stays km."""
+    _write_week(folder, 2, [45, 45, 45, 45])  # +100%: the newest week is flagged, with advice
+    out = tmp_path / "out"
+    _run(folder, tmp_path, out=out, units="mi")
+    page, report, text = _page_and_report(out)
     newest = report["weeks"][-1]
     miles = newest["distance_km"] / KM_PER_MILE
     assert f"{newest['runs']} runs, {miles:.1f} mi," in text
