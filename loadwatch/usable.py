@@ -18,9 +18,12 @@ from loadwatch.summary import ActivitySummary
 #: span (one athlete cannot run twice at once)...
 DUPLICATE_OVERLAP_FRACTION = 0.8
 #: ...and by at least this share of the longer one (a file left recording for hours after a run
-#: covers every later run of the day; a GPX that counts the stops a watch's auto-pause leaves out
-#: still overlaps its twin for most of its span)...
+#: covers every later run of the day), unless they began within DUPLICATE_TOGETHER_S...
 DUPLICATE_OVERLAP_LONGER_FRACTION = 0.5
+#: ...of each other: then one is not another activity later inside the other, and the longer
+#: span is a phone counting the stops a watch's auto-pause leaves out (the standing rests of an
+#: interval session can take longer than the running)...
+DUPLICATE_TOGETHER_S = 600.0
 #: ...whose moving times, where both files have one, differ by at most this share of the longer
 #: (a 4-hour walk within a 7-hour hike of about the same distance moved for much less time)...
 DUPLICATE_MOVING_FRACTION = 0.3
@@ -93,7 +96,8 @@ def drop_duplicates(
 
     Two activities of the same sport are one activity when their time spans (start plus timer
     or moving time, whichever is longer) overlap by at least :data:`DUPLICATE_OVERLAP_FRACTION`
-    of the shorter span and :data:`DUPLICATE_OVERLAP_LONGER_FRACTION` of the longer, their
+    of the shorter span and :data:`DUPLICATE_OVERLAP_LONGER_FRACTION` of the longer (unless they
+    began within :data:`DUPLICATE_TOGETHER_S` of each other), their
     moving times differ by at most :data:`DUPLICATE_MOVING_FRACTION` of the longer (when both
     are known) and their distances differ by at most
     :data:`DUPLICATE_OVERLAP_DISTANCE_FRACTION` of the longer
@@ -160,8 +164,9 @@ def _same_activity(a: ActivitySummary, b: ActivitySummary) -> bool:
     overlap = min(start_a + span_a, start_b + span_b) - max(start_a, start_b)
     if overlap < DUPLICATE_OVERLAP_FRACTION * shorter:
         return False
-    if overlap < DUPLICATE_OVERLAP_LONGER_FRACTION * longer:  # one file covers a longer day
-        return False
+    together = abs(start_a - start_b) <= DUPLICATE_TOGETHER_S
+    if not together and overlap < DUPLICATE_OVERLAP_LONGER_FRACTION * longer:
+        return False  # one file covers a longer stretch of the day, with this one inside it
     moving = (a.moving_s, b.moving_s)
     if min(moving) > 0 and max(moving) - min(moving) > DUPLICATE_MOVING_FRACTION * max(moving):
         return False

@@ -171,6 +171,15 @@ def test_a_gpx_that_counts_the_stops_is_the_watch_run_it_copies() -> None:
     assert [(d.source, d.duplicate_of) for d in dropped] == [("phone.gpx", "watch.fit")]
 
 
+def test_intervals_whose_rests_outlast_the_running_are_one_session() -> None:
+    """10 x 400 m: the phone's GPX counts 25 minutes of standing rests the watch paused out."""
+    watch = _recorded("watch.fit", "2026-06-01T07:00:00+00:00", 890 / 3600, 890 / 3600, 4.0)
+    phone = _recorded("phone.gpx", "2026-06-01T07:00:20+00:00", 2399 / 3600, 903 / 3600, 4.15)
+    kept, dropped = drop_duplicates([watch, phone])
+    assert [k.source for k in kept] == ["watch.fit"]
+    assert [(d.source, d.duplicate_of) for d in dropped] == [("phone.gpx", "watch.fit")]
+
+
 @pytest.mark.parametrize(
     ("start", "minutes", "speed", "sport", "fmt"),
     [
