@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -419,6 +419,29 @@ def test_a_clock_stepping_back_midway_keeps_the_longer_side(
     assert len(samples) == 421
     assert samples["time"].iloc[0] == pd.Timestamp(f"2026-03-02T{first}:00Z")
     assert activity.warnings == ("300 points with times going backwards were dropped",)
+
+
+def test_a_clock_set_back_at_exactly_half_adds_no_phantom_leg(tmp_path: Path) -> None:
+    """Two equal in-order halves are not a file in another order: one is kept, not both sorted
+    into a path that runs the route twice."""
+    glitches = {}
+    for k in range(360, 720):  # the second half stamped an hour early
+        minutes, seconds = divmod((k - 360) * 5, 60)
+        glitches[k] = f"2026-03-02T06:{minutes:02d}:{seconds:02d}Z"
+    text = ten_km_hour(glitches)
+    text = text[: text.rindex("<trkpt")] + text[text.index("</trkseg>") :]  # 720 points, even
+    (activity,) = read_tmp(tmp_path, text)
+    assert activity.samples["distance_m"].iloc[-1] <= 10_000
+    assert activity.warnings == ("360 points with times going backwards were dropped",)
+
+
+def test_a_small_file_hours_apart_keeps_every_point(tmp_path: Path) -> None:
+    """Five fixes seven hours apart: too few to tell strays from the activity, so all are kept."""
+    first = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
+    times = [(first + timedelta(hours=7 * k)).strftime("%Y-%m-%dT%H:%M:%SZ") for k in range(5)]
+    points = [trkpt(0, 0.01 * k, when) for k, when in enumerate(times)]
+    (activity,) = read_tmp(tmp_path, gpx_text(track(points, kind="running")))
+    assert len(activity.samples) == 5 and activity.warnings == ()
 
 
 @settings(max_examples=200, deadline=None)

@@ -15,7 +15,7 @@ from loadwatch.sources import Skipped, Source, gunzip, iter_sources, sniff
 
 #: Bump a format's number whenever its reader would give different activities for the same
 #: bytes: the incremental cache then reads those files again (and only those).
-READER_VERSIONS: dict[str, int] = {"fit": 2, "gpx": 4, "tcx": 4}
+READER_VERSIONS: dict[str, int] = {"fit": 2, "gpx": 5, "tcx": 5}
 
 
 def read_source(data: bytes, format: str, source: str) -> list[Activity]:

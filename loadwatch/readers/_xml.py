@@ -200,6 +200,9 @@ def steps_per_minute(one_leg: npt.NDArray[np.float64], sport: str) -> npt.NDArra
 #: (a fix stamped by a stale clock), as long as there are at most STRAY_POINTS of them.
 STRAY_GAP_S = 6 * 3600
 STRAY_POINTS = 2
+#: Only a file of at least this many points has strays: in a smaller one, which points are the
+#: activity and which are strays is anyone's guess, and all are kept.
+STRAY_MIN_POINTS = 20
 
 
 class TimeOrder(NamedTuple):
@@ -234,9 +237,14 @@ def order_by_time(times: pd.Series, segments: Sequence[int]) -> TimeOrder:
       time so far would drop the rest of the activity. Among equally long runs, the one keeping
       earlier points wins, so a point earlier than the one before it is the one dropped. Equal
       times are not backwards: devices that write whole seconds stamp two fixes in one second.
-    - Unless that run holds no more than half the points: then the file is not in recording
-      order with a few glitches but in another order (newest first, say), and all the points are
-      put in order by their times (a stable sort), none dropped.
+    - Unless that run holds no more than half the points and over a third of the steps go
+      backwards: then the file is not in recording order with a few glitches but in another order
+      (newest first, say), and all the points are put in order by their times (a stable sort),
+      none dropped. A clock set back once mid-run is not that: sorting would join its two halves
+      with a phantom leg there and back, so the longer half is kept (and the rest dropped, with
+      the warning).
+    - Last, one or two points at either end more than :data:`STRAY_GAP_S` from all the others
+      are dropped as strays.
 
     Args:
         times: One parsed UTC time per point, in file order, NaT where missing.
@@ -265,7 +273,8 @@ def order_by_time(times: pd.Series, segments: Sequence[int]) -> TimeOrder:
         else:  # the segments, put in order, were all it took
             kept = np.arange(stamps.size)
         dropped = index.size - kept.size
-        if 2 * kept.size <= index.size:  # not a few glitches: the file is in another order
+        backwards = float(np.mean(np.diff(stamps) < 0))
+        if 2 * kept.size <= index.size and backwards > 1 / 3:  # a file in another order
             index = index[np.argsort(stamps, kind="stable")]
             warnings.append("points were not in time order; put in order by their times")
             return _without_strays(index, times, warnings)
@@ -295,7 +304,7 @@ def _without_strays(
     kept = pd.DatetimeIndex(times.iloc[index])
     gaps = np.asarray((kept[1:] - kept[:-1]) > pd.Timedelta(seconds=STRAY_GAP_S))
     start, stop = 0, index.size
-    if index.size > 2 * STRAY_POINTS:
+    if index.size >= STRAY_MIN_POINTS:
         head = np.flatnonzero(gaps[:STRAY_POINTS])
         tail = np.flatnonzero(gaps[index.size - 1 - STRAY_POINTS :])
         start = int(head[-1]) + 1 if head.size else 0
