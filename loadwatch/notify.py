@@ -54,7 +54,8 @@ def flag_words(flags: tuple[str, ...]) -> str:
     """The week's flags in words: the week-on-week rule's together, then each of the others.
 
     ``("distance", "frequency", "acwr")`` -> "distance and the number of runs grew more than
-    the week-on-week rule allows; the week's load is high against the 3 weeks before (ACWR)".
+    the week-on-week rule allows; a load high against the 3 weeks before (ACWR)" (the words are
+    :mod:`loadwatch.flags`').
     """
     grew = [words_for(flag).what for flag in flags if flag in RULE_MEASURES]
     parts = []

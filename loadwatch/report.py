@@ -273,23 +273,28 @@ def _flagged(text: str, flagged: bool, style: Styler) -> str:
 
 
 def change_text(value: float | None, threshold: float) -> str:
-    """A week-on-week change as a whole percentage, with one decimal near the threshold.
+    """A week-on-week change as a whole percentage, with a decimal near the threshold.
 
-    Near the threshold the tenth is rounded away from it, so a change just over the rule
-    (+10.04%: flagged) reads +10.1% and one just under it +9.9%; only a change at the rule
-    (not flagged) reads +10.0%. Unknown changes read "–".
+    Within half a point of the threshold a change gets one decimal (two, for a threshold that is
+    not a whole tenth of a percent), rounded as usual unless that would show the threshold's own
+    figure: then it is moved one step to the side it is on. So a change just over the rule
+    (+10.04%: flagged) reads +10.1%, one just under +9.9%, and only a change at the rule (not
+    flagged) reads +10.0%. Unknown changes read "–".
     """
     if value is None or not math.isfinite(value):
         return "–"
     if abs(value - threshold) < 0.005:
-        tenths = round(value * 1000, 6)  # tenths of a percent, without float noise
+        whole_tenth = abs(threshold * 1000 - round(threshold * 1000)) < 1e-6
+        scale, digits = (1000, 1) if whole_tenth else (10_000, 2)
+        at = math.floor(threshold * scale + 0.5)
+        shown = math.floor(round(value * scale, 6) + 0.5)
         if value > threshold + LIMIT_TOLERANCE:
-            tenths = math.ceil(tenths)
+            shown = max(shown, at + 1)
         elif value < threshold - LIMIT_TOLERANCE:
-            tenths = math.floor(tenths)
+            shown = min(shown, at - 1)
         else:
-            tenths = round(threshold * 1000, 6)
-        return f"{tenths / 10:+.1f}%"
+            shown = at
+        return f"{shown * 100 / scale:+.{digits}f}%"
     percent = round(value * 100)
     return f"{percent:+d}%" if percent else "0%"
 
@@ -329,8 +334,9 @@ def _legend(analysis: Analysis, units: str) -> list[str]:
     pct = f"{analysis.threshold * 100:g}%"
     lines = [
         f"{flagged} of {len(analysis.weeks)} weeks grew more than {pct} over the week before "
-        f"(DIST distance, INT intensity, FREQ runs).",
-        "hard: 90% or more of the week's known-surface distance on road; mix in trail or track.",
+        f"({', '.join(f'{words_for(f).mark} {words_for(f).what}' for f in RULE_MEASURES)}).",
+        f"{note_mark('hard_surface')}: 90% or more of the week's known-surface distance on road; "
+        "mix in trail or track.",
         *_risk_legend(analysis),
         f"Δ: change from the previous week. Time: h:mm timer time. Hard: minutes at or above "
         f"threshold. Distances in {units}.",
@@ -362,11 +368,16 @@ def _risk_legend(analysis: Analysis) -> list[str]:
     if "risk" not in analysis.weeks.columns:
         return []
     risk = analysis.risk
+
+    def mark(flag: str) -> str:
+        return words_for(flag).mark
+
     return [
-        f"HIGH/elev: the week's overuse risk (docs/metrics.md). SPIKE: a run more than 10% "
-        f"longer than the longest of the 30 days before it. ACWR: the week's {risk.load} above "
-        f"{risk.acwr_limit:g} × the mean of the 3 weeks before. MONO: monotony above "
-        f"{risk.monotony_limit:g} (days too alike).",
-        f"low: ACWR below 0.8. str: fewer than {risk.strength_target} strength sessions. "
-        "shoe: a shoe past its limit.",
+        f"HIGH/elev: the week's overuse risk (docs/metrics.md). {mark('session_spike')}: "
+        f"{words_for('session_spike').what}. {mark('acwr')}: the week's {risk.load} above "
+        f"{risk.acwr_limit:g} × the mean of the 3 weeks before. {mark('monotony')}: monotony "
+        f"above {risk.monotony_limit:g} (days too alike).",
+        f"{note_mark('low_load')}: ACWR below 0.8. {note_mark('low_strength')}: fewer than "
+        f"{risk.strength_target} strength sessions. {note_mark('shoe_wear')}: a shoe past its "
+        "limit.",
     ]

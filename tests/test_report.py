@@ -22,6 +22,8 @@ from loadwatch.report import change_text, render_table, report_dict
         (0.1, "+10.0%"),  # exactly the rule: not flagged
         (1.1 * 11 / 11 - 1, "+10.0%"),  # 10 -> 11 km with float noise: at the rule
         (0.0996, "+9.9%"),  # just under: never "+10.0%"
+        (0.1041, "+10.4%"),  # rounded as usual where that does not read as the rule
+        (0.0959, "+9.6%"),
         (0.0951, "+9.5%"),
         (0.094, "+9%"),
         (0.15, "+15%"),
@@ -35,11 +37,18 @@ def test_change_text_has_a_decimal_only_near_the_threshold(value: float | None, 
     assert change_text(value, 0.10) == text
 
 
+def test_a_threshold_between_tenths_gets_hundredths() -> None:
+    """With a 10.05% rule, the change at it and one just over it still read differently."""
+    assert change_text(0.1005, 0.1005) == "+10.05%"
+    assert change_text(0.1006, 0.1005) == "+10.06%"
+    assert change_text(0.10052, 0.1005) == "+10.06%"
+
+
 def test_a_week_just_over_the_rule_never_reads_as_the_rule(tmp_path: Path) -> None:
-    """+10.08% (flagged) and +9.75% (not) read as such in the table and on the page."""
+    """+10.08% (flagged) and +9.72% (not) read as such in the table and on the page."""
     monday = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
     speed = 10_000 / 3000  # 10 km in 50 minutes
-    for week, factor in enumerate((1.0, 1.1008, 1.1008 * 1.0975)):
+    for week, factor in enumerate((1.0, 1.1008, 1.1008 * 1.0972)):
         start = monday + timedelta(weeks=week)
         text = gpx(start, minutes=50, speed=speed * factor, step_s=10)
         (tmp_path / f"{start:%Y-%m-%d}.gpx").write_text(text, encoding="utf-8")
