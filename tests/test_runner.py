@@ -162,7 +162,7 @@ def _without_root_powers() -> list[str]:
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         pytest.skip("running as root without setpriv: mode 000 would not keep root out")
-    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--"]
+    return [setpriv, "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search", "--"]
 
 
 def test_real_mode_000_folders_from_the_command_line(tmp_path: Path) -> None:
