@@ -30,8 +30,9 @@ DUPLICATE_MOVING_FRACTION = 0.3
 #: ...and whose distances differ by at most this share of the longer are one activity recorded
 #: twice. The distance check keeps a warm-up file apart from the long run it started with.
 DUPLICATE_OVERLAP_DISTANCE_FRACTION = 0.10
-#: The same, when either distance was summed from GPS points (a GPX file has no total of its own):
-#: the jitter of raw points often adds 5% or more to a device's own total.
+#: The same, when either distance is not a GPS device's own total: summed from raw points (a GPX
+#: file has no total of its own; jitter often adds 5% or more), or a run without GPS, whose
+#: distance a treadmill's belt or a watch's accelerometer estimates, often 10% apart.
 DUPLICATE_GPS_DISTANCE_FRACTION = 0.20
 #: Also one activity: two of one sport starting this close together...
 DUPLICATE_START_S = 60.0
@@ -97,14 +98,14 @@ def drop_duplicates(
     Two activities of the same sport are one activity when their time spans (start plus timer
     or moving time, whichever is longer) overlap by at least :data:`DUPLICATE_OVERLAP_FRACTION`
     of the shorter span and :data:`DUPLICATE_OVERLAP_LONGER_FRACTION` of the longer (unless they
-    began within :data:`DUPLICATE_TOGETHER_S` of each other), their
-    moving times differ by at most :data:`DUPLICATE_MOVING_FRACTION` of the longer (when both
-    are known) and their distances differ by at most
-    :data:`DUPLICATE_OVERLAP_DISTANCE_FRACTION` of the longer
-    (:data:`DUPLICATE_GPS_DISTANCE_FRACTION` when either is a GPX file, whose distance is summed
-    from its points); or when they start within :data:`DUPLICATE_START_S` of each other and their
-    distances differ by at most :data:`DUPLICATE_DISTANCE_FRACTION`. The richest is kept: FIT
-    over TCX over GPX, then the one with more samples, then the first by path.
+    began within :data:`DUPLICATE_TOGETHER_S` of each other), their moving times differ by at
+    most :data:`DUPLICATE_MOVING_FRACTION` of the longer (when both are known) and their
+    distances differ by at most :data:`DUPLICATE_OVERLAP_DISTANCE_FRACTION` of the longer
+    (:data:`DUPLICATE_GPS_DISTANCE_FRACTION` when either distance is not a device's GPS total:
+    a GPX file's, summed from its points, or a run's without GPS); or when they start within
+    :data:`DUPLICATE_START_S` of each other and their distances differ by at most
+    :data:`DUPLICATE_DISTANCE_FRACTION`. The richest is kept: FIT over TCX over GPX, then the
+    one with more samples, then the first by path.
 
     Returns:
         The activities kept, sorted by start, and the ones dropped.
@@ -171,9 +172,16 @@ def _same_activity(a: ActivitySummary, b: ActivitySummary) -> bool:
     if min(moving) > 0 and max(moving) - min(moving) > DUPLICATE_MOVING_FRACTION * max(moving):
         return False
     tolerance = DUPLICATE_OVERLAP_DISTANCE_FRACTION
-    if "gpx" in (a.format, b.format):  # summed from the points: no device total to agree with
+    if not (_device_gps_total(a) and _device_gps_total(b)):
         tolerance = DUPLICATE_GPS_DISTANCE_FRACTION
     return _distances_agree(a, b, tolerance)
+
+
+def _device_gps_total(summary: ActivitySummary) -> bool:
+    """Whether the distance is a device's own GPS total: not a GPX's sum of raw points, nor a
+    run without GPS (a treadmill), whose distance is an estimate."""
+    indoor_run = summary.sport == "running" and summary.track_lat.size == 0
+    return summary.format != "gpx" and not indoor_run
 
 
 def _distances_agree(a: ActivitySummary, b: ActivitySummary, fraction: float) -> bool:

@@ -7,6 +7,7 @@ import math
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from factories import activity
 from hypothesis import given, settings
@@ -178,6 +179,26 @@ def test_intervals_whose_rests_outlast_the_running_are_one_session() -> None:
     kept, dropped = drop_duplicates([watch, phone])
     assert [k.source for k in kept] == ["watch.fit"]
     assert [(d.source, d.duplicate_of) for d in dropped] == [("phone.gpx", "watch.fit")]
+
+
+def test_a_treadmill_run_on_two_devices_is_one_run() -> None:
+    """No GPS: the belt says 9.0 km, the watch's accelerometer 8.0 km. One run, not two."""
+    indoor = {"track_lat": np.empty(0, np.float32), "track_lon": np.empty(0, np.float32)}
+    watch = dataclasses.replace(
+        _recorded("watch.fit", "2026-06-01T07:00:00+00:00", 0.75, 0.75, 8.0), **indoor
+    )
+    belt = dataclasses.replace(
+        _recorded("treadmill.fit", "2026-06-01T07:00:30+00:00", 0.75, 0.75, 9.0), **indoor
+    )
+    kept, dropped = drop_duplicates([watch, belt])
+    assert len(kept) == 1 and len(dropped) == 1
+    outdoors = drop_duplicates(
+        [
+            _recorded("watch.fit", "2026-06-01T07:00:00+00:00", 0.75, 0.75, 8.0),
+            _recorded("other.fit", "2026-06-01T07:00:30+00:00", 0.75, 0.75, 9.0),
+        ]
+    )
+    assert len(outdoors[0]) == 2  # two GPS totals 11% apart stay two runs
 
 
 @pytest.mark.parametrize(
