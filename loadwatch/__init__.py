@@ -1,9 +1,12 @@
 """loadwatch: reads the files your watch exports and flags the weeks you ramped up too fast.
 
 The pipeline, one step per module: :mod:`~loadwatch.sources` finds files,
-:mod:`~loadwatch.readers` turns them into :class:`Activity` objects, :mod:`~loadwatch.timeline`
-into one row per activity, :mod:`~loadwatch.weekly` into weekly metrics and 10%-rule flags, and
-:mod:`~loadwatch.charts` / :mod:`~loadwatch.report` / :mod:`~loadwatch.cli` show them.
+:mod:`~loadwatch.readers` turns them into :class:`Activity` objects, :mod:`~loadwatch.summary`
+reduces each to what the weeks need, :mod:`~loadwatch.scan` does that for a folder (in parallel,
+through the cache), :mod:`~loadwatch.usable` sets duplicates and damaged files aside,
+:mod:`~loadwatch.timeline` makes one row per activity, :mod:`~loadwatch.weekly` and
+:mod:`~loadwatch.risk` the weekly metrics and flags, and :mod:`~loadwatch.charts` /
+:mod:`~loadwatch.report` / :mod:`~loadwatch.cli` show them.
 
     >>> import loadwatch
     >>> result = loadwatch.analyze("sample_data")      # doctest: +SKIP
