@@ -301,22 +301,23 @@ def _without_strays(
     another week. At most :data:`STRAY_POINTS` points at each end count as strays, and only when
     more than :data:`STRAY_GAP_S` separates them from the rest.
     """
-    kept = pd.DatetimeIndex(times.iloc[index])
-    gaps = np.asarray((kept[1:] - kept[:-1]) > pd.Timedelta(seconds=STRAY_GAP_S))
+    ordered = times.iloc[index].reset_index(drop=True)
     start, stop = 0, index.size
-    if index.size >= STRAY_MIN_POINTS:
-        head = np.flatnonzero(gaps[:STRAY_POINTS])
-        tail = np.flatnonzero(gaps[index.size - 1 - STRAY_POINTS :])
+    if index.size >= STRAY_MIN_POINTS:  # only the gaps next to each end matter
+        far = pd.Timedelta(seconds=STRAY_GAP_S)
+        head = np.flatnonzero(ordered.iloc[: STRAY_POINTS + 1].diff().iloc[1:] > far)
+        tail = np.flatnonzero(ordered.iloc[-STRAY_POINTS - 1 :].diff().iloc[1:] > far)
         start = int(head[-1]) + 1 if head.size else 0
         stop = index.size - STRAY_POINTS + int(tail[0]) if tail.size else index.size
     strays = start + index.size - stop
-    if strays:
-        index = index[start:stop]
-        warnings.append(
-            f"{strays} point{'s' if strays > 1 else ''} stamped more than "
-            f"{STRAY_GAP_S // 3600} hours away from the rest of the activity dropped"
-        )
-    return TimeOrder(index, times.iloc[index].reset_index(drop=True), tuple(warnings))
+    if not strays:
+        return TimeOrder(index, ordered, tuple(warnings))
+    warnings.append(
+        f"{strays} point{'s' if strays > 1 else ''} stamped more than "
+        f"{STRAY_GAP_S // 3600} hours away from the rest of the activity dropped"
+    )
+    index, ordered = index[start:stop], ordered.iloc[start:stop].reset_index(drop=True)
+    return TimeOrder(index, ordered, tuple(warnings))
 
 
 def _segment_blocks(
