@@ -8,7 +8,7 @@ Both run in this one process over the same bytes, already in memory. Two measure
 
 * decode: bytes to messages (file ids, sessions, record columns...), the part fitparse does;
   fitparse runs as loadwatch runs it (checksums checked, values left raw);
-* read_fit: bytes to :class:`~loadwatch.activity.Activity` objects with their samples.
+* read_fit: bytes to :class:`~loadwatch.ingest.activity.Activity` objects with their samples.
 
 Records per second count the record messages each decoder read (the fast decoder reads on
 where fitparse gives up on one corpus file, so it also reports the time ratio on the same
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from loadwatch.errors import LoadwatchError
-from loadwatch.readers import fit, fitfast
+from loadwatch.ingest.readers import fit, fitfast
 
 Files = list[tuple[str, bytes]]
 

@@ -38,10 +38,10 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cold_import import FIRST_DAY, SECONDS, measure
 
-from loadwatch.readers.gpx import read_gpx
-from loadwatch.readers.tcx import read_tcx
+from loadwatch.ingest.readers.gpx import read_gpx
+from loadwatch.ingest.readers.tcx import read_tcx
+from loadwatch.ingest.summary import summarise
 from loadwatch.samples.xmlwrite import write_gpx, write_tcx
-from loadwatch.summary import summarise
 
 
 def _columns(day: int) -> dict[str, object]:

@@ -32,8 +32,8 @@ import numpy as np
 
 from loadwatch.maps import BBox, load_surface_map, resample_track
 from loadwatch.maps.bbox import M_PER_DEG_LAT
-from loadwatch.maps.cache import file_sha256
 from loadwatch.maps.reader import import_osmium
+from loadwatch.maps.store import file_sha256
 
 LAT0, LON0 = 47.0, 8.0
 M_PER_DEG_LON = M_PER_DEG_LAT * math.cos(math.radians(LAT0))

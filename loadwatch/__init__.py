@@ -1,12 +1,11 @@
 """loadwatch: reads the files your watch exports and flags the weeks you ramped up too fast.
 
-The pipeline, one step per module: :mod:`~loadwatch.sources` finds files,
-:mod:`~loadwatch.readers` turns them into :class:`Activity` objects, :mod:`~loadwatch.summary`
-reduces each to what the weeks need, :mod:`~loadwatch.scan` does that for a folder (in parallel,
-through the cache), :mod:`~loadwatch.usable` sets duplicates and damaged files aside,
-:mod:`~loadwatch.timeline` makes one row per activity, :mod:`~loadwatch.weekly` and
-:mod:`~loadwatch.risk` the weekly metrics and flags, and :mod:`~loadwatch.charts` /
-:mod:`~loadwatch.report` / :mod:`~loadwatch.cli` show them.
+The folder tree is the pipeline, each stage a subpackage that imports only the ones below it:
+:mod:`~loadwatch.settings` (the config), :mod:`~loadwatch.ingest` (files -> one summary per
+activity, cached), :mod:`~loadwatch.maps` (surfaces from OpenStreetMap), :mod:`~loadwatch.metrics`
+(timeline, weeks, risk, advice), :func:`~loadwatch.analysis.analyze` (all of it in one call),
+:mod:`~loadwatch.render` (table, JSON, CSV, page, charts), :mod:`~loadwatch.nightly` (the
+unattended run) and :mod:`~loadwatch.cli`. ``docs/architecture.md`` says where each change goes.
 
     >>> import loadwatch
     >>> result = loadwatch.analyze("sample_data")      # doctest: +SKIP
@@ -16,9 +15,7 @@ through the cache), :mod:`~loadwatch.usable` sets duplicates and damaged files a
 from __future__ import annotations
 
 from loadwatch._version import __version__
-from loadwatch.activity import SAMPLE_COLUMNS, SPORTS, Activity
 from loadwatch.analysis import Analysis, analyze, timeline
-from loadwatch.config import Athlete, Config, SurfaceRule, load_config
 from loadwatch.errors import (
     ConfigError,
     CorruptFileError,
@@ -28,8 +25,10 @@ from loadwatch.errors import (
     SourceError,
     UnsupportedFileError,
 )
-from loadwatch.readers import read_activities, read_activity
-from loadwatch.weekly import weekly
+from loadwatch.ingest.activity import SAMPLE_COLUMNS, SPORTS, Activity
+from loadwatch.ingest.readers import read_activities, read_activity
+from loadwatch.metrics.weekly import weekly
+from loadwatch.settings.config import Athlete, Config, SurfaceRule, load_config
 
 __all__ = [
     "SAMPLE_COLUMNS",

@@ -12,25 +12,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from loadwatch.advice import with_advice
-from loadwatch.cache import Cache
-from loadwatch.checks import (
+from loadwatch.errors import ConfigError
+from loadwatch.ingest.cache import Cache
+from loadwatch.ingest.scan import FileWarning, ProgressCallback, scan
+from loadwatch.ingest.sources import Skipped
+from loadwatch.ingest.summary import ActivitySummary
+from loadwatch.ingest.usable import Duplicate
+from loadwatch.metrics.advice import with_advice
+from loadwatch.metrics.risk import DEFAULT_SETTINGS, RiskSettings, add_spikes, risk_weeks
+from loadwatch.metrics.shoes import ShoeStatus, assign_gear, read_strava_gear, shoe_status
+from loadwatch.metrics.timeline import Thresholds, build_timeline, since_filter, thresholds
+from loadwatch.metrics.weekly import DEFAULT_THRESHOLD, weekly
+from loadwatch.settings.checks import (
     check_acwr_limit,
     check_load,
     check_threshold,
     check_timezone,
     system_timezone,
 )
-from loadwatch.config import Athlete, Config, load_config
-from loadwatch.errors import ConfigError
-from loadwatch.risk import DEFAULT_SETTINGS, RiskSettings, add_spikes, risk_weeks
-from loadwatch.scan import FileWarning, ProgressCallback, scan
-from loadwatch.shoes import ShoeStatus, assign_gear, read_strava_gear, shoe_status
-from loadwatch.sources import Skipped
-from loadwatch.summary import ActivitySummary
-from loadwatch.timeline import Thresholds, build_timeline, since_filter, thresholds
-from loadwatch.usable import Duplicate
-from loadwatch.weekly import DEFAULT_THRESHOLD, weekly
+from loadwatch.settings.config import Athlete, Config, load_config
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,11 +41,12 @@ class Analysis:
         root: The analysed folder or file.
         timezone: The IANA time zone weeks were counted in.
         threshold: The growth that raised a flag (0.10 is 10%).
-        timeline: One row per activity (see :data:`loadwatch.timeline.TIMELINE_COLUMNS`), with
-            each run's spike (:data:`loadwatch.risk.SPIKE_COLUMNS`) and shoe
-            (:data:`loadwatch.shoes.GEAR_TIMELINE_COLUMNS`).
-        weeks: One row per calendar week (see :data:`loadwatch.weekly.WEEKLY_COLUMNS`), with
-            the risk measures (:data:`loadwatch.risk.RISK_COLUMNS`) and ``advice`` (for the
+        timeline: One row per activity (see :data:`loadwatch.metrics.timeline.TIMELINE_COLUMNS`),
+            with
+            each run's spike (:data:`loadwatch.metrics.risk.SPIKE_COLUMNS`) and shoe
+            (:data:`loadwatch.metrics.shoes.GEAR_TIMELINE_COLUMNS`).
+        weeks: One row per calendar week (see :data:`loadwatch.metrics.weekly.WEEKLY_COLUMNS`), with
+            the risk measures (:data:`loadwatch.metrics.risk.RISK_COLUMNS`) and ``advice`` (for the
             newest week; empty for the others).
         thresholds: The heart-rate and speed thresholds intensity was measured against.
         skipped: Files that could not be used, with the reason.
@@ -114,12 +115,12 @@ def analyze(
         acwr_limit: ACWR above which the ``acwr`` flag is raised; default: the config's,
             else 1.5.
         progress: Called as ``progress(files_done, files_total, label)`` after each file.
-        cache: An open :class:`~loadwatch.cache.Cache`: files whose content was read before
+        cache: An open :class:`~loadwatch.ingest.cache.Cache`: files whose content was read before
             are not parsed again. ``None`` reads everything.
         settle_s: Leave files modified less than this many seconds ago (still syncing) for the
             next run; they are listed in :attr:`Analysis.pending`.
         jobs: Files parsed at once, each in a process of its own (see
-            :func:`loadwatch.scan.scan`); 1 parses them all in this process.
+            :func:`loadwatch.ingest.scan.scan`); 1 parses them all in this process.
         osm: An OpenStreetMap extract of the region (default: the config's ``[surfaces] osm``):
             each run's distance is split into road, trail and track by the ways it followed
             (needs ``pip install 'loadwatch[maps]'``).
@@ -259,7 +260,8 @@ def timeline(
     ``frame.attrs`` (``"skipped"``, ``"duplicates"``, ``"warnings"``, ``"thresholds"``).
 
     Returns:
-        A DataFrame with :data:`loadwatch.timeline.TIMELINE_COLUMNS`, ``start`` in local time.
+        A DataFrame with :data:`loadwatch.metrics.timeline.TIMELINE_COLUMNS`, ``start`` in local
+        time.
     """
     result = analyze(
         path, timezone=timezone, since=since, config=config, athlete=athlete, strict=strict

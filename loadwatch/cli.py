@@ -11,21 +11,11 @@ from typing import Any
 import click
 
 from loadwatch._version import __version__
-from loadwatch.config import (
-    LOAD_BASES,
-    Athlete,
-    check_acwr_limit,
-    check_threshold,
-    check_timezone,
-    load_config,
-)
-from loadwatch.console import colour, plain, progress_bar, tell, use_colour
 from loadwatch.errors import ConfigError, LoadwatchError
-from loadwatch.logfile import logging_to, open_log
-from loadwatch.report import render_table, to_csv, to_json
-from loadwatch.runlock import CacheBusyError
-from loadwatch.runner import DEFAULT_WAIT_S, refuse_inside, run
-from loadwatch.schedule import (
+from loadwatch.ingest.lock import CacheBusyError
+from loadwatch.nightly.log import logging_to, open_log
+from loadwatch.nightly.runner import DEFAULT_WAIT_S, refuse_inside, run
+from loadwatch.nightly.schedule import (
     build_job,
     install_cron,
     install_systemd,
@@ -34,6 +24,16 @@ from loadwatch.schedule import (
     remove_jobs,
     systemd_dir,
     systemd_jobs,
+)
+from loadwatch.render.console import colour, plain, progress_bar, tell, use_colour
+from loadwatch.render.report import render_table, to_csv, to_json
+from loadwatch.settings.config import (
+    LOAD_BASES,
+    Athlete,
+    check_acwr_limit,
+    check_threshold,
+    check_timezone,
+    load_config,
 )
 from loadwatch.units import UNITS
 

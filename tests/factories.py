@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from loadwatch.activity import Activity, make_samples
-from loadwatch.config import SURFACES
-from loadwatch.timeline import TIMELINE_COLUMNS
+from loadwatch.ingest.activity import Activity, make_samples
+from loadwatch.metrics.timeline import TIMELINE_COLUMNS
+from loadwatch.settings.config import SURFACES
 
 UTC = UTC
 #: Metres per degree of latitude (spherical Earth of radius 6,371,008.8 m).

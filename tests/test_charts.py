@@ -15,14 +15,14 @@ from drawn import bars
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from loadwatch.charts import (
+from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.render.charts import (
     FLAG_COLOR,
     KM_PER_MILE,
     NORMAL_COLOR,
     weekly_risk_figure,
     write_charts,
 )
-from loadwatch.errors import ConfigError, LoadwatchError
 
 SURFACE_NAMES = ("road", "trail", "track", "treadmill", "unknown")
 

@@ -16,8 +16,8 @@ from factories import gpx
 
 from loadwatch import __version__
 from loadwatch.cli import cli
-from loadwatch.outputs import OUTPUT_FILES
-from loadwatch.report_risk import RISK_CSV_FIELDS
+from loadwatch.nightly.outputs import OUTPUT_FILES
+from loadwatch.render.risk_text import RISK_CSV_FIELDS
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 
@@ -185,7 +185,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(
     runs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """NO_COLOR wins even on a terminal."""
-    monkeypatch.setattr("loadwatch.console.sys.stdout.isatty", lambda: True, raising=False)
+    monkeypatch.setattr("loadwatch.render.console.sys.stdout.isatty", lambda: True, raising=False)
     from loadwatch import cli as cli_module
 
     monkeypatch.setattr(cli_module, "use_colour", lambda: True)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from loadwatch.checks import check_timezone, parse_pace, system_timezone
-from loadwatch.config import Athlete, SurfaceRule, load_config
 from loadwatch.errors import ConfigError, SourceError
+from loadwatch.settings.checks import check_timezone, parse_pace, system_timezone
+from loadwatch.settings.config import Athlete, SurfaceRule, load_config
 
 FULL = """
 timezone = "Europe/Berlin"

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 from factories import gpx
 
-from loadwatch.cache import SCHEMA_VERSION, Cache
 from loadwatch.cli import cli
+from loadwatch.ingest.cache import SCHEMA_VERSION, Cache
 from loadwatch.labels import shown
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)

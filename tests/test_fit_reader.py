@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loadwatch.activity import SAMPLE_COLUMNS, Activity
 from loadwatch.errors import (
     CorruptFileError,
     EmptyActivityError,
     LoadwatchError,
     NotAnActivityError,
 )
-from loadwatch.readers.fit import (
+from loadwatch.ingest.activity import SAMPLE_COLUMNS, Activity
+from loadwatch.ingest.readers.fit import (
     CRC_WARNING,
     FIT_EPOCH,
     RELATIVE_TIMESTAMPS_WARNING,

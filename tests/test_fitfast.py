@@ -20,11 +20,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_fit_reader import EXPECTED
 
-from loadwatch.activity import Activity
 from loadwatch.errors import CorruptFileError, LoadwatchError, UnsupportedFileError
-from loadwatch.readers import _fitprofile, fit, fitfast
-from loadwatch.readers.fit import Decoder, read_fit
-from loadwatch.readers.fitfast import RECORD_FIELDS, Decoded
+from loadwatch.ingest.activity import Activity
+from loadwatch.ingest.readers import _fitprofile, fit, fitfast
+from loadwatch.ingest.readers.fit import Decoder, read_fit
+from loadwatch.ingest.readers.fitfast import RECORD_FIELDS, Decoded
 from loadwatch.samples.fitwrite import fit_crc, fit_timestamp, write_activity_fit
 
 #: Corpus files the fast decoder reads further than fitparse, and why.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from loadwatch.geo import cumulative_distance_m, haversine_m, valid_positions
+from loadwatch.ingest.geo import cumulative_distance_m, haversine_m, valid_positions
 
 # Metres per degree on the WGS84 ellipsoid: of longitude on the equator (a·π/180) and of
 # latitude at 45° (meridian arc), the reference the spherical formula is checked against.

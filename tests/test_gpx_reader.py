@@ -14,7 +14,6 @@ from factories import gpx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loadwatch.activity import SAMPLE_COLUMNS, Activity
 from loadwatch.errors import (
     CorruptFileError,
     EmptyActivityError,
@@ -22,10 +21,11 @@ from loadwatch.errors import (
     NotAnActivityError,
     UnsupportedFileError,
 )
-from loadwatch.geo import haversine_m
-from loadwatch.readers import read_activities
-from loadwatch.readers._xml import _segment_blocks
-from loadwatch.readers.gpx import read_gpx
+from loadwatch.ingest.activity import SAMPLE_COLUMNS, Activity
+from loadwatch.ingest.geo import haversine_m
+from loadwatch.ingest.readers import read_activities
+from loadwatch.ingest.readers._xml import _segment_blocks
+from loadwatch.ingest.readers.gpx import read_gpx
 
 # Metres per degree of longitude on the WGS84 equator: the reference for "1 km apart".
 M_PER_DEG_LON_EQUATOR = 111_319.4908
@@ -244,7 +244,7 @@ def test_garmin_connect_extension_hr_and_cadence(corpus: Path) -> None:
 
 def test_strava_type_code_and_cadence_match_the_same_run_in_tcx(corpus: Path) -> None:
     """Strava's <type>9</type> is a run; its doubled cadence matches the TCX export of that run."""
-    from loadwatch.readers.tcx import read_tcx
+    from loadwatch.ingest.readers.tcx import read_tcx
 
     gpx_data = (corpus / "gpx" / "runpandas-strava_export.gpx").read_bytes()
     tcx_data = (corpus / "tcx" / "runpandas-stopped_example.tcx").read_bytes()

@@ -14,7 +14,7 @@ import pytest
 from osm_factory import OsmMap, Point, run_along
 
 from loadwatch.errors import ConfigError, LoadwatchError
-from loadwatch.geo import cumulative_distance_m
+from loadwatch.ingest.geo import cumulative_distance_m
 from loadwatch.maps import (
     BBox,
     MatchResult,

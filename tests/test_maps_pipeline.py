@@ -15,9 +15,9 @@ from osm_factory import OsmMap, run_along
 
 from loadwatch import analyze
 from loadwatch.cli import cli
-from loadwatch.config import SURFACES
 from loadwatch.errors import ConfigError
-from loadwatch.geo import cumulative_distance_m
+from loadwatch.ingest.geo import cumulative_distance_m
+from loadwatch.settings.config import SURFACES
 
 if os.environ.get("CI"):
     import osmium  # noqa: F401  (on CI the maps extra must be installed: fail, do not skip)

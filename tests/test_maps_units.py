@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loadwatch.geo import cumulative_distance_m, haversine_m
+from loadwatch.ingest.geo import cumulative_distance_m, haversine_m
 from loadwatch.maps import (
     CLASSES,
     BBox,

@@ -15,17 +15,17 @@ import pytest
 from click.testing import CliRunner
 from factories import gpx
 
-from loadwatch import cache as cache_module
-from loadwatch import scan as scan_module
-from loadwatch.cache import Cache
 from loadwatch.cli import EXIT_BUSY, EXIT_FLAGGED, cli
-from loadwatch.config import SURFACES
 from loadwatch.errors import ConfigError
-from loadwatch.htmlpage import render_index
-from loadwatch.readers import READER_VERSIONS
-from loadwatch.runlock import RunLock
-from loadwatch.runner import RunResult, run
-from loadwatch.scan import FileResult
+from loadwatch.ingest import cache as cache_module
+from loadwatch.ingest import scan as scan_module
+from loadwatch.ingest.cache import Cache
+from loadwatch.ingest.lock import RunLock
+from loadwatch.ingest.readers import READER_VERSIONS
+from loadwatch.ingest.scan import FileResult
+from loadwatch.nightly.runner import RunResult, run
+from loadwatch.render.page import render_index
+from loadwatch.settings.config import SURFACES
 from loadwatch.units import KM_PER_MILE
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
@@ -260,16 +260,16 @@ def test_a_failed_run_leaves_the_previous_outputs(
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     _write_week(folder, 2, [60, 60])
 
-    import loadwatch.outputs
+    import loadwatch.nightly.outputs
 
-    real = loadwatch.outputs.write_atomically
+    real = loadwatch.nightly.outputs.write_atomically
 
     def fail_on_json(target: Path, data: bytes) -> None:
         if Path(target).name == "latest.json":
             raise OSError(28, "No space left on device")
         real(target, data)
 
-    monkeypatch.setattr(loadwatch.outputs, "write_atomically", fail_on_json)
+    monkeypatch.setattr(loadwatch.nightly.outputs, "write_atomically", fail_on_json)
     with pytest.raises(OSError):
         _run(folder, tmp_path, out=out)
     assert (out / "latest.json").read_bytes() == before["latest.json"]
@@ -401,7 +401,7 @@ def test_index_html_never_mixes_units() -> None:
 
 def test_notify_summary_words_each_flag() -> None:
     """The summary says what each flag means: only the 10%-rule flags are growth."""
-    from loadwatch.notify import WeekStatus
+    from loadwatch.nightly.notify import WeekStatus
 
     flags = ("distance", "frequency", "session_spike", "acwr", "monotony")
     text = WeekStatus("2026-06-15", flags, ("acwr",), 42.0, 4).summary()
@@ -459,7 +459,7 @@ def test_log_file_is_appended_and_rotated(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """--log collects the output; past its size limit the log is rotated, not grown forever."""
-    from loadwatch import logfile
+    from loadwatch.nightly import log as logfile
 
     log = tmp_path / "logs" / "nightly.log"
     args = ["analyze", str(folder), "--log", str(log), "--cache", str(tmp_path / "c.sqlite3")]
@@ -476,7 +476,7 @@ def test_log_file_is_appended_and_rotated(
 def test_log_is_never_written_in_the_analysed_folder(folder: Path, tmp_path: Path) -> None:
     """A --log in the analysed folder (or the analysed file itself) is refused before anything
     is opened, created or rotated, with the same wording as for --out."""
-    from loadwatch import logfile
+    from loadwatch.nightly import log as logfile
 
     fit = next((Path(__file__).parent.parent / "sample_data").rglob("*.fit"))
     activity = folder / "garmin" / "x.fit"
@@ -529,7 +529,7 @@ def test_progress_bar_on_a_terminal_only(folder: Path, tmp_path: Path) -> None:
     """The bar shows count, rate and time left; off a terminal nothing of it is printed."""
     import io
 
-    from loadwatch.console import ProgressBar
+    from loadwatch.render.console import ProgressBar
 
     stream = io.StringIO()
     bar = ProgressBar(stream)

@@ -10,8 +10,8 @@ import pytest
 from factories import gpx
 
 from loadwatch.analysis import analyze
-from loadwatch.htmlpage import render_index
-from loadwatch.report import change_text, render_table, report_dict
+from loadwatch.render.page import render_index
+from loadwatch.render.report import change_text, render_table, report_dict
 
 
 @pytest.mark.parametrize(

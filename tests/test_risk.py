@@ -14,9 +14,8 @@ from factories import timeline_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loadwatch.config import load_config
 from loadwatch.errors import ConfigError
-from loadwatch.risk import (
+from loadwatch.metrics.risk import (
     RiskSettings,
     acwr_ewma,
     add_spikes,
@@ -26,7 +25,8 @@ from loadwatch.risk import (
     risk_weeks,
     spike_class,
 )
-from loadwatch.weekly import weekly
+from loadwatch.metrics.weekly import weekly
+from loadwatch.settings.config import load_config
 
 MONDAY = date(2026, 6, 1)
 

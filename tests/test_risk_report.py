@@ -18,13 +18,13 @@ from factories import gpx, timeline_frame
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Polygon, Rectangle
 
-from loadwatch.advice import RED_FLAGS, advise
 from loadwatch.analysis import analyze
-from loadwatch.charts import RISK_STYLES, weekly_risk_figure
 from loadwatch.cli import cli
-from loadwatch.report import render_table, to_json, week_records
-from loadwatch.risk import RiskSettings, add_spikes, risk_weeks
-from loadwatch.weekly import weekly
+from loadwatch.metrics.advice import RED_FLAGS, advise
+from loadwatch.metrics.risk import RiskSettings, add_spikes, risk_weeks
+from loadwatch.metrics.weekly import weekly
+from loadwatch.render.charts import RISK_STYLES, weekly_risk_figure
+from loadwatch.render.report import render_table, to_json, week_records
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 

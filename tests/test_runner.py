@@ -1,4 +1,5 @@
-"""One nightly run through :func:`loadwatch.runner.run`: what it remembers and what it refuses."""
+"""One nightly run through :func:`loadwatch.nightly.runner.run`: what it remembers and what it
+refuses."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from factories import gpx
 
 from loadwatch.cli import cli
 from loadwatch.errors import LoadwatchError
-from loadwatch.runner import RunResult, run
+from loadwatch.nightly.runner import RunResult, run
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 

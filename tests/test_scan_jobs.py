@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from loadwatch.analysis import Analysis, analyze
 from loadwatch.cli import cli
 from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.ingest.scan import INLINE_FILES, scan
 from loadwatch.samples.fitwrite import write_activity_fit
 from loadwatch.samples.xmlwrite import write_gpx
-from loadwatch.scan import INLINE_FILES, scan
 
 START = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)
 
@@ -123,7 +123,7 @@ def test_worker_processes_do_not_import_matplotlib(folder: Path) -> None:
         f"""
         import sys
         from pathlib import Path
-        from loadwatch.scan import _worker_pool, parse_file
+        from loadwatch.ingest.scan import _worker_pool, parse_file
 
         def charting():
             return sorted(name for name in sys.modules if name.startswith("matplotlib"))

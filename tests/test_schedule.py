@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from factories import gpx
 
 from loadwatch.cli import cli
-from loadwatch.schedule import CRON_MARKER, build_job, parse_at, read_crontab
+from loadwatch.nightly.schedule import CRON_MARKER, build_job, parse_at, read_crontab
 
 OTHER_ENTRY = "17 4 * * 1 /usr/bin/true # the user's own job, not ours"
 

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from factories import timeline_frame
 
-from loadwatch.config import load_config
 from loadwatch.errors import ConfigError
-from loadwatch.shoe_config import Shoe
-from loadwatch.shoes import (
+from loadwatch.metrics.shoes import (
     assign_gear,
     parse_activities_csv,
     read_strava_gear,
     shoe_status,
 )
+from loadwatch.settings.config import load_config
+from loadwatch.settings.shoes import Shoe
 
 STRAVA_CSV = (
     "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,"

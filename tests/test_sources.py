@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from loadwatch import sources
 from loadwatch.errors import SourceError
-from loadwatch.sources import Skipped, Source, iter_sources, sniff
+from loadwatch.ingest import sources
+from loadwatch.ingest.sources import Skipped, Source, iter_sources, sniff
 
 FIT_HEAD = bytes([14, 0x10, 0, 0, 0, 0, 0, 0]) + b".FIT" + b"\0\0"
 GPX = b'<?xml version="1.0"?>\n<gpx version="1.1" creator="x"><trk/></gpx>'

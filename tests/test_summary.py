@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from factories import activity
 
-from loadwatch.activity import Activity, make_samples
-from loadwatch.summary import Histogram, ascent, summarise
+from loadwatch.ingest.activity import Activity, make_samples
+from loadwatch.ingest.summary import Histogram, ascent, summarise
 
 
 def test_constant_run_totals() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from loadwatch.config import SurfaceRule
-from loadwatch.surfaces import classify_surface
+from loadwatch.metrics.surfaces import classify_surface
+from loadwatch.settings.config import SurfaceRule
 
 
 def surface(**evidence: object) -> str:

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loadwatch.activity import SAMPLE_COLUMNS, Activity
 from loadwatch.errors import (
     CorruptFileError,
     EmptyActivityError,
@@ -19,9 +18,10 @@ from loadwatch.errors import (
     NotAnActivityError,
     UnsupportedFileError,
 )
-from loadwatch.geo import haversine_m
-from loadwatch.readers import read_activities
-from loadwatch.readers.tcx import read_tcx
+from loadwatch.ingest.activity import SAMPLE_COLUMNS, Activity
+from loadwatch.ingest.geo import haversine_m
+from loadwatch.ingest.readers import read_activities
+from loadwatch.ingest.readers.tcx import read_tcx
 
 M_PER_DEG_LON_EQUATOR = 111_319.4908
 

@@ -13,10 +13,10 @@ from factories import activity
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loadwatch.config import Athlete
-from loadwatch.summary import ActivitySummary, summarise
-from loadwatch.timeline import build_timeline, thresholds
-from loadwatch.usable import _richness, _same_activity, drop_duplicates, unusable
+from loadwatch.ingest.summary import ActivitySummary, summarise
+from loadwatch.ingest.usable import _richness, _same_activity, drop_duplicates, unusable
+from loadwatch.metrics.timeline import build_timeline, thresholds
+from loadwatch.settings.config import Athlete
 
 
 def test_default_thresholds_come_from_the_history() -> None:

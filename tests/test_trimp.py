@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from factories import activity
 
-from loadwatch.config import load_config
 from loadwatch.errors import ConfigError
-from loadwatch.summary import Histogram, summarise
-from loadwatch.timeline import Thresholds, build_timeline
-from loadwatch.trimp import activity_load, banister_trimp, pace_trimp
+from loadwatch.ingest.summary import Histogram, summarise
+from loadwatch.metrics.timeline import Thresholds, build_timeline
+from loadwatch.metrics.trimp import activity_load, banister_trimp, pace_trimp
+from loadwatch.settings.config import load_config
 
 LIMITS = Thresholds(
     rest_hr=60.0,

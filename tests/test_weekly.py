@@ -10,7 +10,7 @@ from factories import timeline_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loadwatch.weekly import WEEKLY_COLUMNS, weekly
+from loadwatch.metrics.weekly import WEEKLY_COLUMNS, weekly
 
 
 def test_weeks_run_monday_to_sunday_in_local_time() -> None:

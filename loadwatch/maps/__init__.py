@@ -29,13 +29,13 @@ Public API:
 
 from __future__ import annotations
 
-from loadwatch.geo import DEFAULT_STEP_M
+from loadwatch.ingest.geo import DEFAULT_STEP_M
 from loadwatch.maps.bbox import DEFAULT_MARGIN_M, BBox, group_boxes
-from loadwatch.maps.cache import default_cache_dir
 from loadwatch.maps.loader import load_surface_map
 from loadwatch.maps.reader import INSTALL_HINT
 from loadwatch.maps.resample import resample_track
 from loadwatch.maps.rules import CLASSES, RULES, WayClass, classify_way
+from loadwatch.maps.store import default_cache_dir
 from loadwatch.maps.surface_map import (
     MATCH_RADIUS_M,
     STICKY_M,

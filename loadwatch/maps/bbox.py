@@ -16,11 +16,11 @@ from collections.abc import Iterable
 import numpy as np
 import numpy.typing as npt
 
-from loadwatch.geo import EARTH_RADIUS_M, FloatArray, valid_positions
+from loadwatch.ingest.geo import EARTH_RADIUS_M, FloatArray, valid_positions
 
 #: Margin added around runs: a way this far beyond a run's extreme point is still read.
 DEFAULT_MARGIN_M = 200.0
-#: Metres per degree of latitude on the sphere of :data:`~loadwatch.geo.EARTH_RADIUS_M`.
+#: Metres per degree of latitude on the sphere of :data:`~loadwatch.ingest.geo.EARTH_RADIUS_M`.
 M_PER_DEG_LAT = EARTH_RADIUS_M * math.pi / 180.0
 
 

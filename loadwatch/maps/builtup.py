@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from loadwatch.geo import FloatArray
+from loadwatch.ingest.geo import FloatArray
 
 
 def points_in_rings(

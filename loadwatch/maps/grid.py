@@ -15,7 +15,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from loadwatch.geo import FloatArray
+from loadwatch.ingest.geo import FloatArray
 
 IntArray = npt.NDArray[np.int64]
 

@@ -7,7 +7,7 @@ import dataclasses
 import warnings
 from pathlib import Path
 
-from loadwatch.maps import cache, reader
+from loadwatch.maps import reader, store
 from loadwatch.maps.bbox import BBox
 from loadwatch.maps.surface_map import SurfaceMap, build_surface_map
 
@@ -20,7 +20,7 @@ def load_surface_map(
 ) -> SurfaceMap:
     """The surface map of ``bbox`` from an OpenStreetMap extract, built once and then cached.
 
-    The box is first rounded outward to :data:`~loadwatch.maps.cache.BOX_STEP_DEG`; a cached map
+    The box is first rounded outward to :data:`~loadwatch.maps.store.BOX_STEP_DEG`; a cached map
     of the same extract (by content) whose box holds it is used as it is. Otherwise the extract
     is read (streaming, see :mod:`loadwatch.maps.reader`), the map built and written to the cache,
     replacing cached maps of smaller boxes of the same extract. A cache that cannot be written
@@ -30,7 +30,7 @@ def load_surface_map(
         extract: An ``.osm.pbf``, ``.osm`` or ``.osm.bz2`` file covering the runs.
         bbox: The area runs are in (see :meth:`BBox.around`, :meth:`BBox.covering`).
         cache_dir: Where maps are cached; the user cache folder by default
-            (:func:`~loadwatch.maps.cache.default_cache_dir`).
+            (:func:`~loadwatch.maps.store.default_cache_dir`).
 
     Raises:
         ConfigError: pyosmium is not installed, or the extract is missing, unreadable or not
@@ -39,20 +39,20 @@ def load_surface_map(
     reader.import_osmium()
     path = Path(extract)
     reader.sniff_format(path)
-    sha256 = cache.file_sha256(path)
-    box = bbox.rounded(cache.BOX_STEP_DEG)
-    folder = Path(cache_dir) if cache_dir is not None else cache.default_cache_dir()
-    for candidate in cache.cached_candidates(folder, sha256, box):
-        cached = cache.load(candidate, sha256)
+    sha256 = store.file_sha256(path)
+    box = bbox.rounded(store.BOX_STEP_DEG)
+    folder = Path(cache_dir) if cache_dir is not None else store.default_cache_dir()
+    for candidate in store.cached_candidates(folder, sha256, box):
+        cached = store.load(candidate, sha256)
         if cached is not None:
             return cached
         with contextlib.suppress(OSError):  # damaged: do not try it again next time
             candidate.unlink()
     data = reader.read_extract(path, box)
     built = build_surface_map(data, box)
-    target = cache.cache_path(folder, sha256, box)
+    target = store.cache_path(folder, sha256, box)
     try:
-        cache.save(dataclasses.replace(built, extract_sha256=sha256), target)
+        store.save(dataclasses.replace(built, extract_sha256=sha256), target)
     except OSError as error:
         warnings.warn(
             f"could not cache the surface map in {folder} ({error}); it will be built again "
@@ -61,5 +61,5 @@ def load_surface_map(
             stacklevel=2,
         )
         return dataclasses.replace(built, extract_sha256=sha256)
-    cache.remove_superseded(folder, sha256, box, target)
+    store.remove_superseded(folder, sha256, box, target)
     return dataclasses.replace(built, extract_sha256=sha256, cache_path=target)

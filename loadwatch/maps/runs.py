@@ -1,7 +1,7 @@
 """Surfaces of a whole history from a map: load the map once per area, match every run.
 
 The pipeline keeps each run's path every 20 m in its summary while the samples are in memory
-(:attr:`loadwatch.summary.ActivitySummary.track_lat`); after all files are read,
+(:attr:`loadwatch.ingest.summary.ActivitySummary.track_lat`); after all files are read,
 :func:`match_runs` groups the runs' boxes into areas (a holiday abroad is its own area, not a
 continent-sized box), loads the map of each area from the extract (built once, then cached),
 and matches each run against the map that covers it.
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
+from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.maps.bbox import BBox, group_boxes
 from loadwatch.maps.loader import load_surface_map
 from loadwatch.maps.surface_map import SurfaceMap
-from loadwatch.summary import ActivitySummary
 
 
 @dataclasses.dataclass(frozen=True)

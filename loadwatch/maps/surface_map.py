@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from loadwatch.geo import DEFAULT_STEP_M, FloatArray
+from loadwatch.ingest.geo import DEFAULT_STEP_M, FloatArray
 from loadwatch.maps.bbox import BBox, LocalProjection
 from loadwatch.maps.builtup import points_in_rings
 from loadwatch.maps.grid import SegmentGrid

@@ -1,0 +1,125 @@
+"""How the cache stores what a file gave: outcomes as bytes, and labels relative to the file.
+
+An outcome is an :class:`~loadwatch.ingest.summary.ActivitySummary` or a
+:class:`~loadwatch.ingest.sources.Skipped` entry. Its label is kept relative to its file
+(:func:`unlabel`), since the cache finds results by content and the same content may sit under
+another name next time; :func:`relabel` puts the file's label back in front. The bytes are
+decoded strictly (:func:`decode_outcomes` raises on anything unexpected), and the cache treats
+what does not decode as not cached.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import zlib
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from loadwatch.ingest.sources import Skipped
+from loadwatch.ingest.summary import ActivitySummary, Histogram
+
+#: Changes whenever the encoding of stored results changes.
+_ENCODING = 1
+
+Outcome = ActivitySummary | Skipped
+
+
+def relabel(outcome: Outcome, prefix: str) -> Outcome:
+    """Put the file's label in front of an outcome's file-relative label."""
+    if isinstance(outcome, Skipped):
+        return Skipped(prefix + outcome.source, outcome.reason)
+    return dataclasses.replace(outcome, source=prefix + outcome.source)
+
+
+def unlabel(outcome: Outcome, prefix: str) -> Outcome:
+    """Make an outcome's label relative to its file (the inverse of :func:`relabel`)."""
+    label = outcome.source
+    if not label.startswith(prefix):
+        raise ValueError(f"{label!r} is not inside {prefix!r}")
+    if isinstance(outcome, Skipped):
+        return Skipped(label[len(prefix) :], outcome.reason)
+    return dataclasses.replace(outcome, source=label[len(prefix) :])
+
+
+# -- encoding ------------------------------------------------------------------------------
+# JSON with arrays as base64 float64, zlib-compressed: no pickle, so a foreign file can never
+# run code, and every field is checked on the way back in.
+
+
+def _array(values: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(values, dtype="<f8").tobytes()).decode()
+
+
+def _unarray(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text, validate=True), dtype="<f8").copy()
+
+
+def _array32(values: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(values, dtype="<f4").tobytes()).decode()
+
+
+def _unarray32(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text, validate=True), dtype="<f4").copy()
+
+
+def encode_outcomes(outcomes: Sequence[Outcome]) -> bytes:
+    """Serialise outcomes for the cache."""
+    items: list[dict[str, Any]] = []
+    for outcome in outcomes:
+        if isinstance(outcome, Skipped):
+            items.append({"skipped": {"source": outcome.source, "reason": outcome.reason}})
+            continue
+        fields: dict[str, Any] = {}
+        for field in dataclasses.fields(ActivitySummary):
+            value = getattr(outcome, field.name)
+            if isinstance(value, Histogram):
+                value = {"values": _array(value.values), "seconds": _array(value.seconds)}
+            elif isinstance(value, np.ndarray):
+                value = {"float32": _array32(value)}
+            elif isinstance(value, datetime):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, float) and not np.isfinite(value):
+                value = repr(value)  # "nan" / "inf", which JSON has no words for
+            fields[field.name] = value
+        items.append({"summary": fields})
+    document = {"encoding": _ENCODING, "outcomes": items}
+    return zlib.compress(json.dumps(document, separators=(",", ":")).encode("utf-8"), 6)
+
+
+_FLOAT_FIELDS = {f.name for f in dataclasses.fields(ActivitySummary) if f.type in ("float", float)}
+
+
+def decode_outcomes(blob: bytes) -> list[Outcome]:
+    """The inverse of :func:`encode_outcomes`; raises ValueError on anything unexpected."""
+    document = json.loads(zlib.decompress(blob).decode("utf-8"))
+    if document.get("encoding") != _ENCODING:
+        raise ValueError("stored with another encoding")
+    expected = {field.name for field in dataclasses.fields(ActivitySummary)}
+    result: list[Outcome] = []
+    for item in document["outcomes"]:
+        if "skipped" in item:
+            entry = item["skipped"]
+            result.append(Skipped(str(entry["source"]), str(entry["reason"])))
+            continue
+        fields = dict(item["summary"])
+        if set(fields) != expected:
+            raise ValueError("stored with other fields")
+        for name in ("hr", "speed"):
+            fields[name] = Histogram(
+                _unarray(fields[name]["values"]), _unarray(fields[name]["seconds"])
+            )
+        for name in ("track_lat", "track_lon"):
+            fields[name] = _unarray32(fields[name]["float32"])
+        fields["start"] = datetime.fromisoformat(fields["start"])
+        fields["warnings"] = tuple(str(w) for w in fields["warnings"])
+        for name in _FLOAT_FIELDS:
+            fields[name] = float(fields[name])
+        result.append(ActivitySummary(**fields))
+    return result

@@ -1,0 +1,439 @@
+"""FIT definition messages compiled into layouts, and messages decoded with them.
+
+A layout says where each field of a data message is, what the fast decoder does with such
+messages (skip them, locate them for the numpy record path, or decode them one by one), and,
+for records, which field each column comes from. Which field that is follows fitparse: fields
+in definition order, each one's components before the field itself, a later one replacing an
+earlier one of the same name. :func:`decode_message` decodes a single message with fitparse's
+own profile objects, for the few messages (sessions, laps...) and odd records that need it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import struct
+from typing import Any
+
+import numpy as np
+
+from loadwatch.ingest.readers import _fitprofile as profile
+
+#: Record fields loadwatch keeps, as the FIT profile names them.
+RECORD_FIELDS: tuple[str, ...] = (
+    "timestamp",
+    "distance",
+    "enhanced_speed",
+    "speed",
+    "heart_rate",
+    "cadence",
+    "fractional_cadence",
+    "position_lat",
+    "position_long",
+    "enhanced_altitude",
+    "altitude",
+)
+#: A record's sport, used when the file has no session or sport message.
+ACTIVITY_TYPE = "activity_type"
+RECORD_WANTED = frozenset((*RECORD_FIELDS, ACTIVITY_TYPE))
+
+# What the decoder does with a data message of a layout.
+UNDEFINED = -1  # no definition for its local message type
+FAST = 0  # a record whose columns are gathered with numpy
+SKIP = 1  # a message loadwatch does not need
+SKIP_TIMED = 2  # ... that has a timestamp (compressed timestamps may count from it)
+GENERIC = 3  # decoded on the spot, field by field
+
+_TimestampReader = tuple[int, struct.Struct, int]  # offset, unpacker, invalid raw value
+_NOTHING = struct.Struct("")
+
+
+class Unsupported(Exception):
+    """A construct the fast decoder leaves to fitparse: decode the whole file with it instead."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    """One field of a definition, resolved against the profile."""
+
+    num: int
+    offset: int  # from the start of the message's data (after its header byte)
+    size: int
+    base: profile.BaseType
+    count: int  # values in the field (1 for scalars; bytes for byte fields)
+    spec: Any  # fitparse's profile Field, or None when the profile does not know the field
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    """How one record column comes out of a fast layout's rows."""
+
+    at: int  # where the source field is, from the message's header byte
+    dtype: str  # the source field's numpy type with byte order; "" for a column of NaN
+    base: profile.BaseType
+    scale: float | None = None
+    offset: float | None = None
+    shift: int = 0  # for a component: bits to drop, then keep ``bits``
+    bits: int | None = None
+    enum_codes: tuple[int, ...] = ()  # values the profile names: words, not numbers
+
+
+@dataclasses.dataclass(eq=False)
+class Layout:
+    """A compiled definition message (not changed once :func:`compile_layout` returns it)."""
+
+    global_num: int
+    endian: str
+    fields: tuple[Field, ...]
+    dev_sizes: tuple[int, ...]
+    size: int  # bytes of a data message, its header byte included
+    action: int
+    kind: str | None  # the wanted message kind, or None
+    timestamp: _TimestampReader | None
+    odd_timestamp: bool  # a timestamp field that cannot feed compressed timestamps
+    resets: tuple[int, ...]  # accumulated component fields a definition restarts at 0
+    relevant: tuple[Field, ...] = ()  # generic records: the fields that give our columns
+    unpacker: struct.Struct = _NOTHING  # generic messages: the fields decoded, at once...
+    slots: tuple[tuple[Field, int], ...] = ()  # ...and where each one's values start in it
+    columns: dict[str, Column] = dataclasses.field(default_factory=dict)
+
+    @property
+    def has_timestamp(self) -> bool:
+        """True when the message has a timestamp field (253) of any type."""
+        return self.timestamp is not None or self.odd_timestamp
+
+    @property
+    def read_sizes(self) -> tuple[int, ...]:
+        """Sizes of the reads fitparse makes for a data message, in order."""
+        return (*(f.size for f in self.fields), *self.dev_sizes)
+
+
+@functools.lru_cache(maxsize=4096)
+def compile_layout(global_num: int, endian: str, raw: bytes, dev: bytes) -> Layout:
+    """Turn a definition into a layout: field offsets and types, and what to do with it.
+
+    Cached: a device writes the same few definitions in every file, and often repeats them.
+
+    Args:
+        global_num: The global message number.
+        endian: ``"<"`` or ``">"``.
+        raw: The field definitions, three bytes each (number, size, base type).
+        dev: The developer field definitions, three bytes each (number, size, index).
+    """
+    message = profile.message_type(global_num)
+    kinds = {number: name for name, number in profile.message_numbers().items()}
+    kind = kinds.get(global_num) if message is not None else None
+    types = profile.base_types()
+    fields = []
+    offset = 0
+    for num, size, type_id in (raw[i : i + 3] for i in range(0, len(raw), 3)):
+        base = types.get(type_id, profile.byte_type())
+        if size % base.size:  # as the FIT SDK does: read what does not fit its type as bytes
+            base = profile.byte_type()
+        spec = message.fields.get(num) if message is not None else None
+        fields.append(Field(num, offset, size, base, size // base.size, spec))
+        offset += size
+    dev_sizes = tuple(dev[1::3])
+    timestamp, odd = _timestamp_reader(fields, endian)
+    resets = tuple(
+        component.def_num
+        for field in fields
+        if field.spec is not None
+        for component in field.spec.components or ()
+        if component.accumulate
+    )
+    action = SKIP_TIMED if timestamp is not None or odd else SKIP
+    if kind is not None:
+        action = GENERIC
+    layout = Layout(
+        global_num=global_num,
+        endian=endian,
+        fields=tuple(fields),
+        dev_sizes=dev_sizes,
+        size=1 + offset + sum(dev_sizes),
+        action=action,
+        kind=kind,
+        timestamp=timestamp,
+        odd_timestamp=odd,
+        resets=resets,
+    )
+    if kind == profile.RECORD:
+        layout.relevant = _relevant(layout.fields, message)
+        if not resets:  # accumulating counters need message-by-message decoding
+            _plan_fast_record(layout, message)
+    if layout.action == GENERIC:
+        read = layout.relevant if kind == profile.RECORD else layout.fields
+        layout.unpacker, layout.slots = _unpacking(layout.fields, read, endian)
+    return layout
+
+
+def _unpacking(
+    fields: tuple[Field, ...], read: tuple[Field, ...], endian: str
+) -> tuple[struct.Struct, tuple[tuple[Field, int], ...]]:
+    """One struct for the fields of a message that are ``read`` (the others are skipped), and
+    where each read field's values start in what it unpacks (-1: an empty field)."""
+    codes = []
+    slots = []
+    values = 0
+    for field in fields:
+        if field not in read or not field.size:
+            codes.append(f"{field.size}x")
+            if field in read:
+                slots.append((field, -1))
+            continue
+        slots.append((field, values))
+        if field.base.numpy_code is None:  # bytes or text: one value
+            codes.append(f"{field.size}s")
+            values += 1
+        else:
+            codes.append(f"{field.count}{field.base.struct_code}")
+            values += field.count
+    return struct.Struct(endian + "".join(codes)), tuple(slots)
+
+
+def _relevant(fields: tuple[Field, ...], message: Any) -> tuple[Field, ...]:
+    """The fields a record's columns can come from (all, when subfields need the others)."""
+    if any(f.spec is not None and f.spec.subfields for f in fields):
+        return fields
+    return tuple(
+        f
+        for f in fields
+        if f.spec is not None
+        and (
+            f.spec.name in RECORD_WANTED
+            or any(message.fields[c.def_num].name in RECORD_WANTED for c in f.spec.components or ())
+        )
+    )
+
+
+def _timestamp_reader(fields: list[Field], endian: str) -> tuple[_TimestampReader | None, bool]:
+    """How to read the field compressed timestamps count from (253), if the message has one.
+
+    Returns:
+        The reader, or None; and whether there is a timestamp field the reader cannot read.
+    """
+    timed = [field for field in fields if field.num == profile.TIMESTAMP_FIELD]
+    if not timed:
+        return None, False
+    field = timed[-1]
+    base = field.base
+    if len(timed) > 1 or field.count != 1 or not base.is_integer or base.invalid is None:
+        return None, True
+    return (field.offset, struct.Struct(endian + base.struct_code), base.invalid), False
+
+
+def _plan_fast_record(layout: Layout, message: Any) -> None:
+    """Make a record layout fast when its columns can be computed with numpy.
+
+    Anything unusual (subfields, components of array or byte-typed fields) stays with the
+    field-by-field decoder, which is exact but slower.
+    """
+    writers: dict[str, tuple[Field, Any]] = {}
+    for field in layout.fields:
+        spec = field.spec
+        if spec is None:
+            continue
+        if spec.subfields:
+            return
+        for component in spec.components or ():
+            target = message.fields[component.def_num]
+            if target.name in RECORD_WANTED:
+                writers[target.name] = (field, component)
+        if spec.name in RECORD_WANTED:
+            writers[spec.name] = (field, None)
+    columns: dict[str, Column] = {}
+    for name, (field, component) in writers.items():
+        scalar = field.count == 1 and field.base.numpy_code is not None
+        where = (field.offset + 1, f"{layout.endian}{field.base.numpy_code}")
+        if component is not None:
+            if not (scalar and field.base.is_integer and field.size <= 4):
+                return
+            target = message.fields[component.def_num]
+            columns[name] = Column(
+                *where,
+                field.base,
+                component.scale,
+                component.offset,
+                component.bit_offset,
+                component.bits,
+                _enum_codes(target),
+            )
+        elif scalar:
+            codes = () if name == ACTIVITY_TYPE else _enum_codes(field.spec)
+            spec = field.spec
+            columns[name] = Column(*where, field.base, spec.scale, spec.offset, 0, None, codes)
+        elif name == ACTIVITY_TYPE:
+            return  # a word from an array: leave it to the exact decoder
+        else:  # an array, bytes or text: fitparse's value is not a number
+            columns[name] = Column(0, "", field.base)
+    layout.columns = columns
+    layout.action = FAST
+
+
+def _enum_codes(spec: Any) -> tuple[int, ...]:
+    """Values the profile gives a name: fitparse turns them into words, not numbers."""
+    values = getattr(spec.type, "values", None)
+    return tuple(values) if values else ()
+
+
+def column_values(raw: np.ndarray, column: Column) -> np.ndarray:
+    """A record column from its source field's raw values, for a whole layout at once.
+
+    Invalid raw values become NaN; then come the component's bits, scale and offset, in the
+    order fitparse applies them (so the floating-point results are the same).
+    """
+    base = column.base
+    if base.invalid is None:
+        values = raw.astype(np.float64)
+        missing = np.isnan(values)
+    else:
+        missing = raw == base.invalid
+        if column.bits is not None:
+            raw = (raw.astype(np.int64) >> column.shift) & ((1 << column.bits) - 1)
+        values = raw.astype(np.float64)
+    if column.enum_codes and column.bits is None:  # fitparse names a field's raw value...
+        missing |= np.isin(raw, column.enum_codes)
+    values[missing] = np.nan
+    if column.scale:
+        values /= column.scale
+    if column.offset:
+        values -= column.offset
+    if column.enum_codes and column.bits is not None:  # ...but a component's scaled value
+        values[np.isin(values, column.enum_codes)] = np.nan
+    return values
+
+
+# --- messages decoded one by one ---------------------------------------------------------------
+
+
+class Message:
+    """A message decoded field by field, with fitparse's ``DataMessage`` interface."""
+
+    __slots__ = ("fields", "name")
+
+    def __init__(self, name: str, fields: list[tuple[str, str | None, Any]]) -> None:
+        self.name = name
+        self.fields = fields  # (name, parent field's name, value), in fitparse's order
+
+    def get_values(self) -> dict[str, Any]:
+        """Field values by name; a later field of the same name wins."""
+        return {name: value for name, _, value in self.fields}
+
+    def get_value(self, name: str) -> Any:
+        """The first field called ``name`` (or whose parent field is), else None."""
+        for field_name, parent, value in self.fields:
+            if name in (field_name, parent):
+                return value
+        return None
+
+
+def decode_message(
+    data: bytes,
+    pos: int,
+    layout: Layout,
+    accumulators: dict[tuple[int, int], int],
+    time: int | None,
+) -> Message:
+    """Decode the data message at ``pos`` field by field, exactly as fitparse does.
+
+    Records keep only the fields our columns can come from.
+
+    Args:
+        data: The file.
+        pos: Where the message's header byte is.
+        layout: Its layout.
+        accumulators: Running values of accumulated components, updated here.
+        time: The message's compressed timestamp, if its header has one.
+
+    Raises:
+        Unsupported: A value fitparse would fail on (it then reports the fault itself).
+    """
+    fields = tuple(field for field, _ in layout.slots)
+    raws = _raw_values(data, pos, layout)
+    message = profile.message_type(layout.global_num)
+    out: list[tuple[str, str | None, Any]] = []
+    try:
+        for field, raw in zip(fields, raws, strict=True):
+            spec = field.spec
+            if spec is None:
+                out.append((f"unknown_{field.num}", None, raw))
+                continue
+            if not spec.subfields and not spec.components:  # most fields: no other to consult
+                out.append((spec.name, None, _scaled(spec, spec.render(raw))))
+                continue
+            spec, parent = _subfield(spec, fields, raws)
+            for component in spec.components or ():
+                try:
+                    value = component.render(raw)
+                except ValueError:
+                    continue
+                if component.accumulate and value is not None:
+                    key = (layout.global_num, component.def_num)
+                    value = accumulators[key] = accumulate(value, accumulators[key], component.bits)
+                value = _scaled(component, value)
+                target, target_parent = _subfield(message.fields[component.def_num], fields, raws)
+                out.append((target.name, _name(target_parent), target.render(value)))
+            out.append((spec.name, _name(parent), _scaled(spec, spec.render(raw))))
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError) as e:
+        raise Unsupported(f"a {layout.kind} message fitparse cannot decode either ({e})") from e
+    if time is not None:
+        out.append(("timestamp", None, time))
+    return Message(layout.kind or "unknown", out)
+
+
+def _name(spec: Any) -> str | None:
+    return None if spec is None else str(spec.name)
+
+
+def _raw_values(data: bytes, pos: int, layout: Layout) -> list[Any]:
+    """The raw values of the fields a message is decoded from, as fitparse reads them: None
+    when invalid (or empty), tuples for arrays and bytes, text for strings."""
+    values = layout.unpacker.unpack_from(data, pos + 1)
+    raws: list[Any] = []
+    for field, start in layout.slots:
+        base = field.base
+        if start < 0:
+            raws.append(None)  # fitparse fails on an empty field; there is nothing to read
+        elif base.numpy_code is None:
+            raw = values[start]
+            raws.append(base.parse(raw if base.name == "string" else tuple(raw)))
+        elif field.count == 1:
+            raws.append(base.parse(values[start]))
+        else:
+            raws.append(tuple(base.parse(v) for v in values[start : start + field.count]))
+    return raws
+
+
+def _scaled(spec: Any, value: Any) -> Any:
+    """Apply a field's or component's scale and offset, as fitparse does."""
+    if not spec.scale and not spec.offset:
+        return value
+    if isinstance(value, tuple):
+        return tuple(_scaled(spec, item) for item in value)
+    if isinstance(value, int | float):
+        if spec.scale:
+            value = float(value) / spec.scale
+        if spec.offset:
+            value = value - spec.offset
+    return value
+
+
+def accumulate(raw: int, previous: int, bits: int) -> int:
+    """Unwrap a rolling ``bits``-bit counter (a compressed timestamp...) against its last value."""
+    span = 1 << bits
+    value = raw + (previous & ~(span - 1))
+    if raw < (previous & (span - 1)):
+        value += span
+    return value
+
+
+def _subfield(spec: Any, fields: tuple[Field, ...], raws: list[Any]) -> tuple[Any, Any]:
+    """The subfield another field's value selects (fitparse's rule), and its parent field."""
+    if not spec.subfields:
+        return spec, None
+    for sub in spec.subfields:
+        for reference in sub.ref_fields:
+            for field, raw in zip(fields, raws, strict=True):
+                if field.num == reference.def_num and reference.raw_value == raw:
+                    return sub, spec
+    return spec, None

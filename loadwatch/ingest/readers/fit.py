@@ -1,0 +1,413 @@
+"""Read FIT files (Garmin, Wahoo, Coros, Strava...) into
+:class:`~loadwatch.ingest.activity.Activity`.
+
+Two decoders give the same :class:`~loadwatch.ingest.readers.fitfast.FitContent`, from which the
+activities are built: :mod:`loadwatch.ingest.readers.fitfast`, fifty and more times faster, reads
+files first; fitparse, the reference, reads any file the fast one leaves to it.
+
+fitparse stops at the first fault it meets, and the fast decoder stops where it does. Real
+files are often cut short or slightly broken near the end, so we keep every message read
+before the fault and say on the activity what happened, rather than losing the run.
+Timestamps are kept as raw FIT seconds while reading and converted once per activity, which
+also tells real dates from device-relative ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import math
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+import fitparse
+import numpy as np
+import pandas as pd
+from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError
+
+from loadwatch.errors import (
+    CorruptFileError,
+    EmptyActivityError,
+    LoadwatchError,
+    NotAnActivityError,
+    UnsupportedFileError,
+)
+from loadwatch.ingest.activity import Activity, make_samples, normalise_sport
+from loadwatch.ingest.readers import fitfast
+from loadwatch.ingest.readers.fitfast import RECORD_FIELDS, Decoded, FitContent
+from loadwatch.ingest.readers.fitfast import number as _number
+from loadwatch.ingest.readers.fitfast import word as _word
+
+#: Which decoder :func:`read_fit` uses: the fast one, falling back to fitparse for what it
+#: leaves ("auto"); fitparse, the reference ("fitparse"); or the fast one alone ("fast").
+Decoder = Literal["auto", "fast", "fitparse"]
+
+#: FIT times count seconds from this instant.
+FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
+_FIT_EPOCH_UNIX_S = 631_065_600
+#: FIT times below this are seconds since the device powered up, not since :data:`FIT_EPOCH`.
+RELATIVE_TIME_LIMIT = 0x10000000
+_DEGREES_PER_SEMICIRCLE = 180.0 / 2**31
+
+CRC_WARNING = "file checksum does not match; data read anyway"
+#: Starts the warning on activities whose times are device-relative; the timeline skips them.
+RELATIVE_TIMESTAMPS_WARNING = (
+    "relative timestamps: the device did not know the date, so times count from its own clock "
+    "(shown as days after 1989-12-31), not a real date"
+)
+
+# File types (file_id.type) worth a friendlier name than the FIT word.
+_FILE_KINDS: dict[str, str] = {
+    "settings": "a settings file",
+    "sport": "a sport-settings file",
+    "workout": "a workout plan",
+    "course": "a course (a planned route)",
+    "schedules": "a training schedule",
+    "weight": "a weight-scale file",
+    "totals": "a lifetime-totals file",
+    "goals": "a goals file",
+    "blood_pressure": "a blood-pressure file",
+    "monitoring_a": "an all-day monitoring file",
+    "monitoring_b": "an all-day monitoring file",
+    "monitoring_daily": "an all-day monitoring file",
+    "activity_summary": "an activity summary without samples",
+    "segment": "a segment file",
+    "segment_list": "a segment list",
+    "device": "a device description file",
+}
+
+
+class _RawValues:
+    """A fitparse data processor that leaves values alone.
+
+    fitparse's default turns times into naive datetimes (but leaves device-relative ones as
+    ints) and costs a third of the parse time; we want the raw seconds and convert them once.
+    """
+
+    def run_type_processor(self, field_data: object) -> None:
+        """Keep the raw value."""
+
+    def run_field_processor(self, field_data: object) -> None:
+        """Keep the raw value."""
+
+    def run_unit_processor(self, field_data: object) -> None:
+        """Keep the raw value."""
+
+    def run_message_processor(self, data_message: object) -> None:
+        """Keep the raw message."""
+
+
+def _optional(value: object) -> float | None:
+    """A FIT value as a float, or None."""
+    value = _number(value)
+    return None if math.isnan(value) else value
+
+
+class _FitparseContent:
+    """Collects fitparse's messages into a :class:`FitContent`, records as growing lists."""
+
+    def __init__(self) -> None:
+        self.content = FitContent()
+        self.columns: dict[str, list[float]] = {name: [] for name in RECORD_FIELDS}
+
+    def add(self, message: Any) -> None:
+        """Keep what we need of one fitparse data message."""
+        content = self.content
+        content.messages += 1
+        if message.name != "record":
+            content.add(message)
+            return
+        content.records += 1
+        values = message.get_values()
+        if math.isnan(_number(values.get("timestamp"))):
+            return  # a sample we cannot place in time
+        for name, column in self.columns.items():
+            column.append(_number(values.get(name)))
+        if content.record_sport is None:
+            content.record_sport = _word(values.get("activity_type"))
+
+    def finish(self) -> FitContent:
+        """The content, record columns as arrays."""
+        self.content.columns = {
+            name: np.asarray(values, dtype="float64") for name, values in self.columns.items()
+        }
+        return self.content
+
+
+def _parse(data: bytes, source: str, *, check_crc: bool) -> tuple[Decoded, int]:
+    """Run fitparse over ``data``, keeping every message read before any fault.
+
+    Returns:
+        What was read, and how many bytes were left unread after a checksum mismatch.
+    """
+    stream = io.BytesIO(data)  # ours, so that we can tell where fitparse stopped
+    collected = _FitparseContent()
+    # fitparse keeps developer field descriptions in a module-level table that outlives the
+    # file: start each file afresh, so that no file is decoded with another one's fields.
+    fitparse.records.DEV_TYPES.clear()
+    try:
+        fit = fitparse.FitFile(stream, check_crc=check_crc, data_processor=_RawValues())
+    except FitCRCError:
+        return Decoded(collected.finish(), crc_mismatch=True), len(data)
+    except Exception as e:  # fitparse raises struct.error, KeyError... as well as its own
+        raise _unreadable_header(e, source) from e
+    messages = fit.get_messages()
+    while True:
+        try:
+            message = next(messages)
+        except StopIteration:
+            return Decoded(collected.finish()), 0
+        except FitCRCError:
+            left = len(data) - _tell(stream, len(data))
+            return Decoded(collected.finish(), crc_mismatch=True), left
+        except Exception as e:  # any fault mid-stream: keep what came before it
+            return Decoded(collected.finish(), stop=e, stop_offset=_tell(stream, len(data))), 0
+        collected.add(message)
+
+
+def _unreadable_header(error: Exception, source: str) -> CorruptFileError:
+    return CorruptFileError(
+        f"not a readable FIT file: its header is damaged or missing ({error}); "
+        "export the activity again from the watch or its app",
+        path=source,
+        offset=0,
+    )
+
+
+def _tell(stream: io.BytesIO, size: int) -> int:
+    """Where fitparse got to in the stream (it closes the stream once it has read it all)."""
+    return size if stream.closed else stream.tell()
+
+
+def _read_with_fitparse(data: bytes, source: str) -> Decoded:
+    """Parse the file with fitparse, tolerating a bad checksum."""
+    parse, left = _parse(data, source, check_crc=True)
+    if parse.crc_mismatch and left > 0:  # a bad header CRC, or more chained files after a bad one
+        parse = dataclasses.replace(_parse(data, source, check_crc=False)[0], crc_mismatch=True)
+    return parse
+
+
+def _read_fast(data: bytes, source: str) -> Decoded:
+    """Decode the file with the fast decoder (which raises Unsupported for what it leaves)."""
+    try:
+        return fitfast.decode(data)
+    except (FitHeaderError, FitEOFError) as e:  # the first header, as fitparse reports it
+        raise _unreadable_header(e, source) from e
+
+
+def _read_messages(data: bytes, source: str, decoder: str) -> tuple[Decoded, list[str]]:
+    """Read the file's messages; returns them and file-level warnings."""
+    parse = None
+    if decoder != "fitparse":
+        try:
+            parse = _read_fast(data, source)
+        except fitfast.Unsupported as e:
+            if decoder == "fast":
+                raise UnsupportedFileError(
+                    f"uses FIT features only the fitparse decoder reads ({e})", path=source
+                ) from e
+        except LoadwatchError:
+            raise
+        except Exception:  # a fast-decoder bug must not lose the file: fitparse reads it
+            if decoder == "fast":
+                raise
+    if parse is None:
+        parse = _read_with_fitparse(data, source)
+    warnings: list[str] = []
+    if parse.crc_mismatch:
+        warnings.append(CRC_WARNING)
+    if parse.stop is not None:
+        if parse.content.messages == 0:
+            raise CorruptFileError(
+                f"no readable FIT data: {parse.stop}; export the activity again",
+                path=source,
+                offset=parse.stop_offset,
+            ) from parse.stop
+        where = f"after {parse.content.records:,} records, at byte {parse.stop_offset:,}"
+        if isinstance(parse.stop, FitEOFError):
+            warnings.append(f"file was cut short {where}; the data before it was kept")
+        else:
+            warnings.append(
+                f"file is partly unreadable {where} ({parse.stop}); the data before it was kept"
+            )
+    return parse, warnings
+
+
+def _check_is_activity(parse: Decoded, source: str) -> None:
+    """Refuse files that hold no activity, saying what they are."""
+    content = parse.content
+    if content.file_types and "activity" not in content.file_types:
+        kind = content.file_types[0]
+        what = _FILE_KINDS.get(kind, f"a FIT file of type '{kind}'")
+        raise NotAnActivityError(f"{what}, not an activity; skipped", path=source)
+    if content.sessions or content.records:
+        return
+    if parse.stop is not None:
+        raise CorruptFileError(
+            f"the file breaks off before any activity data ({parse.stop}); export it again",
+            path=source,
+            offset=parse.stop_offset,
+        ) from parse.stop
+    if not content.file_types:
+        raise NotAnActivityError(
+            "a FIT file with no file type and no activity records, not an activity; skipped",
+            path=source,
+        )
+    raise EmptyActivityError(
+        "an activity file with no records and no sessions: nothing to count", path=source
+    )
+
+
+def _unique_sessions(sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop repeated sessions (chained files sometimes hold the same activity twice)."""
+    seen: set[tuple[object, ...]] = set()
+    unique = []
+    for session in sessions:
+        key = tuple(
+            session.get(name)
+            for name in ("start_time", "total_elapsed_time", "sport", "sub_sport", "total_distance")
+        )
+        if key not in seen:
+            seen.add(key)
+            unique.append(session)
+    return unique
+
+
+def _samples(columns: dict[str, np.ndarray], mask: np.ndarray, sport: str) -> pd.DataFrame:
+    """Canonical samples from the record columns selected by ``mask``."""
+    part = {name: values[mask] for name, values in columns.items()}
+    seconds = part["timestamp"].astype("int64") + _FIT_EPOCH_UNIX_S
+    cadence = part["cadence"]
+    if sport in ("running", "walking"):  # FIT counts strides (one foot); we count steps
+        cadence = 2.0 * (cadence + np.nan_to_num(part["fractional_cadence"]))
+    samples = make_samples(
+        {
+            "time": pd.to_datetime(seconds, unit="s", utc=True),
+            "distance_m": part["distance"],
+            "speed_mps": np.where(
+                np.isnan(part["enhanced_speed"]), part["speed"], part["enhanced_speed"]
+            ),
+            "hr_bpm": part["heart_rate"],
+            "cadence_spm": cadence,
+            "lat": part["position_lat"] * _DEGREES_PER_SEMICIRCLE,
+            "lon": part["position_long"] * _DEGREES_PER_SEMICIRCLE,
+            "altitude_m": np.where(
+                np.isnan(part["enhanced_altitude"]), part["altitude"], part["enhanced_altitude"]
+            ),
+        }
+    )
+    if samples["time"].duplicated().any():  # a repeated row repeats its time (cheap to check)
+        samples = samples.drop_duplicates(ignore_index=True)  # chained copies repeat records
+    return samples
+
+
+def _sport_words(
+    content: FitContent, session: dict[str, Any], index: int
+) -> tuple[str | None, str | None]:
+    """The FIT sport and sub-sport words for a session (or the whole file when ``{}``)."""
+    sport, sub_sport = _word(session.get("sport")), _word(session.get("sub_sport"))
+    if sport is None and content.sports:
+        fallback = content.sports[index] if index < len(content.sports) else content.sports[0]
+        sport, sub_sport = _word(fallback.get("sport")), _word(fallback.get("sub_sport"))
+    if sport is None:
+        sport = content.record_sport
+    return sport, (None if sub_sport == "generic" else sub_sport)
+
+
+def _build_activities(content: FitContent, source: str, warnings: list[str]) -> list[Activity]:
+    """One activity per (non-transition) session, or one from all records when there is none."""
+    columns = {
+        name: np.asarray(values, dtype="float64") for name, values in content.columns.items()
+    }
+    times = columns["timestamp"]
+    device = next(
+        (d for t, d in zip(content.file_types, content.devices, strict=True) if t == "activity"),
+        None,
+    )
+    sessions = _unique_sessions(content.sessions) or [{}]
+    activities = []
+    skipped: list[str] = []
+    for index, session in enumerate(sessions):
+        activity_type, sub_sport = _sport_words(content, session, index)
+        if activity_type == "transition":
+            continue
+        sport = normalise_sport(sub_sport, activity_type)
+        start_s = _number(session.get("start_time"))
+        elapsed_s = _number(session.get("total_elapsed_time"))
+        if math.isnan(start_s):
+            start_s = _number(session.get("timestamp")) - elapsed_s
+        if len(sessions) == 1:
+            mask = np.ones(len(times), dtype=bool)
+        elif math.isnan(start_s):
+            skipped.append(f"session {index + 1} of {len(sessions)} has no start time; skipped")
+            continue
+        else:
+            end_s = start_s + elapsed_s if not math.isnan(elapsed_s) else math.inf
+            mask = (times >= start_s) & (times <= end_s)
+        samples = _samples(columns, mask, sport)
+        if math.isnan(start_s):
+            if samples.empty:
+                continue
+            start = samples["time"].iloc[0].to_pydatetime()
+        else:
+            start = FIT_EPOCH + timedelta(seconds=start_s)
+        relative = start < FIT_EPOCH + timedelta(seconds=RELATIVE_TIME_LIMIT) or bool(
+            (times[mask] < RELATIVE_TIME_LIMIT).any()
+        )
+        activities.append(
+            Activity(
+                sport=sport,
+                sub_sport=sub_sport,
+                start=start,
+                source=source,
+                samples=samples,
+                format="fit",
+                device=device,
+                activity_type=activity_type,
+                timer_s=_optional(session.get("total_timer_time")),
+                distance_m=_optional(session.get("total_distance")),
+                ascent_m=_optional(session.get("total_ascent")),
+                warnings=(*warnings, *([RELATIVE_TIMESTAMPS_WARNING] if relative else [])),
+            )
+        )
+    if not activities:
+        timed = len(times)
+        raise EmptyActivityError(
+            f"no usable activity: {content.records:,} records, {timed:,} with a timestamp, "
+            f"and no session that can be placed in time",
+            path=source,
+        )
+    if skipped:
+        activities = [dataclasses.replace(a, warnings=(*a.warnings, *skipped)) for a in activities]
+    return activities
+
+
+def read_fit(data: bytes, source: str, *, decoder: Decoder = "auto") -> list[Activity]:
+    """Read a FIT file's activities: one per session (multisport files give several).
+
+    Damage near the end (a bad checksum, a cut-off or partly unreadable file) does not lose the
+    data before it: the activity comes back with a warning saying what happened and where.
+
+    Args:
+        data: The file's bytes.
+        source: Where the bytes came from, for errors and :attr:`Activity.source`.
+        decoder: ``"auto"`` decodes with the fast decoder and falls back to fitparse for
+            files it leaves; ``"fitparse"`` and ``"fast"`` use one alone (for tests and
+            benchmarks; ``"fast"`` raises UnsupportedFileError for what it leaves).
+
+    Returns:
+        The activities, in file order; transition sessions are left out.
+
+    Raises:
+        CorruptFileError: The header is broken or nothing readable comes before the fault.
+        NotAnActivityError: A settings, workout, weight-scale, monitoring... file.
+        EmptyActivityError: An activity file with nothing to place in time.
+    """
+    parse, warnings = _read_messages(data, source, decoder)
+    return _activities(parse, source, warnings)
+
+
+def _activities(parse: Decoded, source: str, warnings: list[str]) -> list[Activity]:
+    """The activities of a decoded file, or the error saying why it has none."""
+    _check_is_activity(parse, source)
+    return _build_activities(parse.content, source, warnings)

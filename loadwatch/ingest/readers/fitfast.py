@@ -1,0 +1,447 @@
+"""Fast FIT decoding straight from the bytes, giving the values fitparse gives.
+
+fitparse builds several Python objects per field of every message, which caps it at about ten
+thousand records a second. Here each definition message is compiled once into a layout, and
+the data messages that use it are only *located* while walking the file: the hot loop reads one
+header byte, appends the message's position to its layout's list and jumps to the next. Record
+fields are then gathered for all messages of a layout at once with numpy (invalid values masked,
+scale and offset applied over whole columns). The few other messages loadwatch needs (file_id,
+session, lap, event, sport, activity) are decoded one by one with fitparse's own profile, so
+their values match fitparse's exactly.
+
+The decoder follows fitparse where a file is damaged, so both paths tell the same story: it
+stops where fitparse stops (a cut-off end, an undefined local message type, a broken chained
+header) with the same error text and byte offset, keeping everything before. It departs from
+fitparse only where fitparse loses data it could read: developer fields are skipped by their
+declared size (fitparse needs their description, kept in a process-wide table, and fails
+without it), and a field whose size is not a multiple of its type is read as plain bytes, as
+the FIT SDK does (fitparse gives up on the whole file there).
+
+Anything else it does not handle raises :class:`Unsupported`, and the caller decodes the file
+with fitparse instead.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from typing import Any
+
+import numpy as np
+from fitparse.utils import FitEOFError, FitHeaderError, FitParseError
+
+from loadwatch.ingest.readers import _fitprofile as profile
+from loadwatch.ingest.readers._fitcontent import Decoded, FitContent, MessageLike, number, word
+from loadwatch.ingest.readers._fitlayout import (
+    ACTIVITY_TYPE,
+    FAST,
+    GENERIC,
+    RECORD_FIELDS,
+    RECORD_WANTED,
+    SKIP,
+    SKIP_TIMED,
+    UNDEFINED,
+    Layout,
+    Unsupported,
+    accumulate,
+    column_values,
+    compile_layout,
+    decode_message,
+)
+
+__all__ = [
+    "RECORD_FIELDS",
+    "Decoded",
+    "FitContent",
+    "MessageLike",
+    "Unsupported",
+    "decode",
+    "number",
+    "word",
+]
+
+# Records' positions, their columns, and the first timed record's sport (position, word).
+_Part = tuple[np.ndarray, dict[str, np.ndarray], tuple[int, str] | None]
+
+_HEADER = struct.Struct("<2BHI4s")
+_CRC = struct.Struct("<H")
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode a FIT file's messages into :class:`FitContent`, as fitparse would.
+
+    Args:
+        data: The whole file (several FIT files chained one after another are read in turn).
+
+    Returns:
+        The content, with the fault reading stopped at, if any.
+
+    Raises:
+        FitHeaderError: The first header is not a FIT header (fitparse's error and text).
+        FitEOFError: The file ends inside its first header.
+        Unsupported: The file uses something left to fitparse.
+    """
+    return _Decoder(data).run()
+
+
+# --- the decoder -----------------------------------------------------------------------------
+
+
+class _Stop(Exception):
+    """Reading stops here: ``fault`` as fitparse raises it, ``offset`` where fitparse was."""
+
+    def __init__(self, fault: Exception, offset: int) -> None:
+        super().__init__(str(fault))
+        self.fault = fault
+        self.offset = offset
+
+
+def _eof(wanted: int, start: int, size: int) -> _Stop:
+    """fitparse's error for reading ``wanted`` bytes at ``start`` of a ``size``-byte file."""
+    got = max(0, size - start)
+    return _Stop(FitEOFError(f"Tried to read {wanted} bytes from .FIT file but got {got}"), size)
+
+
+class _Decoder:
+    """One pass over a FIT file (or several chained ones)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.bytes = np.frombuffer(data, dtype=np.uint8)
+        self.content = FitContent()
+        self.crc_mismatch = False
+        self.groups: list[tuple[Layout, list[int]]] = []  # fast records: positions by layout
+        self.slow_records: list[tuple[int, dict[str, Any]]] = []
+        self.compressed_times: dict[int, int] = {}
+        self.other_messages = 0
+        self._new_file()
+
+    def _new_file(self) -> None:
+        """A FIT header starts afresh: no local definitions, accumulators or timestamp."""
+        self.actions = [UNDEFINED] * 16
+        self.sizes = [0] * 16
+        self.sinks: list[list[int]] = [[] for _ in range(16)]
+        self.local: list[Layout | None] = [None] * 16
+        self.accumulators: dict[tuple[int, int], int] = {}
+        self.time_value = 0  # compressed timestamps count from this...
+        self.time_at = -1  # ...set at this position
+        self.timed_at = -1  # the last skipped or generic message with a timestamp field
+        self.timed_layout: Layout | None = None
+
+    def run(self) -> Decoded:
+        """Read every chained file in turn, stopping at the first fault."""
+        stop: _Stop | None = None
+        pos = 0
+        try:
+            while True:
+                start = pos
+                pos, end = self._header(pos, first=start == 0)
+                pos = self._messages(pos, end)
+                pos = self._file_crc(start, pos)
+                if pos >= len(self.data):
+                    break
+        except _Stop as fault:
+            stop = fault
+        self._finish()
+        if stop is None:
+            return Decoded(self.content, self.crc_mismatch)
+        return Decoded(self.content, self.crc_mismatch, stop.fault, stop.offset)
+
+    def _header(self, pos: int, *, first: bool) -> tuple[int, int]:
+        """Read a file header at ``pos``; returns where its messages start and end."""
+        data = self.data
+        size = len(data)
+        try:
+            if size - pos < 12:
+                raise _eof(12, pos, size)
+            header_size, _, _, data_size, magic = _HEADER.unpack_from(data, pos)
+            if magic != b".FIT":
+                raise _Stop(FitHeaderError("Invalid .FIT File Header"), pos + 12)
+            body = pos + 12
+            extra = header_size - 12
+            if extra > 0:
+                if extra < 2:
+                    raise _Stop(FitHeaderError("Irregular File Header Size"), body)
+                if size - body < 2:
+                    raise _eof(2, body, size)
+                (header_crc,) = _CRC.unpack_from(data, body)
+                if (
+                    header_crc
+                    and not self.crc_mismatch
+                    and header_crc != profile.crc16(data, pos, body)
+                ):
+                    self.crc_mismatch = True
+                body += 2
+                if extra > 2:
+                    if size - body < extra - 2:
+                        raise _eof(extra - 2, body, size)
+                    body += extra - 2
+        except _Stop as fault:
+            if first:  # fitparse raises these from its constructor
+                raise fault.fault from None
+            raise
+        self._new_file()
+        return body, body + data_size
+
+    def _file_crc(self, start: int, pos: int) -> int:
+        """Check the checksum after a file's messages; returns where the next file starts."""
+        data = self.data
+        if len(data) - pos < 2:
+            raise _eof(2, pos, len(data))
+        if not self.crc_mismatch:
+            (stored,) = _CRC.unpack_from(data, pos)
+            self.crc_mismatch = stored != profile.crc16(data, start, pos)
+        return pos + 2
+
+    def _messages(self, pos: int, end: int) -> int:
+        """Walk the messages of one file from ``pos`` to ``end``; returns where they end.
+
+        The loop only finds where each data message is; records of fast layouts are decoded
+        afterwards, all at once. A message may run past ``end`` (fitparse reads it whole).
+        """
+        data = self.data
+        size = len(data)
+        limit = min(end, size)
+        actions, sizes, sinks, local = self.actions, self.sizes, self.sinks, self.local
+        skipped = 0
+        header = local_type = 0
+        try:
+            while pos < limit:
+                header = data[pos]
+                if header < 0x40:
+                    local_type = header & 0x0F
+                    action = actions[local_type]
+                    if action == FAST:
+                        sinks[local_type].append(pos)
+                    elif action == SKIP:
+                        skipped += 1
+                    elif action == SKIP_TIMED:
+                        skipped += 1
+                        self.timed_at = pos
+                        self.timed_layout = local[local_type]
+                    else:
+                        self._data_message(pos, local_type, None)
+                    pos += sizes[local_type]
+                elif header & 0x80:
+                    pos = self._compressed(pos, header)
+                else:
+                    pos = self._definition(pos, header)
+            if pos > size:  # the last message is cut off: forget it
+                if header < 0x40 and actions[local_type] == FAST:
+                    sinks[local_type].pop()
+                else:
+                    skipped -= 1
+                layout = local[local_type]
+                if layout is not None:  # always: the message was read with it
+                    raise self._cut_message(pos - layout.size, layout)
+            if pos >= size and pos < end:
+                raise _eof(1, pos, size)
+        finally:
+            self.other_messages += skipped
+        return pos
+
+    def _cut_message(self, start: int, layout: Layout) -> _Stop:
+        """fitparse's error for a data message cut off by the end of the file."""
+        size = len(self.data)
+        at = start + 1
+        for length in layout.read_sizes:
+            if length and at + length > size:
+                return _eof(length, at, size)
+            at += length
+        return _eof(1, at, size)  # not reached: the message did not fit
+
+    def _data_message(self, pos: int, local_type: int, time: int | None) -> None:
+        """A data message the hot loop does not handle: undefined, or decoded on the spot."""
+        layout = self.local[local_type]
+        if layout is None:
+            fault = FitParseError(f"Got data message with invalid local message type {local_type}")
+            raise _Stop(fault, pos + 1)
+        if pos + layout.size > len(self.data):
+            raise self._cut_message(pos, layout)
+        if layout.has_timestamp:
+            self.timed_at, self.timed_layout = pos, layout
+        if layout.action == GENERIC:
+            message = decode_message(self.data, pos, layout, self.accumulators, time)
+            if layout.kind == profile.RECORD:
+                values = message.get_values()
+                self.slow_records.append((pos, {k: values.get(k) for k in RECORD_WANTED}))
+            else:
+                self.other_messages += 1
+                self.content.add(message)
+        elif layout.action == FAST:
+            self.sinks[local_type].append(pos)
+        else:
+            self.other_messages += 1
+
+    def _compressed(self, pos: int, header: int) -> int:
+        """A data message with a compressed-timestamp header."""
+        local_type = (header >> 5) & 0x03
+        layout = self.local[local_type]
+        if layout is None:
+            self._data_message(pos, local_type, None)  # raises: undefined local type
+            return pos
+        if pos + layout.size > len(self.data):
+            raise self._cut_message(pos, layout)
+        time = accumulate(header & 0x1F, self._time_before(pos, layout), 5)
+        self.time_value, self.time_at = time, pos
+        if layout.action == FAST:
+            self.compressed_times[pos] = time
+        self._data_message(pos, local_type, time)
+        return pos + layout.size
+
+    def _time_before(self, pos: int, layout: Layout) -> int:
+        """The timestamp a compressed one at ``pos`` counts from: the last one read before.
+
+        That is the message's own timestamp field if it has one, else the last message with a
+        timestamp after the previous compressed one, else that compressed timestamp.
+        """
+        latest, source = self.time_at, None
+        if self.timed_at > latest:
+            latest, source = self.timed_at, self.timed_layout
+        for local_type in range(16):
+            candidate = self.local[local_type]
+            sink = self.sinks[local_type]
+            if (
+                self.actions[local_type] == FAST
+                and candidate is not None
+                and candidate.timestamp is not None
+                and sink
+                and sink[-1] > latest
+            ):
+                latest, source = sink[-1], candidate
+        if layout.has_timestamp:
+            latest, source = pos, layout
+        if source is None:
+            return self.time_value
+        if source.timestamp is None:
+            raise Unsupported("a compressed timestamp counts from a timestamp of an odd type")
+        offset, unpacker, invalid = source.timestamp
+        value = int(unpacker.unpack_from(self.data, latest + 1 + offset)[0])
+        if value == invalid:
+            raise Unsupported("a compressed timestamp counts from an invalid timestamp")
+        return value
+
+    def _definition(self, pos: int, header: int) -> int:
+        """A definition message: compile (or reuse) its layout for its local message type."""
+        data = self.data
+        size = len(data)
+        if pos + 3 > size:
+            raise _eof(2, pos + 1, size)
+        endian = ">" if data[pos + 2] else "<"
+        if pos + 6 > size:
+            raise _eof(3, pos + 3, size)
+        global_num: int
+        count: int
+        global_num, count = struct.unpack_from(endian + "HB", data, pos + 3)
+        at = pos + 6
+        if at + 3 * count > size:
+            raise _eof(3, at + (size - at) // 3 * 3, size)
+        raw = data[at : at + 3 * count]
+        at += 3 * count
+        dev = b""
+        if header & 0x20:
+            if at + 1 > size:
+                raise _eof(1, at, size)
+            dev_count = data[at]
+            at += 1
+            if at + 3 * dev_count > size:
+                raise _eof(3, at + (size - at) // 3 * 3, size)
+            dev = data[at : at + 3 * dev_count]
+            at += 3 * dev_count
+        layout = compile_layout(global_num, endian, raw, dev)
+        self._bind(header & 0x0F, layout)
+        for component in layout.resets:
+            self.accumulators[(global_num, component)] = 0
+        return at
+
+    def _bind(self, local_type: int, layout: Layout) -> None:
+        """Give a local message type its new layout (a fresh list for fast records)."""
+        old, sink = self.local[local_type], self.sinks[local_type]
+        if old is not None and old.action == FAST and old.timestamp and sink[-1:] > [self.timed_at]:
+            self.timed_at, self.timed_layout = sink[-1], old  # compressed ones may count from it
+        self.local[local_type] = layout
+        self.actions[local_type] = layout.action
+        self.sizes[local_type] = layout.size
+        self.sinks[local_type] = []
+        if layout.action == FAST:
+            self.groups.append((layout, self.sinks[local_type]))
+
+    # --- columns ---------------------------------------------------------------------------
+
+    def _finish(self) -> None:
+        """Turn the located records into columns, in file order, and count the messages."""
+        content = self.content
+        parts = [self._fast_columns(layout, sink) for layout, sink in self.groups if sink]
+        if self.slow_records:
+            parts.append(self._slow_columns())
+        fast_records = sum(len(sink) for _, sink in self.groups)
+        content.records = fast_records + len(self.slow_records)
+        content.messages = content.records + self.other_messages
+        if not parts:
+            return
+        if len(parts) == 1:
+            positions, columns, first = parts[0]
+            sports = [first] if first is not None else []
+        else:
+            positions = np.concatenate([part[0] for part in parts])
+            order = np.argsort(positions, kind="stable")
+            columns = {
+                name: np.concatenate([part[1][name] for part in parts])[order]
+                for name in RECORD_FIELDS
+            }
+            sports = [part[2] for part in parts if part[2] is not None]
+        timed = ~np.isnan(columns["timestamp"])
+        content.columns = {name: values[timed] for name, values in columns.items()}
+        content.record_sport = min(sports)[1] if sports else None
+
+    def _fast_columns(self, layout: Layout, sink: list[int]) -> _Part:
+        """Decode every record of one fast layout at once."""
+        positions = np.asarray(sink, dtype=np.intp)
+        count = len(positions)
+        sources: dict[int, np.ndarray] = {}
+        columns = {}
+        for name in (*RECORD_FIELDS, ACTIVITY_TYPE):
+            column = layout.columns.get(name)
+            if column is None or not column.dtype:
+                columns[name] = np.full(count, np.nan)
+                continue
+            if column.at not in sources:
+                sources[column.at] = self._gather(positions, column.at, column.dtype)
+            columns[name] = column_values(sources[column.at], column)
+        if self.compressed_times:
+            times = [self.compressed_times.get(p) for p in sink]
+            override = np.array([math.nan if t is None else t for t in times])
+            columns["timestamp"] = np.where(np.isnan(override), columns["timestamp"], override)
+        codes = columns.pop(ACTIVITY_TYPE)
+        known = np.flatnonzero(~np.isnan(columns["timestamp"]) & ~np.isnan(codes))
+        if not len(known):
+            return positions, columns, None
+        first = int(known[0])
+        fields = profile.message_type(layout.global_num).fields.values()
+        spec = next(field for field in fields if field.name == ACTIVITY_TYPE)
+        sport = word(spec.render(int(codes[first])))
+        return positions, columns, None if sport is None else (int(positions[first]), sport)
+
+    def _gather(self, positions: np.ndarray, offset: int, dtype: str) -> np.ndarray:
+        """One field of every message at ``positions``, as an array of its type."""
+        width = np.dtype(dtype).itemsize
+        at = positions + offset
+        if width > 1:
+            at = at[:, None] + np.arange(width)
+        values: np.ndarray = self.bytes[at].view(dtype)
+        return values.reshape(len(positions))
+
+    def _slow_columns(self) -> _Part:
+        """Columns of the records decoded one by one."""
+        positions = np.array([pos for pos, _ in self.slow_records], dtype=np.intp)
+        columns = {
+            name: np.array([number(values.get(name)) for _, values in self.slow_records])
+            for name in RECORD_FIELDS
+        }
+        sport = None
+        for pos, values in self.slow_records:
+            activity = word(values.get(ACTIVITY_TYPE))
+            if activity is not None and not math.isnan(number(values.get("timestamp"))):
+                sport = (pos, activity)
+                break
+        return positions, columns, sport

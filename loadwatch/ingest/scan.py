@@ -1,0 +1,341 @@
+"""From a folder of files to activity summaries, parsing only what the cache does not know.
+
+:func:`scan` reads every file (one at a time, or several at once in worker processes), keeping
+only each activity's small :class:`~loadwatch.ingest.summary.ActivitySummary`; files that cannot be
+used, activities that are not believable and duplicates are set aside, each with its reason
+(see :mod:`loadwatch.ingest.usable`).
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import dataclasses
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from loadwatch.errors import ConfigError, LoadwatchError, SourceError
+from loadwatch.ingest.cache import Cache, identify, parser_version
+from loadwatch.ingest.cache_codec import Outcome, relabel, unlabel
+from loadwatch.ingest.readers import read_source
+from loadwatch.ingest.sources import Skipped, Source, iter_files, sources_in_file
+from loadwatch.ingest.summary import ActivitySummary, summarise
+from loadwatch.ingest.usable import Duplicate, drop_duplicates, unusable
+
+
+@dataclasses.dataclass(frozen=True)
+class FileWarning:
+    """A problem that did not stop a file from being read (a bad checksum, a cut-off end)."""
+
+    source: str
+    message: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Scan:
+    """What reading a folder gave: the activities, and what was set aside and why."""
+
+    summaries: list[ActivitySummary]
+    skipped: list[Skipped]
+    duplicates: list[Duplicate]
+    warnings: list[FileWarning]
+    pending: list[str] = dataclasses.field(default_factory=list)
+
+
+#: ``progress(files_done, files_total, label)``, called as each file is dealt with.
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class FileResult:
+    """What one file on disk gave: its summaries and skipped entries (labels relative to it)."""
+
+    outcomes: list[Outcome]
+
+
+def parse_file(path: Path, label: str, *, strict: bool = False) -> FileResult:
+    """Read one file on disk (an activity file or an archive of them) into outcomes.
+
+    This is the unit of parsing work: it needs only the path, and returns only small summaries,
+    never samples. Labels in the outcomes are relative to ``label`` (``""`` for the file itself,
+    ``"#2"`` for its second session, ``"/activities/1.fit.gz"`` for an archive member).
+
+    Raises:
+        LoadwatchError: With ``strict``, the first problem; otherwise problems become
+            :class:`~loadwatch.ingest.sources.Skipped` outcomes.
+    """
+    outcomes: list[Outcome] = []
+    for item in sources_in_file(path, label):
+        if isinstance(item, Skipped):
+            if strict:
+                raise LoadwatchError(item.reason, path=item.source)
+            outcomes.append(item)
+            continue
+        summaries, problem = _summarise_source(item, strict=strict)
+        outcomes.extend(summaries)
+        if problem is not None:
+            outcomes.append(problem)
+    return FileResult([unlabel(outcome, label) for outcome in outcomes])
+
+
+def scan(
+    path: str | Path,
+    *,
+    strict: bool = False,
+    progress: ProgressCallback | None = None,
+    cache: Cache | None = None,
+    settle_s: float = 0.0,
+    jobs: int = 1,
+) -> Scan:
+    """Read every activity file under ``path`` into summaries.
+
+    Args:
+        path: A folder (searched recursively, archives included) or a single file.
+        strict: Raise on the first file that cannot be used instead of skipping it.
+        progress: Called after each file (see :data:`ProgressCallback`).
+        cache: Where to find what unchanged files gave last time, and to keep what new ones
+            give; ``None`` parses everything.
+        settle_s: Leave files modified less than this many seconds ago for the next run (they
+            may still be syncing); they are listed in :attr:`Scan.pending`.
+        jobs: How many files to parse at once, each in a process of its own (the first few
+            files are parsed here, and 1 parses them all here). Whatever the number, results
+            come in file order, so the scan is the same.
+
+    Raises:
+        SourceError: ``path`` does not exist or cannot be read.
+        LoadwatchError: With ``strict``, the first bad file or folder that cannot be read.
+        ConfigError: ``jobs`` is less than 1.
+    """
+    if jobs < 1:
+        raise ConfigError(f"jobs must be 1 or more, not {jobs}")
+    files: list[tuple[Path, str]] = []
+    unreadable: list[Skipped] = []
+    for found in iter_files(path):
+        if isinstance(found, Skipped):
+            if strict:
+                raise SourceError(found.reason, path=found.source)
+            unreadable.append(found)
+        else:
+            files.append(found)
+    total = len(files)
+    now = time.time()
+    results: list[tuple[str, FileResult]] = []
+    pending: list[str] = []
+    seen: set[str] = set()
+    context = cache.transaction() if cache is not None else contextlib.nullcontext()
+    with context:
+        plans = (_plan(file, label, cache, settle_s, now, seen) for file, label in files)
+        for done, (work, result) in enumerate(_parsed(plans, strict, jobs), start=1):
+            if result is None:
+                pending.append(work.label)
+            else:
+                if cache is not None and work.key is not None and not _hit_a_bug(result):
+                    cache.store(*work.key, result.outcomes)
+                results.append((work.label, result))
+            if progress is not None:
+                progress(done, total, work.label)
+        if cache is not None:
+            cache.forget_files_under(Path(path).resolve(), seen)
+
+    summaries: list[ActivitySummary] = []
+    skipped: list[Skipped] = list(unreadable)
+    warnings: list[FileWarning] = []
+    for label, result in results:
+        for outcome in result.outcomes:
+            item = relabel(outcome, label)
+            if isinstance(item, Skipped):
+                if strict:
+                    raise LoadwatchError(item.reason, path=item.source)
+                skipped.append(item)
+                continue
+            reason = unusable(item)
+            if reason is not None:
+                if strict:
+                    raise LoadwatchError(reason, path=item.source)
+                skipped.append(Skipped(item.source, reason))
+                continue
+            summaries.append(item)
+            warnings.extend(FileWarning(item.source, text) for text in item.warnings)
+    kept, duplicates = drop_duplicates(summaries)
+    return Scan(kept, skipped, duplicates, warnings, pending)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Work:
+    """What one file needs: nothing (its result is known, or None while it settles), or to be
+    parsed, its outcomes then kept in the cache under ``key`` when there is one."""
+
+    path: Path
+    label: str
+    result: FileResult | None = None
+    parse: bool = False
+    key: tuple[str, str] | None = None  # the content digest and parser version
+
+
+def _plan(
+    file_path: Path,
+    label: str,
+    cache: Cache | None,
+    settle_s: float,
+    now: float,
+    seen: set[str],
+) -> _Work:
+    """Whether a file needs parsing, or what the cache holds for its content."""
+    try:
+        info = file_path.stat()
+    except OSError:
+        return _Work(file_path, label, parse=True)  # parsing reports why it cannot be read
+    if settle_s > 0 and now - info.st_mtime < settle_s:
+        return _Work(file_path, label)
+    if cache is None:
+        return _Work(file_path, label, parse=True)
+    absolute = str(file_path.resolve())
+    seen.add(absolute)
+    known = cache.known_file(absolute, info)
+    identity = known or identify(file_path)
+    if identity is None:  # not an activity file (or unreadable): nothing worth keeping
+        return _Work(file_path, label, parse=True)
+    digest, kind = identity
+    if known is None:
+        cache.remember_file(absolute, info, digest, kind)
+    version = parser_version(kind)
+    outcomes = cache.outcomes(digest, version)
+    if outcomes is not None:
+        return _Work(file_path, label, FileResult(outcomes))
+    return _Work(file_path, label, parse=True, key=(digest, version))
+
+
+#: Files parsed in this process before worker processes start (fewer once parsing here has
+#: taken INLINE_SECONDS): an incremental run with a few new files never pays for starting them.
+INLINE_FILES = 8
+INLINE_SECONDS = 0.25
+#: Files a worker process may have queued: enough to keep it busy, few enough to keep memory
+#: flat however many files there are.
+QUEUED_PER_JOB = 2
+_Pending = Future["FileResult"] | FileResult | None
+
+
+def _parsed(
+    plans: Iterable[_Work], strict: bool, jobs: int
+) -> Iterator[tuple[_Work, FileResult | None]]:
+    """Each file's work and result, in file order; parsing runs in ``jobs`` processes."""
+    window: collections.deque[tuple[_Work, _Pending]] = collections.deque()
+    pool: ProcessPoolExecutor | None = None
+    queued = parsed_here = 0
+    inline_s = 0.0
+    try:
+        for work in plans:
+            item: _Pending = work.result
+            here = parsed_here < INLINE_FILES and inline_s < INLINE_SECONDS
+            if work.parse and pool is None and (jobs == 1 or here):
+                parsed_here += 1
+                started = time.perf_counter()
+                item = parse_file(work.path, work.label, strict=strict)
+                inline_s += time.perf_counter() - started
+            elif work.parse:
+                pool = pool or _worker_pool(jobs)
+                item = pool.submit(parse_file, work.path, work.label, strict=strict)
+                queued += 1
+            window.append((work, item))
+            while window and (
+                not isinstance(window[0][1], Future)
+                or queued > QUEUED_PER_JOB * jobs
+                or len(window) > 64 * jobs
+            ):
+                head, pending = window.popleft()
+                queued -= isinstance(pending, Future)
+                yield head, _result(pending)
+        while window:
+            head, pending = window.popleft()
+            yield head, _result(pending)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(pending: _Pending) -> FileResult | None:
+    """A file's result, waiting for its worker process if need be."""
+    if not isinstance(pending, Future):
+        return pending
+    try:
+        return pending.result()
+    except BrokenProcessPool as error:
+        raise LoadwatchError(
+            "a process reading files stopped unexpectedly (out of memory?); "
+            "run again with --jobs 1 to find the file that caused it"
+        ) from error
+
+
+def _worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """Processes that parse files.
+
+    On Linux they are forked from this process: they start at once with its modules (and no
+    more: the command line imports matplotlib only after the scan), and the calling script is
+    not imported again. Elsewhere the platform's default applies (spawn on macOS and Windows,
+    where scripts need the usual ``if __name__ == "__main__":`` guard).
+    """
+    linux = sys.platform.startswith("linux")
+    context = multiprocessing.get_context("fork" if linux else None)
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)
+    )
+
+
+def _end_with(parent: int) -> None:
+    """In a worker process: end it as soon as ``parent`` is gone (killed, say), so that no
+    worker outlives its run, nor keeps the files it inherited (the cache lock) open.
+
+    Ctrl-C is left to the parent, which stops handing out files; a worker interrupted in the
+    middle of one would only make the pool fail.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="loadwatch-parent-watch", daemon=True).start()
+
+
+def _summarise_source(
+    source: Source, *, strict: bool
+) -> tuple[list[ActivitySummary], Skipped | None]:
+    """The summaries of one activity file's activities, or why it cannot be used."""
+    try:
+        activities = read_source(source.data, source.format, source.label)
+        summaries = [summarise(activity) for activity in activities]
+    except LoadwatchError as error:
+        if strict:
+            raise
+        return [], Skipped(source.label, error.message)
+    except Exception as error:  # a bug of ours must not end a five-year analysis
+        if strict:
+            raise
+        detail = f"{type(error).__name__}: {error}"
+        return [], Skipped(
+            source.label,
+            f"could not be read because of {_BUG} ({detail}); please report it",
+        )
+    if len(activities) > 1:
+        summaries = [
+            dataclasses.replace(s, source=f"{source.label}#{n}") for n, s in enumerate(summaries, 1)
+        ]
+    return summaries, None
+
+
+_BUG = "a loadwatch bug"
+
+
+def _hit_a_bug(result: FileResult) -> bool:
+    """Whether a file's result includes a skip caused by a bug of ours (never cached: a fixed
+    loadwatch must read the file again, whatever its reader versions say)."""
+    return any(isinstance(o, Skipped) and _BUG in o.reason for o in result.outcomes)

@@ -1,0 +1,428 @@
+"""Overuse risk beyond the 10% rule: single-run spikes, ACWR, monotony and strain, strength work.
+
+Pure functions over the timeline and the weekly frame of :func:`loadwatch.metrics.weekly.weekly`,
+with
+every threshold an explicit parameter; no I/O. Each measure, its source and its caveats are in
+``docs/metrics.md`` ("Overuse risk"). In short:
+
+- a run's **spike** compares its distance with the longest run of the 30 days before it
+  (Frandsen et al. 2025);
+- a week's **ACWR** is its load over the mean load of the 3 calendar weeks before it, and
+  ``acwr_ewma`` the exponentially weighted daily version (Williams et al. 2017);
+- **monotony** is a week's mean daily load over its standard deviation, **strain** the week's
+  load times its monotony (Foster 1998);
+- **risk** is ``low``, ``elevated`` or ``high`` by the documented rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pandas as pd
+
+from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES, week_start
+from loadwatch.settings.checks import LOAD_BASES
+
+#: Days before a run in which its longest predecessor is looked for.
+SPIKE_WINDOW_DAYS = 30
+#: Spike classes and the ratio each starts *above* (Frandsen et al. 2025); <= 1.10 is no spike.
+SPIKE_CLASSES: tuple[tuple[str, float], ...] = (
+    ("large", 2.00),
+    ("moderate", 1.30),
+    ("small", 1.10),
+)
+#: Calendar weeks the uncoupled ACWR averages as its chronic load.
+ACWR_WEEKS = 3
+#: ACWR above which the acwr flag is raised, unless configured.
+DEFAULT_ACWR_LIMIT = 1.5
+#: ACWR below which the week gets the low_load note.
+ACWR_LOW = 0.8
+#: The "sweet spot" band drawn in the chart (Gabbett 2016).
+ACWR_BAND: tuple[float, float] = (0.8, 1.3)
+#: Spans (days) of the exponentially weighted acute and chronic loads (Williams et al. 2017).
+EWMA_ACUTE_DAYS = 7
+EWMA_CHRONIC_DAYS = 28
+#: Monotony above which the monotony flag is raised (Foster 1998).
+DEFAULT_MONOTONY_LIMIT = 2.0
+#: Strength sessions a week below which a week with runs gets low_strength.
+DEFAULT_STRENGTH_TARGET = 2
+#: Basis of ACWR, monotony and strain unless configured.
+DEFAULT_LOAD = "distance"
+#: Week-on-week distance growth above which a week is high risk (Nielsen et al. 2014).
+HIGH_DISTANCE_INCREASE = 0.30
+#: Risk levels, lowest first.
+RISK_LEVELS: tuple[str, ...] = ("low", "elevated", "high")
+#: Unit of each load basis, for people.
+LOAD_UNITS: dict[str, str] = {"distance": "km", "duration": "h", "trimp": "TRIMP"}
+
+#: Timeline columns :func:`add_spikes` adds.
+SPIKE_COLUMNS: tuple[str, ...] = ("spike_ratio", "spike", "spike_ref_km")
+#: Weekly columns :func:`risk_weeks` adds (``flags`` and ``notes`` are extended, not added).
+RISK_COLUMNS: tuple[str, ...] = (
+    "load",
+    "basis_load",
+    "acwr",
+    "acwr_ewma",
+    "monotony",
+    "strain",
+    "max_spike",
+    "max_spike_ratio",
+    "strength_sessions",
+    "risk",
+    "spike_runs",
+)
+
+# Comparisons with a limit allow for floating-point rounding: 11 km after 10 km is exactly 1.10.
+
+
+@dataclasses.dataclass(frozen=True)
+class RiskSettings:
+    """The numbers the risk measures use.
+
+    Attributes:
+        load: Basis of ACWR, monotony and strain: ``"distance"`` (km), ``"duration"`` (hours
+            of timer time) or ``"trimp"`` (the ``load`` column).
+        acwr_limit: ACWR above which the ``acwr`` flag is raised.
+        monotony_limit: Monotony above which the ``monotony`` flag is raised.
+        strength_target: Strength sessions a week below which ``low_strength`` is noted.
+    """
+
+    load: str = DEFAULT_LOAD
+    acwr_limit: float = DEFAULT_ACWR_LIMIT
+    monotony_limit: float = DEFAULT_MONOTONY_LIMIT
+    strength_target: int = DEFAULT_STRENGTH_TARGET
+
+
+#: The settings used when none are given.
+DEFAULT_SETTINGS = RiskSettings()
+
+
+def spike_class(ratio: float) -> str | None:
+    """The spike class of a distance ratio: ``None`` up to 1.10, then small, moderate, large.
+
+    Each class starts *above* its lower edge: 1.10 is no spike, 1.30 small, 2.00 moderate.
+    NaN (not judged) is none; an infinite ratio (after a run of a few micrometres) is large.
+    """
+    if math.isnan(ratio):
+        return None
+    for name, above in SPIKE_CLASSES:
+        if ratio > above + LIMIT_TOLERANCE:
+            return name
+    return None
+
+
+def _local_naive(starts: pd.Series) -> pd.Series:
+    """Local wall-clock times without a zone, so that 30 days are 30 calendar days."""
+    return starts.dt.tz_localize(None) if starts.dt.tz is not None else starts
+
+
+def add_spikes(timeline: pd.DataFrame, *, window_days: int = SPIKE_WINDOW_DAYS) -> pd.DataFrame:
+    """Add each run's spike ratio and class (a new frame; other activities get nulls).
+
+    ``spike_ref_km`` is the longest run that started in the ``window_days`` days before the run
+    (same local clock time ``window_days`` days earlier, up to but not including its start; a
+    run earlier the same day counts, the run itself and runs starting at the same instant do
+    not). ``spike_ratio`` is the run's distance over it, and ``spike`` its
+    :func:`spike_class`. Both are null when the timeline does not reach back ``window_days``
+    days before the run (its first activity started later), or when no run (or only runs of
+    0 km) fall in the window.
+
+    Args:
+        timeline: One row per activity with ``start`` (local), ``sport`` and ``distance_km``.
+        window_days: The look-back window.
+    """
+    frame = timeline.copy()
+    ratio = np.full(len(frame), np.nan)
+    reference = np.full(len(frame), np.nan)
+    runs = np.flatnonzero((frame["sport"] == "running").to_numpy())
+    if len(runs):
+        local = _local_naive(frame["start"])
+        history_start = local.min()
+        run_starts = local.iloc[runs].to_numpy(dtype="datetime64[ns]")
+        order = np.argsort(run_starts, kind="stable")
+        sorted_starts = run_starts[order]
+        distance = frame["distance_km"].astype("float64").to_numpy()[runs][order]
+        window = np.timedelta64(window_days, "D")
+        for k, (begin, km) in enumerate(zip(sorted_starts, distance, strict=True)):
+            if begin - window < history_start.to_datetime64():
+                continue
+            first = np.searchsorted(sorted_starts, begin - window, side="left")
+            last = np.searchsorted(sorted_starts, begin, side="left")
+            if last <= first:
+                continue
+            longest = float(np.nanmax(distance[first:last]))
+            position = runs[order[k]]
+            reference[position] = longest
+            if longest > 0 and math.isfinite(km):
+                with np.errstate(over="ignore"):
+                    ratio[position] = km / longest
+    frame["spike_ratio"] = ratio
+    frame["spike"] = pd.Series([spike_class(r) for r in ratio], index=frame.index, dtype="object")
+    frame["spike_ref_km"] = reference
+    return frame
+
+
+def run_basis(timeline: pd.DataFrame, load: str) -> pd.Series:
+    """Each activity's load in ``load``'s basis: km, hours of timer time, or ``load``.
+
+    Raises:
+        ValueError: ``load`` is not one of :data:`loadwatch.settings.checks.LOAD_BASES`.
+    """
+    if load == "distance":
+        values = timeline["distance_km"]
+    elif load == "duration":
+        values = timeline["duration_s"] / 3600.0
+    elif load == "trimp":
+        values = (
+            timeline["load"] if "load" in timeline.columns else timeline["distance_km"] * np.nan
+        )
+    else:
+        raise ValueError(f"load must be one of {', '.join(LOAD_BASES)}, not {load!r}")
+    basis: pd.Series = values.astype("float64").fillna(0.0)
+    return basis
+
+
+def daily_loads(timeline: pd.DataFrame, weeks: pd.DatetimeIndex, load: str) -> pd.Series:
+    """Running load per local calendar day, every day of ``weeks`` (rest days 0).
+
+    Args:
+        timeline: One row per activity (only runs count).
+        weeks: Mondays (tz-naive midnights) of the weeks to cover.
+        load: The basis (see :func:`run_basis`).
+    """
+    days = pd.date_range(weeks.min(), weeks.max() + pd.Timedelta(days=6), freq="D")
+    runs = timeline[timeline["sport"] == "running"]
+    if runs.empty or not len(days):
+        return pd.Series(0.0, index=days)
+    day = _local_naive(runs["start"]).dt.normalize()
+    summed = run_basis(runs, load).groupby(day.to_numpy()).sum()
+    series: pd.Series = summed.reindex(days, fill_value=0.0).astype("float64")
+    return series
+
+
+def acwr_uncoupled(week_load: pd.Series, weeks: int = ACWR_WEEKS) -> pd.Series:
+    """Each week's load over the mean load of the ``weeks`` calendar weeks before it.
+
+    Null for the first ``weeks`` weeks and whenever that mean is 0. Rest weeks count as 0.
+    """
+    chronic = week_load.shift(1).rolling(weeks, min_periods=weeks).mean()
+    ratio: pd.Series = (week_load / chronic).where(chronic > 0)
+    return ratio
+
+
+def acwr_ewma(
+    daily: pd.Series,
+    *,
+    acute_days: int = EWMA_ACUTE_DAYS,
+    chronic_days: int = EWMA_CHRONIC_DAYS,
+    skip_weeks: int = ACWR_WEEKS,
+) -> pd.Series:
+    """The exponentially weighted ACWR at the last day (Sunday) of each week.
+
+    Each average is ``today = lambda x load + (1 - lambda) x yesterday`` with
+    ``lambda = 2 / (N + 1)`` (Williams et al. 2017). Both start from the mean daily load of the
+    first 7 days, so the first weeks are not measured against an empty past; the ratio is
+    reported from week ``skip_weeks + 1`` on, like the uncoupled one, and is null when the
+    chronic average is 0.
+
+    Args:
+        daily: Load per calendar day from a Monday to a Sunday, as from :func:`daily_loads`.
+        acute_days: N of the acute average.
+        chronic_days: N of the chronic average.
+        skip_weeks: Weeks at the start without a reported ratio.
+
+    Returns:
+        One value per week, indexed by its Monday.
+    """
+    values = daily.to_numpy(dtype="float64")
+    if not len(values):
+        return pd.Series(dtype="float64")
+    seed = float(values[:7].mean())
+    acute_weight, chronic_weight = 2.0 / (acute_days + 1), 2.0 / (chronic_days + 1)
+    acute = chronic = seed
+    ratios = []
+    for day, value in enumerate(values):
+        acute = acute_weight * value + (1 - acute_weight) * acute
+        chronic = chronic_weight * value + (1 - chronic_weight) * chronic
+        if day % 7 == 6:
+            week = day // 7
+            usable = week >= skip_weeks and chronic > LIMIT_TOLERANCE
+            ratios.append(acute / chronic if usable else math.nan)
+    mondays = daily.index[::7][: len(ratios)]
+    return pd.Series(ratios, index=mondays, dtype="float64")
+
+
+def monotony_strain(daily: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Foster's monotony and strain of each 7-day week of a daily load series.
+
+    Monotony = mean daily load / population standard deviation of the 7 daily loads (rest days
+    count as 0); strain = the week's load x monotony. A week without load has no monotony (NaN)
+    and strain 0; a week whose 7 days all carry the same non-zero load has an unbounded
+    monotony and strain (``inf``).
+
+    Args:
+        daily: Load per calendar day, Monday first, a whole number of weeks.
+
+    Returns:
+        Monotony and strain, one value per week, indexed by its Monday.
+    """
+    values = daily.to_numpy(dtype="float64").reshape(-1, 7)
+    mean = values.mean(axis=1)
+    sd = values.std(axis=1, ddof=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        monotony = np.where(
+            mean <= 0, np.nan, np.where(sd <= LIMIT_TOLERANCE * mean, np.inf, mean / sd)
+        )
+    total = values.sum(axis=1)
+    strain = np.where(mean <= 0, 0.0, total * monotony)
+    mondays = daily.index[::7]
+    return pd.Series(monotony, index=mondays), pd.Series(strain, index=mondays)
+
+
+def strength_sessions(timeline: pd.DataFrame, weeks: pd.DatetimeIndex) -> pd.Series:
+    """Activities with sport ``strength`` in each of ``weeks`` (by local start)."""
+    strength = timeline[timeline["sport"] == "strength"]
+    if strength.empty:
+        return pd.Series(0, index=weeks, dtype="int64")
+    counts = week_start(strength["start"]).value_counts()
+    series: pd.Series = counts.reindex(weeks, fill_value=0).astype("int64")
+    return series
+
+
+def risk_level(flags: tuple[str, ...], max_spike: str | None, distance_change: float) -> str:
+    """``high``, ``elevated`` or ``low`` from a week's flags, largest spike and distance change.
+
+    High: a moderate or large spike, the ``acwr`` flag, or distance up more than 30%.
+    Elevated: any 10%-rule flag, a small spike, or the ``monotony`` flag. Low otherwise.
+    """
+    grew = math.isfinite(distance_change) and (
+        distance_change > HIGH_DISTANCE_INCREASE + LIMIT_TOLERANCE
+    )
+    if max_spike in ("moderate", "large") or "acwr" in flags or grew:
+        return "high"
+    if any(f in RULE_MEASURES for f in flags) or max_spike == "small" or "monotony" in flags:
+        return "elevated"
+    return "low"
+
+
+def risk_weeks(
+    weeks: pd.DataFrame, timeline: pd.DataFrame, *, settings: RiskSettings = DEFAULT_SETTINGS
+) -> pd.DataFrame:
+    """Add the risk measures to a weekly frame (a new frame), and their flags and notes.
+
+    Adds :data:`RISK_COLUMNS`: ``load`` (the week's summed run ``load``, TRIMP or its pace
+    estimate; NaN when no run of the week has one), ``basis_load`` (the week's load in
+    ``settings.load``'s basis), ``acwr``, ``acwr_ewma``, ``monotony``, ``strain``,
+    ``max_spike`` (the largest spike class of the week's runs), ``max_spike_ratio``,
+    ``strength_sessions``, ``risk`` and ``spike_runs`` (for the chart: ``(day of week, km,
+    class)`` of each spike run, Monday 0). ``attrs["acwr_limit"]`` and ``attrs["load"]`` keep
+    the settings. Appends the flags ``session_spike``, ``acwr`` and
+    ``monotony`` and the notes ``low_load``, ``low_strength`` and ``shoe_wear`` where they
+    apply.
+
+    Args:
+        weeks: As made by :func:`loadwatch.metrics.weekly.weekly` from ``timeline``.
+        timeline: The activities; spike columns are computed when absent (see
+            :func:`add_spikes`); ``shoe_km`` and ``shoe_limit_km`` (from
+            :func:`loadwatch.metrics.shoes.assign_gear`) are used when present.
+        settings: Load basis and limits.
+
+    Raises:
+        ValueError: ``settings.load`` is not a known basis.
+    """
+    if settings.load not in LOAD_BASES:
+        raise ValueError(f"load must be one of {', '.join(LOAD_BASES)}, not {settings.load!r}")
+    out = weeks.copy()
+    if out.empty:
+        for column in RISK_COLUMNS:
+            out[column] = pd.Series(dtype="object")
+        return out
+    if "spike_ratio" not in timeline.columns:
+        timeline = add_spikes(timeline)
+    index = pd.DatetimeIndex(out.index)
+    runs = timeline[timeline["sport"] == "running"]
+    run_weeks = week_start(runs["start"])
+
+    if "load" in runs.columns:
+        summed = runs["load"].astype("float64").groupby(run_weeks.to_numpy()).sum(min_count=1)
+        out["load"] = summed.reindex(index).where(out["runs"] > 0, 0.0).to_numpy()
+    else:
+        out["load"] = np.where(out["runs"] > 0, np.nan, 0.0)
+    daily = daily_loads(timeline, index, settings.load)
+    basis = daily.groupby(np.arange(len(daily)) // 7).sum().to_numpy()
+    out["basis_load"] = basis
+    out["acwr"] = acwr_uncoupled(pd.Series(basis, index=index)).to_numpy()
+    out["acwr_ewma"] = acwr_ewma(daily).to_numpy()
+    monotony, strain = monotony_strain(daily)
+    out["monotony"], out["strain"] = monotony.to_numpy(), strain.to_numpy()
+
+    ratio = runs["spike_ratio"].astype("float64").groupby(run_weeks.to_numpy()).max()
+    out["max_spike_ratio"] = ratio.reindex(index).to_numpy()
+    out["max_spike"] = pd.Series(
+        [spike_class(r) for r in out["max_spike_ratio"]], index=out.index, dtype="object"
+    )
+    out["strength_sessions"] = strength_sessions(timeline, index).to_numpy()
+    out["spike_runs"] = pd.Series(
+        _spike_runs(runs, run_weeks, index), index=out.index, dtype="object"
+    )
+    out.attrs.update(acwr_limit=settings.acwr_limit, load=settings.load)
+    worn = _worn_weeks(runs, run_weeks)
+    any_strength = bool((timeline["sport"] == "strength").any())
+
+    flags, notes, levels = [], [], []
+    for start, (_, row) in zip(index, out.iterrows(), strict=True):
+        week_flags = list(row["flags"])
+        week_notes = list(row["notes"])
+        if row["max_spike"] is not None:
+            week_flags.append("session_spike")
+        acwr = float(row["acwr"])
+        if math.isfinite(acwr) and acwr > settings.acwr_limit + LIMIT_TOLERANCE:
+            week_flags.append("acwr")
+        if float(row["monotony"]) > settings.monotony_limit + LIMIT_TOLERANCE:
+            week_flags.append("monotony")
+        if math.isfinite(acwr) and acwr < ACWR_LOW - LIMIT_TOLERANCE:
+            week_notes.append("low_load")
+        has_runs = int(row["runs"]) > 0
+        if any_strength and has_runs and int(row["strength_sessions"]) < settings.strength_target:
+            week_notes.append("low_strength")
+        if start in worn:
+            week_notes.append("shoe_wear")
+        flags.append(tuple(week_flags))
+        notes.append(tuple(week_notes))
+        change = float(row["distance_change"])
+        levels.append(risk_level(tuple(week_flags), row["max_spike"], change))
+    out["flags"], out["notes"], out["risk"] = flags, notes, levels
+    return out
+
+
+def _spike_runs(
+    runs: pd.DataFrame, run_weeks: pd.Series, weeks: pd.DatetimeIndex
+) -> list[tuple[tuple[int, float, str], ...]]:
+    """For each week, ``(day of week, km, class)`` of its spike runs, in start order."""
+    found: dict[pd.Timestamp, list[tuple[int, float, str]]] = {}
+    spiked = runs["spike"].notna().to_numpy()
+    local = _local_naive(runs["start"])
+    for monday, start, km, name in zip(
+        run_weeks[spiked],
+        local[spiked],
+        runs["distance_km"][spiked],
+        runs["spike"][spiked],
+        strict=True,
+    ):
+        found.setdefault(pd.Timestamp(monday), []).append(
+            (int(pd.Timestamp(start).day_of_week), float(km), str(name))
+        )
+    return [tuple(found.get(monday, ())) for monday in weeks]
+
+
+def _worn_weeks(runs: pd.DataFrame, run_weeks: pd.Series) -> set[pd.Timestamp]:
+    """Weeks with a run that took its shoe past the shoe's limit."""
+    if "shoe_km" not in runs.columns or "shoe_limit_km" not in runs.columns:
+        return set()
+    past = (
+        runs["shoe_km"].astype("float64")
+        > runs["shoe_limit_km"].astype("float64") + LIMIT_TOLERANCE
+    )
+    return {pd.Timestamp(w) for w in run_weeks[past.to_numpy()]}

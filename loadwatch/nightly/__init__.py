@@ -1,0 +1,1 @@
+"""Nightly: one complete run (cache, analysis, outputs, notification), its log and its schedule."""

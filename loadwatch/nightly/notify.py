@@ -1,0 +1,130 @@
+"""Telling the user when the newest week goes red: what is new since the last run, and a hook.
+
+The state that says what was already known (the newest week and its flags at the previous run)
+lives in the cache database, next to what it describes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from loadwatch.analysis import Analysis
+from loadwatch.metrics.weekly import RULE_MEASURES
+from loadwatch.render.flags import words_for
+
+#: How long a notification command may run before it is stopped.
+NOTIFY_TIMEOUT_S = 60.0
+
+
+@dataclasses.dataclass(frozen=True)
+class WeekStatus:
+    """The newest week's flags, and which of them are new since the last run."""
+
+    week_start: str
+    flags: tuple[str, ...]
+    new_flags: tuple[str, ...]
+    distance_km: float
+    runs: int
+
+    def state(self) -> dict[str, Any]:
+        """What to remember for the next run."""
+        return {"week_start": self.week_start, "flags": list(self.flags)}
+
+    def summary(self) -> str:
+        """A few plain lines for a notification (the command's standard input)."""
+        lines = [
+            f"loadwatch: week of {self.week_start}: {self.runs} runs, {self.distance_km:.1f} km.",
+        ]
+        if self.flags:
+            lines.append(f"Flagged: {flag_words(self.flags)}.")
+        if self.new_flags:
+            new = "; ".join(words_for(flag).what for flag in self.new_flags)
+            lines.append(f"New since the last run: {new}.")
+        return "\n".join(lines) + "\n"
+
+
+def flag_words(flags: tuple[str, ...]) -> str:
+    """The week's flags in words: the week-on-week rule's together, then each of the others.
+
+    ``("distance", "frequency", "acwr")`` -> "distance and the number of runs grew more than
+    the week-on-week rule allows; a load high against the 3 weeks before (ACWR)" (the words are
+    :mod:`loadwatch.render.flags`').
+    """
+    grew = [words_for(flag).what for flag in flags if flag in RULE_MEASURES]
+    parts = []
+    if grew:
+        what = grew[0] if len(grew) == 1 else ", ".join(grew[:-1]) + " and " + grew[-1]
+        parts.append(f"{what} grew more than the week-on-week rule allows")
+    parts += [words_for(flag).what for flag in flags if flag not in RULE_MEASURES]
+    return "; ".join(parts)
+
+
+def newest_week(analysis: Analysis, previous: Mapping[str, Any] | None) -> WeekStatus | None:
+    """The newest week with its flags; ``new_flags`` are those the previous state did not have.
+
+    A new week (or no previous state) makes all of its flags new.
+    """
+    weeks = analysis.weeks
+    if weeks.empty:
+        return None
+    label = weeks.index[-1]
+    if not isinstance(label, pd.Timestamp):
+        raise TypeError("weeks are indexed by week_start timestamps")
+    row = weeks.iloc[-1]
+    week_start = label.date().isoformat()
+    flags = tuple(row["flags"])
+    known: set[str] = set()
+    if previous is not None and previous.get("week_start") == week_start:
+        known = {str(flag) for flag in previous.get("flags", [])}
+    new = tuple(flag for flag in flags if flag not in known)
+    return WeekStatus(week_start, flags, new, float(row["distance_km"]), int(row["runs"]))
+
+
+def run_notify(command: str, status: WeekStatus, report: Path | None = None) -> str | None:
+    """Run the user's notification command through the shell.
+
+    The command gets the summary on its standard input and these environment variables:
+    ``LOADWATCH_WEEK`` (the week's Monday), ``LOADWATCH_FLAGS`` and ``LOADWATCH_NEW_FLAGS``
+    (comma-separated), ``LOADWATCH_SUMMARY`` (the same text as standard input) and, with
+    ``--out``, ``LOADWATCH_REPORT`` (the path of ``latest.json``).
+
+    Returns:
+        ``None`` when the command succeeded, else what went wrong (for a warning: a failing
+        notification must not fail the analysis).
+    """
+    environment = dict(os.environ)
+    environment.update(
+        LOADWATCH_WEEK=status.week_start,
+        LOADWATCH_FLAGS=",".join(status.flags),
+        LOADWATCH_NEW_FLAGS=",".join(status.new_flags),
+        LOADWATCH_FLAG_LABELS=",".join(words_for(f).mark for f in status.flags),
+        LOADWATCH_SUMMARY=status.summary(),
+    )
+    if report is not None:
+        environment["LOADWATCH_REPORT"] = str(report)
+    try:
+        finished = subprocess.run(
+            command,
+            shell=True,  # the user's own command line, as they would type it: pipes included
+            input=status.summary(),
+            text=True,
+            env=environment,
+            capture_output=True,
+            timeout=NOTIFY_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return f"the --notify command did not finish within {NOTIFY_TIMEOUT_S:g} s"
+    except OSError as error:
+        return f"the --notify command could not be run ({error})"
+    if finished.returncode != 0:
+        detail = finished.stderr.strip().splitlines()[-1:] or [""]
+        return f"the --notify command failed with exit code {finished.returncode} {detail[0]}"
+    return None

@@ -1,0 +1,123 @@
+"""Everything ``--out DIR`` writes: the charts, ``weeks.csv``, ``latest.json`` and ``index.html``.
+
+Each file is replaced atomically, and ``latest.json`` and ``index.html`` are written last: a run
+that fails (or is killed) part-way leaves the previous good report in place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from datetime import datetime
+from pathlib import Path
+
+from loadwatch._version import __version__
+from loadwatch.analysis import Analysis
+from loadwatch.atomic import write_atomically
+from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
+from loadwatch.render.page import render_index
+from loadwatch.render.report import report_dict, to_csv
+from loadwatch.render.risk_text import newest_advice
+
+#: The files an ``--out`` folder holds after a run, in the order they are written.
+OUTPUT_FILES: tuple[str, ...] = (
+    "weekly-risk.png",
+    "weekly-risk.svg",
+    "weeks.csv",
+    "latest.json",
+    "index.html",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Written:
+    """What :func:`write_outputs` did.
+
+    Attributes:
+        files: The files written, in :data:`OUTPUT_FILES` order (the charts only when redrawn).
+        chart_key: Identifies what the charts show; pass it back as ``unchanged_charts`` next
+            time to skip redrawing identical charts.
+    """
+
+    files: list[Path]
+    chart_key: str
+
+
+def chart_key(analysis: Analysis, units: str) -> str:
+    """A fingerprint of everything the charts show: equal keys draw identical charts."""
+    digest = hashlib.sha256()
+    parts = (
+        __version__,
+        units,
+        repr(analysis.threshold),
+        repr(analysis.risk),
+        str(analysis.surface_map),  # the map's credit is on the chart
+        analysis.weeks.to_csv(),
+    )
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def write_outputs(
+    analysis: Analysis,
+    out_dir: str | Path,
+    *,
+    units: str = "km",
+    generated: datetime | None = None,
+    unchanged_charts: str | None = None,
+) -> Written:
+    """Write the charts and reports of an analysis into ``out_dir`` (created if needed).
+
+    Args:
+        analysis: What to write.
+        out_dir: The output folder; never the analysed folder.
+        units: Distance units of the charts and ``index.html`` ("km" or "mi"); the data files
+            (``weeks.csv``, ``latest.json``) are always in km.
+        generated: The time shown on ``index.html`` as "updated"; ``None`` leaves it out.
+        unchanged_charts: The :func:`chart_key` of the charts already in ``out_dir``: when it
+            is still the same and the chart files are there, they are not drawn again (drawing
+            is most of the time of a rerun with nothing new).
+
+    Returns:
+        The files written and the charts' key.
+
+    Raises:
+        LoadwatchError: A file cannot be written (the folder is read-only, the disk full...).
+    """
+    folder = Path(out_dir)
+    key = chart_key(analysis, units)
+    # Everything is made before anything is written: a report that cannot be made leaves
+    # the previous charts and report as they were.
+    report = report_dict(analysis)
+    # The JSON's advice names distances in km: the page gets the newest week's in its units.
+    page = render_index(
+        report, units=units, advice=newest_advice(analysis, units=units), generated=generated
+    )
+    files = {
+        "weeks.csv": to_csv(analysis).encode("utf-8"),
+        "latest.json": (
+            json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        ).encode("utf-8"),
+        "index.html": page.encode("utf-8"),
+    }
+    charts = [folder / name for name in OUTPUT_FILES[:2]]
+    written: list[Path] = []
+    if key != unchanged_charts or not all(path.is_file() for path in charts):
+        from loadwatch.render.charts import (
+            write_charts,  # matplotlib is slow to import: only if drawn
+        )
+
+        written = write_charts(
+            analysis.weeks,
+            folder,
+            units=units,
+            threshold=analysis.threshold,
+            credit=MAP_ATTRIBUTION if analysis.surface_map is not None else None,
+        )
+    for name, data in files.items():
+        write_atomically(folder / name, data)
+        written.append(folder / name)
+    return Written(written, key)

@@ -1,0 +1,219 @@
+"""One complete run, as ``loadwatch analyze`` does it every night: cache, analysis, outputs, news.
+
+:func:`run` takes the lock on the cache, analyses the folder (parsing only what changed), writes
+the outputs atomically, works out whether the newest week gained a flag since the last run, runs
+the notification hook if so, and remembers the new state. The CLI only prints what it returns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from loadwatch.analysis import Analysis, analyze
+from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.ingest.cache import Cache, default_cache_path
+from loadwatch.ingest.lock import RunLock
+from loadwatch.nightly.notify import WeekStatus, newest_week, run_notify
+from loadwatch.nightly.outputs import write_outputs
+
+#: How long a run waits for another one holding the same cache (seconds).
+DEFAULT_WAIT_S = 60.0
+
+
+@dataclasses.dataclass(frozen=True)
+class RunResult:
+    """What a run did.
+
+    Attributes:
+        analysis: The analysis.
+        written: The output files written (empty without ``out``).
+        status: The newest week and which of its flags are new since the last run.
+        notified: Whether the notification command was run.
+        messages: Warnings for the user (a cache rebuilt, a notification that failed).
+    """
+
+    analysis: Analysis
+    written: list[Path]
+    status: WeekStatus | None
+    notified: bool
+    messages: list[str]
+
+
+def resolve_cache_path(root: Path, cache: str | Path | None) -> Path:
+    """The cache database to use for ``root``, refusing one inside the analysed folder.
+
+    Raises:
+        ConfigError: The cache would be written inside the watched folder.
+    """
+    path = Path(cache).expanduser() if cache is not None else default_cache_path()
+    resolved = path.resolve()
+    watched = root.resolve()
+    if watched.is_dir() and (resolved == watched or watched in resolved.parents):
+        raise ConfigError(
+            f"the cache {path} would be inside the analysed folder, which loadwatch never "
+            "writes to; choose another --cache path"
+        )
+    return path
+
+
+def run(
+    path: str | Path,
+    *,
+    out: str | Path | None = None,
+    units: str = "km",
+    cache: str | Path | bool | None = None,
+    wait_s: float = DEFAULT_WAIT_S,
+    notify: str | None = None,
+    generated: datetime | None = None,
+    **options: Any,
+) -> RunResult:
+    """Analyse ``path`` with the incremental cache, write outputs, and notify on new flags.
+
+    Args:
+        path: The watched folder.
+        out: Folder for the charts, ``weeks.csv``, ``latest.json`` and ``index.html``.
+        units: Distance units of the charts.
+        cache: The cache database (default: the user cache folder), or ``False`` for none.
+        wait_s: How long to wait for another run that holds the cache.
+        notify: A shell command run when the newest week gains a flag (see
+            :func:`loadwatch.nightly.notify.run_notify`). Without a cache every flag counts as new.
+        generated: The time shown on ``index.html``.
+        **options: Passed to :func:`loadwatch.analysis.analyze` (``timezone``, ``threshold``,
+            ``since``, ``config``, ``athlete``, ``strict``, ``progress``, ``settle_s``...).
+
+    Raises:
+        LoadwatchError: The folder cannot be read, the config is wrong, an output cannot be
+            written, or another run holds the cache for longer than ``wait_s``
+            (:class:`~loadwatch.ingest.lock.CacheBusyError`).
+    """
+    root = Path(path)
+    messages: list[str] = []
+    if out is not None:
+        refuse_inside(root, Path(out))
+    with _opened_cache(root, cache, wait_s) as database:
+        if database is not None:
+            messages.extend(database.warnings)
+        result = analyze(root, cache=database, **options)
+        previous = database.get_state(root.resolve()) if database is not None else None
+        if result.timeline.empty and result.before_since:
+            # The folder is there and full: --since is past all of it. Say so, then report.
+            messages.append(_nothing_since(result, None if out is None else Path(out)))
+        elif out is not None and result.timeline.empty:
+            _refuse_empty_over_report(root, Path(out))
+        written: list[Path] = []
+        charts_key = None
+        if out is not None:
+            drawn = (previous or {}).get("charts", {})
+            outputs = write_outputs(
+                result,
+                out,
+                units=units,
+                generated=generated,
+                unchanged_charts=drawn.get(str(Path(out).resolve())),
+            )
+            written, charts_key = outputs.files, outputs.chart_key
+        status = newest_week(result, previous)
+        notified = told = False
+        if notify and status is not None:
+            told = True
+            if status.new_flags:
+                report = Path(out) / "latest.json" if out else None
+                problem = run_notify(notify, status, report)
+                notified = True
+                if problem is not None:
+                    told = False
+                    messages.append(f"{problem.rstrip()}; it will be tried again on the next run")
+        if database is not None:
+            state = dict(previous or {})
+            if status is not None and told:
+                # Only a run that told the news moves the "already told" mark: a run by hand
+                # without --notify, or a notification that failed, must not swallow it.
+                state.update(status.state())
+            if out is not None and charts_key is not None:
+                state["charts"] = {**state.get("charts", {}), str(Path(out).resolve()): charts_key}
+            database.set_state(root.resolve(), state)
+    return RunResult(result, written, status, notified, messages)
+
+
+@contextlib.contextmanager
+def _opened_cache(
+    root: Path, cache: str | Path | bool | None, wait_s: float
+) -> Iterator[Cache | None]:
+    if cache is False:
+        yield None
+        return
+    location = resolve_cache_path(root, None if cache is True else cache)
+    with RunLock(location, wait_s), Cache(location) as database:
+        yield database
+
+
+def _refuse_empty_over_report(root: Path, out: Path) -> None:
+    """Keep the last good report when the folder suddenly holds nothing (not mounted, not synced).
+
+    Raises:
+        LoadwatchError: When ``out`` holds a report with weeks in it.
+    """
+    weeks = _weeks_in_report(out)
+    if weeks:
+        raise LoadwatchError(
+            f"found no activities in {root}, although the last report in {out} had "
+            f"{weeks} weeks; is the folder mounted and synced? The last report was kept",
+            path=root,
+        )
+
+
+def _nothing_since(result: Analysis, out: Path | None) -> str:
+    """The warning for a ``--since`` past every activity found (the folder is not empty)."""
+    text = (
+        f"none of the {result.before_since} activities found in {result.root} is in or after "
+        f"the week of {result.since} (--since); choose an earlier date to see them"
+    )
+    weeks = _weeks_in_report(out) if out is not None else 0
+    if weeks:
+        text += f". The report in {out} had {weeks} weeks and now has none"
+    return text
+
+
+def _weeks_in_report(out: Path) -> int:
+    """How many weeks the report in ``out`` holds (0 when there is none, or it is unreadable)."""
+    try:
+        weeks = json.loads((out / "latest.json").read_text(encoding="utf-8")).get("weeks", [])
+    except (OSError, ValueError, AttributeError):
+        return 0
+    return len(weeks) if isinstance(weeks, list) else 0
+
+
+def refuse_inside(root: Path, out: Path, *, option: str = "--out") -> None:
+    """Refuse an output (``--out`` folder, ``--log`` file...) in the watched folder, or that is
+    the watched file itself: loadwatch never writes there.
+
+    Args:
+        root: The analysed folder or file.
+        out: Where the output would be written.
+        option: The option that named ``out``, for the message.
+
+    Raises:
+        ConfigError: When ``out`` is ``root`` or inside it.
+    """
+    watched, target = root.resolve(), out.resolve()
+    what = "a folder" if option == "--out" else "a file"
+    try:
+        folder = watched.is_dir()
+    except OSError:  # it cannot be looked at: reading it fails next, and says why
+        return
+    if target == watched and not folder:
+        raise ConfigError(
+            f"{option} {out} is the analysed file, which loadwatch never writes to; "
+            f"choose {what} elsewhere"
+        )
+    if folder and (target == watched or watched in target.parents):
+        raise ConfigError(
+            f"{option} {out} is inside the analysed folder, which loadwatch never writes to; "
+            f"choose {what} outside it"
+        )

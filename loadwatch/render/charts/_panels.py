@@ -1,0 +1,262 @@
+"""The panels of the weekly chart: distance with the rule's cap and flag letters, runs,
+intensity and surface shares, and the week ticks under them.
+
+Each function draws on the axes it is given and adds the panel's legend; the figure and its
+layout are :mod:`loadwatch.render.charts._figure`'s.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from loadwatch.metrics.weekly import RULE_MEASURES
+from loadwatch.render.charts._risk import risk_bar_style, risk_handles
+from loadwatch.render.charts._style import (
+    BAR_WIDTH,
+    BLACK,
+    BLUE,
+    FLAG_COLOR,
+    NORMAL_COLOR,
+    SURFACES,
+    FloatArray,
+    bar_style,
+    bars,
+    column,
+    flag_patch,
+    legend,
+    panel_message,
+)
+from loadwatch.render.flags import FLAGS, words_for
+
+#: Histories up to this many weeks get a small tick for every week.
+MINOR_TICK_WEEKS = 60
+#: Histories up to this many weeks (three years) get their flags' letters above the bars: past
+#: that, a week's bar on the widest chart is narrower than a letter.
+LETTER_WEEKS = 156
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Read-only styles shared by the plotted artists and their legend entries.
+_INTENSITY_LINE: Mapping[str, Any] = MappingProxyType(
+    {"color": BLUE, "marker": "o", "markersize": 3.5, "linewidth": 1.3}
+)
+_INTENSITY_FLAG: Mapping[str, Any] = MappingProxyType(
+    {
+        "linestyle": "none",
+        "marker": "D",
+        "markersize": 6.5,
+        "color": FLAG_COLOR,
+        "markeredgecolor": BLACK,
+        "markeredgewidth": 0.6,
+    }
+)
+_THRESHOLD_LINE: Mapping[str, Any] = MappingProxyType(
+    {"color": "#555555", "linestyle": "--", "linewidth": 1.0}
+)
+
+
+def _flag_letters(flags: Sequence[tuple[str, ...]], pct: str) -> dict[str, tuple[str, str]]:
+    """Letter and legend label of each flag raised: known flags first, in their order."""
+    raised = {f for week in flags for f in week}
+    letters: dict[str, tuple[str, str]] = {}
+    used = {words.letter for words in FLAGS.values()}
+    for name in [*FLAGS, *sorted(raised - FLAGS.keys())]:
+        if name not in raised:
+            continue
+        words = words_for(name)
+        if name in FLAGS:
+            grew = name in RULE_MEASURES
+            letters[name] = (words.letter, f"{words.short} rose >{pct}" if grew else words.short)
+            continue
+        word = "".join(ch for ch in name if ch.isalnum()) or "X"
+        letter = next(
+            (
+                word[:k].capitalize()
+                for k in range(1, len(word) + 1)
+                if word[:k].capitalize() not in used
+            ),
+            word.capitalize(),
+        )
+        used.add(letter)
+        letters[name] = (letter, words.short)
+    return letters
+
+
+def distance_panel(
+    ax: Axes,
+    x: FloatArray,
+    distance: FloatArray,
+    cap: FloatArray,
+    flags: Sequence[tuple[str, ...]],
+    threshold: float,
+    units: str,
+    *,
+    levels: Sequence[str] | None = None,
+) -> None:
+    """Distance bars, the previous-week cap (NaN: none) and the letters of each week's flags.
+
+    Bars are coloured by risk level when ``levels`` is given, else by whether a week is flagged.
+    """
+    if levels is None:
+        colors, hatches = bar_style([bool(f) for f in flags])
+    else:
+        colors, hatches = risk_bar_style(levels)
+    bars(ax, x, distance, colors, hatches)
+    has_cap = np.isfinite(cap)
+    cap_label = f"previous week +{threshold * 100:g}%"
+    half = BAR_WIDTH / 2
+    if has_cap.any():
+        ax.hlines(cap[has_cap], x[has_cap] - half, x[has_cap] + half, colors=BLACK, linewidth=1.6)
+    # Over a long history the letters no longer fit above their bars and pile into a smear;
+    # the flagged weeks keep their colour and hatch.
+    letters = _flag_letters(flags, f"{threshold * 100:g}%") if len(x) <= LETTER_WEEKS else {}
+    tallest = 1
+    for i, week in enumerate(flags):
+        text = "\n".join(letters[f][0] for f in letters if f in week)
+        if not text:
+            continue
+        tallest = max(tallest, text.count("\n") + 1)
+        top = max(distance[i], cap[i] if has_cap[i] else 0.0)
+        ax.annotate(
+            text,
+            xy=(x[i], top),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            fontweight="bold",
+            linespacing=1.0,
+            annotation_clip=False,
+        )
+    ymax = max(float(distance.max()), float(cap[has_cap].max()) if has_cap.any() else 0.0)
+    ax.set_ylim(0, (ymax or 1.0) * (1.06 + (0.1 * tallest if letters else 0)))
+    ax.set_ylabel(f"Distance ({units})")
+    handles: list[Any] = [
+        *(
+            risk_handles()
+            if levels is not None
+            else [Patch(facecolor=NORMAL_COLOR, label="no flag"), flag_patch("flagged week")]
+        ),
+    ]
+    if has_cap.any():
+        handles.append(Line2D([], [], color=BLACK, linewidth=1.6, label=cap_label))
+    handles += [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=f"$\\mathrm{{{letter}}}$",
+            markersize=6,
+            markeredgewidth=0,
+            color=BLACK,
+            label=label,
+        )
+        for letter, label in letters.values()
+    ]
+    legend(ax, handles)
+
+
+def runs_panel(ax: Axes, x: FloatArray, runs: FloatArray, flags: Sequence[tuple[str, ...]]) -> None:
+    marked = ["frequency" in f for f in flags]
+    colors, hatches = bar_style(marked)
+    bars(ax, x, runs, colors, hatches)
+    ax.set_ylim(0, max(float(runs.max()), 1.0) * 1.12)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    ax.set_ylabel("Runs")
+    legend(ax, [Patch(facecolor=NORMAL_COLOR, label="runs"), flag_patch("frequency flag")])
+
+
+def intensity_panel(
+    ax: Axes, x: FloatArray, intensity: FloatArray, flags: Sequence[tuple[str, ...]]
+) -> None:
+    marked = np.array(["intensity" in f for f in flags], dtype=bool) & np.isfinite(intensity)
+    ax.axhline(1.0, **_THRESHOLD_LINE)
+    ax.plot(x, intensity, **_INTENSITY_LINE)
+    ax.plot(x[marked], intensity[marked], **_INTENSITY_FLAG)
+    known = intensity[np.isfinite(intensity)]
+    if known.size:
+        lo, hi = min(float(known.min()), 1.0), max(float(known.max()), 1.0)
+        if hi - lo < 0.2:  # a flat or single week: show a useful band around it
+            lo, hi = (lo + hi) / 2 - 0.1, (lo + hi) / 2 + 0.1
+        span = hi - lo
+        ax.set_ylim(lo - 0.12 * span, hi + 0.12 * span)
+    else:
+        ax.set_ylim(0.5, 1.3)
+        panel_message(ax, "no intensity data")
+    ax.set_ylabel("Intensity")
+    legend(
+        ax,
+        [
+            Line2D([], [], label="intensity", **_INTENSITY_LINE),
+            Line2D([], [], label="intensity flag", **_INTENSITY_FLAG),
+            Line2D([], [], label="threshold (1.0)", **_THRESHOLD_LINE),
+        ],
+    )
+
+
+def surface_panel(ax: Axes, x: FloatArray, weeks: pd.DataFrame) -> None:
+    """Share of each week's distance per surface, stacked to 100%; weeks without runs empty."""
+    km = {name: column(weeks, f"surface_km_{name}") for name, _, _ in SURFACES}
+    if not any(f"surface_km_{name}" in weeks.columns for name, _, _ in SURFACES):
+        km["unknown"] = column(weeks, "distance_km")
+    total = sum(km.values(), np.zeros(len(x)))
+    safe_total = np.where(total > 0, total, 1.0)
+    bottom = np.zeros(len(x))
+    handles: list[Any] = []
+    for name, color, hatch in SURFACES:
+        share = np.where(total > 0, km[name] / safe_total, 0.0)
+        if not (share > 0).any():
+            continue
+        bars(ax, x, share, [color] * len(x), [hatch] * len(x), bottom=bottom)
+        bottom = bottom + share
+        handles.append(Patch(facecolor=color, hatch=hatch, edgecolor="white", label=name))
+    ax.set_ylim(0, 1)
+    ax.set_yticks([0, 0.5, 1])
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylabel("Surface share")
+    legend(ax, handles[::-1])
+
+
+def week_ticks(ax: Axes, index: pd.DatetimeIndex, fig_width: float) -> None:
+    """Label every week of a short history; months (or every Nth month) of a long one."""
+    n = len(index)
+    if n <= 26:
+        labels = [f"{d.day} {MONTHS[d.month - 1]}" for d in index]
+        rotate = n > 8
+        ax.set_xticks(
+            np.arange(n),
+            labels,
+            rotation=45 if rotate else 0,
+            ha="right" if rotate else "center",
+            rotation_mode="anchor",
+        )
+        years = sorted({d.year for d in index})
+        span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+        ax.set_xlabel(f"Week starting (Monday), {span}")
+        return
+    starts = [i for i, d in enumerate(index) if d.day <= 7]
+    budget = max(1, int((fig_width - 2.8) / 0.55))
+    step = next((s for s in (1, 2, 3, 4, 6) if math.ceil(len(starts) / s) <= budget), 12)
+    ticks = [i for i in starts if (index[i].month - 1) % step == 0]
+    labels = []
+    for k, i in enumerate(ticks):
+        d = index[i]
+        if step == 12:
+            labels.append(str(d.year))
+        elif k == 0 or d.month <= step:
+            labels.append(f"{MONTHS[d.month - 1]}\n{d.year}")
+        else:
+            labels.append(MONTHS[d.month - 1])
+    ax.set_xticks(ticks, labels)
+    if n <= MINOR_TICK_WEEKS:  # beyond that they are a grey smear, and slow to draw
+        ax.set_xticks(np.arange(n), minor=True)
+    ax.set_xlabel("Week starting (Monday)")

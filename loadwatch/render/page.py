@@ -1,0 +1,232 @@
+"""``index.html``: the nightly report as one small static page.
+
+Built from the JSON report itself (the content of ``latest.json``), so the page can only ever
+show what the JSON says, with its distances (always km in the JSON) in the units the runner
+chose. It needs no network: styles are inline and the chart is the SVG file written beside it,
+so the page works opened straight from disk.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from loadwatch.metrics.weekly import DEFAULT_THRESHOLD
+from loadwatch.render.flags import note_words, words_for
+from loadwatch.render.report import change_text
+from loadwatch.settings.config import SURFACES
+from loadwatch.units import km_per_unit
+
+_CHANGE_KEYS: dict[str, str] = {
+    "distance": "distance_change",
+    "intensity": "intensity_change",
+    "frequency": "runs_change",
+}
+
+_STYLE = """
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto;
+       max-width: 72rem; padding: 1rem 1.25rem 3rem; color: #1b1b1b; background: #fff; }
+h1 { font-size: 1.5rem; margin: .2rem 0 1rem; }
+h2 { font-size: 1.15rem; margin: 2rem 0 .6rem; }
+.status { border-radius: .5rem; padding: .9rem 1.1rem; border: 2px solid; }
+.status.ok { border-color: #009e73; background: #e9f7f2; }
+.status.flagged { border-color: #d55e00; background: #fcefe6; }
+.status .headline { font-size: 1.2rem; font-weight: 650; margin: 0 0 .3rem; }
+.status ul { margin: .3rem 0 0 1.1rem; padding: 0; }
+figure { margin: 1rem 0; }
+figure img { width: 100%; height: auto; border: 1px solid #ddd; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { padding: .3rem .5rem; border-bottom: 1px solid #e4e4e4; text-align: right; }
+th { background: #f4f4f4; position: sticky; top: 0; }
+td.text, th.text { text-align: left; }
+tr.flagged td { background: #fcefe6; }
+tr.rest td { color: #888; }
+.flag { color: #b34700; font-weight: 650; }
+.muted { color: #666; font-size: .9rem; }
+@media print { th { position: static; } }
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _number(value: float | int | None, digits: int = 1, suffix: str = "") -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}{suffix}"
+
+
+def _distance(km: float | None, units: str) -> str:
+    """A distance in km from the report, shown in ``units``."""
+    return _number(None if km is None else km / km_per_unit(units))
+
+
+def _duration(seconds: float | None) -> str:
+    if not seconds:
+        return "0:00"
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def render_index(
+    report: Mapping[str, Any],
+    *,
+    units: str = "km",
+    advice: Sequence[str] | None = None,
+    chart: str | None = "weekly-risk.svg",
+    generated: datetime | None = None,
+) -> str:
+    """The page for a JSON report (the dict :func:`loadwatch.render.report.report_dict` returns).
+
+    Args:
+        report: The JSON report (distances in km).
+        units: ``"km"`` or ``"mi"``: the units of every distance on the page.
+        advice: The newest week's advice with distances in ``units``
+            (:func:`loadwatch.render.risk_text.newest_advice`). ``None`` uses the report's own,
+            which
+            is in km, so with other units the page then lists the week's notes instead.
+        chart: File name of the chart beside the page, or ``None`` for no chart.
+        generated: When the page was made (shown at the foot), or ``None`` to leave it out.
+
+    Raises:
+        ConfigError: ``units`` is neither ``"km"`` nor ``"mi"``.
+    """
+    km_per_unit(units)  # an unknown unit fails here, before any of the page is built
+    weeks: Sequence[Mapping[str, Any]] = report.get("weeks", [])
+    threshold = float(report.get("threshold", DEFAULT_THRESHOLD))
+    newest = weeks[-1] if weeks else None
+    if advice is None:
+        same_units = units == report.get("units", "km")
+        advice = [str(a) for a in newest.get("advice", []) or []] if newest and same_units else []
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>loadwatch: weekly running load</title>",
+        f"<style>{_STYLE}</style>",
+        "</head>",
+        "<body>",
+        "<h1>Weekly running load</h1>",
+        _status(newest, threshold, units, advice),
+    ]
+    if chart:
+        parts.append(
+            f'<figure><img src="{_e(chart)}" alt="Weekly distance, runs, intensity and surface '
+            'mix, with the weeks that grew more than the rule allows highlighted"></figure>'
+        )
+    parts.append("<h2>Week by week</h2>")
+    parts.append(_weeks_table(weeks, threshold, units))
+    parts.extend(_set_aside(report))
+    foot = f"loadwatch {_e(report.get('loadwatch', ''))}; weeks in {_e(report.get('timezone'))}"
+    surface_map = report.get("surface_map")
+    if isinstance(surface_map, Mapping):
+        foot += f"; surfaces from {_e(surface_map['extract'])}, {_e(surface_map['attribution'])}"
+    if generated is not None:
+        foot += f"; updated {_e(generated.strftime('%Y-%m-%d %H:%M %Z').strip())}"
+    parts.append(
+        f'<p class="muted">{foot}. Not medical advice: see a professional if pain is severe, '
+        "lasts beyond several weeks, or spreads.</p>"
+    )
+    parts.extend(["</body>", "</html>", ""])
+    return "\n".join(parts)
+
+
+def _status(
+    week: Mapping[str, Any] | None, threshold: float, units: str, advice: Sequence[str]
+) -> str:
+    if week is None:
+        return '<section class="status ok"><p class="headline">No runs found yet.</p></section>'
+    flags = list(week.get("flags", []))
+    risk = week.get("risk")
+    label = f"Week of {_e(week['week_start'])}"
+    if isinstance(risk, str) and risk != "low":
+        label += f" ({_e(risk)} risk)"
+    distance = _distance(week.get("distance_km"), units)
+    summary = f"{week['runs']} runs, {distance} {units}, {_duration(week.get('duration_s'))} h"
+    if flags:
+        items = []
+        for flag in flags:
+            change = week.get(_CHANGE_KEYS.get(flag, ""))
+            word = words_for(flag).what
+            detail = f" {change_text(change, threshold)}" if change is not None else ""
+            items.append(f"<li><span class='flag'>{_e(word)}{_e(detail)}</span></li>")
+        body = (
+            f'<p class="headline">{label}: needs attention</p><p>{_e(summary)}. '
+            "Flagged:</p><ul>" + "".join(items) + "</ul>"
+        )
+        css = "flagged"
+    else:
+        body = f'<p class="headline">{label}: within the rule</p><p>{_e(summary)}.</p>'
+        css = "ok"
+    # The newest week's advice already speaks to each note; without advice, name the notes.
+    notes = [] if advice else [note_words(n) for n in week.get("notes", [])]
+    extra = "".join(f"<li>{_e(text)}</li>" for text in [*notes, *advice])
+    if extra:
+        body += f"<ul>{extra}</ul>"
+    return f'<section class="status {css}" id="status">{body}</section>'
+
+
+def _weeks_table(weeks: Sequence[Mapping[str, Any]], threshold: float, units: str) -> str:
+    head = "".join(
+        f"<th>{_e(h)}</th>"
+        for h in ("Runs", units, f"Δ {units}", "Time", "Intensity", "Δ", "Hard min")
+    )
+    surface_head = "".join(f"<th>{_e(s)} {_e(units)}</th>" for s in SURFACES)
+    rows = [
+        "<table>",
+        f'<thead><tr><th class="text">Week of</th>{head}{surface_head}'
+        '<th class="text">Flags</th><th class="text">Notes</th></tr></thead>',
+        "<tbody>",
+    ]
+    for week in reversed(weeks):
+        css = "flagged" if week.get("flags") else ("rest" if not week.get("runs") else "")
+        surfaces = week.get("surface_km", {})
+        cells = [
+            f'<td class="text">{_e(week["week_start"])}</td>',
+            f"<td>{_e(week.get('runs', 0))}</td>",
+            f"<td>{_distance(week.get('distance_km'), units)}</td>",
+            f"<td>{change_text(week.get('distance_change'), threshold)}</td>",
+            f"<td>{_duration(week.get('duration_s'))}</td>",
+            f"<td>{_number(week.get('intensity'), 2)}</td>",
+            f"<td>{change_text(week.get('intensity_change'), threshold)}</td>",
+            f"<td>{_number(week.get('hard_minutes'), 0)}</td>",
+            *(f"<td>{_distance(surfaces.get(s), units)}</td>" for s in SURFACES),
+            f'<td class="text flag">{_e(", ".join(week.get("flags", [])))}</td>',
+            f'<td class="text">{_e(", ".join(week.get("notes", [])))}</td>',
+        ]
+        rows.append(f'<tr class="{css}">' + "".join(cells) + "</tr>")
+    rows.extend(["</tbody>", "</table>"])
+    return "\n".join(rows)
+
+
+def _set_aside(report: Mapping[str, Any]) -> list[str]:
+    parts: list[str] = []
+    skipped = report.get("skipped", [])
+    what = "Files and folders" if any(s["source"].endswith("/") for s in skipped) else "Files"
+    parts.append(f"<h2>{what} skipped ({len(skipped)})</h2>")
+    if skipped:
+        parts.append("<ul>")
+        parts.extend(f"<li><code>{_e(s['source'])}</code>: {_e(s['reason'])}</li>" for s in skipped)
+        parts.append("</ul>")
+    else:
+        parts.append('<p class="muted">None: every activity file could be read.</p>')
+    pending = report.get("pending", [])
+    if pending:
+        parts.append(f"<h2>Still syncing ({len(pending)})</h2><ul>")
+        parts.extend(f"<li><code>{_e(p['source'])}</code></li>" for p in pending)
+        parts.append("</ul>")
+    duplicates = report.get("duplicates", [])
+    if duplicates:
+        parts.append(f"<h2>Duplicates left out ({len(duplicates)})</h2><ul>")
+        parts.extend(
+            f"<li><code>{_e(d['source'])}</code>, the same as "
+            f"<code>{_e(d['duplicate_of'])}</code></li>"
+            for d in duplicates
+        )
+        parts.append("</ul>")
+    return parts
