@@ -15,7 +15,7 @@ unattended run) and :mod:`~loadwatch.cli`. ``docs/architecture.md`` says where e
 from __future__ import annotations
 
 from loadwatch._version import __version__
-from loadwatch.analysis import Analysis, analyze, timeline
+from loadwatch.analysis import analyze, timeline
 from loadwatch.errors import (
     ConfigError,
     CorruptFileError,
@@ -28,6 +28,7 @@ from loadwatch.errors import (
 from loadwatch.ingest.activity import SAMPLE_COLUMNS, SPORTS, Activity
 from loadwatch.ingest.readers import read_activities, read_activity
 from loadwatch.metrics.weekly import weekly
+from loadwatch.model import Analysis
 from loadwatch.settings.config import Athlete, Config, SurfaceRule, load_config
 
 __all__ = [

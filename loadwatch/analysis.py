@@ -14,15 +14,14 @@ import pandas as pd
 
 from loadwatch.errors import ConfigError
 from loadwatch.ingest.cache import Cache
-from loadwatch.ingest.scan import FileWarning, ProgressCallback, scan
-from loadwatch.ingest.sources import Skipped
+from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
-from loadwatch.ingest.usable import Duplicate
 from loadwatch.metrics.advice import with_advice
-from loadwatch.metrics.risk import DEFAULT_SETTINGS, RiskSettings, add_spikes, risk_weeks
-from loadwatch.metrics.shoes import ShoeStatus, assign_gear, read_strava_gear, shoe_status
-from loadwatch.metrics.timeline import Thresholds, build_timeline, since_filter, thresholds
+from loadwatch.metrics.risk import add_spikes, risk_weeks
+from loadwatch.metrics.shoes import assign_gear, read_strava_gear, shoe_status
+from loadwatch.metrics.timeline import build_timeline, since_filter, thresholds
 from loadwatch.metrics.weekly import DEFAULT_THRESHOLD, weekly
+from loadwatch.model import DEFAULT_SETTINGS, Analysis, FileWarning, RiskSettings
 from loadwatch.settings.checks import (
     check_acwr_limit,
     check_load,
@@ -31,53 +30,6 @@ from loadwatch.settings.checks import (
     system_timezone,
 )
 from loadwatch.settings.config import Athlete, Config, load_config
-
-
-@dataclasses.dataclass(frozen=True)
-class Analysis:
-    """Everything one analysis found.
-
-    Attributes:
-        root: The analysed folder or file.
-        timezone: The IANA time zone weeks were counted in.
-        threshold: The growth that raised a flag (0.10 is 10%).
-        timeline: One row per activity (see :data:`loadwatch.metrics.timeline.TIMELINE_COLUMNS`),
-            with
-            each run's spike (:data:`loadwatch.metrics.risk.SPIKE_COLUMNS`) and shoe
-            (:data:`loadwatch.metrics.shoes.GEAR_TIMELINE_COLUMNS`).
-        weeks: One row per calendar week (see :data:`loadwatch.metrics.weekly.WEEKLY_COLUMNS`), with
-            the risk measures (:data:`loadwatch.metrics.risk.RISK_COLUMNS`) and ``advice`` (for the
-            newest week; empty for the others).
-        thresholds: The heart-rate and speed thresholds intensity was measured against.
-        skipped: Files that could not be used, with the reason.
-        duplicates: Activities left out because another file holds the same one.
-        warnings: Problems that did not stop a file from being read.
-        config: The settings that applied.
-        risk: The load basis and limits the risk measures used.
-        shoes: How far each pair of shoes has gone in the analysed runs.
-        pending: Files left for the next run because they were still changing (``settle_s``).
-        surface_map: The OpenStreetMap extract surfaces were matched against, if any.
-        since: The Monday the timeline starts from (``since``'s week), if it was cut.
-        before_since: Activities found but left out of the timeline as older than ``since``:
-            with an empty timeline, they tell "nothing in the period" from "nothing found".
-    """
-
-    root: Path
-    timezone: str
-    threshold: float
-    timeline: pd.DataFrame
-    weeks: pd.DataFrame
-    thresholds: Thresholds
-    skipped: list[Skipped]
-    duplicates: list[Duplicate]
-    warnings: list[FileWarning]
-    config: Config
-    risk: RiskSettings = DEFAULT_SETTINGS
-    shoes: list[ShoeStatus] = dataclasses.field(default_factory=list)
-    pending: list[str] = dataclasses.field(default_factory=list)
-    surface_map: Path | None = None
-    since: date | None = None
-    before_since: int = 0
 
 
 def analyze(

@@ -59,3 +59,11 @@ class EmptyActivityError(LoadwatchError):
 
 class ConfigError(LoadwatchError):
     """A configuration file, or an option, that loadwatch cannot use."""
+
+
+def unreadable_folder(root: str | Path, error: OSError) -> SourceError:
+    """The error for an analysed folder that cannot be listed or looked into (its permissions)."""
+    reason = error.strerror or str(error)
+    return SourceError(
+        f"is a folder that cannot be read ({reason}); check its permissions", path=root
+    )

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from loadwatch.ingest.sources import Skipped
 from loadwatch.ingest.summary import ActivitySummary, Histogram
+from loadwatch.model import Skipped
 
 #: Changes whenever the encoding of stored results changes.
 _ENCODING = 1

@@ -26,17 +26,10 @@ from loadwatch.errors import ConfigError, LoadwatchError, SourceError
 from loadwatch.ingest.cache import Cache, identify, parser_version
 from loadwatch.ingest.cache_codec import Outcome, relabel, unlabel
 from loadwatch.ingest.readers import read_source
-from loadwatch.ingest.sources import Skipped, Source, iter_files, sources_in_file
+from loadwatch.ingest.sources import Source, iter_files, sources_in_file
 from loadwatch.ingest.summary import ActivitySummary, summarise
-from loadwatch.ingest.usable import Duplicate, drop_duplicates, unusable
-
-
-@dataclasses.dataclass(frozen=True)
-class FileWarning:
-    """A problem that did not stop a file from being read (a bad checksum, a cut-off end)."""
-
-    source: str
-    message: str
+from loadwatch.ingest.usable import drop_duplicates, unusable
+from loadwatch.model import Duplicate, FileWarning, Skipped
 
 
 @dataclasses.dataclass(frozen=True)

@@ -22,7 +22,8 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from loadwatch.errors import SourceError
+from loadwatch.errors import SourceError, unreadable_folder
+from loadwatch.model import Skipped
 
 #: Formats loadwatch reads.
 FORMATS: tuple[str, ...] = ("fit", "gpx", "tcx")
@@ -65,14 +66,6 @@ class Source:
     format: str
     data: bytes = dataclasses.field(repr=False)
     path: Path
-
-
-@dataclasses.dataclass(frozen=True)
-class Skipped:
-    """A file that looked like an activity but could not be used, and why."""
-
-    source: str
-    reason: str
 
 
 def sniff(head: bytes) -> str | None:
@@ -196,14 +189,6 @@ def _walk(root: Path) -> Iterator[tuple[Path, str] | Skipped]:
                 continue
             yield file_path, file_path.relative_to(root).as_posix()
     yield from _unlistable(root, unlistable)
-
-
-def unreadable_folder(root: str | Path, error: OSError) -> SourceError:
-    """The error for an analysed folder that cannot be listed or looked into (its permissions)."""
-    reason = error.strerror or str(error)
-    return SourceError(
-        f"is a folder that cannot be read ({reason}); check its permissions", path=root
-    )
 
 
 def _unlistable(root: Path, errors: list[OSError]) -> Iterator[Skipped]:

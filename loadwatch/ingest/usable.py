@@ -9,10 +9,10 @@ left recording all day.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 from collections.abc import Iterable
 
 from loadwatch.ingest.summary import ActivitySummary
+from loadwatch.model import Duplicate
 
 #: Two activities of one sport whose time spans overlap by at least this share of the shorter
 #: span (one athlete cannot run twice at once)...
@@ -54,14 +54,6 @@ MAX_MEAN_SPEED_MPS: dict[str, float] = {
 }
 #: When the same activity is in several files, keep the richest format.
 FORMAT_RANK: dict[str, int] = {"fit": 0, "tcx": 1, "gpx": 2}
-
-
-@dataclasses.dataclass(frozen=True)
-class Duplicate:
-    """An activity left out because another file holds the same one."""
-
-    source: str
-    duplicate_of: str
 
 
 def unusable(summary: ActivitySummary) -> str | None:

@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from loadwatch.metrics.risk import ACWR_BAND, ACWR_WEEKS, DEFAULT_SETTINGS, LOAD_UNITS, RiskSettings
+from loadwatch.metrics.risk import ACWR_BAND, ACWR_WEEKS, LOAD_UNITS
+from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
 from loadwatch.units import km_per_unit
 
 #: Said every time: when to stop reading charts and see someone.

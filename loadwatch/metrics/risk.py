@@ -16,13 +16,16 @@ every threshold an explicit parameter; no I/O. Each measure, its source and its 
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import numpy as np
 import pandas as pd
 
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES, week_start
+from loadwatch.model import (
+    DEFAULT_SETTINGS,
+    RiskSettings,
+)
 from loadwatch.settings.checks import LOAD_BASES
 
 #: Days before a run in which its longest predecessor is looked for.
@@ -35,8 +38,6 @@ SPIKE_CLASSES: tuple[tuple[str, float], ...] = (
 )
 #: Calendar weeks the uncoupled ACWR averages as its chronic load.
 ACWR_WEEKS = 3
-#: ACWR above which the acwr flag is raised, unless configured.
-DEFAULT_ACWR_LIMIT = 1.5
 #: ACWR below which the week gets the low_load note.
 ACWR_LOW = 0.8
 #: The "sweet spot" band drawn in the chart (Gabbett 2016).
@@ -44,12 +45,6 @@ ACWR_BAND: tuple[float, float] = (0.8, 1.3)
 #: Spans (days) of the exponentially weighted acute and chronic loads (Williams et al. 2017).
 EWMA_ACUTE_DAYS = 7
 EWMA_CHRONIC_DAYS = 28
-#: Monotony above which the monotony flag is raised (Foster 1998).
-DEFAULT_MONOTONY_LIMIT = 2.0
-#: Strength sessions a week below which a week with runs gets low_strength.
-DEFAULT_STRENGTH_TARGET = 2
-#: Basis of ACWR, monotony and strain unless configured.
-DEFAULT_LOAD = "distance"
 #: Week-on-week distance growth above which a week is high risk (Nielsen et al. 2014).
 HIGH_DISTANCE_INCREASE = 0.30
 #: Risk levels, lowest first.
@@ -75,28 +70,6 @@ RISK_COLUMNS: tuple[str, ...] = (
 )
 
 # Comparisons with a limit allow for floating-point rounding: 11 km after 10 km is exactly 1.10.
-
-
-@dataclasses.dataclass(frozen=True)
-class RiskSettings:
-    """The numbers the risk measures use.
-
-    Attributes:
-        load: Basis of ACWR, monotony and strain: ``"distance"`` (km), ``"duration"`` (hours
-            of timer time) or ``"trimp"`` (the ``load`` column).
-        acwr_limit: ACWR above which the ``acwr`` flag is raised.
-        monotony_limit: Monotony above which the ``monotony`` flag is raised.
-        strength_target: Strength sessions a week below which ``low_strength`` is noted.
-    """
-
-    load: str = DEFAULT_LOAD
-    acwr_limit: float = DEFAULT_ACWR_LIMIT
-    monotony_limit: float = DEFAULT_MONOTONY_LIMIT
-    strength_target: int = DEFAULT_STRENGTH_TARGET
-
-
-#: The settings used when none are given.
-DEFAULT_SETTINGS = RiskSettings()
 
 
 def spike_class(ratio: float) -> str | None:

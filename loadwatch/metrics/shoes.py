@@ -17,7 +17,6 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ import pandas as pd
 
 from loadwatch.errors import SourceError
 from loadwatch.ingest.sources import iter_files
+from loadwatch.model import ShoeStatus
 from loadwatch.settings.shoes import DEFAULT_SHOE_LIMIT_KM, Shoe
 
 #: The file of a Strava bulk export that lists every activity with its gear.
@@ -40,32 +40,6 @@ GEAR_TIMELINE_COLUMNS: tuple[str, ...] = ("gear", "shoe_km", "shoe_limit_km")
 
 _TOLERANCE = 1e-9
 _PART = re.compile(r"#\d+$")
-
-
-@dataclasses.dataclass(frozen=True)
-class ShoeStatus:
-    """How far one pair has gone in the analysed runs.
-
-    Attributes:
-        name: The pair's name.
-        runs: Runs in it.
-        distance_km: Their distance.
-        limit_km: The pair's limit.
-        first_run: Local date of the first run in it.
-        last_run: Local date of the last run in it.
-    """
-
-    name: str
-    runs: int
-    distance_km: float
-    limit_km: float
-    first_run: date
-    last_run: date
-
-    @property
-    def worn(self) -> bool:
-        """Whether the pair has gone past its limit."""
-        return self.distance_km > self.limit_km + _TOLERANCE
 
 
 @dataclasses.dataclass(frozen=True)

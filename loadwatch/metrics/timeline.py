@@ -8,7 +8,6 @@ reads a folder into a timeline in one call.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import zoneinfo
 from collections.abc import Mapping, Sequence
@@ -20,6 +19,7 @@ import pandas as pd
 from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.metrics.surfaces import main_surface, run_surfaces
 from loadwatch.metrics.trimp import DEFAULT_SEX, activity_load
+from loadwatch.model import Thresholds
 from loadwatch.settings.config import SURFACES, Athlete, SurfaceRule
 
 #: Resting heart rate assumed when the config gives none (bpm).
@@ -62,25 +62,6 @@ _TEXT_COLUMNS = frozenset(
     {"start", "sport", "sub_sport", "surface", "name", "device", "format", "source"}
     | {"load_source", "surface_source"}
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class Thresholds:
-    """The numbers intensity is measured against, and where each came from.
-
-    Attributes:
-        rest_hr: Resting heart rate (bpm).
-        max_hr: Maximum heart rate (bpm), NaN when no run has heart rate and none is configured.
-        threshold_hr: Threshold heart rate (bpm), NaN when unknown.
-        threshold_speed_mps: Threshold speed (m/s), NaN when unknown.
-        origin: For each of the four, ``"config"``, ``"history"`` or ``"default"``.
-    """
-
-    rest_hr: float
-    max_hr: float
-    threshold_hr: float
-    threshold_speed_mps: float
-    origin: dict[str, str]
 
 
 def thresholds(summaries: Sequence[ActivitySummary], athlete: Athlete) -> Thresholds:

@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from loadwatch.analysis import Analysis
 from loadwatch.metrics.weekly import RULE_MEASURES
+from loadwatch.model import Analysis
 from loadwatch.render.flags import words_for
 
 #: How long a notification command may run before it is stopped.

@@ -13,9 +13,9 @@ from datetime import datetime
 from pathlib import Path
 
 from loadwatch._version import __version__
-from loadwatch.analysis import Analysis
 from loadwatch.atomic import write_atomically
 from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
+from loadwatch.model import Analysis
 from loadwatch.render.page import render_index
 from loadwatch.render.report import report_dict, to_csv
 from loadwatch.render.risk_text import newest_advice

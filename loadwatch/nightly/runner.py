@@ -15,10 +15,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from loadwatch.analysis import Analysis, analyze
+from loadwatch.analysis import analyze
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.ingest.cache import Cache, default_cache_path
 from loadwatch.ingest.lock import RunLock
+from loadwatch.model import Analysis
 from loadwatch.nightly.notify import WeekStatus, newest_week, run_notify
 from loadwatch.nightly.outputs import write_outputs
 

@@ -15,8 +15,8 @@ from typing import TextIO
 
 import click
 
-from loadwatch.analysis import Analysis
 from loadwatch.labels import shown
+from loadwatch.model import Analysis
 
 #: How :func:`colour` shows each kind of text.
 STYLES: dict[str, dict[str, object]] = {

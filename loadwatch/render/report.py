@@ -18,10 +18,10 @@ from typing import Any
 import pandas as pd
 
 from loadwatch._version import __version__
-from loadwatch.analysis import Analysis
 from loadwatch.labels import shown
 from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES
+from loadwatch.model import Analysis
 from loadwatch.render.flags import note_mark, words_for
 from loadwatch.render.risk_text import (
     RISK_CSV_FIELDS,

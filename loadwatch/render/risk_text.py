@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from loadwatch.analysis import Analysis
 from loadwatch.metrics.advice import advise
 from loadwatch.metrics.risk import LOAD_UNITS
+from loadwatch.model import Analysis
 from loadwatch.units import km_per_unit
 
 #: Weekly CSV columns added after the 10%-rule ones.

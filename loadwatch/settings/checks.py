@@ -16,9 +16,10 @@ import zoneinfo
 from pathlib import Path
 
 from loadwatch.errors import ConfigError
+from loadwatch.vocab import LoadBasis
 
 #: What a week's load can be measured in, for ACWR, monotony and strain.
-LOAD_BASES: tuple[str, ...] = ("distance", "duration", "trimp")
+LOAD_BASES: tuple[str, ...] = tuple(basis.value for basis in LoadBasis)
 #: The sexes Banister's TRIMP has constants for.
 SEXES: tuple[str, ...] = ("male", "female")
 
@@ -77,13 +78,13 @@ def check_threshold(value: object, where: str = "threshold") -> float:
     return float(value)
 
 
-def check_load(value: object, where: str = "load") -> str:
+def check_load(value: object, where: str = "load") -> LoadBasis:
     """Return ``value`` if it is one of :data:`LOAD_BASES`.
 
     Raises:
         ConfigError: Naming the choices.
     """
-    return _one_of(value, LOAD_BASES, where, f"one of {', '.join(LOAD_BASES)}")
+    return LoadBasis(_one_of(value, LOAD_BASES, where, f"one of {', '.join(LOAD_BASES)}"))
 
 
 def check_acwr_limit(value: object, where: str = "acwr_limit") -> float:

@@ -47,8 +47,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from loadwatch.errors import ConfigError, SourceError
-from loadwatch.ingest.sources import unreadable_folder
+from loadwatch.errors import ConfigError, SourceError, unreadable_folder
 
 # The value checks live in loadwatch.settings.checks. LOAD_BASES, check_acwr_limit, check_threshold
 # and
@@ -60,6 +59,7 @@ from loadwatch.settings.checks import check_threshold as check_threshold
 from loadwatch.settings.checks import check_timezone as check_timezone
 from loadwatch.settings.dirs import user_config_dir
 from loadwatch.settings.shoes import Shoe, parse_shoes
+from loadwatch.vocab import LoadBasis
 
 #: Surface classes, in the order they are shown.
 SURFACES: tuple[str, ...] = ("road", "trail", "track", "treadmill", "unknown")
@@ -122,7 +122,7 @@ class Config:
     threshold: float | None = None
     surface_rules: tuple[SurfaceRule, ...] = ()
     files: tuple[Path, ...] = ()
-    load: str | None = None
+    load: LoadBasis | None = None
     acwr_limit: float | None = None
     strength_target: int | None = None
     shoes: tuple[Shoe, ...] = ()

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from loadwatch.errors import LoadwatchError, SourceError, UnsupportedFileError
 from loadwatch.ingest.activity import Activity
-from loadwatch.ingest.sources import Skipped, Source, gunzip, iter_sources, sniff
+from loadwatch.ingest.sources import Source, gunzip, iter_sources, sniff
+from loadwatch.model import Skipped
 
 #: Bump a format's number whenever its reader would give different activities for the same
 #: bytes: the incremental cache then reads those files again (and only those).

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from loadwatch.atomic import atomic_writer
 from loadwatch.errors import ConfigError, LoadwatchError
-from loadwatch.metrics.risk import DEFAULT_ACWR_LIMIT
+from loadwatch.model import DEFAULT_ACWR_LIMIT
 from loadwatch.render.charts._panels import (
     MONTHS,
     distance_panel,

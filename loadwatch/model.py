@@ -1,0 +1,167 @@
+"""The types that travel between the stages: what was found, what was set aside, the result.
+
+Types only, no behaviour beyond a property or two: each stage fills in its own, and
+:mod:`loadwatch.render` and :mod:`loadwatch.nightly` read an :class:`Analysis` without
+importing the stages that made it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from loadwatch.settings.config import Config
+from loadwatch.vocab import LoadBasis
+
+_TOLERANCE = 1e-9
+
+
+@dataclasses.dataclass(frozen=True)
+class Skipped:
+    """A file that looked like an activity but could not be used, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Duplicate:
+    """An activity left out because another file holds the same one."""
+
+    source: str
+    duplicate_of: str
+
+
+@dataclasses.dataclass(frozen=True)
+class FileWarning:
+    """A problem that did not stop a file from being read (a bad checksum, a cut-off end)."""
+
+    source: str
+    message: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Thresholds:
+    """The numbers intensity is measured against, and where each came from.
+
+    Attributes:
+        rest_hr: Resting heart rate (bpm).
+        max_hr: Maximum heart rate (bpm), NaN when no run has heart rate and none is configured.
+        threshold_hr: Threshold heart rate (bpm), NaN when unknown.
+        threshold_speed_mps: Threshold speed (m/s), NaN when unknown.
+        origin: For each of the four, ``"config"``, ``"history"`` or ``"default"``.
+    """
+
+    rest_hr: float
+    max_hr: float
+    threshold_hr: float
+    threshold_speed_mps: float
+    origin: dict[str, str]
+
+
+@dataclasses.dataclass(frozen=True)
+class ShoeStatus:
+    """How far one pair has gone in the analysed runs.
+
+    Attributes:
+        name: The pair's name.
+        runs: Runs in it.
+        distance_km: Their distance.
+        limit_km: The pair's limit.
+        first_run: Local date of the first run in it.
+        last_run: Local date of the last run in it.
+    """
+
+    name: str
+    runs: int
+    distance_km: float
+    limit_km: float
+    first_run: date
+    last_run: date
+
+    @property
+    def worn(self) -> bool:
+        """Whether the pair has gone past its limit."""
+        return self.distance_km > self.limit_km + _TOLERANCE
+
+
+#: ACWR above which the acwr flag is raised, unless configured.
+DEFAULT_ACWR_LIMIT = 1.5
+#: Monotony above which the monotony flag is raised (Foster 1998).
+DEFAULT_MONOTONY_LIMIT = 2.0
+#: Strength sessions a week below which a week with runs gets low_strength.
+DEFAULT_STRENGTH_TARGET = 2
+#: Basis of ACWR, monotony and strain unless configured.
+DEFAULT_LOAD = LoadBasis.DISTANCE
+
+
+@dataclasses.dataclass(frozen=True)
+class RiskSettings:
+    """The numbers the risk measures use.
+
+    Attributes:
+        load: Basis of ACWR, monotony and strain: ``"distance"`` (km), ``"duration"`` (hours
+            of timer time) or ``"trimp"`` (the ``load`` column).
+        acwr_limit: ACWR above which the ``acwr`` flag is raised.
+        monotony_limit: Monotony above which the ``monotony`` flag is raised.
+        strength_target: Strength sessions a week below which ``low_strength`` is noted.
+    """
+
+    load: LoadBasis = DEFAULT_LOAD
+    acwr_limit: float = DEFAULT_ACWR_LIMIT
+    monotony_limit: float = DEFAULT_MONOTONY_LIMIT
+    strength_target: int = DEFAULT_STRENGTH_TARGET
+
+
+#: The settings used when none are given.
+DEFAULT_SETTINGS = RiskSettings()
+
+
+@dataclasses.dataclass(frozen=True)
+class Analysis:
+    """Everything one analysis found.
+
+    Attributes:
+        root: The analysed folder or file.
+        timezone: The IANA time zone weeks were counted in.
+        threshold: The growth that raised a flag (0.10 is 10%).
+        timeline: One row per activity (see :data:`loadwatch.metrics.timeline.TIMELINE_COLUMNS`),
+            with
+            each run's spike (:data:`loadwatch.metrics.risk.SPIKE_COLUMNS`) and shoe
+            (:data:`loadwatch.metrics.shoes.GEAR_TIMELINE_COLUMNS`).
+        weeks: One row per calendar week (see :data:`loadwatch.metrics.weekly.WEEKLY_COLUMNS`), with
+            the risk measures (:data:`loadwatch.metrics.risk.RISK_COLUMNS`) and ``advice`` (for the
+            newest week; empty for the others).
+        thresholds: The heart-rate and speed thresholds intensity was measured against.
+        skipped: Files that could not be used, with the reason.
+        duplicates: Activities left out because another file holds the same one.
+        warnings: Problems that did not stop a file from being read.
+        config: The settings that applied.
+        risk: The load basis and limits the risk measures used.
+        shoes: How far each pair of shoes has gone in the analysed runs.
+        pending: Files left for the next run because they were still changing (``settle_s``).
+        surface_map: The OpenStreetMap extract surfaces were matched against, if any.
+        since: The Monday the timeline starts from (``since``'s week), if it was cut.
+        before_since: Activities found but left out of the timeline as older than ``since``:
+            with an empty timeline, they tell "nothing in the period" from "nothing found".
+    """
+
+    root: Path
+    timezone: str
+    threshold: float
+    timeline: pd.DataFrame
+    weeks: pd.DataFrame
+    thresholds: Thresholds
+    skipped: list[Skipped]
+    duplicates: list[Duplicate]
+    warnings: list[FileWarning]
+    config: Config
+    risk: RiskSettings = DEFAULT_SETTINGS
+    shoes: list[ShoeStatus] = dataclasses.field(default_factory=list)
+    pending: list[str] = dataclasses.field(default_factory=list)
+    surface_map: Path | None = None
+    since: date | None = None
+    before_since: int = 0

@@ -1,0 +1,104 @@
+"""The words loadwatch's data is made of, each spelt once: formats, sports, surfaces, flags...
+
+Every member is a :class:`enum.StrEnum`, so it *is* its string: ``Surface.ROAD == "road"``,
+it is written to JSON and CSV as ``road``, and a DataFrame column of them compares with plain
+strings. Code names members (``Sport.RUNNING``), never the bare string, so that a typo is an
+error and a search for ``Surface.TRACK`` finds every place that treats track runs.
+
+This module imports nothing of loadwatch: every stage may use it.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Format(enum.StrEnum):
+    """An activity file format loadwatch reads (see :mod:`loadwatch.ingest.formats`)."""
+
+    FIT = "fit"
+    GPX = "gpx"
+    TCX = "tcx"
+
+
+class Sport(enum.StrEnum):
+    """What an activity was. Only running counts towards the weekly load."""
+
+    RUNNING = "running"
+    CYCLING = "cycling"
+    SWIMMING = "swimming"
+    WALKING = "walking"
+    STRENGTH = "strength"
+    OTHER = "other"
+
+
+class Surface(enum.StrEnum):
+    """What a run was on; a run's distance may be split between several."""
+
+    ROAD = "road"
+    TRAIL = "trail"
+    TRACK = "track"
+    TREADMILL = "treadmill"
+    UNKNOWN = "unknown"
+
+
+class LoadBasis(enum.StrEnum):
+    """What ACWR, monotony and strain measure."""
+
+    DISTANCE = "distance"
+    DURATION = "duration"
+    TRIMP = "trimp"
+
+
+class RiskLevel(enum.StrEnum):
+    """A week's overuse risk, from its flags (see ``docs/metrics.md``)."""
+
+    LOW = "low"
+    ELEVATED = "elevated"
+    HIGH = "high"
+
+
+class Flag(enum.StrEnum):
+    """A week's flags: the 10% rule on three measures, and the wider risk measures."""
+
+    DISTANCE = "distance"
+    INTENSITY = "intensity"
+    FREQUENCY = "frequency"
+    SESSION_SPIKE = "session_spike"
+    ACWR = "acwr"
+    MONOTONY = "monotony"
+
+
+class Note(enum.StrEnum):
+    """A week's notes: worth knowing, not a sign of ramping up too fast."""
+
+    HARD_SURFACE = "hard_surface"
+    LOW_LOAD = "low_load"
+    LOW_STRENGTH = "low_strength"
+    SHOE_WEAR = "shoe_wear"
+
+
+class Units(enum.StrEnum):
+    """Distance units of what a person reads (data files stay in km)."""
+
+    KM = "km"
+    MI = "mi"
+
+
+class WeekStart(enum.StrEnum):
+    """The day calendar weeks begin on."""
+
+    MONDAY = "monday"
+    SUNDAY = "sunday"
+
+
+class OnError(enum.StrEnum):
+    """What to do with a file that cannot be used (after fitdecode's ``ErrorHandling``).
+
+    ``SKIP`` sets it aside with its reason and goes on; ``WARN`` does the same and also logs
+    a warning through :mod:`logging`; ``RAISE`` stops at the first one with its error.
+    """
+
+    SKIP = "skip"
+    WARN = "warn"
+    RAISE = "raise"
