@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from loadwatch.errors import LoadwatchError
-from loadwatch.ingest.readers import fit, fitfast
+from loadwatch.ingest.readers import _fitparsed, fit, fitfast
 
 Files = list[tuple[str, bytes]]
 
@@ -45,7 +45,7 @@ def _load(folder: Path) -> Files:
 
 def _fitparse_decode(name: str, data: bytes) -> int:
     try:
-        return fit._read_with_fitparse(data, name).content.records
+        return _fitparsed.read_with_fitparse(data, name).content.records
     except LoadwatchError:
         return 0
 

@@ -1,11 +1,11 @@
-"""FIT definition messages compiled into layouts, and messages decoded with them.
+"""FIT definition messages compiled into layouts: where each field is, and what to do with it.
 
 A layout says where each field of a data message is, what the fast decoder does with such
 messages (skip them, locate them for the numpy record path, or decode them one by one), and,
 for records, which field each column comes from. Which field that is follows fitparse: fields
 in definition order, each one's components before the field itself, a later one replacing an
-earlier one of the same name. :func:`decode_message` decodes a single message with fitparse's
-own profile objects, for the few messages (sessions, laps...) and odd records that need it.
+earlier one of the same name. The messages decoded one by one (sessions, laps, odd records) are
+:mod:`~loadwatch.ingest.readers._fitmessage`'s.
 """
 
 from __future__ import annotations
@@ -301,139 +301,3 @@ def column_values(raw: np.ndarray, column: Column) -> np.ndarray:
     if column.enum_codes and column.bits is not None:  # ...but a component's scaled value
         values[np.isin(values, column.enum_codes)] = np.nan
     return values
-
-
-# --- messages decoded one by one ---------------------------------------------------------------
-
-
-class Message:
-    """A message decoded field by field, with fitparse's ``DataMessage`` interface."""
-
-    __slots__ = ("fields", "name")
-
-    def __init__(self, name: str, fields: list[tuple[str, str | None, Any]]) -> None:
-        self.name = name
-        self.fields = fields  # (name, parent field's name, value), in fitparse's order
-
-    def get_values(self) -> dict[str, Any]:
-        """Field values by name; a later field of the same name wins."""
-        return {name: value for name, _, value in self.fields}
-
-    def get_value(self, name: str) -> Any:
-        """The first field called ``name`` (or whose parent field is), else None."""
-        for field_name, parent, value in self.fields:
-            if name in (field_name, parent):
-                return value
-        return None
-
-
-def decode_message(
-    data: bytes,
-    pos: int,
-    layout: Layout,
-    accumulators: dict[tuple[int, int], int],
-    time: int | None,
-) -> Message:
-    """Decode the data message at ``pos`` field by field, exactly as fitparse does.
-
-    Records keep only the fields our columns can come from.
-
-    Args:
-        data: The file.
-        pos: Where the message's header byte is.
-        layout: Its layout.
-        accumulators: Running values of accumulated components, updated here.
-        time: The message's compressed timestamp, if its header has one.
-
-    Raises:
-        Unsupported: A value fitparse would fail on (it then reports the fault itself).
-    """
-    fields = tuple(field for field, _ in layout.slots)
-    raws = _raw_values(data, pos, layout)
-    message = profile.message_type(layout.global_num)
-    out: list[tuple[str, str | None, Any]] = []
-    try:
-        for field, raw in zip(fields, raws, strict=True):
-            spec = field.spec
-            if spec is None:
-                out.append((f"unknown_{field.num}", None, raw))
-                continue
-            if not spec.subfields and not spec.components:  # most fields: no other to consult
-                out.append((spec.name, None, _scaled(spec, spec.render(raw))))
-                continue
-            spec, parent = _subfield(spec, fields, raws)
-            for component in spec.components or ():
-                try:
-                    value = component.render(raw)
-                except ValueError:
-                    continue
-                if component.accumulate and value is not None:
-                    key = (layout.global_num, component.def_num)
-                    value = accumulators[key] = accumulate(value, accumulators[key], component.bits)
-                value = _scaled(component, value)
-                target, target_parent = _subfield(message.fields[component.def_num], fields, raws)
-                out.append((target.name, _name(target_parent), target.render(value)))
-            out.append((spec.name, _name(parent), _scaled(spec, spec.render(raw))))
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError) as e:
-        raise Unsupported(f"a {layout.kind} message fitparse cannot decode either ({e})") from e
-    if time is not None:
-        out.append(("timestamp", None, time))
-    return Message(layout.kind or "unknown", out)
-
-
-def _name(spec: Any) -> str | None:
-    return None if spec is None else str(spec.name)
-
-
-def _raw_values(data: bytes, pos: int, layout: Layout) -> list[Any]:
-    """The raw values of the fields a message is decoded from, as fitparse reads them: None
-    when invalid (or empty), tuples for arrays and bytes, text for strings."""
-    values = layout.unpacker.unpack_from(data, pos + 1)
-    raws: list[Any] = []
-    for field, start in layout.slots:
-        base = field.base
-        if start < 0:
-            raws.append(None)  # fitparse fails on an empty field; there is nothing to read
-        elif base.numpy_code is None:
-            raw = values[start]
-            raws.append(base.parse(raw if base.name == "string" else tuple(raw)))
-        elif field.count == 1:
-            raws.append(base.parse(values[start]))
-        else:
-            raws.append(tuple(base.parse(v) for v in values[start : start + field.count]))
-    return raws
-
-
-def _scaled(spec: Any, value: Any) -> Any:
-    """Apply a field's or component's scale and offset, as fitparse does."""
-    if not spec.scale and not spec.offset:
-        return value
-    if isinstance(value, tuple):
-        return tuple(_scaled(spec, item) for item in value)
-    if isinstance(value, int | float):
-        if spec.scale:
-            value = float(value) / spec.scale
-        if spec.offset:
-            value = value - spec.offset
-    return value
-
-
-def accumulate(raw: int, previous: int, bits: int) -> int:
-    """Unwrap a rolling ``bits``-bit counter (a compressed timestamp...) against its last value."""
-    span = 1 << bits
-    value = raw + (previous & ~(span - 1))
-    if raw < (previous & (span - 1)):
-        value += span
-    return value
-
-
-def _subfield(spec: Any, fields: tuple[Field, ...], raws: list[Any]) -> tuple[Any, Any]:
-    """The subfield another field's value selects (fitparse's rule), and its parent field."""
-    if not spec.subfields:
-        return spec, None
-    for sub in spec.subfields:
-        for reference in sub.ref_fields:
-            for field, raw in zip(fields, raws, strict=True):
-                if field.num == reference.def_num and reference.raw_value == raw:
-                    return sub, spec
-    return spec, None

@@ -15,15 +15,13 @@ also tells real dates from device-relative ones.
 from __future__ import annotations
 
 import dataclasses
-import io
 import math
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-import fitparse
 import numpy as np
 import pandas as pd
-from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError
+from fitparse.utils import FitEOFError, FitHeaderError
 
 from loadwatch.errors import (
     CorruptFileError,
@@ -34,7 +32,8 @@ from loadwatch.errors import (
 )
 from loadwatch.ingest.activity import Activity, make_samples, normalise_sport
 from loadwatch.ingest.readers import fitfast
-from loadwatch.ingest.readers.fitfast import RECORD_FIELDS, Decoded, FitContent
+from loadwatch.ingest.readers._fitparsed import read_with_fitparse, unreadable_header
+from loadwatch.ingest.readers.fitfast import Decoded, FitContent
 from loadwatch.ingest.readers.fitfast import number as _number
 from loadwatch.ingest.readers.fitfast import word as _word
 
@@ -77,114 +76,10 @@ _FILE_KINDS: dict[str, str] = {
 }
 
 
-class _RawValues:
-    """A fitparse data processor that leaves values alone.
-
-    fitparse's default turns times into naive datetimes (but leaves device-relative ones as
-    ints) and costs a third of the parse time; we want the raw seconds and convert them once.
-    """
-
-    def run_type_processor(self, field_data: object) -> None:
-        """Keep the raw value."""
-
-    def run_field_processor(self, field_data: object) -> None:
-        """Keep the raw value."""
-
-    def run_unit_processor(self, field_data: object) -> None:
-        """Keep the raw value."""
-
-    def run_message_processor(self, data_message: object) -> None:
-        """Keep the raw message."""
-
-
 def _optional(value: object) -> float | None:
     """A FIT value as a float, or None."""
     value = _number(value)
     return None if math.isnan(value) else value
-
-
-class _FitparseContent:
-    """Collects fitparse's messages into a :class:`FitContent`, records as growing lists."""
-
-    def __init__(self) -> None:
-        self.content = FitContent()
-        self.columns: dict[str, list[float]] = {name: [] for name in RECORD_FIELDS}
-
-    def add(self, message: Any) -> None:
-        """Keep what we need of one fitparse data message."""
-        content = self.content
-        content.messages += 1
-        if message.name != "record":
-            content.add(message)
-            return
-        content.records += 1
-        values = message.get_values()
-        if math.isnan(_number(values.get("timestamp"))):
-            return  # a sample we cannot place in time
-        for name, column in self.columns.items():
-            column.append(_number(values.get(name)))
-        if content.record_sport is None:
-            content.record_sport = _word(values.get("activity_type"))
-
-    def finish(self) -> FitContent:
-        """The content, record columns as arrays."""
-        self.content.columns = {
-            name: np.asarray(values, dtype="float64") for name, values in self.columns.items()
-        }
-        return self.content
-
-
-def _parse(data: bytes, source: str, *, check_crc: bool) -> tuple[Decoded, int]:
-    """Run fitparse over ``data``, keeping every message read before any fault.
-
-    Returns:
-        What was read, and how many bytes were left unread after a checksum mismatch.
-    """
-    stream = io.BytesIO(data)  # ours, so that we can tell where fitparse stopped
-    collected = _FitparseContent()
-    # fitparse keeps developer field descriptions in a module-level table that outlives the
-    # file: start each file afresh, so that no file is decoded with another one's fields.
-    fitparse.records.DEV_TYPES.clear()
-    try:
-        fit = fitparse.FitFile(stream, check_crc=check_crc, data_processor=_RawValues())
-    except FitCRCError:
-        return Decoded(collected.finish(), crc_mismatch=True), len(data)
-    except Exception as e:  # fitparse raises struct.error, KeyError... as well as its own
-        raise _unreadable_header(e, source) from e
-    messages = fit.get_messages()
-    while True:
-        try:
-            message = next(messages)
-        except StopIteration:
-            return Decoded(collected.finish()), 0
-        except FitCRCError:
-            left = len(data) - _tell(stream, len(data))
-            return Decoded(collected.finish(), crc_mismatch=True), left
-        except Exception as e:  # any fault mid-stream: keep what came before it
-            return Decoded(collected.finish(), stop=e, stop_offset=_tell(stream, len(data))), 0
-        collected.add(message)
-
-
-def _unreadable_header(error: Exception, source: str) -> CorruptFileError:
-    return CorruptFileError(
-        f"not a readable FIT file: its header is damaged or missing ({error}); "
-        "export the activity again from the watch or its app",
-        path=source,
-        offset=0,
-    )
-
-
-def _tell(stream: io.BytesIO, size: int) -> int:
-    """Where fitparse got to in the stream (it closes the stream once it has read it all)."""
-    return size if stream.closed else stream.tell()
-
-
-def _read_with_fitparse(data: bytes, source: str) -> Decoded:
-    """Parse the file with fitparse, tolerating a bad checksum."""
-    parse, left = _parse(data, source, check_crc=True)
-    if parse.crc_mismatch and left > 0:  # a bad header CRC, or more chained files after a bad one
-        parse = dataclasses.replace(_parse(data, source, check_crc=False)[0], crc_mismatch=True)
-    return parse
 
 
 def _read_fast(data: bytes, source: str) -> Decoded:
@@ -192,7 +87,7 @@ def _read_fast(data: bytes, source: str) -> Decoded:
     try:
         return fitfast.decode(data)
     except (FitHeaderError, FitEOFError) as e:  # the first header, as fitparse reports it
-        raise _unreadable_header(e, source) from e
+        raise unreadable_header(e, source) from e
 
 
 def _read_messages(data: bytes, source: str, decoder: str) -> tuple[Decoded, list[str]]:
@@ -212,7 +107,7 @@ def _read_messages(data: bytes, source: str, decoder: str) -> tuple[Decoded, lis
             if decoder == "fast":
                 raise
     if parse is None:
-        parse = _read_with_fitparse(data, source)
+        parse = read_with_fitparse(data, source)
     warnings: list[str] = []
     if parse.crc_mismatch:
         warnings.append(CRC_WARNING)

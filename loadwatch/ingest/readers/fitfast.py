@@ -23,7 +23,6 @@ with fitparse instead.
 
 from __future__ import annotations
 
-import math
 import struct
 from typing import Any
 
@@ -31,9 +30,9 @@ import numpy as np
 from fitparse.utils import FitEOFError, FitHeaderError, FitParseError
 
 from loadwatch.ingest.readers import _fitprofile as profile
+from loadwatch.ingest.readers._fitcolumns import fast_columns, slow_columns
 from loadwatch.ingest.readers._fitcontent import Decoded, FitContent, MessageLike, number, word
 from loadwatch.ingest.readers._fitlayout import (
-    ACTIVITY_TYPE,
     FAST,
     GENERIC,
     RECORD_FIELDS,
@@ -43,11 +42,9 @@ from loadwatch.ingest.readers._fitlayout import (
     UNDEFINED,
     Layout,
     Unsupported,
-    accumulate,
-    column_values,
     compile_layout,
-    decode_message,
 )
+from loadwatch.ingest.readers._fitmessage import accumulate, decode_message
 
 __all__ = [
     "RECORD_FIELDS",
@@ -60,8 +57,6 @@ __all__ = [
     "word",
 ]
 
-# Records' positions, their columns, and the first timed record's sport (position, word).
-_Part = tuple[np.ndarray, dict[str, np.ndarray], tuple[int, str] | None]
 
 _HEADER = struct.Struct("<2BHI4s")
 _CRC = struct.Struct("<H")
@@ -371,9 +366,13 @@ class _Decoder:
     def _finish(self) -> None:
         """Turn the located records into columns, in file order, and count the messages."""
         content = self.content
-        parts = [self._fast_columns(layout, sink) for layout, sink in self.groups if sink]
+        parts = [
+            fast_columns(self.bytes, layout, sink, self.compressed_times)
+            for layout, sink in self.groups
+            if sink
+        ]
         if self.slow_records:
-            parts.append(self._slow_columns())
+            parts.append(slow_columns(self.slow_records))
         fast_records = sum(len(sink) for _, sink in self.groups)
         content.records = fast_records + len(self.slow_records)
         content.messages = content.records + self.other_messages
@@ -393,55 +392,3 @@ class _Decoder:
         timed = ~np.isnan(columns["timestamp"])
         content.columns = {name: values[timed] for name, values in columns.items()}
         content.record_sport = min(sports)[1] if sports else None
-
-    def _fast_columns(self, layout: Layout, sink: list[int]) -> _Part:
-        """Decode every record of one fast layout at once."""
-        positions = np.asarray(sink, dtype=np.intp)
-        count = len(positions)
-        sources: dict[int, np.ndarray] = {}
-        columns = {}
-        for name in (*RECORD_FIELDS, ACTIVITY_TYPE):
-            column = layout.columns.get(name)
-            if column is None or not column.dtype:
-                columns[name] = np.full(count, np.nan)
-                continue
-            if column.at not in sources:
-                sources[column.at] = self._gather(positions, column.at, column.dtype)
-            columns[name] = column_values(sources[column.at], column)
-        if self.compressed_times:
-            times = [self.compressed_times.get(p) for p in sink]
-            override = np.array([math.nan if t is None else t for t in times])
-            columns["timestamp"] = np.where(np.isnan(override), columns["timestamp"], override)
-        codes = columns.pop(ACTIVITY_TYPE)
-        known = np.flatnonzero(~np.isnan(columns["timestamp"]) & ~np.isnan(codes))
-        if not len(known):
-            return positions, columns, None
-        first = int(known[0])
-        fields = profile.message_type(layout.global_num).fields.values()
-        spec = next(field for field in fields if field.name == ACTIVITY_TYPE)
-        sport = word(spec.render(int(codes[first])))
-        return positions, columns, None if sport is None else (int(positions[first]), sport)
-
-    def _gather(self, positions: np.ndarray, offset: int, dtype: str) -> np.ndarray:
-        """One field of every message at ``positions``, as an array of its type."""
-        width = np.dtype(dtype).itemsize
-        at = positions + offset
-        if width > 1:
-            at = at[:, None] + np.arange(width)
-        values: np.ndarray = self.bytes[at].view(dtype)
-        return values.reshape(len(positions))
-
-    def _slow_columns(self) -> _Part:
-        """Columns of the records decoded one by one."""
-        positions = np.array([pos for pos, _ in self.slow_records], dtype=np.intp)
-        columns = {
-            name: np.array([number(values.get(name)) for _, values in self.slow_records])
-            for name in RECORD_FIELDS
-        }
-        sport = None
-        for pos, values in self.slow_records:
-            activity = word(values.get(ACTIVITY_TYPE))
-            if activity is not None and not math.isnan(number(values.get("timestamp"))):
-                sport = (pos, activity)
-                break
-        return positions, columns, sport

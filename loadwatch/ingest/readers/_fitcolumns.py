@@ -1,0 +1,78 @@
+"""Record columns of a FIT file: gathered with numpy for fast layouts, or from decoded messages.
+
+:mod:`~loadwatch.ingest.readers.fitfast` locates the records; these functions turn the records of
+one layout (all at once) or the ones decoded one by one into the columns of
+:data:`~loadwatch.ingest.readers._fitlayout.RECORD_FIELDS`, each with the positions of its
+records so that parts can be merged back into file order.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from loadwatch.ingest.readers import _fitprofile as profile
+from loadwatch.ingest.readers._fitcontent import number, word
+from loadwatch.ingest.readers._fitlayout import ACTIVITY_TYPE, RECORD_FIELDS, Layout, column_values
+
+#: Records' positions, their columns, and the first timed record's sport (position, word).
+Part = tuple[np.ndarray, dict[str, np.ndarray], tuple[int, str] | None]
+
+
+def fast_columns(
+    data: np.ndarray, layout: Layout, sink: list[int], compressed_times: dict[int, int]
+) -> Part:
+    """Decode every record of one fast layout at once."""
+    positions = np.asarray(sink, dtype=np.intp)
+    count = len(positions)
+    sources: dict[int, np.ndarray] = {}
+    columns = {}
+    for name in (*RECORD_FIELDS, ACTIVITY_TYPE):
+        column = layout.columns.get(name)
+        if column is None or not column.dtype:
+            columns[name] = np.full(count, np.nan)
+            continue
+        if column.at not in sources:
+            sources[column.at] = _gather(data, positions, column.at, column.dtype)
+        columns[name] = column_values(sources[column.at], column)
+    if compressed_times:
+        times = [compressed_times.get(p) for p in sink]
+        override = np.array([math.nan if t is None else t for t in times])
+        columns["timestamp"] = np.where(np.isnan(override), columns["timestamp"], override)
+    codes = columns.pop(ACTIVITY_TYPE)
+    known = np.flatnonzero(~np.isnan(columns["timestamp"]) & ~np.isnan(codes))
+    if not len(known):
+        return positions, columns, None
+    first = int(known[0])
+    fields = profile.message_type(layout.global_num).fields.values()
+    spec = next(field for field in fields if field.name == ACTIVITY_TYPE)
+    sport = word(spec.render(int(codes[first])))
+    return positions, columns, None if sport is None else (int(positions[first]), sport)
+
+
+def _gather(data: np.ndarray, positions: np.ndarray, offset: int, dtype: str) -> np.ndarray:
+    """One field of every message at ``positions``, as an array of its type."""
+    width = np.dtype(dtype).itemsize
+    at = positions + offset
+    if width > 1:
+        at = at[:, None] + np.arange(width)
+    values: np.ndarray = data[at].view(dtype)
+    return values.reshape(len(positions))
+
+
+def slow_columns(slow_records: list[tuple[int, dict[str, Any]]]) -> Part:
+    """Columns of the records decoded one by one."""
+    positions = np.array([pos for pos, _ in slow_records], dtype=np.intp)
+    columns = {
+        name: np.array([number(values.get(name)) for _, values in slow_records])
+        for name in RECORD_FIELDS
+    }
+    sport = None
+    for pos, values in slow_records:
+        activity = word(values.get(ACTIVITY_TYPE))
+        if activity is not None and not math.isnan(number(values.get("timestamp"))):
+            sport = (pos, activity)
+            break
+    return positions, columns, sport
