@@ -48,8 +48,8 @@ from loadwatch.vocab import Format
 if TYPE_CHECKING:
     from loadwatch.ingest.activity import Activity
 
-    #: A reader: a file's bytes and its ``source`` label in, every activity it holds out.
-    Reader = Callable[[bytes, str], list[Activity]]
+#: A reader: a file's bytes and its ``source`` label in, every activity the file holds out.
+Reader = Callable[[bytes, str], "list[Activity]"]
 
 #: How many of a file's first bytes the sniff tests see.
 SNIFF_BYTES = 4096
