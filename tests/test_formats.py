@@ -111,11 +111,6 @@ def test_each_format_is_told_and_read_by_its_own_entry(entry: FileFormat, path: 
     assert {a.format for a in activities} == {entry.format}
 
 
-def test_every_format_has_a_sample_file() -> None:
-    """The test above sees every format (sample_data holds at least one file of each)."""
-    assert {entry.format for entry, _ in _sample_files()} == set(Format)
-
-
 def test_lookup_by_format_or_its_string() -> None:
     """find() takes a Format member or its string; archives and unknown names give None."""
     assert formats.find(Format.GPX) is formats.find("gpx")

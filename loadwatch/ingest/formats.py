@@ -8,7 +8,7 @@ the name users read. Discovery (:mod:`~loadwatch.ingest.sources`), the readers
 (:func:`loadwatch.ingest.readers.read_source`), the duplicate check
 (:mod:`~loadwatch.ingest.usable`), the cache's versions
 (:data:`loadwatch.ingest.readers.READER_VERSIONS`) and every message that names the formats
-("is not a FIT, GPX or TCX file") read :data:`FORMATS`; none of them names a format itself.
+("is not a FIT, GPX or TCX file") read :data:`FORMATS`: none of them names a format itself.
 
 Adding a format (say KML):
 
@@ -20,10 +20,11 @@ Adding a format (say KML):
 3. Here, write its sniff test (``_is_kml(head)``: true only for this format's first bytes;
    :func:`xml_root` helps for XML) and its loader (``_kml_reader``, importing the reader inside
    the function), then add one :class:`FileFormat` to :data:`FORMATS` with ``version=1``, a
-   ``rank`` of its own, its suffixes and its label. ``tests/test_formats.py`` checks that every
-   :class:`~loadwatch.vocab.Format` member has one entry and that suffixes and ranks do not
-   clash.
-4. Record its files' outcomes for the cache check: see ``tests/test_reader_versions.py``.
+   ``rank`` of its own, its suffixes, its label, and whether it is XML and has only summed
+   distances. ``tests/test_formats.py`` checks that every :class:`~loadwatch.vocab.Format`
+   member has one entry and that suffixes and ranks do not clash.
+4. If ``sample_data/`` or the corpus holds files of it, record what they give for the cache
+   check (the command is in ``tests/test_reader_versions.py``).
 
 Changing a reader: whenever the same bytes would give different activities, bump that format's
 ``version`` below. The cache keeps each file's results under the version that read it, so the
