@@ -42,7 +42,7 @@ class SourceError(LoadwatchError):
 
 
 class UnsupportedFileError(LoadwatchError):
-    """The content is not FIT, GPX or TCX, or not a format loadwatch can read."""
+    """The content is in none of the formats loadwatch reads (:mod:`loadwatch.ingest.formats`)."""
 
 
 class CorruptFileError(LoadwatchError):

@@ -1,8 +1,8 @@
 """A reader or summary change that alters results comes with a version bump, or the cache lies.
 
 The cache keeps what each file gave under ``parser_version()``, built from ``READER_VERSIONS``
-(loadwatch/ingest/readers/__init__.py) and ``SUMMARY_VERSION`` (loadwatch/ingest/summary.py).
-Forget to bump
+(each format's ``version`` in loadwatch/ingest/formats.py) and ``SUMMARY_VERSION``
+(loadwatch/ingest/summary.py). Forget to bump
 one after changing what a reader or ``summarise()`` gives, and every user keeps the old numbers
 for the files they already have. So this test reads fixed files, ``sample_data/`` and (with
 ``LOADWATCH_CORPUS``) the shared corpus, as loadwatch does, and compares what each file gives
@@ -208,8 +208,8 @@ def _bump_message(fmt: str, parser: str, set_name: str, changed: list[str]) -> s
         f"{len(changed)} {fmt} file(s) of {set_name} give different results than recorded, "
         f"yet the parser version is still {parser}: users' caches would keep serving the old "
         f"results for these files ({_some(changed)}).\n"
-        f"If the change is meant: bump READER_VERSIONS[{fmt!r}] in "
-        "loadwatch/ingest/readers/__init__.py "
+        f"If the change is meant: bump the version of {fmt!r} in "
+        "loadwatch/ingest/formats.py "
         "(or SUMMARY_VERSION in loadwatch/ingest/summary.py if the change is in summarise(), which "
         "every format goes through), then record the new results with:\n"
         f"    {RERECORD}\n"

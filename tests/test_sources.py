@@ -12,7 +12,9 @@ import pytest
 
 from loadwatch.errors import SourceError
 from loadwatch.ingest import sources
-from loadwatch.ingest.sources import Skipped, Source, iter_sources, sniff
+from loadwatch.ingest.sources import Source, iter_sources, sniff
+from loadwatch.model import Skipped
+from loadwatch.vocab import Format
 
 FIT_HEAD = bytes([14, 0x10, 0, 0, 0, 0, 0, 0]) + b".FIT" + b"\0\0"
 GPX = b'<?xml version="1.0"?>\n<gpx version="1.1" creator="x"><trk/></gpx>'
@@ -40,6 +42,17 @@ TCX = b'<?xml version="1.0"?>\n<TrainingCenterDatabase xmlns="x"></TrainingCente
 def test_sniff(head: bytes, kind: str | None) -> None:
     """Formats are told by their first bytes."""
     assert sniff(head) == kind
+
+
+def test_sniff_and_sources_give_format_members(tmp_path: Path) -> None:
+    """A format is a Format member (still equal to its string), an archive a plain word."""
+    assert sniff(FIT_HEAD) is Format.FIT
+    assert sniff(TCX) is Format.TCX
+    assert sniff(b"\x1f\x8b\x08") == "gzip"
+    (tmp_path / "run.gpx.gz").write_bytes(gzip.compress(GPX))
+    (found,) = iter_sources(tmp_path)
+    assert isinstance(found, Source)
+    assert found.format is Format.GPX
 
 
 def _found(path: Path) -> dict[str, str]:
@@ -73,6 +86,37 @@ def test_activity_named_junk_is_skipped_with_a_reason(tmp_path: Path) -> None:
     found = _found(tmp_path)
     assert found["broken.fit"].startswith("skipped: is not a FIT, GPX or TCX file")
     assert found["empty.gpx"] == "skipped: is empty"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("route.gpx", b"<?xml version='1.0'?><kml/>", "is XML, but neither GPX nor TCX"),
+        (
+            "run.fit.gz",
+            gzip.compress(b"plain text"),
+            "is a gzip file, but what it holds is not FIT, GPX or TCX",
+        ),
+        (
+            "Run.TCX",
+            b"\0\1\2",
+            "is not a FIT, GPX or TCX file (its content does not match its name)",
+        ),
+        (
+            "run.gpx.zip",
+            b"PK",
+            "is not a FIT, GPX or TCX file (its content does not match its name)",
+        ),
+        ("run.fitness", b"\0\1\2", None),  # not an activity's name: passed over quietly
+        ("fit", b"\0\1\2", None),
+    ],
+)
+def test_what_is_said_of_a_file_named_like_an_activity(
+    tmp_path: Path, name: str, content: bytes, reason: str | None
+) -> None:
+    """A file named after a format (any case, maybe .gz or .zip) is reported when unusable."""
+    (tmp_path / name).write_bytes(content)
+    assert _found(tmp_path) == ({} if reason is None else {name: f"skipped: {reason}"})
 
 
 def test_hidden_files_and_folders_are_passed_over(tmp_path: Path) -> None:

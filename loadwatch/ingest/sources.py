@@ -1,9 +1,10 @@
 """Discovery: find the activity files in a folder a watch or app syncs into.
 
-Walks a path (or takes a single file), recognises FIT, GPX and TCX by their first bytes whatever
-the file is called, and looks inside ``.gz`` files and ``.zip`` archives (Strava bulk exports
-are a zip of ``activities/*.fit.gz``) without ever extracting them to disk. Nothing under the
-path is written, renamed or touched.
+Walks a path (or takes a single file), recognises each format of the registry
+(:mod:`~loadwatch.ingest.formats`) by its first bytes whatever the file is called, and looks
+inside ``.gz`` files and ``.zip`` archives (Strava bulk exports are a zip of
+``activities/*.fit.gz``) without ever extracting them to disk. Nothing under the path is
+written, renamed or touched.
 
 Everything is yielded lazily, one file at a time, so a folder of thousands of runs never sits in
 memory at once.
@@ -12,6 +13,7 @@ memory at once.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gzip
 import io
 import os
@@ -21,12 +23,13 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 from loadwatch.errors import SourceError, unreadable_folder
+from loadwatch.ingest import formats
+from loadwatch.ingest.formats import SNIFF_BYTES
 from loadwatch.model import Skipped
-
-#: Formats loadwatch reads.
-FORMATS: tuple[str, ...] = ("fit", "gpx", "tcx")
+from loadwatch.vocab import Format
 
 #: The largest single activity file (after decompression) we accept. Real FIT files of a
 #: 24-hour ultra are a few tens of MB; anything past this is not a watch export.
@@ -39,15 +42,7 @@ MAX_ARCHIVE_BYTES = 16 * 1024 * 1024 * 1024
 #: Archives inside archives are followed this deep (zip -> zip -> .gz is the most seen).
 MAX_ARCHIVE_DEPTH = 2
 
-# Names that suggest the user meant this to be an activity: such a file is reported when it
-# cannot be used, while any other unrecognised file is passed over quietly.
-_ACTIVITY_NAME = re.compile(r"\.(fit|gpx|tcx)(\.gz|\.zip)?$", re.IGNORECASE)
 _ARCHIVE_NAME = re.compile(r"\.(gz|zip)$", re.IGNORECASE)
-_SNIFF_BYTES = 4096
-_XML_ROOT = re.compile(
-    rb"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)",
-    re.DOTALL,
-)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,52 +52,45 @@ class Source:
     Attributes:
         label: Where it is, relative to the scanned path, with ``/`` separators; archive members
             read as ``export.zip/activities/1.fit.gz``.
-        format: ``"fit"``, ``"gpx"`` or ``"tcx"``.
+        format: Its format (a :class:`~loadwatch.vocab.Format`, so it equals ``"fit"``...).
         data: The file's (decompressed) bytes.
         path: The file on disk that holds it (the archive, for a member).
     """
 
     label: str
-    format: str
+    format: Format
     data: bytes = dataclasses.field(repr=False)
     path: Path
 
 
-def sniff(head: bytes) -> str | None:
+def sniff(head: bytes) -> Format | Literal["gzip", "zip"] | None:
     """Tell the format from a file's first bytes.
 
     Returns:
-        ``"fit"``, ``"gpx"``, ``"tcx"``, ``"gzip"``, ``"zip"``, or ``None`` for anything else.
+        The :class:`~loadwatch.vocab.Format` whose sniff test they pass
+        (:mod:`~loadwatch.ingest.formats`), ``"gzip"`` or ``"zip"`` for an archive to look
+        into, or ``None`` for anything else.
     """
-    if len(head) >= 12 and head[0] in (12, 14) and head[8:12] == b".FIT":
-        return "fit"
     if head[:2] == b"\x1f\x8b":
         return "gzip"
     if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         return "zip"
-    text = _as_ascii_xml(head[:_SNIFF_BYTES])
-    match = _XML_ROOT.match(text)
-    if match is None:
-        return None
-    root = match.group(2)
-    if root == b"gpx":
-        return "gpx"
-    # A TCX whose <TrainingCenterDatabase> wrapper was lost still starts with <Activities>: let
-    # the TCX reader say what is wrong with it rather than passing it over as unknown XML.
-    if root in (b"TrainingCenterDatabase", b"Activities"):
-        return "tcx"
-    return None
+    entry = formats.recognise(head[:SNIFF_BYTES])
+    return None if entry is None else entry.format
 
 
-def _as_ascii_xml(head: bytes) -> bytes:
-    """Bring the start of a possibly BOM-prefixed or UTF-16 XML file to plain bytes."""
-    if head.startswith(b"\xef\xbb\xbf"):
-        return head[3:]
-    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if head.startswith(bom):
-            usable = head[2 : 2 + (len(head) - 2) // 2 * 2]
-            return usable.decode(encoding, errors="replace").encode("utf-8", errors="replace")
-    return head
+def _named_like_activity(label: str) -> bool:
+    """Whether a name suggests the user meant it to be an activity (``run.fit``, ``a.gpx.gz``).
+
+    Such a file is reported when it cannot be used, while any other unrecognised file is passed
+    over quietly.
+    """
+    return _activity_name(formats.suffix_pattern()).search(label) is not None
+
+
+@functools.lru_cache(maxsize=4)
+def _activity_name(suffixes: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:{suffixes})(?:\.gz|\.zip)?$", re.IGNORECASE)
 
 
 def iter_files(path: str | Path) -> Iterator[tuple[Path, str] | Skipped]:
@@ -149,8 +137,9 @@ def iter_sources(path: str | Path) -> Iterator[Source | Skipped]:
         path: A folder or a single file, as for :func:`iter_files`.
 
     Yields:
-        :class:`Source` for each FIT, GPX or TCX file found, in a stable order; :class:`Skipped`
-        for files that look like activities (by name or content) but cannot be used.
+        :class:`Source` for each file of a format loadwatch reads, in a stable order;
+        :class:`Skipped` for files that look like activities (by name or content) but cannot
+        be used.
 
     Raises:
         SourceError: When ``path`` does not exist or cannot be read at all.
@@ -217,10 +206,10 @@ def sources_in_file(file_path: Path, label: str) -> Iterator[Source | Skipped]:
     Unrelated files give nothing; files that look like activities but cannot be used give a
     :class:`Skipped` with the reason.
     """
-    looks_like_activity = bool(_ACTIVITY_NAME.search(label))
+    looks_like_activity = _named_like_activity(label)
     try:
         with file_path.open("rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
+            head = handle.read(SNIFF_BYTES)
             kind = sniff(head)
             if kind is None:
                 if looks_like_activity:
@@ -244,8 +233,9 @@ def sources_in_file(file_path: Path, label: str) -> Iterator[Source | Skipped]:
 def _from_bytes(
     data: bytes, label: str, holder: Path, kind: str, named_like_activity: bool, depth: int
 ) -> Iterator[Source | Skipped]:
-    if kind in FORMATS:
-        yield Source(label, kind, data, holder)
+    entry = formats.find(kind)
+    if entry is not None:
+        yield Source(label, entry.format, data, holder)
         return
     if kind == "gzip":
         try:
@@ -254,13 +244,14 @@ def _from_bytes(
             if named_like_activity:
                 yield Skipped(label, error.message)
             return
-        inner_kind = sniff(inner[:_SNIFF_BYTES])
-        if inner_kind in FORMATS:
-            yield Source(label, inner_kind, inner, holder)
+        inner_kind = sniff(inner[:SNIFF_BYTES])
+        inner_entry = formats.find(inner_kind)
+        if inner_entry is not None:
+            yield Source(label, inner_entry.format, inner, holder)
         elif inner_kind == "zip" and depth < MAX_ARCHIVE_DEPTH:
             yield from _from_zip(holder, label, io.BytesIO(inner), depth=depth + 1)
         elif named_like_activity:
-            yield Skipped(label, "is a gzip file, but what it holds is not FIT, GPX or TCX")
+            yield Skipped(label, f"is a gzip file, but what it holds is not {formats.described()}")
         return
     if kind == "zip":
         if depth < MAX_ARCHIVE_DEPTH:
@@ -273,8 +264,18 @@ def _unrecognised(head: bytes) -> str:
     if not head:
         return "is empty"
     if head.lstrip().startswith(b"<"):
-        return "is XML, but neither GPX nor TCX"
-    return "is not a FIT, GPX or TCX file (its content does not match its name)"
+        return _not_xml_format()
+    return f"is not a {formats.described()} file (its content does not match its name)"
+
+
+def _not_xml_format() -> str:
+    """What to say of XML that no format claims: ``is XML, but neither GPX nor TCX``."""
+    xml = [entry.label for entry in formats.FORMATS if entry.xml]
+    if len(xml) == 1:
+        return f"is XML, but not {xml[0]}"
+    if not xml:
+        return f"is XML, not {formats.described()}"
+    return f"is XML, but neither {formats.described('nor', xml=True)}"
 
 
 def gunzip(data: bytes) -> bytes:
@@ -328,7 +329,7 @@ def _from_zip(
 def _from_member(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, holder: Path, depth: int
 ) -> Iterator[Source | Skipped]:
-    named_like_activity = bool(_ACTIVITY_NAME.search(label))
+    named_like_activity = _named_like_activity(label)
     if info.flag_bits & 0x1:
         if named_like_activity:
             yield Skipped(label, "is encrypted inside its archive")
@@ -339,7 +340,7 @@ def _from_member(
         return
     try:
         with archive.open(info) as member:
-            head = member.read(_SNIFF_BYTES)
+            head = member.read(SNIFF_BYTES)
             kind = sniff(head)
             if kind is None:
                 if named_like_activity:

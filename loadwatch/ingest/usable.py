@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 
+from loadwatch.ingest import formats
 from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.model import Duplicate
 
@@ -52,8 +53,6 @@ MAX_MEAN_SPEED_MPS: dict[str, float] = {
     "strength": 30.0,
     "other": 100.0,  # 360 km/h
 }
-#: When the same activity is in several files, keep the richest format.
-FORMAT_RANK: dict[str, int] = {"fit": 0, "tcx": 1, "gpx": 2}
 
 
 def unusable(summary: ActivitySummary) -> str | None:
@@ -96,8 +95,9 @@ def drop_duplicates(
     (:data:`DUPLICATE_GPS_DISTANCE_FRACTION` when either distance is not a device's GPS total:
     a GPX file's, summed from its points, or a run's without GPS); or when they start within
     :data:`DUPLICATE_START_S` of each other and their distances differ by at most
-    :data:`DUPLICATE_DISTANCE_FRACTION`. The richest is kept: FIT over TCX over GPX, then the
-    one with more samples, then the first by path.
+    :data:`DUPLICATE_DISTANCE_FRACTION`. The richest is kept: the format of lowest ``rank`` in
+    the registry (:mod:`~loadwatch.ingest.formats`: FIT over TCX over GPX), then the one with
+    more samples, then the first by path.
 
     Returns:
         The activities kept, sorted by start, and the ones dropped.
@@ -130,7 +130,7 @@ def drop_duplicates(
 
 
 def _richness(summary: ActivitySummary) -> tuple[int, int, str]:
-    return (FORMAT_RANK.get(summary.format, 9), -summary.samples, summary.source)
+    return (formats.duplicate_rank(summary.format), -summary.samples, summary.source)
 
 
 def _span_s(summary: ActivitySummary) -> float:
@@ -170,10 +170,13 @@ def _same_activity(a: ActivitySummary, b: ActivitySummary) -> bool:
 
 
 def _device_gps_total(summary: ActivitySummary) -> bool:
-    """Whether the distance is a device's own GPS total: not a GPX's sum of raw points, nor a
-    run without GPS (a treadmill), whose distance is an estimate."""
+    """Whether the distance is a device's own GPS total: not a sum of raw points (a GPX's, or
+    any format's whose entry says ``summed_distance``), nor a run without GPS (a treadmill),
+    whose distance is an estimate."""
     indoor_run = summary.sport == "running" and summary.track_lat.size == 0
-    return summary.format != "gpx" and not indoor_run
+    entry = formats.find(summary.format)
+    summed = entry is not None and entry.summed_distance
+    return not summed and not indoor_run
 
 
 def _distances_agree(a: ActivitySummary, b: ActivitySummary, fraction: float) -> bool:

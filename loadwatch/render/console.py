@@ -15,6 +15,7 @@ from typing import TextIO
 
 import click
 
+from loadwatch.ingest import formats
 from loadwatch.labels import shown
 from loadwatch.model import Analysis
 
@@ -48,7 +49,7 @@ def tell(result: Analysis, written: list[Path]) -> None:
     nothing = not (result.before_since or result.skipped or result.pending)
     if result.timeline.empty and nothing:
         click.echo(
-            f"No FIT, GPX or TCX files found in {shown(result.root)}: is it the folder your "
+            f"No {formats.described()} files found in {shown(result.root)}: is it the folder your "
             "watch or app syncs into?",
             err=True,
         )

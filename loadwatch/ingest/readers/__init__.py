@@ -1,8 +1,10 @@
 """Readers: one per format, one shape out (a list of :class:`~loadwatch.ingest.activity.Activity`).
 
-Each reader takes the file's bytes and a ``source`` label (used in errors and on the
-activity) and returns every activity the file holds; a multisport FIT file gives one activity
-per session. Readers raise only :class:`~loadwatch.errors.LoadwatchError` subclasses.
+Each reader takes the file's bytes and a ``source`` label (used in errors and on the activity)
+and returns every activity the file holds; a multisport FIT file gives one activity per session.
+Readers raise only :class:`~loadwatch.errors.LoadwatchError` subclasses. Which reader reads
+which format, and at which version, is declared in the format registry,
+:mod:`loadwatch.ingest.formats`.
 """
 
 from __future__ import annotations
@@ -10,40 +12,36 @@ from __future__ import annotations
 from pathlib import Path
 
 from loadwatch.errors import LoadwatchError, SourceError, UnsupportedFileError
+from loadwatch.ingest import formats
 from loadwatch.ingest.activity import Activity
+from loadwatch.ingest.formats import SNIFF_BYTES
 from loadwatch.ingest.sources import Source, gunzip, iter_sources, sniff
 from loadwatch.model import Skipped
 
-#: Bump a format's number whenever its reader would give different activities for the same
-#: bytes: the incremental cache then reads those files again (and only those).
-READER_VERSIONS: dict[str, int] = {"fit": 2, "gpx": 5, "tcx": 5}
+#: Each format's reader version, as the cache reads it. The numbers live (and are bumped) in
+#: :data:`loadwatch.ingest.formats.FORMATS`; this is built from them at import. The cache keeps
+#: each file's results under the version that read it, so a bump reads that format's files
+#: again (and only those).
+READER_VERSIONS: dict[str, int] = formats.reader_versions()
 
 
 def read_source(data: bytes, format: str, source: str) -> list[Activity]:
-    """Read every activity in ``data``, already known to be ``format`` (fit, gpx or tcx).
+    """Read every activity in ``data``, already known to be ``format`` (a registry format).
 
     Raises:
         LoadwatchError: For anything that stops the file from being read.
     """
-    if format == "fit":
-        from loadwatch.ingest.readers.fit import read_fit
-
-        return read_fit(data, source)
-    if format == "gpx":
-        from loadwatch.ingest.readers.gpx import read_gpx
-
-        return read_gpx(data, source)
-    if format == "tcx":
-        from loadwatch.ingest.readers.tcx import read_tcx
-
-        return read_tcx(data, source)
-    raise UnsupportedFileError(f"unknown format {format!r}", path=source)
+    entry = formats.find(format)
+    if entry is None:
+        raise UnsupportedFileError(f"unknown format {format!r}", path=source)
+    return entry.read(data, source)
 
 
 def read_activities(source: str | Path | bytes) -> list[Activity]:
-    """Read all activities of one FIT, GPX or TCX file (plain or gzipped), or of its bytes.
+    """Read all activities of one activity file (plain or gzipped), or of its bytes.
 
-    A multisport FIT file gives one activity per session (transitions left out).
+    Every format of the registry is read (:data:`loadwatch.ingest.formats.FORMATS`); a
+    multisport FIT file gives one activity per session (transitions left out).
 
     Args:
         source: A path, or the file's content as bytes.
@@ -54,18 +52,19 @@ def read_activities(source: str | Path | bytes) -> list[Activity]:
     """
     if isinstance(source, bytes | bytearray):
         data = bytes(source)
-        kind = sniff(data[:4096])
+        kind = sniff(data[:SNIFF_BYTES])
         if kind == "gzip":
             data = gunzip(data)
-            kind = sniff(data[:4096])
-        if kind not in ("fit", "gpx", "tcx"):
-            raise UnsupportedFileError("is not a FIT, GPX or TCX file", path="<bytes>")
-        return read_source(data, kind, "<bytes>")
+            kind = sniff(data[:SNIFF_BYTES])
+        entry = formats.find(kind)
+        if entry is None:
+            raise UnsupportedFileError(f"is not a {formats.described()} file", path="<bytes>")
+        return entry.read(data, "<bytes>")
     found = list(iter_sources(source))
     files = [item for item in found if isinstance(item, Source)]
     if not files:
         reasons = [item.reason for item in found if isinstance(item, Skipped)]
-        message = reasons[0] if reasons else "is not a FIT, GPX or TCX file"
+        message = reasons[0] if reasons else f"is not a {formats.described()} file"
         raise UnsupportedFileError(message, path=source)
     if len(files) > 1:
         raise SourceError(
@@ -76,7 +75,9 @@ def read_activities(source: str | Path | bytes) -> list[Activity]:
 
 
 def read_activity(source: str | Path | bytes) -> Activity:
-    """Read the one activity in a FIT, GPX or TCX file (plain or gzipped), or in its bytes.
+    """Read the one activity in an activity file (plain or gzipped), or in its bytes.
+
+    Every format of the registry is read (:data:`loadwatch.ingest.formats.FORMATS`).
 
     Args:
         source: A path, or the file's content as bytes.
