@@ -44,78 +44,118 @@ def degrees(x_m: np.ndarray, y_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return LAT0 + y_m / M_PER_DEG_LAT, LON0 + x_m / M_PER_DEG_LON
 
 
-def write_city(path: Path, side_km: float, seed: int = 7) -> tuple[int, int]:
-    """A synthetic city: 100 m street grid, paths and tracks, landuse, and many buildings.
+class _City:
+    """The synthetic city's nodes (as latitude and longitude) and ways, as they are drawn.
 
-    Written as PBF or OSM XML by the name's extension. Returns the numbers of nodes and ways.
+    Nodes are numbered 1, 2, 3... in the order they are added; :func:`_write_osm` gives them
+    their final ids.
     """
-    osmium = import_osmium()
-    mutable = osmium.osm.mutable
-    rng = np.random.default_rng(seed)
-    side = side_km * 1000.0
-    lines = np.arange(0.0, side + 1.0, 100.0)
-    node_lat: list[np.ndarray] = []
-    node_lon: list[np.ndarray] = []
-    ways: list[tuple[np.ndarray, dict[str, str]]] = []
-    next_id = 1
 
-    def add_nodes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        nonlocal next_id
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self.node_lat: list[np.ndarray] = []
+        self.node_lon: list[np.ndarray] = []
+        self.ways: list[tuple[np.ndarray, dict[str, str]]] = []
+        self._next_id = 1
+
+    def add_nodes(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Nodes at metres east/north of the corner; returns their numbers."""
         lat, lon = degrees(x, y)
-        node_lat.append(lat)
-        node_lon.append(lon)
-        ids = np.arange(next_id, next_id + x.size)
-        next_id += x.size
+        self.node_lat.append(lat)
+        self.node_lon.append(lon)
+        ids = np.arange(self._next_id, self._next_id + x.size)
+        self._next_id += x.size
         return ids
 
-    # Streets every 100 m, nodes every 25 m, cut into 500 m ways.
+    def add_way(self, ids: np.ndarray, tags: dict[str, str]) -> None:
+        """A way through the numbered nodes ``ids``."""
+        self.ways.append((ids, tags))
+
+
+def _add_streets(city: _City, lines: np.ndarray, side: float) -> None:
+    """Streets every 100 m both ways (secondary every km), nodes every 25 m, 500 m ways."""
+    rng = city.rng
     along = np.arange(0.0, side + 1.0, 25.0)
     for k, line in enumerate(lines):
         kind = "secondary" if k % 10 == 0 else "residential"
         for xs, ys in ((along, np.full(along.size, line)), (np.full(along.size, line), along)):
-            ids = add_nodes(xs + rng.normal(0, 0.5, xs.size), ys + rng.normal(0, 0.5, ys.size))
+            ids = city.add_nodes(xs + rng.normal(0, 0.5, xs.size), ys + rng.normal(0, 0.5, ys.size))
             for start in range(0, ids.size - 1, 20):
                 tags = {"highway": kind}
                 if rng.random() < 0.2:
                     tags["surface"] = "asphalt"
-                ways.append((ids[start : start + 21], tags))
-    # Blocks: a diagonal path in one block of ten, buildings in the others, landuse per km.
-    for bx in lines[:-1]:
-        for by in lines[:-1]:
-            if rng.random() < 0.1:
-                t = np.linspace(0.0, 1.0, 8)
-                kind = rng.choice(["path", "footway", "track"])
-                ids = add_nodes(bx + 5 + 90 * t, by + 5 + 90 * t)
-                ways.append((ids, {"highway": str(kind)}))
-                continue
-            count = 16
-            cx = bx + rng.uniform(12, 88, count)
-            cy = by + rng.uniform(12, 88, count)
-            w = rng.uniform(4, 8, count)
-            corner_x = np.stack([cx - w, cx + w, cx + w, cx - w], axis=1).ravel()
-            corner_y = np.stack([cy - w, cy - w, cy + w, cy + w], axis=1).ravel()
-            ids = add_nodes(corner_x, corner_y).reshape(count, 4)
-            for ring in ids:
-                ways.append((np.append(ring, ring[0]), {"building": "yes"}))
+                city.add_way(ids[start : start + 21], tags)
+
+
+def _add_path(city: _City, bx: float, by: float) -> None:
+    """A path, footway or track diagonally across the block at (bx, by)."""
+    t = np.linspace(0.0, 1.0, 8)
+    kind = city.rng.choice(["path", "footway", "track"])
+    ids = city.add_nodes(bx + 5 + 90 * t, by + 5 + 90 * t)
+    city.add_way(ids, {"highway": str(kind)})
+
+
+def _add_buildings(city: _City, bx: float, by: float, count: int = 16) -> None:
+    """``count`` square buildings, 8 to 16 m wide, scattered in the block at (bx, by)."""
+    rng = city.rng
+    cx = bx + rng.uniform(12, 88, count)
+    cy = by + rng.uniform(12, 88, count)
+    w = rng.uniform(4, 8, count)
+    corner_x = np.stack([cx - w, cx + w, cx + w, cx - w], axis=1).ravel()
+    corner_y = np.stack([cy - w, cy - w, cy + w, cy + w], axis=1).ravel()
+    ids = city.add_nodes(corner_x, corner_y).reshape(count, 4)
+    for ring in ids:
+        city.add_way(np.append(ring, ring[0]), {"building": "yes"})
+
+
+def _add_landuse(city: _City, side: float) -> None:
+    """Residential landuse on about half of the square kilometres."""
     for x0 in np.arange(0.0, side, 1000.0):
         for y0 in np.arange(0.0, side, 1000.0):
-            if rng.random() < 0.5:
-                ids = add_nodes(
+            if city.rng.random() < 0.5:
+                ids = city.add_nodes(
                     np.array([x0, x0 + 1000, x0 + 1000, x0]),
                     np.array([y0, y0, y0 + 1000, y0 + 1000]),
                 )
-                ways.append((np.append(ids, ids[0]), {"landuse": "residential"}))
+                city.add_way(np.append(ids, ids[0]), {"landuse": "residential"})
 
-    lat = np.concatenate(node_lat)
-    lon = np.concatenate(node_lon)
+
+def _write_osm(path: Path, city: _City) -> int:
+    """Write the city with osmium (PBF or XML by the name); returns the number of nodes."""
+    osmium = import_osmium()
+    mutable = osmium.osm.mutable
+    lat = np.concatenate(city.node_lat)
+    lon = np.concatenate(city.node_lon)
     # Real extracts hold nodes from every era of the map: ids spread over the whole id range.
-    node_ids = np.cumsum(rng.integers(1, 2 * 12_000_000_000 // lat.size, lat.size))
+    node_ids = np.cumsum(city.rng.integers(1, 2 * 12_000_000_000 // lat.size, lat.size))
     with osmium.SimpleWriter(str(path), overwrite=True) as writer:
         for node_id, la, lo in zip(node_ids.tolist(), lat.tolist(), lon.tolist(), strict=True):
             writer.add_node(mutable.Node(id=node_id, location=(lo, la)))
-        for way_id, (refs, tags) in enumerate(ways, 1):
+        for way_id, (refs, tags) in enumerate(city.ways, 1):
             writer.add_way(mutable.Way(id=way_id, nodes=node_ids[refs - 1].tolist(), tags=tags))
-    return int(lat.size), len(ways)
+    return int(lat.size)
+
+
+def write_city(path: Path, side_km: float, seed: int = 7) -> tuple[int, int]:
+    """A synthetic city: 100 m street grid, paths and tracks, landuse, and many buildings.
+
+    Each 100 m block holds a diagonal path (one block in ten) or buildings; landuse goes per
+    square kilometre. Written as PBF or OSM XML by the name's extension. Returns the numbers
+    of nodes and ways.
+    """
+    import_osmium()  # fail before drawing the whole city if osmium is missing
+    city = _City(np.random.default_rng(seed))
+    side = side_km * 1000.0
+    lines = np.arange(0.0, side + 1.0, 100.0)
+    _add_streets(city, lines, side)
+    for bx in lines[:-1]:
+        for by in lines[:-1]:
+            if city.rng.random() < 0.1:
+                _add_path(city, bx, by)
+            else:
+                _add_buildings(city, bx, by)
+    _add_landuse(city, side)
+    return _write_osm(path, city), len(city.ways)
 
 
 def one_hour_run(x0: float, y0: float, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:

@@ -173,62 +173,119 @@ def _tcx(start: datetime, samples: Samples) -> bytes:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class _Simulated:
+    """One planned activity, simulated, with what its files are written from and named.
+
+    Attributes:
+        planned: The plan's entry.
+        start: Start time, UTC.
+        local: Start time in the runner's time zone.
+        offset_s: The time zone's offset from UTC then.
+        samples: The 1 Hz samples.
+        smart: What a watch on smart recording keeps of them.
+        laps: Manual lap starts (elapsed seconds), or ``None`` for auto-lap.
+        minutes: Minutes since the plan's first Monday, for the export's file names.
+    """
+
+    planned: Planned
+    start: datetime
+    local: datetime
+    offset_s: int
+    samples: Samples
+    smart: Samples
+    laps: list[float] | None
+    minutes: int
+
+    def fit(self, samples: Samples) -> bytes:
+        """The FIT file the watch records from ``samples``."""
+        return _fit(self.planned, self.start, self.offset_s, samples, self.laps)
+
+    def gpx(self, samples: Samples, creator: str) -> bytes:
+        """The GPX file Strava exports from ``samples``, ``creator`` as the app that made it."""
+        return _gpx(self.planned, self.start, self.local, samples, creator)
+
+
+def _local_start(planned: Planned, rng: np.random.Generator, zone: ZoneInfo) -> datetime:
+    """The planned day and clock time in ``zone``, up to nine minutes late."""
+    day = FIRST_MONDAY + timedelta(days=7 * (planned.week - 1) + planned.day)
+    hour, minute = (int(part) for part in planned.clock.split(":"))
+    local = datetime.combine(day, time(hour, minute), tzinfo=zone)
+    return local + timedelta(seconds=int(rng.integers(0, 9 * 60)))
+
+
+def _simulate_planned(
+    planned: Planned, rng: np.random.Generator, places: dict[str, Route], zone: ZoneInfo
+) -> _Simulated:
+    """Draw the start time, simulate the samples and thin them for smart recording."""
+    local = _local_start(planned, rng, zone)
+    start = local.astimezone(UTC)
+    samples, pieces = _simulate(planned, rng, places)
+    smart = samples.thin(rng, 1, 7)  # what a watch on smart recording keeps
+    epoch = datetime.combine(FIRST_MONDAY, time(), tzinfo=UTC)
+    return _Simulated(
+        planned=planned,
+        start=start,
+        local=local,
+        offset_s=int((local.utcoffset() or timedelta()).total_seconds()),
+        samples=samples,
+        smart=smart,
+        laps=_lap_starts(planned, samples, pieces),
+        minutes=int((start - epoch).total_seconds() // 60),
+    )
+
+
+def _export(simulated: _Simulated, output: str, rng: np.random.Generator) -> tuple[str, bytes]:
+    """One of the plan's outputs: its path under the output folder and its bytes.
+
+    Raises:
+        ValueError: An output the generator does not know.
+    """
+    local, samples, smart = simulated.local, simulated.samples, simulated.smart
+    strava = f"strava-export/activities/{15_100_000_000 + simulated.minutes * 2_917}"
+    garmin = f"garmin/{local:%Y-%m}/{local:%Y-%m-%d-%H-%M-%S}.fit"
+    if output == "fit":
+        return garmin, simulated.fit(samples)
+    if output == "fit_smart":
+        return garmin, simulated.fit(smart)
+    if output == "broken":
+        return garmin, simulated.fit(samples)[:BROKEN_FILE_BYTES]
+    if output == "strava_fit_gz":
+        return f"{strava}.fit.gz", _gzip(simulated.fit(smart))
+    if output == "strava_gpx":
+        return f"{strava}.gpx", simulated.gpx(samples.thin(rng, 2, 4), "StravaGPX")
+    if output == "strava_gpx_gz" and "+" in simulated.planned.output:
+        # The same run as the FIT file, as Strava exports it: the first seconds trimmed.
+        twin = smart.take(np.flatnonzero(smart.elapsed_s >= 3.0))
+        return f"{strava}.gpx.gz", _gzip(simulated.gpx(twin, "StravaGPX"))
+    if output == "strava_gpx_gz":
+        return f"{strava}.gpx.gz", _gzip(simulated.gpx(samples.thin(rng, 2, 4), "StravaGPX"))
+    if output == "phone_gpx_gz":
+        gpx = simulated.gpx(samples.thin(rng, 1, 3), "StravaGPX iPhone")
+        return f"{strava}.gpx.gz", _gzip(gpx)
+    if output == "tcx":
+        tcx = f"garmin-connect/activity_{19_200_000_000 + simulated.minutes * 1_303}.tcx"
+        return tcx, _tcx(simulated.start, samples.thin(rng, 2, 5))
+    raise ValueError(f"unknown output {output!r}")
+
+
 def produce(out_dir: Path, seed: int) -> list[Produced]:
     """Simulate every planned activity and write its file(s) under ``out_dir``."""
     zone = ZoneInfo(TIME_ZONE)
     places = routes()
-    epoch = datetime.combine(FIRST_MONDAY, time(), tzinfo=UTC)
     produced = []
     for index, planned in enumerate(PLAN):
         rng = np.random.default_rng([seed, index])
-        day = FIRST_MONDAY + timedelta(days=7 * (planned.week - 1) + planned.day)
-        hour, minute = (int(part) for part in planned.clock.split(":"))
-        local = datetime.combine(day, time(hour, minute), tzinfo=zone)
-        local += timedelta(seconds=int(rng.integers(0, 9 * 60)))
-        start = local.astimezone(UTC)
-        offset = int((local.utcoffset() or timedelta()).total_seconds())
-        samples, pieces = _simulate(planned, rng, places)
-        smart = samples.thin(rng, 1, 7)  # what a watch on smart recording keeps
-        minutes = int((start - epoch).total_seconds() // 60)
-        strava = f"strava-export/activities/{15_100_000_000 + minutes * 2_917}"
-        garmin = f"garmin/{local:%Y-%m}/{local:%Y-%m-%d-%H-%M-%S}.fit"
-        laps = _lap_starts(planned, samples, pieces)
-        files: dict[str, bytes] = {}
-        for output in planned.output.split("+"):
-            if output == "fit":
-                files[garmin] = _fit(planned, start, offset, samples, laps)
-            elif output == "fit_smart":
-                files[garmin] = _fit(planned, start, offset, smart, laps)
-            elif output == "broken":
-                files[garmin] = _fit(planned, start, offset, samples, laps)[:BROKEN_FILE_BYTES]
-            elif output == "strava_fit_gz":
-                files[f"{strava}.fit.gz"] = _gzip(_fit(planned, start, offset, smart, laps))
-            elif output == "strava_gpx":
-                gpx = _gpx(planned, start, local, samples.thin(rng, 2, 4), "StravaGPX")
-                files[f"{strava}.gpx"] = gpx
-            elif output == "strava_gpx_gz" and "+" in planned.output:
-                # The same run as the FIT file, as Strava exports it: the first seconds trimmed.
-                twin = smart.take(np.flatnonzero(smart.elapsed_s >= 3.0))
-                files[f"{strava}.gpx.gz"] = _gzip(_gpx(planned, start, local, twin, "StravaGPX"))
-            elif output == "strava_gpx_gz":
-                gpx = _gpx(planned, start, local, samples.thin(rng, 2, 4), "StravaGPX")
-                files[f"{strava}.gpx.gz"] = _gzip(gpx)
-            elif output == "phone_gpx_gz":
-                gpx = _gpx(planned, start, local, samples.thin(rng, 1, 3), "StravaGPX iPhone")
-                files[f"{strava}.gpx.gz"] = _gzip(gpx)
-            elif output == "tcx":
-                tcx = f"garmin-connect/activity_{19_200_000_000 + minutes * 1_303}.tcx"
-                files[tcx] = _tcx(start, samples.thin(rng, 2, 5))
-            else:
-                raise ValueError(f"unknown output {output!r}")
+        simulated = _simulate_planned(planned, rng, places, zone)
+        files = dict(_export(simulated, output, rng) for output in planned.output.split("+"))
         for name, data in files.items():
             write_atomically(out_dir / name, data)
         produced.append(
             Produced(
                 planned=planned,
-                start=start,
-                local_start=local,
-                samples=samples,
+                start=simulated.start,
+                local_start=simulated.local,
+                samples=simulated.samples,
                 paths=tuple(files),
                 counted=is_run(planned) and planned.output != "broken",
             )

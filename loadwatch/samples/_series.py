@@ -1,4 +1,4 @@
-"""Helpers the FIT, GPX and TCX writers share: lap boundaries and sample timestamps."""
+"""Helpers the FIT, GPX and TCX writers share: columns, lap boundaries, timestamps, lap stats."""
 
 from __future__ import annotations
 
@@ -71,3 +71,24 @@ def iso_times(start: datetime, elapsed: NDArray[np.float64], *, millis: bool = F
     moments = base + np.rint(elapsed * 1000).astype("timedelta64[ms]")
     text = np.datetime_as_string(moments, unit="ms" if millis else "s")
     return [f"{value}Z" for value in text.tolist()]
+
+
+def window(values: NDArray[np.float64] | None, lo: int, hi: int) -> NDArray[np.float64] | None:
+    """``values[lo:hi]``, or ``None`` when there is no such column."""
+    return None if values is None else values[lo:hi]
+
+
+def finite_mean(values: NDArray[np.float64] | None) -> float | None:
+    """Mean of the values that are not NaN; ``None`` without any (or without a column)."""
+    if values is None:
+        return None
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if finite.size else None
+
+
+def finite_max(values: NDArray[np.float64] | None) -> float | None:
+    """Largest value that is not NaN; ``None`` without any (or without a column)."""
+    if values is None:
+        return None
+    finite = values[np.isfinite(values)]
+    return float(finite.max()) if finite.size else None

@@ -4,7 +4,8 @@ The low-level :class:`FitWriter` (with :func:`fit_crc`, :func:`fit_timestamp` an
 :func:`semicircles`) lives in :mod:`loadwatch.samples._fitcore` and is re-exported here.
 :func:`write_activity_fit` lays out a whole activity the way a watch does: file_id,
 device_info, a timer start event, records with laps between them, timer stop, the last lap,
-session and activity.
+session and activity. This module writes the header messages and the records; the messages
+around the records come from :mod:`loadwatch.samples._fitlaps`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,16 @@ from loadwatch.samples._fitcore import (
     fit_timestamp,
     semicircles,
 )
-from loadwatch.samples._fitprofile import ENUMS, GARMIN_PRODUCTS, STRIDE_SPORTS
+from loadwatch.samples._fitlaps import (
+    Placed,
+    Recording,
+    activity_message,
+    lap_messages,
+    session_message,
+    session_totals,
+    timer_events,
+)
+from loadwatch.samples._fitprofile import ENUMS, GARMIN_PRODUCTS
 from loadwatch.samples._series import as_column, as_elapsed, lap_start_indices
 
 __all__ = [
@@ -40,6 +50,7 @@ _Floats = NDArray[np.float64]
 
 
 def _enum(table: str, value: str | int) -> int:
+    """A FIT enum's number, from its name in ``table`` or as given."""
     if isinstance(value, int):
         return value
     if value not in ENUMS[table]:
@@ -47,47 +58,85 @@ def _enum(table: str, value: str | int) -> int:
     return ENUMS[table][value]
 
 
-def _finite(values: _Floats | None) -> _Floats:
-    if values is None:
-        return np.empty(0)
-    return values[np.isfinite(values)]
+def _cadence_columns(
+    cadence_spm: _Floats | None, in_strides: bool
+) -> tuple[_Floats | None, _Floats | None]:
+    """The record's ``cadence`` and ``fractional_cadence`` columns.
+
+    Running, walking and hiking store strides per minute, whole in ``cadence`` and the rest
+    in ``fractional_cadence`` (1/128ths), as watches do; other sports store whole rpm.
+    """
+    if cadence_spm is None:
+        return None, None
+    if not in_strides:
+        return np.rint(cadence_spm), None
+    in_128ths = np.rint(cadence_spm * 64.0)  # strides/min in 1/128ths
+    whole = np.floor(in_128ths / 128.0)
+    return whole, (in_128ths - whole * 128.0) / 128.0
 
 
-def _mean(values: _Floats | None) -> float | None:
-    finite = _finite(values)
-    return float(finite.mean()) if finite.size else None
+def _record_columns(recording: Recording) -> dict[str, _Floats | None]:
+    """The record messages' columns in FIT units (semicircles, strides), in the order written."""
+    speed_key, altitude_key = ("enhanced_speed", "enhanced_altitude")
+    if not recording.enhanced:
+        speed_key, altitude_key = ("speed", "altitude")
+    cadence, fractional = _cadence_columns(recording.cadence, recording.in_strides)
+    latitude, longitude = recording.latitude, recording.longitude
+    return {
+        "timestamp": recording.t0 + recording.seconds,
+        "position_lat": None if latitude is None else semicircles(latitude),
+        "position_long": None if longitude is None else semicircles(longitude),
+        "distance": recording.distance,
+        speed_key: recording.speed,
+        "heart_rate": recording.hr,
+        "cadence": cadence,
+        "fractional_cadence": fractional,
+        altitude_key: recording.altitude,
+    }
 
 
-def _max(values: _Floats | None) -> float | None:
-    finite = _finite(values)
-    return float(finite.max()) if finite.size else None
+def _write_device(
+    writer: FitWriter,
+    *,
+    t0: int,
+    manufacturer: int,
+    product: int,
+    serial_number: int,
+    software_version: float | None,
+) -> None:
+    """The file_id message, then device_info when a software version is given."""
+    writer.add(
+        "file_id",
+        {
+            "type": "activity",
+            "manufacturer": manufacturer,
+            "product": product,
+            "serial_number": serial_number,
+            "time_created": t0,
+        },
+    )
+    if software_version is not None:
+        writer.add(
+            "device_info",
+            {
+                "timestamp": t0,
+                "device_index": 0,
+                "manufacturer": manufacturer,
+                "product": product,
+                "serial_number": serial_number,
+                "software_version": software_version,
+            },
+        )
 
 
-def _climb(altitude: _Floats | None, length: int) -> tuple[_Floats, _Floats] | None:
-    """Cumulative ascent and descent per record, counting moves of at least 1 m (hysteresis)."""
-    if altitude is None or not np.isfinite(altitude).any():
-        return None
-    up = np.zeros(length)
-    down = np.zeros(length)
-    total_up = total_down = 0.0
-    reference: float | None = None
-    for i, value in enumerate(altitude.tolist()):
-        if value == value:  # not NaN
-            if reference is None:
-                reference = value
-            elif value - reference >= 1.0:
-                total_up += value - reference
-                reference = value
-            elif reference - value >= 1.0:
-                total_down += reference - value
-                reference = value
-        up[i] = total_up
-        down[i] = total_down
-    return up, down
-
-
-def _paused(pauses: Sequence[tuple[float, float]], start: float, end: float) -> float:
-    return sum(max(0.0, min(end, b) - max(start, a)) for a, b in pauses)
+def _write_in_order(writer: FitWriter, records: PackedMessages, placed: list[Placed]) -> None:
+    """The records, with every other message written before the record it is placed at."""
+    written = 0
+    for item in sorted(placed, key=lambda message: (message.before, message.rank)):
+        if item.before > written:
+            writer.write_packed(records, written, item.before)
+            written = item.before
+        writer.add(item.message, item.fields)
 
 
 def write_activity_fit(
@@ -175,166 +224,40 @@ def write_activity_fit(
     sub_sport_num = _enum("sub_sport", sub_sport)
     manufacturer_num = _enum("manufacturer", manufacturer)
     product_num = GARMIN_PRODUCTS[product] if isinstance(product, str) else product
-
-    t0 = fit_timestamp(start)
-    seconds = np.rint(elapsed)
-    timestamps = t0 + seconds
-    cadence_whole = fractional = None
-    if cadence is not None:
-        if sport_num in STRIDE_SPORTS:
-            in_128ths = np.rint(cadence * 64.0)  # strides/min in 1/128ths
-            cadence_whole = np.floor(in_128ths / 128.0)
-            fractional = (in_128ths - cadence_whole * 128.0) / 128.0
-        else:
-            cadence_whole = np.rint(cadence)
-    speed_key, altitude_key = ("enhanced_speed", "enhanced_altitude")
-    if not enhanced:
-        speed_key, altitude_key = ("speed", "altitude")
+    recording = Recording(
+        t0=fit_timestamp(start),
+        elapsed=elapsed,
+        seconds=np.rint(elapsed),
+        pauses=pauses,
+        distance=distance,
+        speed=speed,
+        hr=hr,
+        cadence=cadence,
+        latitude=latitude,
+        longitude=longitude,
+        altitude=altitude,
+        sport=sport_num,
+        sub_sport=sub_sport_num,
+        enhanced=enhanced,
+    )
 
     writer = FitWriter()
-    records = writer.prepare_many(
-        "record",
-        {
-            "timestamp": timestamps,
-            "position_lat": None if latitude is None else semicircles(latitude),
-            "position_long": None if longitude is None else semicircles(longitude),
-            "distance": distance,
-            speed_key: speed,
-            "heart_rate": hr,
-            "cadence": cadence_whole,
-            "fractional_cadence": fractional,
-            altitude_key: altitude,
-        },
-    )
-
+    records = writer.prepare_many("record", _record_columns(recording))
     starts = lap_start_indices(elapsed, distance, lap_distance_m, lap_starts_s)
-    ends = [*starts[1:], n]
-    climb = _climb(altitude, n)
-    first_fix = None
-    if latitude is not None and longitude is not None:
-        fixes = np.flatnonzero(np.isfinite(latitude) & np.isfinite(longitude))
-        first_fix = int(fixes[0]) if fixes.size else None
-
-    def summary(lo: int, hi: int, last: bool) -> dict[str, object]:
-        """Fields laps and sessions share, for records ``lo:hi``."""
-        end_index = hi - 1 if last else hi
-        begin = 0.0 if lo == 0 else float(seconds[lo])
-        end = float(seconds[end_index])
-        timer = end - begin - _paused(pauses, begin, end)
-        dist = None
-        if distance is not None:
-            # A lap runs from its first record to the next lap's first; the first from zero.
-            finite = _finite(distance[lo : end_index + 1])
-            if finite.size:
-                dist = float(finite[-1] - (0.0 if lo == 0 else finite[0]))
-        avg_speed = dist / timer if dist is not None and timer > 0 else None
-        max_speed = _max(None if speed is None else speed[lo:hi])
-        avg_cadence = _mean(None if cadence is None else cadence[lo:hi])
-        if avg_cadence is not None and sport_num in STRIDE_SPORTS:
-            avg_cadence /= 2.0
-        hr_mean = _mean(None if hr is None else hr[lo:hi])
-        fields: dict[str, object] = {
-            "timestamp": t0 + int(end),
-            "start_time": t0 + int(begin),
-            "total_elapsed_time": end - begin,
-            "total_timer_time": timer,
-            "total_distance": dist,
-            "avg_heart_rate": None if hr_mean is None else round(hr_mean),
-            "max_heart_rate": _max(None if hr is None else hr[lo:hi]),
-            "avg_cadence": None if avg_cadence is None else round(avg_cadence),
-            "sport": sport_num,
-            "sub_sport": sub_sport_num,
-            "event": "lap",
-            "event_type": "stop",
-        }
-        if enhanced:
-            fields.update(enhanced_avg_speed=avg_speed, enhanced_max_speed=max_speed)
-        else:
-            fields.update(avg_speed=avg_speed, max_speed=max_speed)
-        if climb is not None:
-            fields["total_ascent"] = round(climb[0][end_index] - climb[0][lo])
-            fields["total_descent"] = round(climb[1][end_index] - climb[1][lo])
-        if first_fix is not None and latitude is not None and longitude is not None:
-            here = max(lo, first_fix)
-            fields["start_position_lat"] = float(semicircles(latitude[here]))
-            fields["start_position_long"] = float(semicircles(longitude[here]))
-        return fields
-
-    # Everything that is not a record, keyed by the record index it goes before.
-    extras: list[tuple[int, int, str, dict[str, object]]] = []
-    timer_event = {"event": "timer", "event_group": 0}
-    extras.append((0, 0, "event", {"timestamp": t0, **timer_event, "event_type": "start"}))
-    for a, b in pauses:
-        stop_at = int(np.searchsorted(elapsed, a, side="right"))
-        restart_at = int(np.searchsorted(elapsed, b, side="left"))
-        stop = {"timestamp": t0 + round(a), **timer_event, "event_type": "stop_all"}
-        extras.append((stop_at, 1, "event", stop))
-        restart = {"timestamp": t0 + round(b), **timer_event, "event_type": "start"}
-        extras.append((restart_at, 2, "event", restart))
-    end_ts = int(timestamps[-1])
-    extras.append((n, 3, "event", {"timestamp": end_ts, **timer_event, "event_type": "stop_all"}))
-    for index, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
-        last = hi == n
-        lap = summary(lo, hi, last)
-        lap.pop("enhanced_max_speed", None)
-        lap.update(message_index=index, lap_trigger="session_end" if last else "distance")
-        if lap_starts_s is not None and not last:
-            lap["lap_trigger"] = "manual"
-        extras.append((hi, 4, "lap", lap))
-    session = summary(0, n, True)
-    if total_distance_m is None:
-        total_distance_m = _max(distance)
-    if total_timer_s is None:
-        total_timer_s = float(seconds[-1]) - _paused(pauses, 0.0, float(seconds[-1]))
-    if total_calories is None:  # about 1 kcal per kg and km running, 7 kcal a minute otherwise
-        moving_kcal = 70 * total_distance_m / 1000 if total_distance_m else total_timer_s / 9
-        total_calories = round(moving_kcal)
-    session.update(total_distance=total_distance_m, total_timer_time=total_timer_s)
-    session.update(
-        message_index=0,
-        total_calories=total_calories,
-        first_lap_index=0,
-        num_laps=len(starts),
-        trigger="activity_end",
+    totals = session_totals(recording, total_distance_m, total_timer_s, total_calories)
+    placed = [
+        *timer_events(recording),
+        *lap_messages(recording, starts, manual=lap_starts_s is not None),
+        session_message(recording, len(starts), totals),
+        activity_message(recording, totals.timer_s, utc_offset_s),
+    ]
+    _write_device(
+        writer,
+        t0=recording.t0,
+        manufacturer=manufacturer_num,
+        product=product_num,
+        serial_number=serial_number,
+        software_version=software_version,
     )
-    extras.append((n, 5, "session", session))
-    activity: dict[str, object] = {
-        "timestamp": end_ts,
-        "total_timer_time": total_timer_s,
-        "num_sessions": 1,
-        "type": "manual",
-        "event": "activity",
-        "event_type": "stop",
-        "local_timestamp": None if utc_offset_s is None else end_ts + utc_offset_s,
-    }
-    extras.append((n, 6, "activity", activity))
-
-    writer.add(
-        "file_id",
-        {
-            "type": "activity",
-            "manufacturer": manufacturer_num,
-            "product": product_num,
-            "serial_number": serial_number,
-            "time_created": t0,
-        },
-    )
-    if software_version is not None:
-        writer.add(
-            "device_info",
-            {
-                "timestamp": t0,
-                "device_index": 0,
-                "manufacturer": manufacturer_num,
-                "product": product_num,
-                "serial_number": serial_number,
-                "software_version": software_version,
-            },
-        )
-    done_records = 0
-    for before, _, message, fields in sorted(extras, key=lambda extra: extra[:2]):
-        if before > done_records:
-            writer.write_packed(records, done_records, before)
-            done_records = before
-        writer.add(message, fields)
+    _write_in_order(writer, records, placed)
     return writer.to_bytes()

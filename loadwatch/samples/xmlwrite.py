@@ -6,6 +6,7 @@ Cadence is written as strides per minute (steps / 2), as Garmin Connect and Stra
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 from xml.sax.saxutils import escape, quoteattr
@@ -13,7 +14,15 @@ from xml.sax.saxutils import escape, quoteattr
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from loadwatch.samples._series import as_column, as_elapsed, iso_times, lap_start_indices
+from loadwatch.samples._series import (
+    as_column,
+    as_elapsed,
+    finite_max,
+    finite_mean,
+    iso_times,
+    lap_start_indices,
+    window,
+)
 
 _GPX_HEADER = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -43,6 +52,11 @@ def _fmt(values: _Floats | None, spec: str, n: int) -> list[str | None]:
     if values is None:
         return [None] * n
     return [None if v != v else format(v, spec) for v in values.tolist()]
+
+
+def _strides(cadence_spm: _Floats | None) -> _Floats | None:
+    """Steps per minute to whole strides per minute (halves round up), as the exports write."""
+    return None if cadence_spm is None else np.floor(cadence_spm / 2.0 + 0.5)
 
 
 def write_gpx(
@@ -90,7 +104,7 @@ def write_gpx(
     eles = _fmt(as_column("altitude_m", altitude_m, n), ".1f", n)
     hrs = _fmt(as_column("hr_bpm", hr_bpm, n), ".0f", n)
     cadence = as_column("cadence_spm", cadence_spm, n)
-    cads = _fmt(None if cadence is None else np.floor(cadence / 2.0 + 0.5), ".0f", n)
+    cads = _fmt(_strides(cadence), ".0f", n)
 
     out = [_GPX_HEADER.format(creator=quoteattr(creator))]
     out.append(f" <metadata>\n  <time>{times[0]}</time>\n </metadata>\n <trk>\n")
@@ -117,18 +131,138 @@ def write_gpx(
     return "".join(out).encode("utf-8")
 
 
-def _mean(values: _Floats | None) -> float | None:
-    if values is None:
-        return None
-    finite = values[np.isfinite(values)]
-    return float(finite.mean()) if finite.size else None
+@dataclasses.dataclass(frozen=True)
+class _PointText:
+    """Each trackpoint's values as TCX text, ``None`` where missing."""
+
+    times: list[str]
+    lats: list[str | None]
+    lons: list[str | None]
+    alts: list[str | None]
+    dists: list[str | None]
+    speeds: list[str | None]
+    hrs: list[str | None]
+    cads: list[str | None]
 
 
-def _max(values: _Floats | None) -> float | None:
-    if values is None:
-        return None
-    finite = values[np.isfinite(values)]
-    return float(finite.max()) if finite.size else None
+@dataclasses.dataclass(frozen=True)
+class _TcxTrack:
+    """A TCX activity's samples: the columns lap totals come from, and the trackpoints' text."""
+
+    start: datetime
+    elapsed: _Floats
+    distance: _Floats | None
+    speed: _Floats | None
+    hr: _Floats | None
+    cadence: _Floats | None
+    points: _PointText
+
+
+def _tpx(speed: str | None, cadence: str | None) -> str:
+    """A trackpoint's ``ns3:TPX`` extension (speed, run cadence); nothing without either."""
+    parts = []
+    if speed is not None:
+        parts.append(f"<ns3:Speed>{speed}</ns3:Speed>")
+    if cadence is not None:
+        parts.append(f"<ns3:RunCadence>{cadence}</ns3:RunCadence>")
+    if not parts:
+        return ""
+    return "      <Extensions><ns3:TPX>" + "".join(parts) + "</ns3:TPX></Extensions>\n"
+
+
+def _trackpoint(points: _PointText, i: int) -> str:
+    """Trackpoint ``i``: time, then position, altitude, distance and heart rate where known."""
+    point = [f"     <Trackpoint>\n      <Time>{points.times[i]}</Time>\n"]
+    if points.lats[i] is not None and points.lons[i] is not None:
+        point.append(
+            f"      <Position><LatitudeDegrees>{points.lats[i]}</LatitudeDegrees>"
+            f"<LongitudeDegrees>{points.lons[i]}</LongitudeDegrees></Position>\n"
+        )
+    if points.alts[i] is not None:
+        point.append(f"      <AltitudeMeters>{points.alts[i]}</AltitudeMeters>\n")
+    if points.dists[i] is not None:
+        point.append(f"      <DistanceMeters>{points.dists[i]}</DistanceMeters>\n")
+    if points.hrs[i] is not None:
+        point.append(f"      <HeartRateBpm><Value>{points.hrs[i]}</Value></HeartRateBpm>\n")
+    point.append(_tpx(points.speeds[i], points.cads[i]))
+    point.append("     </Trackpoint>\n")
+    return "".join(point)
+
+
+def _lap_meters(distance: _Floats | None, lo: int, last: int) -> float:
+    """Distance from trackpoint ``lo`` to ``last`` (the first lap counts from zero); 0 if none."""
+    if distance is None:
+        return 0.0
+    covered = distance[lo : last + 1][np.isfinite(distance[lo : last + 1])]
+    if not covered.size:
+        return 0.0
+    return float(covered[-1] - (0.0 if lo == 0 else covered[0]))
+
+
+def _heart_rate_totals(hr: _Floats | None) -> str:
+    """A lap's average and maximum heart rate; nothing without any."""
+    mean_hr = finite_mean(hr)
+    max_hr = finite_max(hr)
+    if mean_hr is None or max_hr is None:
+        return ""
+    return (
+        f"    <AverageHeartRateBpm><Value>{mean_hr:.0f}</Value></AverageHeartRateBpm>\n"
+        f"    <MaximumHeartRateBpm><Value>{max_hr:.0f}</Value></MaximumHeartRateBpm>\n"
+    )
+
+
+def _lap_extension(seconds: float, meters: float, mean_cadence: float | None) -> str:
+    """A lap's ``ns3:LX`` extension: average speed and run cadence (strides per minute)."""
+    parts = []
+    if seconds > 0:
+        parts.append(f"<ns3:AvgSpeed>{meters / seconds:.3f}</ns3:AvgSpeed>")
+    if mean_cadence is not None:
+        parts.append(f"<ns3:AvgRunCadence>{mean_cadence / 2:.0f}</ns3:AvgRunCadence>")
+    if not parts:
+        return ""
+    return "    <Extensions><ns3:LX>" + "".join(parts) + "</ns3:LX></Extensions>\n"
+
+
+def _lap(track: _TcxTrack, lo: int, hi: int, last: bool, trigger: str) -> str:
+    """One ``Lap`` of trackpoints ``lo:hi``: its totals, its track and its averages.
+
+    A lap runs from its first trackpoint to the next lap's first (the first lap from the
+    start); the ``last`` one ends at its own last trackpoint.
+    """
+    end = hi - 1 if last else hi
+    seconds = float(track.elapsed[end] - (0.0 if lo == 0 else track.elapsed[lo]))
+    begin = track.elapsed[lo : lo + 1] if lo else np.zeros(1)
+    meters = _lap_meters(track.distance, lo, end)
+    out = [
+        f'   <Lap StartTime="{iso_times(track.start, begin, millis=True)[0]}">\n',
+        f"    <TotalTimeSeconds>{seconds:.1f}</TotalTimeSeconds>\n",
+        f"    <DistanceMeters>{meters:.2f}</DistanceMeters>\n",
+    ]
+    top = finite_max(window(track.speed, lo, hi))
+    if top is not None:
+        out.append(f"    <MaximumSpeed>{top:.3f}</MaximumSpeed>\n")
+    out.append(f"    <Calories>{round(70 * meters / 1000)}</Calories>\n")
+    out.append(_heart_rate_totals(window(track.hr, lo, hi)))
+    out.append(f"    <Intensity>Active</Intensity>\n    <TriggerMethod>{trigger}</TriggerMethod>\n")
+    out.append("    <Track>\n")
+    out.extend(_trackpoint(track.points, i) for i in range(lo, hi))
+    out.append("    </Track>\n")
+    out.append(_lap_extension(seconds, meters, finite_mean(window(track.cadence, lo, hi))))
+    out.append("   </Lap>\n")
+    return "".join(out)
+
+
+def _creator(name: str, unit_id: int, product_id: int) -> str:
+    """The ``Creator`` device element, with a fixed firmware version."""
+    return (
+        '   <Creator xsi:type="Device_t">\n'
+        f"    <Name>{escape(name)}</Name>\n"
+        f"    <UnitId>{unit_id}</UnitId>\n"
+        f"    <ProductID>{product_id}</ProductID>\n"
+        "    <Version><VersionMajor>5</VersionMajor><VersionMinor>20</VersionMinor>"
+        "<BuildMajor>0</BuildMajor><BuildMinor>0</BuildMinor></Version>\n"
+        "   </Creator>\n"
+    )
 
 
 def write_tcx(
@@ -181,93 +315,27 @@ def write_tcx(
     cadence = as_column("cadence_spm", cadence_spm, n)
     latitude = as_column("lat", lat, n)
     longitude = as_column("lon", lon, n)
-    times = iso_times(start, elapsed)
-    lats = _fmt(latitude, ".7f", n)
-    lons = _fmt(longitude, ".7f", n)
-    alts = _fmt(as_column("altitude_m", altitude_m, n), ".1f", n)
-    dists = _fmt(distance, ".2f", n)
-    speeds = _fmt(speed, ".3f", n)
-    hrs = _fmt(hr, ".0f", n)
-    cads = _fmt(None if cadence is None else np.floor(cadence / 2.0 + 0.5), ".0f", n)
+    points = _PointText(
+        times=iso_times(start, elapsed),
+        lats=_fmt(latitude, ".7f", n),
+        lons=_fmt(longitude, ".7f", n),
+        alts=_fmt(as_column("altitude_m", altitude_m, n), ".1f", n),
+        dists=_fmt(distance, ".2f", n),
+        speeds=_fmt(speed, ".3f", n),
+        hrs=_fmt(hr, ".0f", n),
+        cads=_fmt(_strides(cadence), ".0f", n),
+    )
+    track = _TcxTrack(start, elapsed, distance, speed, hr, cadence, points)
     starts = lap_start_indices(elapsed, distance, lap_distance_m, lap_starts_s)
     ends = [*starts[1:], n]
     trigger = "Manual" if lap_starts_s is not None else "Distance"
 
     out = [_TCX_HEADER, f' <Activities>\n  <Activity Sport="{escape(sport)}">\n']
     out.append(f"   <Id>{iso_times(start, np.zeros(1), millis=True)[0]}</Id>\n")
-    for lo, hi in zip(starts, ends, strict=True):
-        last = hi == n
-        end = hi - 1 if last else hi
-        seconds = float(elapsed[end] - (0.0 if lo == 0 else elapsed[lo]))
-        lap_start = iso_times(start, elapsed[lo : lo + 1] if lo else np.zeros(1), millis=True)[0]
-        out.append(f'   <Lap StartTime="{lap_start}">\n')
-        out.append(f"    <TotalTimeSeconds>{seconds:.1f}</TotalTimeSeconds>\n")
-        meters = 0.0
-        if distance is not None:
-            covered = distance[lo : end + 1][np.isfinite(distance[lo : end + 1])]
-            if covered.size:
-                meters = float(covered[-1] - (0.0 if lo == 0 else covered[0]))
-        out.append(f"    <DistanceMeters>{meters:.2f}</DistanceMeters>\n")
-        top = _max(None if speed is None else speed[lo:hi])
-        if top is not None:
-            out.append(f"    <MaximumSpeed>{top:.3f}</MaximumSpeed>\n")
-        out.append(f"    <Calories>{round(70 * meters / 1000)}</Calories>\n")
-        mean_hr = _mean(None if hr is None else hr[lo:hi])
-        max_hr = _max(None if hr is None else hr[lo:hi])
-        if mean_hr is not None and max_hr is not None:
-            out.append(
-                f"    <AverageHeartRateBpm><Value>{mean_hr:.0f}</Value></AverageHeartRateBpm>\n"
-            )
-            out.append(
-                f"    <MaximumHeartRateBpm><Value>{max_hr:.0f}</Value></MaximumHeartRateBpm>\n"
-            )
-        out.append(
-            f"    <Intensity>Active</Intensity>\n    <TriggerMethod>{trigger}</TriggerMethod>\n"
-        )
-        out.append("    <Track>\n")
-        for i in range(lo, hi):
-            point = [f"     <Trackpoint>\n      <Time>{times[i]}</Time>\n"]
-            if lats[i] is not None and lons[i] is not None:
-                point.append(
-                    f"      <Position><LatitudeDegrees>{lats[i]}</LatitudeDegrees>"
-                    f"<LongitudeDegrees>{lons[i]}</LongitudeDegrees></Position>\n"
-                )
-            if alts[i] is not None:
-                point.append(f"      <AltitudeMeters>{alts[i]}</AltitudeMeters>\n")
-            if dists[i] is not None:
-                point.append(f"      <DistanceMeters>{dists[i]}</DistanceMeters>\n")
-            if hrs[i] is not None:
-                point.append(f"      <HeartRateBpm><Value>{hrs[i]}</Value></HeartRateBpm>\n")
-            if speeds[i] is not None or cads[i] is not None:
-                point.append("      <Extensions><ns3:TPX>")
-                if speeds[i] is not None:
-                    point.append(f"<ns3:Speed>{speeds[i]}</ns3:Speed>")
-                if cads[i] is not None:
-                    point.append(f"<ns3:RunCadence>{cads[i]}</ns3:RunCadence>")
-                point.append("</ns3:TPX></Extensions>\n")
-            point.append("     </Trackpoint>\n")
-            out.append("".join(point))
-        out.append("    </Track>\n")
-        mean_cadence = _mean(None if cadence is None else cadence[lo:hi])
-        if seconds > 0 or mean_cadence is not None:
-            out.append("    <Extensions><ns3:LX>")
-            if seconds > 0:
-                out.append(f"<ns3:AvgSpeed>{meters / seconds:.3f}</ns3:AvgSpeed>")
-            if mean_cadence is not None:
-                out.append(f"<ns3:AvgRunCadence>{mean_cadence / 2:.0f}</ns3:AvgRunCadence>")
-            out.append("</ns3:LX></Extensions>\n")
-        out.append("   </Lap>\n")
+    out.extend(_lap(track, lo, hi, hi == n, trigger) for lo, hi in zip(starts, ends, strict=True))
     if notes is not None:
         out.append(f"   <Notes>{escape(notes)}</Notes>\n")
     if creator_name is not None:
-        out.append(
-            '   <Creator xsi:type="Device_t">\n'
-            f"    <Name>{escape(creator_name)}</Name>\n"
-            f"    <UnitId>{creator_unit_id}</UnitId>\n"
-            f"    <ProductID>{creator_product_id}</ProductID>\n"
-            "    <Version><VersionMajor>5</VersionMajor><VersionMinor>20</VersionMinor>"
-            "<BuildMajor>0</BuildMajor><BuildMinor>0</BuildMinor></Version>\n"
-            "   </Creator>\n"
-        )
+        out.append(_creator(creator_name, creator_unit_id, creator_product_id))
     out.append("  </Activity>\n </Activities>\n</TrainingCenterDatabase>\n")
     return "".join(out).encode("utf-8")
