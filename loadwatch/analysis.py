@@ -30,6 +30,7 @@ from loadwatch.settings.checks import (
     system_timezone,
 )
 from loadwatch.settings.config import Athlete, Config, load_config
+from loadwatch.vocab import OnError
 
 
 def analyze(
@@ -92,7 +93,10 @@ def analyze(
     _check_heart_rates(person)
     risk = _risk_settings(settings, load, acwr_limit)
 
-    found = scan(root, strict=strict, progress=progress, cache=cache, settle_s=settle_s, jobs=jobs)
+    on_error = OnError.RAISE if strict else OnError.SKIP
+    found = scan(
+        root, on_error=on_error, progress=progress, cache=cache, settle_s=settle_s, jobs=jobs
+    )
     limits = thresholds(found.summaries, person)
     extract = Path(osm) if osm is not None else settings.osm
     matched = _map_surfaces(found.summaries, extract) if extract is not None else None
