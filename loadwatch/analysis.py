@@ -18,7 +18,7 @@ from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.metrics.advice import with_advice
 from loadwatch.metrics.risk import add_spikes, risk_weeks
-from loadwatch.metrics.shoes import assign_gear, read_strava_gear, shoe_status
+from loadwatch.metrics.shoes import assign_gear, shoe_status
 from loadwatch.metrics.timeline import build_timeline, since_filter, thresholds
 from loadwatch.metrics.weekly import DEFAULT_THRESHOLD, weekly
 from loadwatch.model import DEFAULT_SETTINGS, Analysis, FileWarning, RiskSettings
@@ -111,7 +111,7 @@ def analyze(
     # Spikes look back 30 days and shoes count every run in them: both use the whole history,
     # and only then is the timeline cut at --since.
     frame = add_spikes(frame)
-    gear = read_strava_gear(root)
+    gear = found.gear
     frame = assign_gear(frame, shoes=settings.shoes, strava_gear=gear.gear)
     shoes = shoe_status(frame)
     monday = week_monday(since) if since is not None else None

@@ -1,9 +1,10 @@
 """How the cache stores what a file gave: outcomes as bytes, and labels relative to the file.
 
-An outcome is an :class:`~loadwatch.ingest.summary.ActivitySummary` or a
-:class:`~loadwatch.model.Skipped` entry. Its label is kept relative to its file (:func:`unlabel`),
-since the cache finds results by content and the same content may sit under another name next
-time; :func:`relabel` puts the file's label back in front. The bytes are decoded strictly
+An outcome is an :class:`~loadwatch.ingest.summary.ActivitySummary`, a
+:class:`~loadwatch.model.Skipped` entry or a :class:`~loadwatch.ingest.gear.GearTable` (what a
+Strava ``activities.csv`` says). Its label is kept relative to its file (:func:`unlabel`), since
+the cache finds results by content and the same content may sit under another name next time;
+:func:`relabel` puts the file's label back in front. The bytes are decoded strictly
 (:func:`decode_outcomes` raises on anything unexpected), and the cache treats what does not
 decode as not cached.
 """
@@ -20,17 +21,18 @@ from typing import Any
 
 import numpy as np
 
+from loadwatch.ingest.gear import GearTable
 from loadwatch.ingest.summary import ActivitySummary, Histogram
 from loadwatch.model import Skipped
 
-#: Changes whenever the encoding of stored results changes. Encoding 2 added the ``bug`` mark
-#: of skipped entries.
+#: Changes whenever the encoding of stored results changes. Encoding 2 added gear tables and
+#: the ``bug`` mark of skipped entries.
 _ENCODING = 2
-#: Encodings still decoded: what encoding 1 stored means the same today (it had no bug marks
-#: since a skip caused by a bug is never stored).
+#: Encodings still decoded: what encoding 1 stored means the same today (it had no gear tables,
+#: and no bug marks since a skip caused by a bug is never stored).
 _DECODED = (1, 2)
 
-Outcome = ActivitySummary | Skipped
+Outcome = ActivitySummary | Skipped | GearTable
 
 
 def relabel(outcome: Outcome, prefix: str) -> Outcome:
@@ -74,6 +76,10 @@ def encode_outcomes(outcomes: Sequence[Outcome]) -> bytes:
         if isinstance(outcome, Skipped):
             entry = {"source": outcome.source, "reason": outcome.reason, "bug": outcome.bug}
             items.append({"skipped": entry})
+        elif isinstance(outcome, GearTable):
+            rows = [list(row) for row in outcome.rows]
+            gear = {"source": outcome.source, "rows": rows, "problem": outcome.problem}
+            items.append({"gear": gear})
         else:
             items.append({"summary": _summary_fields(outcome)})
     document = {"encoding": _ENCODING, "outcomes": items}
@@ -111,6 +117,8 @@ def decode_outcomes(blob: bytes) -> list[Outcome]:
     for item in document["outcomes"]:
         if "skipped" in item:
             result.append(_skipped(item["skipped"]))
+        elif "gear" in item:
+            result.append(_gear_table(item["gear"]))
         else:
             result.append(_summary(item["summary"]))
     return result
@@ -121,6 +129,16 @@ def _skipped(entry: dict[str, Any]) -> Skipped:
     if not isinstance(bug, bool):
         raise ValueError("a skipped entry's bug mark is not true or false")
     return Skipped(str(entry["source"]), str(entry["reason"]), bug=bug)
+
+
+def _gear_table(entry: dict[str, Any]) -> GearTable:
+    source, rows, problem = entry["source"], entry["rows"], entry["problem"]
+    texts = [source, *(cell for row in rows for cell in row)]
+    if not all(isinstance(text, str) for text in texts) or any(len(row) != 2 for row in rows):
+        raise ValueError("a gear table is not text")
+    if problem is not None and not isinstance(problem, str):
+        raise ValueError("a gear table's problem is not text")
+    return GearTable(source, tuple((file, gear) for file, gear in rows), problem)
 
 
 def _summary(entry: dict[str, Any]) -> ActivitySummary:

@@ -1,9 +1,10 @@
 """From a folder of files to activity summaries, parsing only what the cache does not know.
 
 :func:`scan` reads every file (one at a time, or several at once in worker processes), keeping
-only each activity's small :class:`~loadwatch.ingest.summary.ActivitySummary`; files that cannot be
-used, activities that are not believable and duplicates are set aside, each with its reason (see
-:mod:`loadwatch.ingest.usable`), as :class:`~loadwatch.vocab.OnError` says.
+only each activity's small :class:`~loadwatch.ingest.summary.ActivitySummary`, and the gear that
+a Strava ``activities.csv`` names (:mod:`loadwatch.ingest.gear`), in the same walk; files that
+cannot be used, activities that are not believable and duplicates are set aside, each with its
+reason (see :mod:`loadwatch.ingest.usable`), as :class:`~loadwatch.vocab.OnError` says.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 from loadwatch.errors import ConfigError, LoadwatchError, SourceError
 from loadwatch.ingest.cache import Cache, identify, parser_version
 from loadwatch.ingest.cache_codec import Outcome, relabel, unlabel
+from loadwatch.ingest.gear import GearTable, StravaGear, collect_gear, gear_tables
 from loadwatch.ingest.readers import read_source
 from loadwatch.ingest.sources import Source, iter_files, sources_in_file
 from loadwatch.ingest.summary import ActivitySummary, summarise
@@ -47,6 +49,8 @@ class Scan:
         duplicates: Activities left out because another file holds the same one.
         warnings: Problems that did not stop an activity file from being read.
         pending: Files left for the next run because they were still changing.
+        gear: What the Strava ``activities.csv`` files found say about gear (their problems
+            are in :attr:`StravaGear.problems <loadwatch.ingest.gear.StravaGear.problems>`).
     """
 
     summaries: list[ActivitySummary]
@@ -54,6 +58,7 @@ class Scan:
     duplicates: list[Duplicate]
     warnings: list[FileWarning]
     pending: list[str] = dataclasses.field(default_factory=list)
+    gear: StravaGear = dataclasses.field(default_factory=StravaGear)
 
 
 #: ``progress(files_done, files_total, label)``, called as each file is dealt with.
@@ -62,13 +67,14 @@ ProgressCallback = Callable[[int, int, str], None]
 
 @dataclasses.dataclass(frozen=True)
 class FileResult:
-    """What one file on disk gave: its summaries and skipped entries (labels relative to it)."""
+    """What one file on disk gave: its summaries, skipped entries and gear tables (labels
+    relative to it)."""
 
     outcomes: list[Outcome]
 
 
 def parse_file(path: Path, label: str, *, on_error: OnError = OnError.SKIP) -> FileResult:
-    """Read one file on disk (an activity file or an archive of them) into outcomes.
+    """Read one file on disk (an activity file, an archive of them or an ``activities.csv``).
 
     This is the unit of parsing work: it needs only the path, and returns only small summaries,
     never samples. Labels in the outcomes are relative to ``label`` (``""`` for the file itself,
@@ -95,6 +101,7 @@ def parse_file(path: Path, label: str, *, on_error: OnError = OnError.SKIP) -> F
         outcomes.extend(summaries)
         if problem is not None:
             outcomes.append(problem)
+    outcomes.extend(gear_tables(path, label))
     return FileResult([unlabel(outcome, label) for outcome in outcomes])
 
 
@@ -107,14 +114,15 @@ def scan(
     settle_s: float = 0.0,
     jobs: int = 1,
 ) -> Scan:
-    """Read every activity file under ``path`` into summaries.
+    """Read every activity file under ``path`` into summaries, and Strava's gear with them.
 
     Args:
         path: A folder (searched recursively, archives included) or a single file.
         on_error: What to do with a file that cannot be used: ``SKIP`` sets it aside in
             :attr:`Scan.skipped` with its reason; ``WARN`` also logs a warning (on the
             :data:`logger` ``loadwatch.ingest.scan``); ``RAISE`` raises the first one's error,
-            in file order.
+            in file order. A Strava ``activities.csv`` that cannot be used is only ever noted
+            in :attr:`Scan.gear`.
         progress: Called after each file (see :data:`ProgressCallback`).
         cache: Where to find what unchanged files gave last time, and to keep what new ones
             give; ``None`` parses everything.
@@ -171,6 +179,7 @@ class _Found:
         self.summaries: list[ActivitySummary] = []
         self.skipped: list[Skipped] = []
         self.warnings: list[FileWarning] = []
+        self.tables: list[GearTable] = []
 
     def files(self, path: str | Path) -> list[tuple[Path, str]]:
         """The files under ``path``, setting aside the folders that cannot be listed."""
@@ -186,7 +195,9 @@ class _Found:
         """Take in what the file labelled ``label`` gave."""
         for outcome in result.outcomes:
             item = relabel(outcome, label)
-            if isinstance(item, Skipped):
+            if isinstance(item, GearTable):
+                self.tables.append(item)
+            elif isinstance(item, Skipped):
                 self.set_aside(item)
             elif (reason := unusable(item)) is not None:
                 self.set_aside(Skipped(item.source, reason))
@@ -205,7 +216,8 @@ class _Found:
     def scan(self, pending: list[str]) -> Scan:
         """The scan, duplicates set aside."""
         kept, duplicates = drop_duplicates(self.summaries)
-        return Scan(kept, self.skipped, duplicates, self.warnings, pending)
+        gear = collect_gear(self.tables)
+        return Scan(kept, self.skipped, duplicates, self.warnings, pending, gear)
 
 
 @dataclasses.dataclass(frozen=True)
