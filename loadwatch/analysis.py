@@ -18,7 +18,7 @@ from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.metrics.advice import with_advice
 from loadwatch.metrics.risk import add_spikes, risk_weeks
-from loadwatch.metrics.shoes import assign_gear, read_strava_gear, shoe_status
+from loadwatch.metrics.shoes import assign_gear, shoe_status
 from loadwatch.metrics.timeline import build_timeline, since_filter, thresholds
 from loadwatch.metrics.weekly import DEFAULT_THRESHOLD, weekly
 from loadwatch.model import DEFAULT_SETTINGS, Analysis, FileWarning, RiskSettings
@@ -30,6 +30,7 @@ from loadwatch.settings.checks import (
     system_timezone,
 )
 from loadwatch.settings.config import Athlete, Config, load_config
+from loadwatch.vocab import OnError
 
 
 def analyze(
@@ -92,7 +93,10 @@ def analyze(
     _check_heart_rates(person)
     risk = _risk_settings(settings, load, acwr_limit)
 
-    found = scan(root, strict=strict, progress=progress, cache=cache, settle_s=settle_s, jobs=jobs)
+    on_error = OnError.RAISE if strict else OnError.SKIP
+    found = scan(
+        root, on_error=on_error, progress=progress, cache=cache, settle_s=settle_s, jobs=jobs
+    )
     limits = thresholds(found.summaries, person)
     extract = Path(osm) if osm is not None else settings.osm
     matched = _map_surfaces(found.summaries, extract) if extract is not None else None
@@ -107,7 +111,7 @@ def analyze(
     # Spikes look back 30 days and shoes count every run in them: both use the whole history,
     # and only then is the timeline cut at --since.
     frame = add_spikes(frame)
-    gear = read_strava_gear(root)
+    gear = found.gear
     frame = assign_gear(frame, shoes=settings.shoes, strava_gear=gear.gear)
     shoes = shoe_status(frame)
     monday = week_monday(since) if since is not None else None

@@ -21,10 +21,18 @@ _TOLERANCE = 1e-9
 
 @dataclasses.dataclass(frozen=True)
 class Skipped:
-    """A file that looked like an activity but could not be used, and why."""
+    """A file that looked like an activity but could not be used, and why.
+
+    Attributes:
+        source: The file's label (a folder's ends in ``/``).
+        reason: Why, as the user reads it after the label.
+        bug: Whether a bug of loadwatch's caused it rather than the file: such a skip is never
+            cached, so that a fixed loadwatch reads the file again. Not part of the reports.
+    """
 
     source: str
     reason: str
+    bug: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

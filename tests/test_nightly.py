@@ -27,6 +27,7 @@ from loadwatch.nightly.runner import RunResult, run
 from loadwatch.render.page import render_index
 from loadwatch.settings.config import SURFACES
 from loadwatch.units import KM_PER_MILE
+from loadwatch.vocab import OnError
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 
@@ -57,9 +58,9 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = scan_module.parse_file
 
-    def spy(path: Path, label: str, *, strict: bool = False) -> FileResult:
+    def spy(path: Path, label: str, *, on_error: OnError = OnError.SKIP) -> FileResult:
         calls.append(label)
-        return real(path, label, strict=strict)
+        return real(path, label, on_error=on_error)
 
     monkeypatch.setattr(scan_module, "parse_file", spy)
     return calls

@@ -19,6 +19,7 @@ from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.ingest.scan import INLINE_FILES, scan
 from loadwatch.samples.fitwrite import write_activity_fit
 from loadwatch.samples.xmlwrite import write_gpx
+from loadwatch.vocab import OnError
 
 START = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)
 
@@ -92,11 +93,11 @@ def test_progress_is_reported_in_file_order(folder: Path) -> None:
     assert [done for done, _, _ in seen[1]] == list(range(1, len(seen[1]) + 1))
 
 
-def test_strict_stops_at_the_first_bad_file_in_order(folder: Path) -> None:
-    """With strict, the error is the first bad file's, as without worker processes."""
+def test_raise_stops_at_the_first_bad_file_in_order(folder: Path) -> None:
+    """With OnError.RAISE, the error is the first bad file's, as without worker processes."""
     for jobs in (1, 2):
         with pytest.raises(LoadwatchError) as info:
-            scan(folder, strict=True, jobs=jobs)
+            scan(folder, on_error=OnError.RAISE, jobs=jobs)
         assert info.value.path == "zz-broken.fit"
 
 

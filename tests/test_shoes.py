@@ -10,12 +10,9 @@ import pytest
 from factories import timeline_frame
 
 from loadwatch.errors import ConfigError
-from loadwatch.metrics.shoes import (
-    assign_gear,
-    parse_activities_csv,
-    read_strava_gear,
-    shoe_status,
-)
+from loadwatch.ingest.gear import parse_activities_csv
+from loadwatch.ingest.scan import scan
+from loadwatch.metrics.shoes import assign_gear, shoe_status
 from loadwatch.settings.config import load_config
 from loadwatch.settings.shoes import Shoe
 
@@ -73,9 +70,9 @@ def test_bad_shoes_name_key_and_file(tmp_path: Path, text: str, message: str) ->
 
 def test_activities_csv_gear_by_filename() -> None:
     """Rows with a file and a gear are matched; manual activities and empty gear are not."""
-    found, problem = parse_activities_csv(STRAVA_CSV.encode("utf-8-sig"), "export")
-    assert problem is None
-    assert found == {
+    table = parse_activities_csv(STRAVA_CSV.encode("utf-8-sig"), "export/activities.csv")
+    assert table.problem is None
+    assert table.by_label() == {
         "export/activities/101.fit.gz": "Pegasus 40",
         "export/activities/102.gpx": "Old Bike",
     }
@@ -83,10 +80,10 @@ def test_activities_csv_gear_by_filename() -> None:
 
 def test_activities_csv_without_gear_column_is_reported() -> None:
     """An activities.csv without the gear column gives no gear and says why."""
-    found, problem = parse_activities_csv(b"Activity ID,Filename\n1,activities/1.fit\n")
-    assert found == {}
-    assert problem is not None and "'Activity Gear'" in problem
-    assert parse_activities_csv(b"")[1] == "is empty"
+    table = parse_activities_csv(b"Activity ID,Filename\n1,activities/1.fit\n", "activities.csv")
+    assert table.by_label() == {}
+    assert table.problem is not None and "'Activity Gear'" in table.problem
+    assert parse_activities_csv(b"", "activities.csv").problem == "is empty"
 
 
 def test_strava_gear_is_found_in_folders_and_zips(tmp_path: Path) -> None:
@@ -98,13 +95,13 @@ def test_strava_gear_is_found_in_folders_and_zips(tmp_path: Path) -> None:
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "activities.csv").write_text(STRAVA_CSV)
     before = sorted(p.name for p in tmp_path.rglob("*"))
-    gear = read_strava_gear(tmp_path)
+    gear = scan(tmp_path).gear
     assert gear.gear["strava/activities/101.fit.gz"] == "Pegasus 40"
     assert gear.gear["export_9.zip/activities/101.fit.gz"] == "Zip Shoe"
     assert not any(label.startswith(".hidden") for label in gear.gear)
     assert gear.problems == ()
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
-    assert read_strava_gear(tmp_path / "export_9.zip").gear["export_9.zip/activities/102.gpx"]
+    assert scan(tmp_path / "export_9.zip").gear.gear["export_9.zip/activities/102.gpx"]
 
 
 def test_gear_from_strava_then_config_dates() -> None:

@@ -3,10 +3,11 @@
 An SQLite database (stdlib :mod:`sqlite3`, WAL mode) in the user's cache folder, never in the
 watched folder. Two tables carry the work:
 
-- ``parsed``: what a file's *content* gave — its activity summaries and skipped entries — keyed
-  by the SHA-256 of the bytes and the version of the parser that read them. A renamed or moved
-  file has the same content, so it is not parsed again; a new loadwatch whose readers read a
-  format differently has a new version for that format, so those files are parsed again.
+- ``parsed``: what a file's *content* gave — its activity summaries, skipped entries and the
+  gear a Strava ``activities.csv`` names (:mod:`loadwatch.ingest.gear`) — keyed by the SHA-256
+  of the bytes and the version of the parser that read them. A renamed or moved file has the
+  same content, so it is not parsed again; a new loadwatch whose readers read a format
+  differently has a new version for that format, so those files are parsed again.
 - ``files``: a memo from a path's size, modification time and inode to its content hash, so that
   an unchanged file is not even read on a rerun. Paths are kept as their bytes (like the
   ``state`` table's folders), so that a name that is not UTF-8 round-trips.
@@ -17,8 +18,7 @@ corrupt, of another program or of an unknown schema is set aside (renamed, never
 new one is built, with a warning.
 
 How a result is turned into bytes is :mod:`loadwatch.ingest.cache_codec`; keeping to one run at a
-time
-per cache is :mod:`loadwatch.ingest.lock`.
+time per cache is :mod:`loadwatch.ingest.lock`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from typing import Any
 
 from loadwatch.errors import LoadwatchError
 from loadwatch.ingest.cache_codec import Outcome, decode_outcomes, encode_outcomes
+from loadwatch.ingest.gear import GEAR_KIND, GEAR_VERSION, is_activities_csv
 from loadwatch.ingest.readers import READER_VERSIONS
 from loadwatch.ingest.sources import sniff
 from loadwatch.ingest.summary import SUMMARY_VERSION
@@ -303,16 +304,16 @@ class _Unusable(Exception):
 
 
 def identify(path: Path) -> tuple[str, str] | None:
-    """``(content hash, kind)`` of an activity file or archive; None for anything else.
+    """``(content hash, kind)`` of an activity file, archive or gear table; None for the rest.
 
-    ``kind`` is what :func:`loadwatch.ingest.sources.sniff` says (fit, gpx, tcx, gzip, zip).
-    Unrelated
-    files (photos, notes) are not hashed, so a large video in the folder costs nothing.
+    ``kind`` is what :func:`loadwatch.ingest.sources.sniff` says (fit, gpx, tcx, gzip, zip), or
+    :data:`~loadwatch.ingest.gear.GEAR_KIND` for a Strava ``activities.csv``. Unrelated files
+    (photos, notes) are not hashed, so a large video in the folder costs nothing.
     """
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
-            kind = sniff(head)
+            kind = sniff(head) or (GEAR_KIND if is_activities_csv(path) else None)
             if kind is None:
                 return None
             digest = hashlib.sha256(head)
@@ -327,8 +328,12 @@ def parser_version(kind: str) -> str:
     """The version of what reads ``kind``: results cached under another version are re-read.
 
     A FIT file depends on the FIT reader and the summariser only, so a change to the GPX
-    reader does not make every FIT file be parsed again; archives may hold any format.
+    reader does not make every FIT file be parsed again; archives may hold any format, and a
+    zip a Strava ``activities.csv`` too (an ``activities.csv`` depends on its reader only).
     """
+    if kind == GEAR_KIND:
+        return f"gear{GEAR_VERSION}"
     formats = (kind,) if kind in READER_VERSIONS else tuple(sorted(READER_VERSIONS))
     readers = ".".join(f"{name}{READER_VERSIONS[name]}" for name in formats)
-    return f"{readers}.summary{SUMMARY_VERSION}"
+    gear = f".gear{GEAR_VERSION}" if kind == "zip" else ""
+    return f"{readers}.summary{SUMMARY_VERSION}{gear}"

@@ -1,9 +1,10 @@
 """From a folder of files to activity summaries, parsing only what the cache does not know.
 
 :func:`scan` reads every file (one at a time, or several at once in worker processes), keeping
-only each activity's small :class:`~loadwatch.ingest.summary.ActivitySummary`; files that cannot be
-used, activities that are not believable and duplicates are set aside, each with its reason
-(see :mod:`loadwatch.ingest.usable`).
+only each activity's small :class:`~loadwatch.ingest.summary.ActivitySummary`, and the gear that
+a Strava ``activities.csv`` names (:mod:`loadwatch.ingest.gear`), in the same walk; files that
+cannot be used, activities that are not believable and duplicates are set aside, each with its
+reason (see :mod:`loadwatch.ingest.usable`), as :class:`~loadwatch.vocab.OnError` says.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from __future__ import annotations
 import collections
 import contextlib
 import dataclasses
+import logging
 import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -25,22 +27,38 @@ from pathlib import Path
 from loadwatch.errors import ConfigError, LoadwatchError, SourceError
 from loadwatch.ingest.cache import Cache, identify, parser_version
 from loadwatch.ingest.cache_codec import Outcome, relabel, unlabel
+from loadwatch.ingest.gear import GearTable, StravaGear, collect_gear, gear_tables
 from loadwatch.ingest.readers import read_source
 from loadwatch.ingest.sources import Source, iter_files, sources_in_file
 from loadwatch.ingest.summary import ActivitySummary, summarise
 from loadwatch.ingest.usable import drop_duplicates, unusable
 from loadwatch.model import Duplicate, FileWarning, Skipped
+from loadwatch.vocab import OnError
+
+#: Where :attr:`OnError.WARN <loadwatch.vocab.OnError.WARN>` logs each file set aside.
+logger = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
 class Scan:
-    """What reading a folder gave: the activities, and what was set aside and why."""
+    """What reading a folder gave: the activities, and what was set aside and why.
+
+    Attributes:
+        summaries: One per activity kept, in file order.
+        skipped: Files (and folders) that could not be used, with the reason.
+        duplicates: Activities left out because another file holds the same one.
+        warnings: Problems that did not stop an activity file from being read.
+        pending: Files left for the next run because they were still changing.
+        gear: What the Strava ``activities.csv`` files found say about gear (their problems
+            are in :attr:`StravaGear.problems <loadwatch.ingest.gear.StravaGear.problems>`).
+    """
 
     summaries: list[ActivitySummary]
     skipped: list[Skipped]
     duplicates: list[Duplicate]
     warnings: list[FileWarning]
     pending: list[str] = dataclasses.field(default_factory=list)
+    gear: StravaGear = dataclasses.field(default_factory=StravaGear)
 
 
 #: ``progress(files_done, files_total, label)``, called as each file is dealt with.
@@ -49,50 +67,62 @@ ProgressCallback = Callable[[int, int, str], None]
 
 @dataclasses.dataclass(frozen=True)
 class FileResult:
-    """What one file on disk gave: its summaries and skipped entries (labels relative to it)."""
+    """What one file on disk gave: its summaries, skipped entries and gear tables (labels
+    relative to it)."""
 
     outcomes: list[Outcome]
 
 
-def parse_file(path: Path, label: str, *, strict: bool = False) -> FileResult:
-    """Read one file on disk (an activity file or an archive of them) into outcomes.
+def parse_file(path: Path, label: str, *, on_error: OnError = OnError.SKIP) -> FileResult:
+    """Read one file on disk (an activity file, an archive of them or an ``activities.csv``).
 
     This is the unit of parsing work: it needs only the path, and returns only small summaries,
     never samples. Labels in the outcomes are relative to ``label`` (``""`` for the file itself,
     ``"#2"`` for its second session, ``"/activities/1.fit.gz"`` for an archive member).
 
+    Args:
+        path: The file on disk.
+        label: Its label, relative to the scanned path.
+        on_error: With ``RAISE``, stop at the first problem; ``SKIP`` and ``WARN`` both make
+            problems :class:`~loadwatch.model.Skipped` outcomes (:func:`scan` does the logging,
+            for cached outcomes too).
+
     Raises:
-        LoadwatchError: With ``strict``, the first problem; otherwise problems become
-            :class:`~loadwatch.ingest.sources.Skipped` outcomes.
+        LoadwatchError: With ``RAISE``, the first problem.
     """
     outcomes: list[Outcome] = []
     for item in sources_in_file(path, label):
         if isinstance(item, Skipped):
-            if strict:
+            if on_error == OnError.RAISE:
                 raise LoadwatchError(item.reason, path=item.source)
             outcomes.append(item)
             continue
-        summaries, problem = _summarise_source(item, strict=strict)
+        summaries, problem = _summarise_source(item, on_error=on_error)
         outcomes.extend(summaries)
         if problem is not None:
             outcomes.append(problem)
+    outcomes.extend(gear_tables(path, label))
     return FileResult([unlabel(outcome, label) for outcome in outcomes])
 
 
 def scan(
     path: str | Path,
     *,
-    strict: bool = False,
+    on_error: OnError = OnError.SKIP,
     progress: ProgressCallback | None = None,
     cache: Cache | None = None,
     settle_s: float = 0.0,
     jobs: int = 1,
 ) -> Scan:
-    """Read every activity file under ``path`` into summaries.
+    """Read every activity file under ``path`` into summaries, and Strava's gear with them.
 
     Args:
         path: A folder (searched recursively, archives included) or a single file.
-        strict: Raise on the first file that cannot be used instead of skipping it.
+        on_error: What to do with a file that cannot be used: ``SKIP`` sets it aside in
+            :attr:`Scan.skipped` with its reason; ``WARN`` also logs a warning (on the
+            :data:`logger` ``loadwatch.ingest.scan``); ``RAISE`` raises the first one's error,
+            in file order. A Strava ``activities.csv`` that cannot be used is only ever noted
+            in :attr:`Scan.gear`.
         progress: Called after each file (see :data:`ProgressCallback`).
         cache: Where to find what unchanged files gave last time, and to keep what new ones
             give; ``None`` parses everything.
@@ -104,61 +134,90 @@ def scan(
 
     Raises:
         SourceError: ``path`` does not exist or cannot be read.
-        LoadwatchError: With ``strict``, the first bad file or folder that cannot be read.
-        ConfigError: ``jobs`` is less than 1.
+        LoadwatchError: With ``RAISE``, the first bad file or folder that cannot be read.
+        ConfigError: ``jobs`` is less than 1, or ``on_error`` is not an :class:`OnError`.
     """
     if jobs < 1:
         raise ConfigError(f"jobs must be 1 or more, not {jobs}")
-    files: list[tuple[Path, str]] = []
-    unreadable: list[Skipped] = []
-    for found in iter_files(path):
-        if isinstance(found, Skipped):
-            if strict:
-                raise SourceError(found.reason, path=found.source)
-            unreadable.append(found)
-        else:
-            files.append(found)
+    found = _Found(_on_error(on_error))
+    files = found.files(path)
     total = len(files)
     now = time.time()
-    results: list[tuple[str, FileResult]] = []
     pending: list[str] = []
     seen: set[str] = set()
     context = cache.transaction() if cache is not None else contextlib.nullcontext()
     with context:
         plans = (_plan(file, label, cache, settle_s, now, seen) for file, label in files)
-        for done, (work, result) in enumerate(_parsed(plans, strict, jobs), start=1):
-            if result is None:
-                pending.append(work.label)
-            else:
-                if cache is not None and work.key is not None and not _hit_a_bug(result):
-                    cache.store(*work.key, result.outcomes)
-                results.append((work.label, result))
-            if progress is not None:
-                progress(done, total, work.label)
+        with contextlib.closing(_parsed(plans, found.on_error, jobs)) as parsed:
+            for done, (work, result) in enumerate(parsed, start=1):
+                if result is None:
+                    pending.append(work.label)
+                else:
+                    if cache is not None and work.key is not None and not _hit_a_bug(result):
+                        cache.store(*work.key, result.outcomes)
+                    found.add(work.label, result)
+                if progress is not None:
+                    progress(done, total, work.label)
         if cache is not None:
             cache.forget_files_under(Path(path).resolve(), seen)
+    return found.scan(pending)
 
-    summaries: list[ActivitySummary] = []
-    skipped: list[Skipped] = list(unreadable)
-    warnings: list[FileWarning] = []
-    for label, result in results:
+
+def _on_error(value: OnError | str) -> OnError:
+    try:
+        return OnError(value)
+    except ValueError:
+        choices = ", ".join(member.value for member in OnError)
+        raise ConfigError(f"on_error must be one of {choices}, not {value!r}") from None
+
+
+class _Found:
+    """What a scan has found so far, in file order; files set aside as ``on_error`` says."""
+
+    def __init__(self, on_error: OnError) -> None:
+        self.on_error = on_error
+        self.summaries: list[ActivitySummary] = []
+        self.skipped: list[Skipped] = []
+        self.warnings: list[FileWarning] = []
+        self.tables: list[GearTable] = []
+
+    def files(self, path: str | Path) -> list[tuple[Path, str]]:
+        """The files under ``path``, setting aside the folders that cannot be listed."""
+        files: list[tuple[Path, str]] = []
+        for item in iter_files(path):
+            if isinstance(item, Skipped):
+                self.set_aside(item, SourceError)
+            else:
+                files.append(item)
+        return files
+
+    def add(self, label: str, result: FileResult) -> None:
+        """Take in what the file labelled ``label`` gave."""
         for outcome in result.outcomes:
             item = relabel(outcome, label)
-            if isinstance(item, Skipped):
-                if strict:
-                    raise LoadwatchError(item.reason, path=item.source)
-                skipped.append(item)
-                continue
-            reason = unusable(item)
-            if reason is not None:
-                if strict:
-                    raise LoadwatchError(reason, path=item.source)
-                skipped.append(Skipped(item.source, reason))
-                continue
-            summaries.append(item)
-            warnings.extend(FileWarning(item.source, text) for text in item.warnings)
-    kept, duplicates = drop_duplicates(summaries)
-    return Scan(kept, skipped, duplicates, warnings, pending)
+            if isinstance(item, GearTable):
+                self.tables.append(item)
+            elif isinstance(item, Skipped):
+                self.set_aside(item)
+            elif (reason := unusable(item)) is not None:
+                self.set_aside(Skipped(item.source, reason))
+            else:
+                self.summaries.append(item)
+                self.warnings.extend(FileWarning(item.source, text) for text in item.warnings)
+
+    def set_aside(self, entry: Skipped, error: type[LoadwatchError] = LoadwatchError) -> None:
+        """Skip ``entry``, log it too, or raise ``error`` for it."""
+        if self.on_error == OnError.RAISE:
+            raise error(entry.reason, path=entry.source)
+        if self.on_error == OnError.WARN:
+            logger.warning("%s: %s", entry.source, entry.reason)
+        self.skipped.append(entry)
+
+    def scan(self, pending: list[str]) -> Scan:
+        """The scan, duplicates set aside."""
+        kept, duplicates = drop_duplicates(self.summaries)
+        gear = collect_gear(self.tables)
+        return Scan(kept, self.skipped, duplicates, self.warnings, pending, gear)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -217,8 +276,8 @@ _Pending = Future["FileResult"] | FileResult | None
 
 
 def _parsed(
-    plans: Iterable[_Work], strict: bool, jobs: int
-) -> Iterator[tuple[_Work, FileResult | None]]:
+    plans: Iterable[_Work], on_error: OnError, jobs: int
+) -> Generator[tuple[_Work, FileResult | None]]:
     """Each file's work and result, in file order; parsing runs in ``jobs`` processes."""
     window: collections.deque[tuple[_Work, _Pending]] = collections.deque()
     pool: ProcessPoolExecutor | None = None
@@ -231,11 +290,11 @@ def _parsed(
             if work.parse and pool is None and (jobs == 1 or here):
                 parsed_here += 1
                 started = time.perf_counter()
-                item = parse_file(work.path, work.label, strict=strict)
+                item = parse_file(work.path, work.label, on_error=on_error)
                 inline_s += time.perf_counter() - started
             elif work.parse:
                 pool = pool or _worker_pool(jobs)
-                item = pool.submit(parse_file, work.path, work.label, strict=strict)
+                item = pool.submit(parse_file, work.path, work.label, on_error=on_error)
                 queued += 1
             window.append((work, item))
             while window and (
@@ -300,23 +359,24 @@ def _end_with(parent: int) -> None:
 
 
 def _summarise_source(
-    source: Source, *, strict: bool
+    source: Source, *, on_error: OnError
 ) -> tuple[list[ActivitySummary], Skipped | None]:
     """The summaries of one activity file's activities, or why it cannot be used."""
     try:
         activities = read_source(source.data, source.format, source.label)
         summaries = [summarise(activity) for activity in activities]
     except LoadwatchError as error:
-        if strict:
+        if on_error == OnError.RAISE:
             raise
         return [], Skipped(source.label, error.message)
     except Exception as error:  # a bug of ours must not end a five-year analysis
-        if strict:
+        if on_error == OnError.RAISE:
             raise
         detail = f"{type(error).__name__}: {error}"
         return [], Skipped(
             source.label,
-            f"could not be read because of {_BUG} ({detail}); please report it",
+            f"could not be read because of a loadwatch bug ({detail}); please report it",
+            bug=True,
         )
     if len(activities) > 1:
         summaries = [
@@ -325,10 +385,7 @@ def _summarise_source(
     return summaries, None
 
 
-_BUG = "a loadwatch bug"
-
-
 def _hit_a_bug(result: FileResult) -> bool:
     """Whether a file's result includes a skip caused by a bug of ours (never cached: a fixed
     loadwatch must read the file again, whatever its reader versions say)."""
-    return any(isinstance(o, Skipped) and _BUG in o.reason for o in result.outcomes)
+    return any(isinstance(o, Skipped) and o.bug for o in result.outcomes)
