@@ -107,8 +107,8 @@ def _build(
     if not (math.isfinite(threshold) and threshold >= 0):
         raise ConfigError(f"threshold must be a fraction of 0 or more, like 0.10; got {threshold}")
     limit = float(acwr_limit or weeks.attrs.get("acwr_limit") or DEFAULT_ACWR_LIMIT)
-    first_day = WeekStart(week_start or weeks.attrs.get("week_start") or WeekStart.MONDAY)
-    weeks = _checked(weeks, first_day)
+    starts_on = WeekStart(week_start or weeks.attrs.get("week_start") or WeekStart.MONDAY)
+    weeks = _checked(weeks, starts_on)
     index = pd.DatetimeIndex(weeks.index)
     runs = column(weeks, "runs")
     levels = [str(v) for v in weeks["risk"]] if "risk" in weeks.columns else None
@@ -162,7 +162,7 @@ def _build(
         surface_panel(rest[2], x, weeks)
         pad = max(0.0, (4 - n) / 2)
         axes[-1].set_xlim(-0.6 - pad, n - 0.4 + pad)
-        week_ticks(axes[-1], index, fig.get_figwidth(), first_day)
+        week_ticks(axes[-1], index, fig.get_figwidth(), starts_on)
         fig.suptitle(heading, y=1 - _TITLE_Y_IN / fig.get_figheight(), va="top")
         if credit:
             fig.text(0.995, 0.002, credit, ha="right", va="bottom", fontsize=7, color="0.35")
