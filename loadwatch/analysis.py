@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +17,7 @@ from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.metrics.advice import with_advice
+from loadwatch.metrics.calendar import week_of
 from loadwatch.metrics.risk import add_spikes, risk_weeks
 from loadwatch.metrics.shoes import assign_gear, shoe_status
 from loadwatch.metrics.timeline import build_timeline, since_filter, thresholds
@@ -29,8 +30,8 @@ from loadwatch.settings.checks import (
     check_timezone,
     system_timezone,
 )
-from loadwatch.settings.config import Athlete, Config, load_config
-from loadwatch.vocab import OnError
+from loadwatch.settings.config import Athlete, Config, check_week_start, load_config
+from loadwatch.vocab import OnError, WeekStart
 
 
 def analyze(
@@ -49,6 +50,7 @@ def analyze(
     settle_s: float = 0.0,
     jobs: int = 1,
     osm: str | Path | None = None,
+    week_start: WeekStart | None = None,
 ) -> Analysis:
     """Analyse a folder of activity files week by week.
 
@@ -58,7 +60,8 @@ def analyze(
             system's.
         threshold: Week-on-week growth that raises a flag; default: the config's, else 0.10.
         since: Leave out the weeks before the one holding this local date (the whole week is
-            kept, so that its totals and the next week's changes are not cut short).
+            kept, from its first day, so that its totals and the next week's changes are not
+            cut short).
         config: A :class:`Config`, or a config file to read on top of the user config and the
             folder's ``loadwatch.toml``.
         athlete: Athlete numbers that override the config's, field by field.
@@ -77,6 +80,9 @@ def analyze(
         osm: An OpenStreetMap extract of the region (default: the config's ``[surfaces] osm``):
             each run's distance is split into road, trail and track by the ways it followed
             (needs ``pip install 'loadwatch[maps]'``).
+        week_start: The day weeks start on, :attr:`WeekStart.MONDAY` or
+            :attr:`WeekStart.SUNDAY` (or its text); default: the config's ``week_start``, else
+            Monday.
 
     Raises:
         SourceError: ``path`` does not exist or cannot be read.
@@ -92,6 +98,8 @@ def analyze(
     person = _override(settings.athlete, athlete)
     _check_heart_rates(person)
     risk = _risk_settings(settings, load, acwr_limit)
+    week = check_week_start(week_start, "week_start") if week_start is not None else None
+    week = week or settings.week_start or WeekStart.MONDAY
 
     on_error = OnError.RAISE if strict else OnError.SKIP
     found = scan(
@@ -114,10 +122,11 @@ def analyze(
     gear = found.gear
     frame = assign_gear(frame, shoes=settings.shoes, strava_gear=gear.gear)
     shoes = shoe_status(frame)
-    monday = week_monday(since) if since is not None else None
+    first_day = week_of(since, week) if since is not None else None
     everything = len(frame)
-    frame = since_filter(frame, monday)
-    weeks = risk_weeks(weekly(frame, threshold=limit), frame, settings=risk)
+    frame = since_filter(frame, first_day)
+    weeks = weekly(frame, threshold=limit, week_start=week)
+    weeks = risk_weeks(weeks, frame, settings=risk, week_start=week)
     weeks = with_advice(weeks, frame, threshold=limit, settings=risk)
     return Analysis(
         root=root,
@@ -134,7 +143,7 @@ def analyze(
         shoes=shoes,
         pending=found.pending,
         surface_map=extract,
-        since=monday,
+        since=first_day,
         before_since=everything - len(frame),
     )
 
@@ -162,11 +171,6 @@ def _map_surfaces(
     from loadwatch.maps.runs import match_runs  # pyosmium is optional: only when asked
 
     return match_runs(summaries, extract).surface_km
-
-
-def week_monday(day: date) -> date:
-    """The Monday of ``day``'s week."""
-    return day - timedelta(days=day.weekday())
 
 
 def _check_heart_rates(athlete: Athlete) -> None:

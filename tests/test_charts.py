@@ -12,10 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from drawn import bars
+from factories import timeline_frame
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.metrics.risk import add_spikes, risk_weeks
+from loadwatch.metrics.weekly import weekly
 from loadwatch.render.charts import (
     FLAG_COLOR,
     KM_PER_MILE,
@@ -23,6 +26,7 @@ from loadwatch.render.charts import (
     weekly_risk_figure,
     write_charts,
 )
+from loadwatch.vocab import WeekStart
 
 SURFACE_NAMES = ("road", "trail", "track", "treadmill", "unknown")
 
@@ -379,3 +383,62 @@ def test_bad_basename_raises_config_error(tmp_path: Path) -> None:
     """A basename with a folder in it is refused."""
     with pytest.raises(ConfigError, match="basename"):
         write_charts(make_weeks(4), tmp_path, basename="../escape")
+
+
+# --- the first day of the week ---------------------------------------------------------------
+
+
+def spiky_weeks(week_start: WeekStart) -> pd.DataFrame:
+    """loadwatch's own weekly and risk metrics of 5 km every Sunday from 3 May 2026, then a
+    9 km Sunday run (a moderate spike) on 7 June and a 20 km Saturday run (large) on 13 June."""
+    rows = [{"start": f"2026-05-{d:02d} 07:00", "distance_km": 5.0} for d in (3, 10, 17, 24, 31)]
+    rows += [
+        {"start": "2026-06-07 07:00", "distance_km": 9.0},
+        {"start": "2026-06-13 07:00", "distance_km": 20.0},
+    ]
+    frame = add_spikes(timeline_frame(rows))
+    return risk_weeks(weekly(frame, week_start=week_start), frame, week_start=week_start)
+
+
+def spike_marks(fig: Figure) -> list[tuple[float, float]]:
+    """(x, distance) of each spike run's mark in the distance panel."""
+    return sorted(
+        (float(np.asarray(line.get_xdata())[0]), float(np.asarray(line.get_ydata())[0]))
+        for line in fig.axes[0].get_lines()
+        if line.get_marker() == "^"
+    )
+
+
+def test_sunday_weeks_are_drawn_and_named_from_sunday() -> None:
+    """Sunday weeks: a bar per Sunday week, ticks on Sundays, the axis names Sunday, the title
+    ends on the last Saturday; a Sunday spike sits at the left of its bar, a Saturday one right."""
+    weeks = spiky_weeks(WeekStart.SUNDAY)
+    fig = weekly_risk_figure(weeks)  # the weeks' attrs say they start on Sunday
+    drawn = bars(fig.axes[0])
+    assert [bar.x for bar in drawn] == [0, 1, 2, 3, 4, 5]
+    assert [bar.height for bar in drawn] == pytest.approx([5, 5, 5, 5, 5, 29])
+    bottom = fig.axes[-1]
+    assert bottom.get_xlabel() == "Week starting (Sunday), 2026"
+    ticks = [label.get_text() for label in bottom.get_xticklabels()]
+    assert ticks == ["3 May", "10 May", "17 May", "24 May", "31 May", "7 Jun"]
+    assert fig.get_suptitle().endswith("3 May 2026 – 13 Jun 2026")
+    assert spike_marks(fig) == [pytest.approx((5 - 0.3, 9.0)), pytest.approx((5 + 0.3, 20.0))]
+
+
+def test_monday_weeks_of_the_same_runs_are_placed_from_monday() -> None:
+    """The same runs in Monday weeks: the Sunday spike is the last day of its week (right of
+    its bar), the Saturday spike the sixth day of the next; the axis names Monday."""
+    fig = weekly_risk_figure(spiky_weeks(WeekStart.MONDAY))
+    assert fig.axes[-1].get_xlabel() == "Week starting (Monday), 2026"
+    assert spike_marks(fig) == [pytest.approx((5 + 0.3, 9.0)), pytest.approx((6 + 0.2, 20.0))]
+
+
+def test_weeks_that_do_not_start_on_the_named_day_are_refused(tmp_path: Path) -> None:
+    """Monday-indexed weeks charted as Sunday weeks (or the other way) would be mislabelled."""
+    with pytest.raises(LoadwatchError, match="must start on Sundays"):
+        weekly_risk_figure(make_weeks(4), week_start=WeekStart.SUNDAY)
+    with pytest.raises(LoadwatchError, match="must start on Mondays"):
+        weekly_risk_figure(spiky_weeks(WeekStart.SUNDAY), week_start=WeekStart.MONDAY)
+    with pytest.raises(LoadwatchError, match="must start on Sundays"):
+        write_charts(make_weeks(4), tmp_path, week_start=WeekStart.SUNDAY)
+    assert not list(tmp_path.iterdir())

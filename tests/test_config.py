@@ -10,10 +10,12 @@ import pytest
 from loadwatch.errors import ConfigError, SourceError
 from loadwatch.settings.checks import check_timezone, parse_pace, system_timezone
 from loadwatch.settings.config import Athlete, SurfaceRule, load_config
+from loadwatch.vocab import WeekStart
 
 FULL = """
 timezone = "Europe/Berlin"
 threshold = 0.15
+week_start = "sunday"
 
 [athlete]
 rest_hr = 52
@@ -36,6 +38,7 @@ def test_a_full_config_is_read(tmp_path: Path) -> None:
     config = load_config(tmp_path, user_config=False)
     assert config.timezone == "Europe/Berlin"
     assert config.threshold == 0.15
+    assert config.week_start is WeekStart.SUNDAY
     assert config.athlete == Athlete(rest_hr=52, max_hr=188, threshold_pace_s_per_km=285)
     assert config.surface_rules == (
         SurfaceRule("track", path="track/*"),
@@ -54,6 +57,9 @@ def test_a_full_config_is_read(tmp_path: Path) -> None:
         ("[athlete]\nrest_hr = 80\nmax_hr = 70", "must be lower than"),
         ("[athlete]\nthreshold_pace = 285", "must be minutes:seconds per km"),
         ("timezone = 'Mars/Olympus'", "IANA time zone"),
+        ("week_start = 'friday'", "'week_start' in .* must be .monday. or .sunday., not 'friday'"),
+        ("week_start = 1", "'week_start' in .* must be .monday. or .sunday., not 1"),
+        ("[risk]\nweek_start = 'sunday'", "unknown key 'risk.week_start'"),
         ("threshold = -1", "fraction between 0 and 5"),
         ("[[surfaces.rules]]\npath = '*'\nsurface = 'grass'", "must be one of road"),
         ("[[surfaces.rules]]\nsurface = 'road'", "exactly one of 'path' or 'name'"),
@@ -85,6 +91,34 @@ def test_precedence_user_then_folder_then_explicit(tmp_path: Path) -> None:
     assert config.timezone == "UTC"
     assert config.threshold == 0.2
     assert config.files == (user, folder / "loadwatch.toml", explicit)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", None),
+        ("week_start = 'sunday'", WeekStart.SUNDAY),
+        ("week_start = 'Monday'", WeekStart.MONDAY),
+        ("week_start = ' SUNDAY '", WeekStart.SUNDAY),
+    ],
+)
+def test_week_start_is_read_at_the_top_level(
+    tmp_path: Path, text: str, expected: WeekStart | None
+) -> None:
+    """week_start says which day weeks start on, in any case; left out, it is None (Monday)."""
+    (tmp_path / "loadwatch.toml").write_text(text + "\n")
+    assert load_config(tmp_path, user_config=False).week_start == expected
+
+
+def test_week_start_of_the_folder_wins_over_the_user_config(tmp_path: Path) -> None:
+    """The folder's week_start overrides the user's; a file that says nothing keeps the user's."""
+    user = tmp_path / "user.toml"
+    user.write_text("week_start = 'sunday'\n")
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    assert load_config(folder, user_config=user).week_start is WeekStart.SUNDAY
+    (folder / "loadwatch.toml").write_text("week_start = 'monday'\n")
+    assert load_config(folder, user_config=user).week_start is WeekStart.MONDAY
 
 
 def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:

@@ -10,7 +10,9 @@ from factories import timeline_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from loadwatch.metrics.calendar import first_weekday
 from loadwatch.metrics.weekly import WEEKLY_COLUMNS, weekly
+from loadwatch.vocab import WeekStart
 
 
 def test_weeks_run_monday_to_sunday_in_local_time() -> None:
@@ -24,6 +26,21 @@ def test_weeks_run_monday_to_sunday_in_local_time() -> None:
     weeks = weekly(frame)
     assert list(weeks.index.date.astype(str)) == ["2026-06-01", "2026-06-08"]
     assert list(weeks["distance_km"]) == [5.0, 6.0]
+
+
+def test_sunday_weeks_run_sunday_to_saturday_in_local_time() -> None:
+    """With Sunday weeks a late-Saturday run ends its week and a Sunday run starts the next."""
+    frame = timeline_frame(
+        [
+            {"start": "2026-06-06 23:30", "distance_km": 4.0},  # Saturday
+            {"start": "2026-06-07 00:30", "distance_km": 5.0},  # Sunday (Saturday 22:30 UTC)
+            {"start": "2026-06-08 00:30", "distance_km": 6.0},  # Monday
+        ]
+    )
+    weeks = weekly(frame, week_start=WeekStart.SUNDAY)
+    assert list(weeks.index.date.astype(str)) == ["2026-05-31", "2026-06-07"]
+    assert list(weeks["distance_km"]) == [4.0, 11.0]
+    assert weeks.attrs["week_start"] is WeekStart.SUNDAY
 
 
 def test_every_calendar_week_is_present_with_zero_runs_when_empty() -> None:
@@ -152,6 +169,7 @@ def test_no_runs_gives_an_empty_frame_with_the_columns() -> None:
     )
     assert weeks.empty
     assert list(weeks.columns) == list(WEEKLY_COLUMNS)
+    assert weeks.attrs["week_start"] is WeekStart.MONDAY
 
 
 @settings(max_examples=60, deadline=None)
@@ -165,19 +183,23 @@ def test_no_runs_gives_an_empty_frame_with_the_columns() -> None:
         ),
         min_size=1,
         max_size=40,
-    )
+    ),
+    st.sampled_from(list(WeekStart)),
 )
-def test_weekly_sums_equal_the_sum_of_runs(runs: list[tuple[int, int, float, str]]) -> None:
-    """Whatever the runs, weekly distances and counts add up to the timeline's."""
+def test_weekly_sums_equal_the_sum_of_runs(
+    runs: list[tuple[int, int, float, str]], week_start: WeekStart
+) -> None:
+    """Whatever the runs and the first day of the week, weekly distances and counts add up to
+    the timeline's, and the weeks follow each other 7 days apart (over the March DST change)."""
     base = pd.Timestamp("2026-01-05")
     rows = [
         {"start": str(base + pd.Timedelta(days=d, hours=h)), "distance_km": km, "surface": s}
         for d, h, km, s in runs
     ]
     frame = timeline_frame(rows)
-    weeks = weekly(frame)
+    weeks = weekly(frame, week_start=week_start)
     assert weeks["runs"].sum() == len(runs)
     assert weeks["distance_km"].sum() == pytest.approx(frame["distance_km"].sum())
     steps = weeks.index.to_series().diff().dropna()
     assert (steps == pd.Timedelta(days=7)).all()
-    assert (weeks.index.day_of_week == 0).all()
+    assert (weeks.index.day_of_week == first_weekday(week_start)).all()

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from loadwatch.metrics.calendar import DAY_NAMES, in_week
 from loadwatch.metrics.risk import ACWR_BAND, ACWR_WEEKS, LOAD_UNITS
 from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
 from loadwatch.units import km_per_unit
@@ -22,7 +23,6 @@ RED_FLAGS = (
     "See a physiotherapist or doctor if pain is severe, lasts beyond a few weeks (8 at the "
     "most), or spreads to the calf or foot."
 )
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -51,7 +51,7 @@ def advise(
     if weeks.empty:
         return []
     row = weeks.iloc[position]
-    monday = pd.Timestamp(weeks.index[position])
+    first_day = pd.Timestamp(weeks.index[position])
     factor = 1.0 / km_per_unit(units)
     flags, notes = tuple(row["flags"]), tuple(row["notes"])
     pct = f"{threshold * 100:g}%"
@@ -83,7 +83,7 @@ def advise(
             "runs next week rather than adding another."
         )
     if "session_spike" in flags:
-        lines.append(_spike_advice(timeline, monday, dist))
+        lines.append(_spike_advice(timeline, first_day, dist))
     if "acwr" in flags or "low_load" in notes:
         capped = "distance" in flags and settings.load == "distance"
         lines.append(
@@ -105,7 +105,7 @@ def advise(
             "advise strength training 2–3 times a week."
         )
     if "shoe_wear" in notes:
-        lines.extend(_shoe_advice(timeline, monday, factor, units))
+        lines.extend(_shoe_advice(timeline, first_day, factor, units))
     if not flags and not notes:
         lines.append(f"No flags this week: keep building gradually, by at most {pct} a week.")
     lines.append(RED_FLAGS)
@@ -129,22 +129,14 @@ def with_advice(
 
 
 def _day(when: pd.Timestamp) -> str:
-    return f"{_DAYS[when.day_of_week]} {when.day} {_MONTHS[when.month - 1]}"
-
-
-def _in_week(timeline: pd.DataFrame, monday: pd.Timestamp) -> pd.Series:
-    """Which activities started (local time) in the week from ``monday``."""
-    starts = timeline["start"]
-    local = starts.dt.tz_localize(None) if starts.dt.tz is not None else starts
-    inside: pd.Series = (local >= monday) & (local < monday + pd.Timedelta(days=7))
-    return inside
+    return f"{DAY_NAMES[when.day_of_week][:3]} {when.day} {_MONTHS[when.month - 1]}"
 
 
 def _spike_advice(
-    timeline: pd.DataFrame, monday: pd.Timestamp, dist: Callable[[float], str]
+    timeline: pd.DataFrame, first_day: pd.Timestamp, dist: Callable[[float], str]
 ) -> str:
     """The week's biggest spike, and the longest run that would have stayed within 10%."""
-    runs = timeline[_in_week(timeline, monday) & timeline["spike_ratio"].notna()]
+    runs = timeline[in_week(timeline["start"], first_day) & timeline["spike_ratio"].notna()]
     top = runs.iloc[int(runs["spike_ratio"].to_numpy().argmax())]
     ref = float(top["spike_ref_km"])
     return (
@@ -207,10 +199,11 @@ def _acwr_advice(
 
 
 def _shoe_advice(
-    timeline: pd.DataFrame, monday: pd.Timestamp, factor: float, units: str
+    timeline: pd.DataFrame, first_day: pd.Timestamp, factor: float, units: str
 ) -> list[str]:
     """One line per shoe of the week that is past its limit."""
-    worn = timeline[_in_week(timeline, monday) & (timeline["shoe_km"] > timeline["shoe_limit_km"])]
+    in_it = in_week(timeline["start"], first_day)
+    worn = timeline[in_it & (timeline["shoe_km"] > timeline["shoe_limit_km"])]
     lines = []
     for name, group in worn.groupby("gear", sort=False):
         last = group.iloc[-1]

@@ -1,9 +1,8 @@
 """Overuse risk beyond the 10% rule: single-run spikes, ACWR, monotony and strain, strength work.
 
 Pure functions over the timeline and the weekly frame of :func:`loadwatch.metrics.weekly.weekly`,
-with
-every threshold an explicit parameter; no I/O. Each measure, its source and its caveats are in
-``docs/metrics.md`` ("Overuse risk"). In short:
+with every threshold an explicit parameter; no I/O. Each measure, its source and its caveats are
+in ``docs/metrics.md`` ("Overuse risk"). In short:
 
 - a run's **spike** compares its distance with the longest run of the 30 days before it
   (Frandsen et al. 2025);
@@ -21,12 +20,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES, week_start
-from loadwatch.model import (
-    DEFAULT_SETTINGS,
-    RiskSettings,
-)
+from loadwatch.metrics import calendar
+from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES
+from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
 from loadwatch.settings.checks import LOAD_BASES
+from loadwatch.vocab import WeekStart
 
 #: Days before a run in which its longest predecessor is looked for.
 SPIKE_WINDOW_DAYS = 30
@@ -86,11 +84,6 @@ def spike_class(ratio: float) -> str | None:
     return None
 
 
-def _local_naive(starts: pd.Series) -> pd.Series:
-    """Local wall-clock times without a zone, so that 30 days are 30 calendar days."""
-    return starts.dt.tz_localize(None) if starts.dt.tz is not None else starts
-
-
 def add_spikes(timeline: pd.DataFrame, *, window_days: int = SPIKE_WINDOW_DAYS) -> pd.DataFrame:
     """Add each run's spike ratio and class (a new frame; other activities get nulls).
 
@@ -111,7 +104,7 @@ def add_spikes(timeline: pd.DataFrame, *, window_days: int = SPIKE_WINDOW_DAYS) 
     reference = np.full(len(frame), np.nan)
     runs = np.flatnonzero((frame["sport"] == "running").to_numpy())
     if len(runs):
-        local = _local_naive(frame["start"])
+        local = calendar.wall_clock(frame["start"])  # so that 30 days are 30 calendar days
         history_start = local.min()
         run_starts = local.iloc[runs].to_numpy(dtype="datetime64[ns]")
         order = np.argsort(run_starts, kind="stable")
@@ -162,14 +155,14 @@ def daily_loads(timeline: pd.DataFrame, weeks: pd.DatetimeIndex, load: str) -> p
 
     Args:
         timeline: One row per activity (only runs count).
-        weeks: Mondays (tz-naive midnights) of the weeks to cover.
+        weeks: First days (tz-naive midnights) of the weeks to cover.
         load: The basis (see :func:`run_basis`).
     """
-    days = pd.date_range(weeks.min(), weeks.max() + pd.Timedelta(days=6), freq="D")
+    days = calendar.days_of(weeks)
     runs = timeline[timeline["sport"] == "running"]
     if runs.empty or not len(days):
         return pd.Series(0.0, index=days)
-    day = _local_naive(runs["start"]).dt.normalize()
+    day = calendar.local_days(runs["start"])
     summed = run_basis(runs, load).groupby(day.to_numpy()).sum()
     series: pd.Series = summed.reindex(days, fill_value=0.0).astype("float64")
     return series
@@ -192,7 +185,7 @@ def acwr_ewma(
     chronic_days: int = EWMA_CHRONIC_DAYS,
     skip_weeks: int = ACWR_WEEKS,
 ) -> pd.Series:
-    """The exponentially weighted ACWR at the last day (Sunday) of each week.
+    """The exponentially weighted ACWR at the last day of each week (a Sunday, or a Saturday).
 
     Each average is ``today = lambda x load + (1 - lambda) x yesterday`` with
     ``lambda = 2 / (N + 1)`` (Williams et al. 2017). Both start from the mean daily load of the
@@ -201,13 +194,13 @@ def acwr_ewma(
     chronic average is 0.
 
     Args:
-        daily: Load per calendar day from a Monday to a Sunday, as from :func:`daily_loads`.
+        daily: Load per calendar day of whole weeks, as from :func:`daily_loads`.
         acute_days: N of the acute average.
         chronic_days: N of the chronic average.
         skip_weeks: Weeks at the start without a reported ratio.
 
     Returns:
-        One value per week, indexed by its Monday.
+        One value per week, indexed by its first day.
     """
     values = daily.to_numpy(dtype="float64")
     if not len(values):
@@ -223,8 +216,8 @@ def acwr_ewma(
             week = day // 7
             usable = week >= skip_weeks and chronic > LIMIT_TOLERANCE
             ratios.append(acute / chronic if usable else math.nan)
-    mondays = daily.index[::7][: len(ratios)]
-    return pd.Series(ratios, index=mondays, dtype="float64")
+    firsts = daily.index[::7][: len(ratios)]
+    return pd.Series(ratios, index=firsts, dtype="float64")
 
 
 def monotony_strain(daily: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -236,10 +229,10 @@ def monotony_strain(daily: pd.Series) -> tuple[pd.Series, pd.Series]:
     monotony and strain (``inf``).
 
     Args:
-        daily: Load per calendar day, Monday first, a whole number of weeks.
+        daily: Load per calendar day, a week's first day first, a whole number of weeks.
 
     Returns:
-        Monotony and strain, one value per week, indexed by its Monday.
+        Monotony and strain, one value per week, indexed by its first day.
     """
     values = daily.to_numpy(dtype="float64").reshape(-1, 7)
     mean = values.mean(axis=1)
@@ -250,16 +243,18 @@ def monotony_strain(daily: pd.Series) -> tuple[pd.Series, pd.Series]:
         )
     total = values.sum(axis=1)
     strain = np.where(mean <= 0, 0.0, total * monotony)
-    mondays = daily.index[::7]
-    return pd.Series(monotony, index=mondays), pd.Series(strain, index=mondays)
+    firsts = daily.index[::7]
+    return pd.Series(monotony, index=firsts), pd.Series(strain, index=firsts)
 
 
-def strength_sessions(timeline: pd.DataFrame, weeks: pd.DatetimeIndex) -> pd.Series:
+def strength_sessions(
+    timeline: pd.DataFrame, weeks: pd.DatetimeIndex, *, week_start: WeekStart = WeekStart.MONDAY
+) -> pd.Series:
     """Activities with sport ``strength`` in each of ``weeks`` (by local start)."""
     strength = timeline[timeline["sport"] == "strength"]
     if strength.empty:
         return pd.Series(0, index=weeks, dtype="int64")
-    counts = week_start(strength["start"]).value_counts()
+    counts = calendar.week_starts(strength["start"], week_start).value_counts()
     series: pd.Series = counts.reindex(weeks, fill_value=0).astype("int64")
     return series
 
@@ -281,7 +276,11 @@ def risk_level(flags: tuple[str, ...], max_spike: str | None, distance_change: f
 
 
 def risk_weeks(
-    weeks: pd.DataFrame, timeline: pd.DataFrame, *, settings: RiskSettings = DEFAULT_SETTINGS
+    weeks: pd.DataFrame,
+    timeline: pd.DataFrame,
+    *,
+    settings: RiskSettings = DEFAULT_SETTINGS,
+    week_start: WeekStart = WeekStart.MONDAY,
 ) -> pd.DataFrame:
     """Add the risk measures to a weekly frame (a new frame), and their flags and notes.
 
@@ -289,11 +288,11 @@ def risk_weeks(
     estimate; NaN when no run of the week has one), ``basis_load`` (the week's load in
     ``settings.load``'s basis), ``acwr``, ``acwr_ewma``, ``monotony``, ``strain``,
     ``max_spike`` (the largest spike class of the week's runs), ``max_spike_ratio``,
-    ``strength_sessions``, ``risk`` and ``spike_runs`` (for the chart: ``(day of week, km,
-    class)`` of each spike run, Monday 0). ``attrs["acwr_limit"]`` and ``attrs["load"]`` keep
-    the settings. Appends the flags ``session_spike``, ``acwr`` and
-    ``monotony`` and the notes ``low_load``, ``low_strength`` and ``shoe_wear`` where they
-    apply.
+    ``strength_sessions``, ``risk`` and ``spike_runs`` (for the chart: ``(day, km, class)`` of
+    each spike run, ``day`` its place in the week from 0 on the week's first day to 6 on its
+    last). ``attrs["acwr_limit"]`` and ``attrs["load"]`` keep the settings. Appends the flags
+    ``session_spike``, ``acwr`` and ``monotony`` and the notes ``low_load``, ``low_strength``
+    and ``shoe_wear`` where they apply.
 
     Args:
         weeks: As made by :func:`loadwatch.metrics.weekly.weekly` from ``timeline``.
@@ -301,12 +300,15 @@ def risk_weeks(
             :func:`add_spikes`); ``shoe_km`` and ``shoe_limit_km`` (from
             :func:`loadwatch.metrics.shoes.assign_gear`) are used when present.
         settings: Load basis and limits.
+        week_start: The day weeks start on: the one ``weeks`` were counted with.
 
     Raises:
-        ValueError: ``settings.load`` is not a known basis.
+        ValueError: ``settings.load`` is not a known basis, or ``weeks`` do not start on
+            ``week_start``'s day.
     """
     if settings.load not in LOAD_BASES:
         raise ValueError(f"load must be one of {', '.join(LOAD_BASES)}, not {settings.load!r}")
+    calendar.check_weeks(pd.DatetimeIndex(weeks.index), week_start)
     out = weeks.copy()
     if out.empty:
         for column in RISK_COLUMNS:
@@ -316,7 +318,7 @@ def risk_weeks(
         timeline = add_spikes(timeline)
     index = pd.DatetimeIndex(out.index)
     runs = timeline[timeline["sport"] == "running"]
-    run_weeks = week_start(runs["start"])
+    run_weeks = calendar.week_starts(runs["start"], week_start)
 
     if "load" in runs.columns:
         summed = runs["load"].astype("float64").groupby(run_weeks.to_numpy()).sum(min_count=1)
@@ -336,9 +338,9 @@ def risk_weeks(
     out["max_spike"] = pd.Series(
         [spike_class(r) for r in out["max_spike_ratio"]], index=out.index, dtype="object"
     )
-    out["strength_sessions"] = strength_sessions(timeline, index).to_numpy()
+    out["strength_sessions"] = strength_sessions(timeline, index, week_start=week_start).to_numpy()
     out["spike_runs"] = pd.Series(
-        _spike_runs(runs, run_weeks, index), index=out.index, dtype="object"
+        _spike_runs(runs, run_weeks, index, week_start), index=out.index, dtype="object"
     )
     out.attrs.update(acwr_limit=settings.acwr_limit, load=settings.load)
     worn = _worn_weeks(runs, run_weeks)
@@ -371,23 +373,20 @@ def risk_weeks(
 
 
 def _spike_runs(
-    runs: pd.DataFrame, run_weeks: pd.Series, weeks: pd.DatetimeIndex
+    runs: pd.DataFrame, run_weeks: pd.Series, weeks: pd.DatetimeIndex, week_start: WeekStart
 ) -> list[tuple[tuple[int, float, str], ...]]:
-    """For each week, ``(day of week, km, class)`` of its spike runs, in start order."""
+    """For each week, ``(day in week, km, class)`` of its spike runs, in start order."""
     found: dict[pd.Timestamp, list[tuple[int, float, str]]] = {}
     spiked = runs["spike"].notna().to_numpy()
-    local = _local_naive(runs["start"])
-    for monday, start, km, name in zip(
+    for first, day, km, name in zip(
         run_weeks[spiked],
-        local[spiked],
+        calendar.day_in_week(runs["start"][spiked], week_start),
         runs["distance_km"][spiked],
         runs["spike"][spiked],
         strict=True,
     ):
-        found.setdefault(pd.Timestamp(monday), []).append(
-            (int(pd.Timestamp(start).day_of_week), float(km), str(name))
-        )
-    return [tuple(found.get(monday, ())) for monday in weeks]
+        found.setdefault(pd.Timestamp(first), []).append((int(day), float(km), str(name)))
+    return [tuple(found.get(first, ())) for first in weeks]
 
 
 def _worn_weeks(runs: pd.DataFrame, run_weeks: pd.Series) -> set[pd.Timestamp]:

@@ -9,7 +9,6 @@ reads a folder into a timeline in one call.
 from __future__ import annotations
 
 import math
-import zoneinfo
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from loadwatch.ingest.summary import ActivitySummary
+from loadwatch.metrics.calendar import local_dates, to_local
 from loadwatch.metrics.surfaces import main_surface, run_surfaces
 from loadwatch.metrics.trimp import DEFAULT_SEX, activity_load
 from loadwatch.model import Thresholds
@@ -125,11 +125,10 @@ def build_timeline(
     (:func:`loadwatch.metrics.trimp.activity_load`); ``sex`` picks the TRIMP constants (default
     male).
     """
-    zone = zoneinfo.ZoneInfo(timezone)
     matched = map_surfaces or {}
     rows = [_row(s, limits, rules, sex or DEFAULT_SEX, matched.get(s.source)) for s in summaries]
     frame = pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
-    frame["start"] = pd.to_datetime(frame["start"], utc=True).dt.tz_convert(zone)
+    frame["start"] = to_local(frame["start"], timezone)
     for column in TIMELINE_COLUMNS:
         if column not in _TEXT_COLUMNS:  # numbers stay float64 even when all are missing
             frame[column] = frame[column].astype("float64")
@@ -212,9 +211,12 @@ def _row(
 
 
 def since_filter(frame: pd.DataFrame, since: date | None) -> pd.DataFrame:
-    """Rows whose local start date is on or after ``since`` (all rows when ``None``)."""
+    """Rows whose local start date is on or after ``since`` (all rows when ``None``).
+
+    To keep whole weeks, pass the first day of ``since``'s week
+    (:func:`loadwatch.metrics.calendar.week_of`), as :func:`loadwatch.analyze` does.
+    """
     if since is None or frame.empty:
         return frame
-    local_dates = frame["start"].dt.date
-    kept: pd.DataFrame = frame[local_dates >= since].reset_index(drop=True)
+    kept: pd.DataFrame = frame[local_dates(frame["start"]) >= since].reset_index(drop=True)
     return kept

@@ -1,8 +1,10 @@
 """Weekly metrics and the 10% rule: pure functions over a timeline, no I/O.
 
-Weeks run Monday to Sunday in the time zone of the timeline's ``start`` column (the athlete's
-local time). Every calendar week from the first run to the last is present; weeks without runs
-have ``runs == 0``. See ``docs/metrics.md`` for each definition and its sources.
+Weeks run Monday to Sunday (Sunday to Saturday with ``week_start=WeekStart.SUNDAY``) in the
+time zone of the timeline's ``start`` column (the athlete's local time); the rule is
+:mod:`loadwatch.metrics.calendar`'s. Every calendar week from the first run to the last is
+present; weeks without runs have ``runs == 0``. See ``docs/metrics.md`` for each definition and
+its sources.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from loadwatch.metrics.calendar import week_range, week_starts
 from loadwatch.settings.config import SURFACES
+from loadwatch.vocab import WeekStart
 
 #: Growth over the previous week that raises a flag (10%).
 DEFAULT_THRESHOLD = 0.10
@@ -46,15 +50,12 @@ WEEKLY_COLUMNS: tuple[str, ...] = (
 )
 
 
-def week_start(starts: pd.Series) -> pd.Series:
-    """The Monday (a tz-naive midnight timestamp) of each local start time's week."""
-    local = starts.dt.tz_localize(None) if starts.dt.tz is not None else starts
-    days = local.dt.normalize()
-    monday: pd.Series = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
-    return monday
-
-
-def weekly(timeline: pd.DataFrame, *, threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
+def weekly(
+    timeline: pd.DataFrame,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    week_start: WeekStart = WeekStart.MONDAY,
+) -> pd.DataFrame:
     """Sum a timeline's runs into calendar weeks and apply the 10% rule.
 
     Only running activities count (road, trail, track and treadmill runs alike).
@@ -64,9 +65,11 @@ def weekly(timeline: pd.DataFrame, *, threshold: float = DEFAULT_THRESHOLD) -> p
             ``surface``, ``distance_km``, ``duration_s``, ``moving_s``, ``intensity``,
             ``hard_minutes``, ``elev_gain_m``.
         threshold: Growth over the previous week that raises a flag (0.10 is 10%).
+        week_start: The day weeks start on (Monday, or Sunday).
 
     Returns:
-        One row per calendar week, indexed by ``week_start``, with :data:`WEEKLY_COLUMNS`.
+        One row per calendar week, indexed by ``week_start`` (the week's first day, a tz-naive
+        midnight), with :data:`WEEKLY_COLUMNS`; ``attrs["week_start"]`` keeps ``week_start``.
         ``*_change`` is the fractional change from the previous week (NaN when that week had no
         run); ``flags`` lists the measures that grew by more than ``threshold``;
         ``distance_cap_km`` is the previous week's distance x (1 + threshold).
@@ -75,9 +78,10 @@ def weekly(timeline: pd.DataFrame, *, threshold: float = DEFAULT_THRESHOLD) -> p
     if runs.empty:
         empty = pd.DataFrame(columns=list(WEEKLY_COLUMNS))
         empty.index = pd.DatetimeIndex([], name="week_start")
+        empty.attrs["week_start"] = WeekStart(week_start)
         return empty
     runs = runs.assign(
-        week_start=week_start(runs["start"]),
+        week_start=week_starts(runs["start"], week_start),
         weighted_intensity=runs["intensity"] * runs["moving_s"],
         intensity_s=runs["moving_s"].where(runs["intensity"].notna(), 0.0),
     )
@@ -110,12 +114,13 @@ def weekly(timeline: pd.DataFrame, *, threshold: float = DEFAULT_THRESHOLD) -> p
         for surface in SURFACES:
             weeks[f"surface_km_{surface}"] = surface_km.get(surface, 0.0)
 
-    calendar = pd.date_range(weeks.index.min(), weeks.index.max(), freq="7D", name="week_start")
-    weeks = weeks.reindex(calendar)
+    weeks = weeks.reindex(week_range(weeks.index.min(), weeks.index.max()))
     totals = [c for c in weeks.columns if c != "intensity"]
     weeks[totals] = weeks[totals].fillna(0.0)
     weeks["runs"] = weeks["runs"].astype("int64")
-    return _apply_rule(weeks, threshold)[list(WEEKLY_COLUMNS)]
+    result = _apply_rule(weeks, threshold)[list(WEEKLY_COLUMNS)]
+    result.attrs["week_start"] = WeekStart(week_start)
+    return result
 
 
 def _apply_rule(weeks: pd.DataFrame, threshold: float) -> pd.DataFrame:

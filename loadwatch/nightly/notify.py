@@ -91,7 +91,7 @@ def run_notify(command: str, status: WeekStatus, report: Path | None = None) -> 
     """Run the user's notification command through the shell.
 
     The command gets the summary on its standard input and these environment variables:
-    ``LOADWATCH_WEEK`` (the week's Monday), ``LOADWATCH_FLAGS`` and ``LOADWATCH_NEW_FLAGS``
+    ``LOADWATCH_WEEK`` (the week's first day), ``LOADWATCH_FLAGS`` and ``LOADWATCH_NEW_FLAGS``
     (comma-separated), ``LOADWATCH_SUMMARY`` (the same text as standard input) and, with
     ``--out``, ``LOADWATCH_REPORT`` (the path of ``latest.json``).
 

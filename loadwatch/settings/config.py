@@ -8,6 +8,7 @@ error naming the key and the file, never silently ignored::
 
     timezone = "Europe/Berlin"
     threshold = 0.10
+    week_start = "sunday"       # weeks run Sunday to Saturday (default "monday")
 
     [athlete]
     rest_hr = 52
@@ -59,7 +60,7 @@ from loadwatch.settings.checks import check_threshold as check_threshold
 from loadwatch.settings.checks import check_timezone as check_timezone
 from loadwatch.settings.dirs import user_config_dir
 from loadwatch.settings.shoes import Shoe, parse_shoes
-from loadwatch.vocab import LoadBasis
+from loadwatch.vocab import LoadBasis, WeekStart
 
 #: Surface classes, in the order they are shown.
 SURFACES: tuple[str, ...] = ("road", "trail", "track", "treadmill", "unknown")
@@ -115,6 +116,7 @@ class Config:
         shoes: The runner's shoes, highest precedence first.
         osm: An OpenStreetMap extract of the runner's region, to tell road, trail and track
             apart by the map (a relative path in a config file is relative to that file).
+        week_start: The day weeks start on, or ``None`` for the default (Monday).
     """
 
     athlete: Athlete = Athlete()
@@ -127,6 +129,19 @@ class Config:
     strength_target: int | None = None
     shoes: tuple[Shoe, ...] = ()
     osm: Path | None = None
+    week_start: WeekStart | None = None
+
+
+def check_week_start(value: object, where: str = "week_start") -> WeekStart:
+    """Return ``value`` as a :class:`~loadwatch.vocab.WeekStart` (any case).
+
+    Raises:
+        ConfigError: Naming the choices.
+    """
+    if isinstance(value, str) and value.strip().lower() in tuple(WeekStart):
+        return WeekStart(value.strip().lower())
+    choices = " or ".join(f'"{day.value}"' for day in WeekStart)
+    raise ConfigError(f"{where} must be {choices}, not {value!r}")
 
 
 def user_config_path() -> Path:
@@ -209,7 +224,8 @@ def parse_config(document: Mapping[str, Any], path: Path | str = "<config>") -> 
     Raises:
         ConfigError: Naming the first unknown key or bad value, and the file.
     """
-    _known(document, {"timezone", "threshold", "athlete", "surfaces", "risk", "shoes"}, "", path)
+    top_keys = {"timezone", "threshold", "week_start", "athlete", "surfaces", "risk", "shoes"}
+    _known(document, top_keys, "", path)
     athlete = _athlete(_table(document, "athlete", path), path)
     surfaces = _table(document, "surfaces", path)
     _known(surfaces, {"rules", "osm"}, "surfaces.", path)
@@ -240,6 +256,9 @@ def parse_config(document: Mapping[str, Any], path: Path | str = "<config>") -> 
     if target is not None:
         target = check_strength_target(target, f"'risk.strength_target' in {path}")
     shoes = parse_shoes(document.get("shoes", []), path)
+    week_start = document.get("week_start")
+    if week_start is not None:
+        week_start = check_week_start(week_start, f"'week_start' in {path}")
     return Config(
         athlete,
         timezone,
@@ -251,6 +270,7 @@ def parse_config(document: Mapping[str, Any], path: Path | str = "<config>") -> 
         strength_target=target,
         shoes=shoes,
         osm=osm,
+        week_start=week_start,
     )
 
 
@@ -276,6 +296,7 @@ def _merge(base: Config, top: Config) -> Config:
         ),
         shoes=top.shoes + base.shoes,
         osm=top.osm or base.osm,
+        week_start=top.week_start or base.week_start,
     )
 
 

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from loadwatch.atomic import atomic_writer
 from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.metrics.calendar import check_weeks, last_day
 from loadwatch.model import DEFAULT_ACWR_LIMIT
 from loadwatch.render.charts._panels import (
     MONTHS,
@@ -32,6 +33,7 @@ from loadwatch.render.charts._panels import (
 from loadwatch.render.charts._risk import SpikeRun, acwr_panel, spike_marks
 from loadwatch.render.charts._style import chart_style, column, legend
 from loadwatch.units import km_per_unit
+from loadwatch.vocab import WeekStart
 
 #: Resolution of the PNG output.
 PNG_DPI = 150
@@ -57,6 +59,7 @@ def weekly_risk_figure(
     title: str | None = None,
     acwr_limit: float | None = None,
     credit: str | None = None,
+    week_start: WeekStart | None = None,
 ) -> Figure:
     """Draw distance, runs, intensity and surfaces per week, with the flagged weeks marked.
 
@@ -66,7 +69,7 @@ def weekly_risk_figure(
     an ACWR panel (with the 0.8-1.3 band and the flag limit) follows the distance panel.
 
     Args:
-        weeks: One row per calendar week, indexed by the Monday it starts, with ``runs``,
+        weeks: One row per calendar week, indexed by the day it starts, with ``runs``,
             ``distance_km`` and, where known, ``intensity``, ``surface_km_*``, ``flags`` and
             the risk columns (``risk``, ``acwr``, ``acwr_ewma``, ``spike_runs``).
         units: ``"km"`` or ``"mi"``, for the distances shown.
@@ -75,15 +78,19 @@ def weekly_risk_figure(
         acwr_limit: The ACWR flag limit to draw; default: ``weeks.attrs["acwr_limit"]``, else
             1.5.
         credit: A line for the foot of the chart, such as the map data's attribution.
+        week_start: The day the weeks start on, named under the chart; default:
+            ``weeks.attrs["week_start"]`` (set by :func:`loadwatch.metrics.weekly.weekly`), else
+            Monday.
 
     Returns:
         A figure on an Agg canvas; with no runs at all it only says "No runs to chart".
 
     Raises:
         ConfigError: ``units`` or ``threshold`` cannot be used.
-        LoadwatchError: ``weeks`` lacks ``runs`` or ``distance_km``, or is not indexed by date.
+        LoadwatchError: ``weeks`` lacks ``runs`` or ``distance_km``, is not indexed by date, or
+            its weeks do not start on ``week_start``'s day.
     """
-    return _build(weeks, units, threshold, title, acwr_limit, credit)[0]
+    return _build(weeks, units, threshold, title, acwr_limit, credit, week_start)[0]
 
 
 def _build(
@@ -93,13 +100,15 @@ def _build(
     title: str | None,
     acwr_limit: float | None = None,
     credit: str | None = None,
+    week_start: WeekStart | None = None,
 ) -> tuple[Figure, str]:
     """The figure and its title, for :func:`weekly_risk_figure` and :func:`write_charts`."""
     per_unit = km_per_unit(units)
     if not (math.isfinite(threshold) and threshold >= 0):
         raise ConfigError(f"threshold must be a fraction of 0 or more, like 0.10; got {threshold}")
     limit = float(acwr_limit or weeks.attrs.get("acwr_limit") or DEFAULT_ACWR_LIMIT)
-    weeks = _checked(weeks)
+    starts_on = WeekStart(week_start or weeks.attrs.get("week_start") or WeekStart.MONDAY)
+    weeks = _checked(weeks, starts_on)
     index = pd.DatetimeIndex(weeks.index)
     runs = column(weeks, "runs")
     levels = [str(v) for v in weeks["risk"]] if "risk" in weeks.columns else None
@@ -153,7 +162,7 @@ def _build(
         surface_panel(rest[2], x, weeks)
         pad = max(0.0, (4 - n) / 2)
         axes[-1].set_xlim(-0.6 - pad, n - 0.4 + pad)
-        week_ticks(axes[-1], index, fig.get_figwidth())
+        week_ticks(axes[-1], index, fig.get_figwidth(), starts_on)
         fig.suptitle(heading, y=1 - _TITLE_Y_IN / fig.get_figheight(), va="top")
         if credit:
             fig.text(0.995, 0.002, credit, ha="right", va="bottom", fontsize=7, color="0.35")
@@ -200,6 +209,7 @@ def write_charts(
     basename: str = "weekly-risk",
     acwr_limit: float | None = None,
     credit: str | None = None,
+    week_start: WeekStart | None = None,
 ) -> list[Path]:
     """Write the weekly chart as ``<basename>.png`` and ``<basename>.svg`` into ``out_dir``.
 
@@ -215,6 +225,7 @@ def write_charts(
         basename: File name without extension.
         acwr_limit: The ACWR flag limit to draw (see :func:`weekly_risk_figure`).
         credit: A line for the foot of the chart, such as the map data's attribution.
+        week_start: The day the weeks start on (see :func:`weekly_risk_figure`).
 
     Returns:
         The paths written: the PNG, then the SVG.
@@ -225,7 +236,7 @@ def write_charts(
     """
     if basename in ("", ".", "..") or any(sep in basename for sep in ("/", "\\", os.sep)):
         raise ConfigError(f"basename must be a plain file name without folders; got {basename!r}")
-    fig, heading = _build(weeks, units, threshold, title, acwr_limit, credit)
+    fig, heading = _build(weeks, units, threshold, title, acwr_limit, credit, week_start)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -244,7 +255,7 @@ def write_charts(
     return [png, svg]
 
 
-def _checked(weeks: pd.DataFrame) -> pd.DataFrame:
+def _checked(weeks: pd.DataFrame, week_start: WeekStart) -> pd.DataFrame:
     """The weekly table sorted by week, after checking it has what every chart needs."""
     missing = [c for c in ("runs", "distance_km") if c not in weeks.columns]
     if missing:
@@ -256,6 +267,10 @@ def _checked(weeks: pd.DataFrame) -> pd.DataFrame:
         index = pd.DatetimeIndex(weeks.index)
     except (TypeError, ValueError) as e:
         raise LoadwatchError("the weekly table must be indexed by week start dates") from e
+    try:
+        check_weeks(index, week_start)
+    except ValueError as e:
+        raise LoadwatchError(f"cannot chart the weekly table: {e}") from e
     return weeks.set_axis(index, axis=0).sort_index()
 
 
@@ -289,7 +304,7 @@ def _title(
         heading = f"Weekly training load, {threshold * 100:g}% rule flags and overuse risk"
     if len(index) == 0:
         return heading
-    first, last = index.min(), index.max() + pd.Timedelta(days=6)
+    first, last = index.min(), last_day(index.max())
     return f"{heading}, {_day(first)} – {_day(last)}"
 
 

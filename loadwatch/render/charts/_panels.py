@@ -19,6 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from loadwatch.metrics.calendar import first_day_name
 from loadwatch.metrics.weekly import RULE_MEASURES
 from loadwatch.render.charts._risk import risk_bar_style, risk_handles
 from loadwatch.render.charts._style import (
@@ -37,6 +38,7 @@ from loadwatch.render.charts._style import (
     panel_message,
 )
 from loadwatch.render.flags import FLAGS, words_for
+from loadwatch.vocab import WeekStart
 
 #: Histories up to this many weeks get a small tick for every week.
 MINOR_TICK_WEEKS = 60
@@ -226,9 +228,18 @@ def surface_panel(ax: Axes, x: FloatArray, weeks: pd.DataFrame) -> None:
     legend(ax, handles[::-1])
 
 
-def week_ticks(ax: Axes, index: pd.DatetimeIndex, fig_width: float) -> None:
-    """Label every week of a short history; months (or every Nth month) of a long one."""
+def week_ticks(
+    ax: Axes,
+    index: pd.DatetimeIndex,
+    fig_width: float,
+    week_start: WeekStart = WeekStart.MONDAY,
+) -> None:
+    """Label every week of a short history; months (or every Nth month) of a long one.
+
+    The axis label names the day the weeks start on.
+    """
     n = len(index)
+    starting = f"Week starting ({first_day_name(week_start)})"
     if n <= 26:
         labels = [f"{d.day} {MONTHS[d.month - 1]}" for d in index]
         rotate = n > 8
@@ -241,7 +252,7 @@ def week_ticks(ax: Axes, index: pd.DatetimeIndex, fig_width: float) -> None:
         )
         years = sorted({d.year for d in index})
         span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-        ax.set_xlabel(f"Week starting (Monday), {span}")
+        ax.set_xlabel(f"{starting}, {span}")
         return
     starts = [i for i, d in enumerate(index) if d.day <= 7]
     budget = max(1, int((fig_width - 2.8) / 0.55))
@@ -259,4 +270,4 @@ def week_ticks(ax: Axes, index: pd.DatetimeIndex, fig_width: float) -> None:
     ax.set_xticks(ticks, labels)
     if n <= MINOR_TICK_WEEKS:  # beyond that they are a grey smear, and slow to draw
         ax.set_xticks(np.arange(n), minor=True)
-    ax.set_xlabel("Week starting (Monday)")
+    ax.set_xlabel(starting)

@@ -16,10 +16,13 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from loadwatch.metrics.calendar import centred_day
 from loadwatch.render.charts._style import FloatArray, legend, panel_message
 
-#: A week's spike runs: (day of week, Monday 0; km; class).
+#: A week's spike runs: (day in week, 0 on the week's first day to 6 on its last; km; class).
 SpikeRun = tuple[int, float, str]
+#: The width of a week's bar a day's mark moves by, first day left, last day right.
+_DAY_STEP = 0.1
 
 #: Fill and hatch of a week's distance bar by risk level.
 RISK_STYLES: dict[str, tuple[str, str]] = {
@@ -62,17 +65,17 @@ def risk_handles() -> list[Patch]:
 def spike_marks(
     ax: Axes, x: FloatArray, spikes: Sequence[Sequence[SpikeRun]], km_per_unit: float
 ) -> list[Line2D]:
-    """Mark each spike run at its own distance inside its week's bar, offset by weekday.
+    """Mark each spike run at its own distance inside its week's bar, left to right by day.
 
     Returns:
         Legend entries for the classes drawn, smallest first.
     """
     drawn: set[str] = set()
     for week, runs in zip(x, spikes, strict=True):
-        for weekday, km, name in runs:
+        for day, km, name in runs:
             size = SPIKE_SIZES.get(name, SPIKE_SIZES["small"])
             ax.plot(
-                [week + (weekday - 3) * 0.1],
+                [week + centred_day(day) * _DAY_STEP],
                 [km / km_per_unit],
                 linestyle="none",
                 marker="^",
