@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from loadwatch.fields import WEEK_FIELDS, Frame, columns
 from loadwatch.settings.config import SURFACES
 
 #: Growth over the previous week that raises a flag (10%).
@@ -27,23 +28,8 @@ RULE_MEASURES: dict[str, str] = {
     "frequency": "runs",
 }
 
-#: Columns of the weekly frame, in order (the index is ``week_start``).
-WEEKLY_COLUMNS: tuple[str, ...] = (
-    "runs",
-    "distance_km",
-    "duration_s",
-    "moving_s",
-    "intensity",
-    "hard_minutes",
-    "elev_gain_m",
-    *(f"surface_km_{surface}" for surface in SURFACES),
-    "distance_change",
-    "runs_change",
-    "intensity_change",
-    "distance_cap_km",
-    "flags",
-    "notes",
-)
+#: Columns of the weekly frame, in order (the index is ``week_start``): from the field schema.
+WEEKLY_COLUMNS: tuple[str, ...] = columns(WEEK_FIELDS, Frame.WEEKLY)
 
 
 def week_start(starts: pd.Series) -> pd.Series:
