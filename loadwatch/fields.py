@@ -199,9 +199,10 @@ WEEK_FIELDS: tuple[Field, ...] = (
     Field("surface_km", Kind.KM,
           "The distance on each surface class (the table shows the main one and its share).",
           shown=_ALL, frame=_WEEK, per=Surface, label="Surface", heading="{member} {units}"),
-    Field("flags", Kind.LIST, f"The flags raised: {_either(Flag)}. The CSV joins them with ;.",
+    Field("flags", Kind.LIST, f"The flags raised: {_either(Flag)} (joined by ; in the CSV).",
           shown=_ALL, frame=_WEEK, label="Flags"),
-    Field("notes", Kind.LIST, f"Notes that do not raise the risk: {_either(Note)}.",
+    Field("notes", Kind.LIST, f"Notes that leave the risk as it is: {_either(Note)} (joined by ;"
+          " in the CSV).",
           shown=_ALL, frame=_WEEK, heading="Notes"),
     Field("load", Kind.TRIMP, "The sum of the runs' loads; null when none of them has one, 0"
           " for a week without runs.", shown=_DATA, frame=_RISK, needs="risk"),

@@ -1,13 +1,13 @@
 """The old home of the JSON, CSV and table renderers, kept for the imports that still use it.
 
-The renderers live in :mod:`loadwatch.render.data` (JSON and CSV, from the field schema) and
-:mod:`loadwatch.render.table` (the terminal table). Import them from there: this module goes once
-nothing imports it.
+They live in :mod:`loadwatch.render.data` (JSON and CSV, from the field schema) and
+:mod:`loadwatch.render.table` (the terminal table) now; this module goes once ``cli.py`` and
+``tests/test_corpus.py`` import from there.
 """
 
 from __future__ import annotations
 
-from loadwatch.render.data import report_dict, to_csv, to_json, week_records
-from loadwatch.render.table import change_text, render_table
+from loadwatch.render.data import to_csv, to_json
+from loadwatch.render.table import render_table
 
-__all__ = ["change_text", "render_table", "report_dict", "to_csv", "to_json", "week_records"]
+__all__ = ["render_table", "to_csv", "to_json"]

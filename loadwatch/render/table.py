@@ -45,7 +45,7 @@ _SHOWN = display_order(shown_in(WEEK_FIELDS, Output.TABLE))
 CELLS: tuple[Field, ...] = tuple(
     f for f in _SHOWN if f.kind not in (Kind.LIST, Kind.TEXT) and f.per is None
 )
-#: The surface mix (its field's label heads it) and the Flags column's (the marks of the rest).
+#: The surface mix's field, and the field whose label heads the Flags column (the marks).
 _SURFACE = next(f for f in _SHOWN if f.per is not None)
 _MARKS = next(f for f in _SHOWN if f.kind is Kind.LIST and f.label)
 #: Which flag highlights a field's cell: a 10%-rule measure and its change.
