@@ -130,6 +130,15 @@ def test_names_are_unique_and_every_shown_column_has_a_header() -> None:
         assert len(f.header(Output.TABLE, units="mi")) <= table.WIDTHS[f.name]
 
 
+def test_a_field_s_unit_is_its_kind_s() -> None:
+    """Quantities carry their unit; ratios, counts and text have none."""
+    units = {f.name: f.unit for f in WEEK_FIELDS}
+    assert units["distance_km"] == "km" and units["duration_s"] == "s"
+    assert units["hard_minutes"] == "min" and units["load"] == "TRIMP"
+    assert units["intensity"] == units["runs"] == units["flags"] == ""
+    assert Field("x", Kind.BASIS, "X.").unit == "km, h or TRIMP"
+
+
 def test_every_kind_can_be_written() -> None:
     """The JSON writer knows every kind of field (a new kind needs a way to be written)."""
     samples = {
