@@ -10,8 +10,9 @@ import pytest
 from factories import gpx
 
 from loadwatch.analysis import analyze
+from loadwatch.render.data import report_dict
 from loadwatch.render.page import render_index
-from loadwatch.render.report import change_text, render_table, report_dict
+from loadwatch.render.table import change_text, render_table
 
 
 @pytest.mark.parametrize(

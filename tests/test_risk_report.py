@@ -24,7 +24,8 @@ from loadwatch.metrics.advice import RED_FLAGS, advise
 from loadwatch.metrics.risk import RiskSettings, add_spikes, risk_weeks
 from loadwatch.metrics.weekly import weekly
 from loadwatch.render.charts import RISK_STYLES, weekly_risk_figure
-from loadwatch.render.report import render_table, to_json, week_records
+from loadwatch.render.data import to_json, week_records
+from loadwatch.render.table import render_table
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 

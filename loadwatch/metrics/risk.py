@@ -20,6 +20,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from loadwatch.fields import ACTIVITY_FIELDS, WEEK_FIELDS, Frame, columns
 from loadwatch.metrics import calendar
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES
 from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
@@ -50,22 +51,10 @@ RISK_LEVELS: tuple[str, ...] = ("low", "elevated", "high")
 #: Unit of each load basis, for people.
 LOAD_UNITS: dict[str, str] = {"distance": "km", "duration": "h", "trimp": "TRIMP"}
 
-#: Timeline columns :func:`add_spikes` adds.
-SPIKE_COLUMNS: tuple[str, ...] = ("spike_ratio", "spike", "spike_ref_km")
+#: Timeline columns :func:`add_spikes` adds (from the field schema).
+SPIKE_COLUMNS: tuple[str, ...] = columns(ACTIVITY_FIELDS, Frame.SPIKE)
 #: Weekly columns :func:`risk_weeks` adds (``flags`` and ``notes`` are extended, not added).
-RISK_COLUMNS: tuple[str, ...] = (
-    "load",
-    "basis_load",
-    "acwr",
-    "acwr_ewma",
-    "monotony",
-    "strain",
-    "max_spike",
-    "max_spike_ratio",
-    "strength_sessions",
-    "risk",
-    "spike_runs",
-)
+RISK_COLUMNS: tuple[str, ...] = columns(WEEK_FIELDS, Frame.RISK)
 
 # Comparisons with a limit allow for floating-point rounding: 11 km after 10 km is exactly 1.10.
 

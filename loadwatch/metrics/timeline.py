@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from loadwatch.fields import ACTIVITY_FIELDS, Frame, columns
 from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.metrics.calendar import local_dates, to_local
 from loadwatch.metrics.surfaces import main_surface, run_surfaces
@@ -33,34 +34,11 @@ THRESHOLD_SPEED_MIN_MOVING_S = 20 * 60
 #: A run counts as heart-rate based when this share of its moving time has a reading.
 MIN_HR_COVERAGE = 0.5
 
-#: The timeline's columns, in order.
-TIMELINE_COLUMNS: tuple[str, ...] = (
-    "start",
-    "sport",
-    "sub_sport",
-    "surface",
-    "distance_km",
-    "duration_s",
-    "moving_s",
-    "elev_gain_m",
-    "avg_hr",
-    "intensity",
-    "hard_minutes",
-    "mean_speed_mps",
-    "name",
-    "device",
-    "format",
-    "source",
-    "trimp",
-    "load",
-    "load_source",
-    "surface_source",
-    *(f"surface_km_{surface}" for surface in SURFACES),
-)
+#: The timeline's columns, in order (from the field schema).
+TIMELINE_COLUMNS: tuple[str, ...] = columns(ACTIVITY_FIELDS, Frame.TIMELINE)
 #: The timeline's columns that are not numbers.
 _TEXT_COLUMNS = frozenset(
-    {"start", "sport", "sub_sport", "surface", "name", "device", "format", "source"}
-    | {"load_source", "surface_source"}
+    f.name for f in ACTIVITY_FIELDS if f.frame is Frame.TIMELINE and not f.kind.is_number
 )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from loadwatch.fields import WEEK_FIELDS, Frame, columns
 from loadwatch.metrics.calendar import week_range, week_starts
 from loadwatch.settings.config import SURFACES
 from loadwatch.vocab import WeekStart
@@ -31,23 +32,8 @@ RULE_MEASURES: dict[str, str] = {
     "frequency": "runs",
 }
 
-#: Columns of the weekly frame, in order (the index is ``week_start``).
-WEEKLY_COLUMNS: tuple[str, ...] = (
-    "runs",
-    "distance_km",
-    "duration_s",
-    "moving_s",
-    "intensity",
-    "hard_minutes",
-    "elev_gain_m",
-    *(f"surface_km_{surface}" for surface in SURFACES),
-    "distance_change",
-    "runs_change",
-    "intensity_change",
-    "distance_cap_km",
-    "flags",
-    "notes",
-)
+#: Columns of the weekly frame, in order (the index is ``week_start``): from the field schema.
+WEEKLY_COLUMNS: tuple[str, ...] = columns(WEEK_FIELDS, Frame.WEEKLY)
 
 
 def weekly(

@@ -16,8 +16,8 @@ from loadwatch._version import __version__
 from loadwatch.atomic import write_atomically
 from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
 from loadwatch.model import Analysis
+from loadwatch.render.data import report_dict, to_csv
 from loadwatch.render.page import render_index
-from loadwatch.render.report import report_dict, to_csv
 from loadwatch.render.risk_text import newest_advice
 
 #: The files an ``--out`` folder holds after a run, in the order they are written.

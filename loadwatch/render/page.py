@@ -13,17 +13,23 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from loadwatch.metrics.weekly import DEFAULT_THRESHOLD
+from loadwatch.fields import WEEK_FIELDS, Field, Kind, Output, display_order, shown_in
+from loadwatch.metrics.weekly import DEFAULT_THRESHOLD, RULE_MEASURES
 from loadwatch.render.flags import note_words, words_for
-from loadwatch.render.report import change_text
-from loadwatch.settings.config import SURFACES
+from loadwatch.render.table import change_text
 from loadwatch.units import km_per_unit
 
+#: The JSON key of the change each 10%-rule flag is about (``distance`` -> ``distance_change``).
 _CHANGE_KEYS: dict[str, str] = {
-    "distance": "distance_change",
-    "intensity": "intensity_change",
-    "frequency": "runs_change",
+    flag: f.name
+    for flag, column in RULE_MEASURES.items()
+    for f in WEEK_FIELDS
+    if f.change_of == column
 }
+#: Kinds whose cells are text, aligned left.
+_TEXT_KINDS = frozenset({Kind.DATE, Kind.TEXT, Kind.LIST})
+#: Classes of a column beyond its alignment.
+_CLASSES: dict[str, str] = {"flags": "flag"}
 
 _STYLE = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto;
@@ -172,36 +178,62 @@ def _status(
 
 
 def _weeks_table(weeks: Sequence[Mapping[str, Any]], threshold: float, units: str) -> str:
-    head = "".join(
-        f"<th>{_e(h)}</th>"
-        for h in ("Runs", units, f"Δ {units}", "Time", "Intensity", "Δ", "Hard min")
-    )
-    surface_head = "".join(f"<th>{_e(s)} {_e(units)}</th>" for s in SURFACES)
-    rows = [
-        "<table>",
-        f'<thead><tr><th class="text">Week of</th>{head}{surface_head}'
-        '<th class="text">Flags</th><th class="text">Notes</th></tr></thead>',
-        "<tbody>",
-    ]
+    """The week-by-week table, newest first: the weekly fields the schema shows on the page."""
+    columns = display_order(shown_in(WEEK_FIELDS, Output.PAGE))  # each change beside its measure
+    head = "".join(_heads(f, units) for f in columns)
+    rows = ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>"]
     for week in reversed(weeks):
         css = "flagged" if week.get("flags") else ("rest" if not week.get("runs") else "")
-        surfaces = week.get("surface_km", {})
-        cells = [
-            f'<td class="text">{_e(week["week_start"])}</td>',
-            f"<td>{_e(week.get('runs', 0))}</td>",
-            f"<td>{_distance(week.get('distance_km'), units)}</td>",
-            f"<td>{change_text(week.get('distance_change'), threshold)}</td>",
-            f"<td>{_duration(week.get('duration_s'))}</td>",
-            f"<td>{_number(week.get('intensity'), 2)}</td>",
-            f"<td>{change_text(week.get('intensity_change'), threshold)}</td>",
-            f"<td>{_number(week.get('hard_minutes'), 0)}</td>",
-            *(f"<td>{_distance(surfaces.get(s), units)}</td>" for s in SURFACES),
-            f'<td class="text flag">{_e(", ".join(week.get("flags", [])))}</td>',
-            f'<td class="text">{_e(", ".join(week.get("notes", [])))}</td>',
-        ]
-        rows.append(f'<tr class="{css}">' + "".join(cells) + "</tr>")
+        cells = "".join(_cells(f, week, threshold, units) for f in columns)
+        rows.append(f'<tr class="{css}">{cells}</tr>')
     rows.extend(["</tbody>", "</table>"])
     return "\n".join(rows)
+
+
+def _class(field: Field, *, head: bool = False) -> str:
+    """The ``class`` attribute of ``field``'s cells: text aligns left, flags stand out."""
+    names = ["text"] if field.kind in _TEXT_KINDS else []
+    if not head and field.name in _CLASSES:
+        names.append(_CLASSES[field.name])
+    return f' class="{" ".join(names)}"' if names else ""
+
+
+def _heads(field: Field, units: str) -> str:
+    """The header cells of ``field``'s column (one per member of a per-surface field)."""
+    members = [str(m) for m in field.per] if field.per is not None else [""]
+    return "".join(
+        f"<th{_class(field, head=True)}>{_e(field.header(Output.PAGE, units=units, member=m))}</th>"
+        for m in members
+    )
+
+
+def _cells(field: Field, week: Mapping[str, Any], threshold: float, units: str) -> str:
+    """The cells of ``field`` in a week of the JSON report."""
+    if field.per is not None:
+        values = week.get(field.name) or {}
+        return "".join(
+            f"<td>{_text(field, values.get(str(m)), threshold, units)}</td>" for m in field.per
+        )
+    return f"<td{_class(field)}>{_text(field, week.get(field.name), threshold, units)}</td>"
+
+
+def _text(field: Field, value: Any, threshold: float, units: str) -> str:
+    """A JSON value as the page shows it, by its field's kind (distances in ``units``)."""
+    if field.kind is Kind.LIST:
+        return _e(", ".join(value or []))
+    if field.kind is Kind.KM:
+        return _distance(value, units)
+    if field.kind is Kind.FRACTION:
+        return change_text(value, threshold)
+    if field.kind is Kind.SECONDS:
+        return _duration(value)
+    if field.kind is Kind.RATIO:
+        return _number(value, 2)
+    if field.kind is Kind.MINUTES:
+        return _number(value, 0)
+    if field.kind is Kind.COUNT:
+        return _e(value or 0)
+    return _e("" if value is None else value)
 
 
 def _set_aside(report: Mapping[str, Any]) -> list[str]:

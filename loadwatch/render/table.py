@@ -1,0 +1,281 @@
+"""The weekly table for a terminal: at most 80 columns, one line a week, with a legend.
+
+Its columns are the weekly fields :mod:`loadwatch.fields` shows in the ``table``, in the
+schema's order with each change beside its measure, headed by the fields' labels; the layout
+(widths, the surface mix, the marks of the Flags column) is this module's.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from loadwatch.fields import WEEK_FIELDS, Field, Kind, Output, display_order, shown_in
+from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
+from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES
+from loadwatch.model import Analysis
+from loadwatch.render.flags import note_mark, words_for
+from loadwatch.render.risk_text import RISK_LABELS, newest_week_lines
+from loadwatch.units import km_per_unit
+
+#: The table fits an 80-column terminal.
+TABLE_WIDTH = 80
+#: Width of each column before the surface mix, by field: the date left-aligned, numbers right.
+WIDTHS: dict[str, int] = {
+    "week_start": 10,
+    "runs": 4,
+    "distance_km": 6,
+    "distance_change": 6,
+    "duration_s": 6,
+    "intensity": 5,
+    "intensity_change": 6,
+    "hard_minutes": 4,
+}
+_SURFACE_WIDTH = 12
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+#: The weekly fields the table shows, in its order.
+_SHOWN = display_order(shown_in(WEEK_FIELDS, Output.TABLE))
+#: Those with a column of their own before the surface mix.
+CELLS: tuple[Field, ...] = tuple(
+    f for f in _SHOWN if f.kind not in (Kind.LIST, Kind.TEXT) and f.per is None
+)
+#: The surface mix's field, and the field whose label heads the Flags column (the marks).
+_SURFACE = next(f for f in _SHOWN if f.per is not None)
+_MARKS = next(f for f in _SHOWN if f.kind is Kind.LIST and f.label)
+#: Which flag highlights a field's cell: a 10%-rule measure and its change.
+_FLAG_OF: dict[str, str] = {
+    f.name: flag
+    for flag, column in RULE_MEASURES.items()
+    for f in WEEK_FIELDS
+    if column in (f.name, f.change_of)
+}
+
+
+def _week(label: object) -> pd.Timestamp:
+    """A weekly frame's index label (always a Timestamp; checked for the type checker)."""
+    if not isinstance(label, pd.Timestamp):
+        raise TypeError(f"weeks are indexed by week_start timestamps, not {label!r}")
+    return label
+
+
+Styler = Callable[[str, str], str]
+
+
+def _plain(text: str, _style: str) -> str:
+    return text
+
+
+def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plain) -> str:
+    """The weekly table for a terminal, at most 80 columns wide.
+
+    Args:
+        analysis: What to show.
+        units: ``"km"`` or ``"mi"`` for distances.
+        style: ``style(text, kind)`` decorates a cell (``kind`` is ``"flag"``, ``"note"``,
+            ``"dim"`` or ``"head"``); the CLI passes a colouring one on a terminal.
+    """
+    factor = 1.0 / km_per_unit(units)
+    weeks = analysis.weeks
+    lines: list[str] = [style(_header(units), "head")]
+    if weeks.empty:
+        lines.append(style("(no runs found)", "dim"))
+        return "\n".join(lines) + "\n"
+    rest: list[pd.Timestamp] = []
+    for start, row in weeks.iterrows():
+        flags: tuple[str, ...] = tuple(row["flags"])
+        notes: tuple[str, ...] = tuple(row["notes"])
+        if int(row["runs"]) == 0:
+            rest.append(_week(start))
+            continue
+        if rest:
+            lines.append(style(_rest_line(rest), "dim"))
+            rest = []
+        cells = []
+        for field in CELLS:
+            text = _cell(field, start if field.index else row[field.name], factor, analysis)
+            cells.append(_flagged(_pad(field, text), _FLAG_OF.get(field.name) in flags, style))
+        surface = _surface_mix(row)
+        marks = [RISK_LABELS[row["risk"]]] if row.get("risk") in RISK_LABELS else []
+        marks += [(words_for(f).mark, "flag") for f in flags]
+        marks += [(note_mark(n), "note") for n in notes]
+        prefix = " ".join(cells) + f"  {surface:<{_SURFACE_WIDTH}} "
+        lines.extend(_with_marks(prefix, marks, style))
+    lines.append("")
+    for paragraph in _legend(analysis, units):
+        lines.extend(textwrap.wrap(paragraph, width=TABLE_WIDTH, subsequent_indent="  "))
+    newest = newest_week_lines(analysis, units=units, width=TABLE_WIDTH)
+    if newest:
+        lines.extend(["", *newest])
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _header(units: str) -> str:
+    """The header line: each column's field label, padded as its cells are."""
+    heads = [_pad(f, f.header(Output.TABLE, units=units)) for f in CELLS]
+    surface = _SURFACE.header(Output.TABLE, units=units)
+    return " ".join(heads) + f"  {surface:<{_SURFACE_WIDTH}} {_MARKS.header(Output.TABLE)}"
+
+
+def _pad(field: Field, text: str) -> str:
+    """``text`` padded to ``field``'s width: a date on the left, anything else on the right."""
+    width = WIDTHS[field.name]
+    return f"{text:<{width}}" if field.kind is Kind.DATE else f"{text:>{width}}"
+
+
+def _cell(field: Field, value: Any, factor: float, analysis: Analysis) -> str:
+    """One cell's text, by the field's kind (distances times ``factor``, into the units)."""
+    if field.kind is Kind.DATE:
+        return _week(value).date().isoformat()
+    if field.kind is Kind.COUNT:
+        return f"{int(value)}"
+    if field.kind is Kind.KM:
+        return f"{value * factor:.1f}"
+    if field.kind is Kind.FRACTION:
+        return change_text(value, analysis.threshold)
+    if field.kind is Kind.SECONDS:
+        return _duration(value)
+    if field.kind is Kind.RATIO:
+        return "–" if value is None or not math.isfinite(value) else f"{value:.2f}"
+    return _whole(value)
+
+
+def _with_marks(prefix: str, marks: list[tuple[str, str]], style: Styler) -> list[str]:
+    """The row, with its marks wrapped under the Flags column so no line passes 80 columns."""
+    indent = len(_ANSI.sub("", prefix))
+    lines: list[str] = []
+    line, used = prefix, indent
+    for text, kind in marks:
+        if used > indent and used + 1 + len(text) > TABLE_WIDTH:
+            lines.append(line)
+            line, used = " " * indent, indent
+        if used > indent:
+            line, used = line + " ", used + 1
+        line, used = line + style(text, kind), used + len(text)
+    lines.append(line)
+    return lines
+
+
+def _rest_line(weeks: list[pd.Timestamp]) -> str:
+    """One line for a stretch of weeks without runs."""
+    first = weeks[0].date().isoformat()
+    if len(weeks) == 1:
+        return f"{first:<10} {0:>4}   (no runs)"
+    return (
+        f"{first:<10} {0:>4}   (no runs for {len(weeks)} weeks, to {weeks[-1].date().isoformat()})"
+    )
+
+
+def _flagged(text: str, flagged: bool, style: Styler) -> str:
+    return style(text, "flag") if flagged else text
+
+
+def change_text(value: float | None, threshold: float) -> str:
+    """A week-on-week change as a whole percentage, with a decimal near the threshold.
+
+    Within half a point of the threshold a change gets one decimal (two, for a threshold that is
+    not a whole tenth of a percent), rounded as usual unless that would show the threshold's own
+    figure: then it is moved one step to the side it is on. So a change just over the rule
+    (+10.04%: flagged) reads +10.1%, one just under +9.9%, and only a change at the rule (not
+    flagged) reads +10.0%. Unknown changes read "–".
+    """
+    if value is None or not math.isfinite(value):
+        return "–"
+    if abs(value - threshold) < 0.005:
+        whole_tenth = abs(threshold * 1000 - round(threshold * 1000)) < 1e-6
+        scale, digits = (1000, 1) if whole_tenth else (10_000, 2)
+        at = math.floor(threshold * scale + 0.5)
+        shown = math.floor(round(value * scale, 6) + 0.5)
+        if value > threshold + LIMIT_TOLERANCE:
+            shown = max(shown, at + 1)
+        elif value < threshold - LIMIT_TOLERANCE:
+            shown = min(shown, at - 1)
+        else:
+            shown = at
+        return f"{shown * 100 / scale:+.{digits}f}%"
+    percent = round(value * 100)
+    return f"{percent:+d}%" if percent else "0%"
+
+
+def _whole(value: float) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{value:.0f}"
+
+
+def _duration(seconds: float) -> str:
+    minutes = round(seconds / 60.0)
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _surface_mix(row: pd.Series) -> str:
+    """The main surface and its share of the week's distance, e.g. ``road 80%``."""
+    total = float(row["distance_km"])
+    if total <= 0:
+        return ""
+    per = _SURFACE.per or ()
+    shares = {s: float(row[c]) / total for s, c in zip(per, _SURFACE.columns, strict=True)}
+    top = max(shares, key=lambda s: shares[s])
+    return f"{top} {shares[top] * 100:.0f}%"
+
+
+def _legend(analysis: Analysis, units: str) -> list[str]:
+    limits = analysis.thresholds
+    flagged = sum(
+        1 for flags in analysis.weeks.get("flags", []) if any(f in RULE_MEASURES for f in flags)
+    )
+    pct = f"{analysis.threshold * 100:g}%"
+    lines = [
+        f"{flagged} of {len(analysis.weeks)} weeks grew more than {pct} over the week before "
+        f"({', '.join(f'{words_for(f).mark} {words_for(f).what}' for f in RULE_MEASURES)}).",
+        f"{note_mark('hard_surface')}: 90% or more of the week's known-surface distance on road; "
+        "mix in trail or track.",
+        *_risk_legend(analysis),
+        f"Δ: change from the previous week. Time: h:mm timer time. Hard: minutes at or above "
+        f"threshold. Distances in {units}.",
+        *(
+            [f"Surfaces matched on {analysis.surface_map.name}. {MAP_ATTRIBUTION}."]
+            if analysis.surface_map is not None
+            else []
+        ),
+    ]
+    parts = []
+    if math.isfinite(limits.threshold_hr):
+        parts.append(
+            f"threshold heart rate {limits.threshold_hr:.0f} bpm "
+            f"({limits.origin['threshold_hr']}; rest {limits.rest_hr:.0f}, max {limits.max_hr:.0f})"
+        )
+    if math.isfinite(limits.threshold_speed_mps):
+        pace = round(1000.0 / limits.threshold_speed_mps * km_per_unit(units))
+        parts.append(
+            f"threshold pace {pace // 60}:{pace % 60:02d}/{units} "
+            f"({limits.origin['threshold_speed_mps']})"
+        )
+    if parts:
+        lines.append("Int: 1.00 = threshold; " + "; ".join(parts) + ".")
+    return lines
+
+
+def _risk_legend(analysis: Analysis) -> list[str]:
+    """What the risk marks mean (only when the weeks carry them)."""
+    if "risk" not in analysis.weeks.columns:
+        return []
+    risk = analysis.risk
+
+    def mark(flag: str) -> str:
+        return words_for(flag).mark
+
+    return [
+        f"HIGH/elev: the week's overuse risk (docs/metrics.md). {mark('session_spike')}: "
+        f"{words_for('session_spike').what}. {mark('acwr')}: the week's {risk.load} above "
+        f"{risk.acwr_limit:g} × the mean of the 3 weeks before. {mark('monotony')}: monotony "
+        f"above {risk.monotony_limit:g} (days too alike).",
+        f"{note_mark('low_load')}: ACWR below 0.8. {note_mark('low_strength')}: fewer than "
+        f"{risk.strength_target} strength sessions. {note_mark('shoe_wear')}: a shoe past its "
+        "limit.",
+    ]
