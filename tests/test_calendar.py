@@ -24,7 +24,8 @@ from loadwatch.metrics.risk import add_spikes, risk_weeks
 from loadwatch.metrics.timeline import since_filter
 from loadwatch.metrics.weekly import weekly
 from loadwatch.model import Analysis
-from loadwatch.render.report import render_table, report_dict, to_csv
+from loadwatch.render.data import report_dict, to_csv
+from loadwatch.render.table import render_table
 from loadwatch.settings.config import Config, load_config
 from loadwatch.vocab import WeekStart
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from loadwatch import Analysis, analyze
 from loadwatch.cli import cli
-from loadwatch.render.report import to_json
+from loadwatch.render.data import to_json
 
 ACTIVITY_SUFFIXES = {".fit", ".gpx", ".tcx"}
 

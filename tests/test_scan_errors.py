@@ -19,7 +19,7 @@ from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.cache_codec import decode_outcomes, encode_outcomes
 from loadwatch.ingest.scan import FileResult, scan
 from loadwatch.model import Skipped
-from loadwatch.render.report import to_json
+from loadwatch.render.data import to_json
 from loadwatch.vocab import OnError
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
