@@ -25,7 +25,7 @@ from loadwatch.metrics import calendar
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES
 from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
 from loadwatch.settings.checks import LOAD_BASES
-from loadwatch.vocab import WeekStart
+from loadwatch.vocab import Flag, Note, Sport, WeekStart
 
 #: Days before a run in which its longest predecessor is looked for.
 SPIKE_WINDOW_DAYS = 30
@@ -333,32 +333,43 @@ def risk_weeks(
     )
     out.attrs.update(acwr_limit=settings.acwr_limit, load=settings.load)
     worn = _worn_weeks(runs, run_weeks)
-    any_strength = bool((timeline["sport"] == "strength").any())
-
-    flags, notes, levels = [], [], []
-    for start, (_, row) in zip(index, out.iterrows(), strict=True):
-        week_flags = list(row["flags"])
-        week_notes = list(row["notes"])
-        if row["max_spike"] is not None:
-            week_flags.append("session_spike")
-        acwr = float(row["acwr"])
-        if math.isfinite(acwr) and acwr > settings.acwr_limit + LIMIT_TOLERANCE:
-            week_flags.append("acwr")
-        if float(row["monotony"]) > settings.monotony_limit + LIMIT_TOLERANCE:
-            week_flags.append("monotony")
-        if math.isfinite(acwr) and acwr < ACWR_LOW - LIMIT_TOLERANCE:
-            week_notes.append("low_load")
-        has_runs = int(row["runs"]) > 0
-        if any_strength and has_runs and int(row["strength_sessions"]) < settings.strength_target:
-            week_notes.append("low_strength")
-        if start in worn:
-            week_notes.append("shoe_wear")
-        flags.append(tuple(week_flags))
-        notes.append(tuple(week_notes))
-        change = float(row["distance_change"])
-        levels.append(risk_level(tuple(week_flags), row["max_spike"], change))
-    out["flags"], out["notes"], out["risk"] = flags, notes, levels
+    any_strength = bool((timeline["sport"] == Sport.STRENGTH).any())
+    marks = [
+        _week_marks(row, settings, worn=start in worn, any_strength=any_strength)
+        for start, (_, row) in zip(index, out.iterrows(), strict=True)
+    ]
+    out["flags"] = [week_flags for week_flags, _, _ in marks]
+    out["notes"] = [week_notes for _, week_notes, _ in marks]
+    out["risk"] = [level for _, _, level in marks]
     return out
+
+
+def _week_marks(
+    row: pd.Series, settings: RiskSettings, *, worn: bool, any_strength: bool
+) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """One week's flags and notes, the 10% rule's extended by the risk measures, and its level.
+
+    ``worn``: a run of the week took its shoe past the limit. ``any_strength``: the history
+    holds strength sessions at all (without any, their absence says nothing).
+    """
+    week_flags = list(row["flags"])
+    week_notes = list(row["notes"])
+    if row["max_spike"] is not None:
+        week_flags.append(Flag.SESSION_SPIKE)
+    acwr = float(row["acwr"])
+    if math.isfinite(acwr) and acwr > settings.acwr_limit + LIMIT_TOLERANCE:
+        week_flags.append(Flag.ACWR)
+    if float(row["monotony"]) > settings.monotony_limit + LIMIT_TOLERANCE:
+        week_flags.append(Flag.MONOTONY)
+    if math.isfinite(acwr) and acwr < ACWR_LOW - LIMIT_TOLERANCE:
+        week_notes.append(Note.LOW_LOAD)
+    has_runs = int(row["runs"]) > 0
+    if any_strength and has_runs and int(row["strength_sessions"]) < settings.strength_target:
+        week_notes.append(Note.LOW_STRENGTH)
+    if worn:
+        week_notes.append(Note.SHOE_WEAR)
+    level = risk_level(tuple(week_flags), row["max_spike"], float(row["distance_change"]))
+    return tuple(week_flags), tuple(week_notes), level
 
 
 def _spike_runs(
