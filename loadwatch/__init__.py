@@ -27,7 +27,7 @@ from loadwatch.errors import (
 )
 from loadwatch.ingest.activity import SAMPLE_COLUMNS, SPORTS, Activity
 from loadwatch.ingest.readers import read_activities, read_activity
-from loadwatch.metrics.weekly import weekly
+from loadwatch.metrics.weeks import week_metrics as weekly
 from loadwatch.model import Analysis
 from loadwatch.settings.config import Athlete, Config, SurfaceRule, load_config
 

@@ -16,11 +16,11 @@ from loadwatch.errors import ConfigError
 from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
-from loadwatch.metrics.advice import with_advice
-from loadwatch.metrics.risk import add_spikes, risk_weeks
+from loadwatch.metrics.risk import add_spikes
 from loadwatch.metrics.shoes import assign_gear, read_strava_gear, shoe_status
 from loadwatch.metrics.timeline import build_timeline, since_filter, thresholds
-from loadwatch.metrics.weekly import DEFAULT_THRESHOLD, weekly
+from loadwatch.metrics.weekly import DEFAULT_THRESHOLD
+from loadwatch.metrics.weeks import week_metrics
 from loadwatch.model import DEFAULT_SETTINGS, Analysis, FileWarning, RiskSettings
 from loadwatch.settings.checks import (
     check_acwr_limit,
@@ -113,8 +113,7 @@ def analyze(
     monday = week_monday(since) if since is not None else None
     everything = len(frame)
     frame = since_filter(frame, monday)
-    weeks = risk_weeks(weekly(frame, threshold=limit), frame, settings=risk)
-    weeks = with_advice(weeks, frame, threshold=limit, settings=risk)
+    weeks = week_metrics(frame, threshold=limit, risk=risk)
     return Analysis(
         root=root,
         timezone=zone,
