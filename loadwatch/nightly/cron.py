@@ -2,7 +2,9 @@
 
 Every line loadwatch writes ends with :data:`~loadwatch.nightly.job.CRON_MARKER` and the job's
 id, so that listing and removing touch only loadwatch's own lines: the user's others are written
-back exactly as ``crontab -l`` gave them.
+back exactly as ``crontab -l`` gave them. That is why this is not python-crontab (well kept as
+it is): it parses every line and writes the table back from what it parsed, commenting out
+(``# DISABLED LINE``) any line it cannot parse, one of the user's own jobs included.
 """
 
 from __future__ import annotations
