@@ -27,8 +27,8 @@ from loadwatch.errors import (
 )
 from loadwatch.ingest.activity import SAMPLE_COLUMNS, SPORTS, Activity
 from loadwatch.ingest.readers import read_activities, read_activity
-from loadwatch.metrics.weekly import weekly
-from loadwatch.model import Analysis
+from loadwatch.metrics.weeks import week_metrics as weekly
+from loadwatch.model import Analysis, Duplicate, FileWarning, RiskSettings, Skipped
 from loadwatch.settings.config import Athlete, Config, SurfaceRule, load_config
 
 __all__ = [
@@ -40,9 +40,13 @@ __all__ = [
     "Config",
     "ConfigError",
     "CorruptFileError",
+    "Duplicate",
     "EmptyActivityError",
+    "FileWarning",
     "LoadwatchError",
     "NotAnActivityError",
+    "RiskSettings",
+    "Skipped",
     "SourceError",
     "SurfaceRule",
     "UnsupportedFileError",

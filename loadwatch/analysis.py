@@ -16,12 +16,12 @@ from loadwatch.errors import ConfigError
 from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
-from loadwatch.metrics.advice import with_advice
 from loadwatch.metrics.calendar import week_of
-from loadwatch.metrics.risk import add_spikes, risk_weeks
+from loadwatch.metrics.risk import add_spikes
 from loadwatch.metrics.shoes import assign_gear, shoe_status
 from loadwatch.metrics.timeline import build_timeline, since_filter, thresholds
-from loadwatch.metrics.weekly import DEFAULT_THRESHOLD, weekly
+from loadwatch.metrics.weekly import DEFAULT_THRESHOLD
+from loadwatch.metrics.weeks import week_metrics
 from loadwatch.model import DEFAULT_SETTINGS, Analysis, FileWarning, RiskSettings
 from loadwatch.settings.checks import (
     check_acwr_limit,
@@ -125,9 +125,7 @@ def analyze(
     first_day = week_of(since, week) if since is not None else None
     everything = len(frame)
     frame = since_filter(frame, first_day)
-    weeks = weekly(frame, threshold=limit, week_start=week)
-    weeks = risk_weeks(weeks, frame, settings=risk, week_start=week)
-    weeks = with_advice(weeks, frame, threshold=limit, settings=risk)
+    weeks = week_metrics(frame, threshold=limit, risk=risk, week_start=week)
     return Analysis(
         root=root,
         timezone=zone,

@@ -4,6 +4,10 @@ Every file loadwatch writes (charts, reports, the nightly page) goes through her
 is written to a fresh temporary file in the same folder, flushed to disk, then renamed over the
 target. A run killed halfway leaves the previous output intact and at most a hidden ``.tmp``
 file, which the next successful write of the same target does not trip over.
+
+Ours rather than the atomicwrites package: it has had no release since July 2022, and its
+temporary files (``tempfile.mkstemp``) are owner-only whatever the umask, so a page or chart
+meant to be served or shared would lose its read permissions.
 """
 
 from __future__ import annotations

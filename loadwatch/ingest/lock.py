@@ -3,7 +3,12 @@
 A second run (a scheduled one while you run it by hand, say) waits for the first to finish, up to
 a limit, and then gives up with :class:`CacheBusyError` rather than waiting for ever. The lock is
 an operating-system lock on a file beside the cache (``flock`` on POSIX, ``msvcrt.locking`` on
-Windows), so it is let go even when the run holding it is killed.
+Windows), so it is let go even when the run holding it is killed. Only "another process holds
+it" means wait: any other locking error (a network share without locks) is said at once.
+
+Ours rather than filelock: that is well kept, but its 4.x is some 3,600 lines of leases, soft,
+read-write and async locks, where loadwatch needs one exclusive lock with a wait; the one thing
+it did better (telling a held lock from a file system without locks) is done here too.
 """
 
 from __future__ import annotations
@@ -49,7 +54,16 @@ class RunLock:
             ) from error
         deadline = time.monotonic() + self.wait_s
         while True:
-            if _try_lock(handle):
+            try:
+                locked = _try_lock(handle)
+            except OSError as error:
+                handle.close()
+                raise LoadwatchError(
+                    f"cannot lock the cache ({error.strerror or error}): its file system may not "
+                    "support file locks; choose another --cache, or run with --no-cache",
+                    path=self.path,
+                ) from error
+            if locked:
                 self._handle = handle
                 return self
             if time.monotonic() >= deadline:
@@ -83,13 +97,20 @@ if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
             msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
 
 else:
+    import errno
     import fcntl
+
+    # What flock says when another process holds the lock (EACCES on some file systems); any
+    # other error (ENOLCK on a network share without locks, say) is no reason to wait.
+    _HELD = frozenset({errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES})
 
     def _try_lock(handle: Any) -> bool:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return False
+        except OSError as error:
+            if error.errno in _HELD:
+                return False
+            raise
         return True
 
     def _unlock(handle: Any) -> None:
