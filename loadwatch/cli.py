@@ -27,14 +27,8 @@ from loadwatch.nightly.schedule import (
 )
 from loadwatch.render.console import colour, plain, progress_bar, tell, use_colour
 from loadwatch.render.report import render_table, to_csv, to_json
-from loadwatch.settings.config import (
-    LOAD_BASES,
-    Athlete,
-    check_acwr_limit,
-    check_threshold,
-    check_timezone,
-    load_config,
-)
+from loadwatch.settings.checks import LOAD_BASES, check_acwr_limit, check_threshold, check_timezone
+from loadwatch.settings.config import Athlete, load_config
 from loadwatch.units import UNITS
 
 #: Exit code when --fail-on-flag is given and the newest week is flagged.

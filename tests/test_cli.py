@@ -379,4 +379,5 @@ def test_heart_rates_that_contradict_each_other_are_refused(runs: Path, tmp_path
     config = tmp_path / "c.toml"
     config.write_text("[athlete]\nrest_hr = 60\nthreshold_hr = 50\n")
     code, _, err = invoke("analyze", str(runs), "--config", str(config))
-    assert code == 1 and "threshold heart rate (50)" in err
+    assert code == 1
+    assert f"{config}: athlete.threshold_hr must be above athlete.rest_hr (60), not 50" in err
