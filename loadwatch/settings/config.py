@@ -3,8 +3,9 @@
 Read from TOML files, lowest precedence first: the user config
 (``$XDG_CONFIG_HOME/loadwatch/config.toml`` or the platform's equivalent), ``loadwatch.toml`` in
 the analysed folder, then ``--config FILE``; options given on the command line or to the Python
-functions win over all of them. A key loadwatch does not know, or a value it cannot use, is an
-error naming the key and the file, never silently ignored::
+functions win over all of them (:func:`loadwatch.options.resolve_options` puts them together).
+A key loadwatch does not know, or a value it cannot use, is an error naming the key and the
+file, never silently ignored::
 
     timezone = "Europe/Berlin"
     threshold = 0.10
