@@ -58,7 +58,23 @@ class EmptyActivityError(LoadwatchError):
 
 
 class ConfigError(LoadwatchError):
-    """A configuration file, or an option, that loadwatch cannot use."""
+    """A configuration file, or an option, that loadwatch cannot use.
+
+    ``setting`` names the setting as a config file does (``"threshold"``,
+    ``"athlete.rest_hr"``), or is ``None``; a message about a setting begins with its name, so
+    that the command line can say ``--threshold`` in its place.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        offset: int | None = None,
+        setting: str | None = None,
+    ) -> None:
+        super().__init__(message, path=path, offset=offset)
+        self.setting = setting
 
 
 def unreadable_folder(root: str | Path, error: OSError) -> SourceError:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from pathlib import Path
+from typing import TypedDict
 
 import pandas as pd
 
-from loadwatch.settings.config import Config
-from loadwatch.vocab import LoadBasis
+from loadwatch.settings.config import Athlete, Config
+from loadwatch.vocab import LoadBasis, OnError, WeekStart
 
 _TOLERANCE = 1e-9
 
@@ -126,6 +127,82 @@ class RiskSettings:
 
 #: The settings used when none are given.
 DEFAULT_SETTINGS = RiskSettings()
+
+#: Growth over the previous week that raises a flag (10%), unless configured; the same number
+#: as :data:`loadwatch.metrics.weekly.DEFAULT_THRESHOLD`.
+DEFAULT_THRESHOLD = 0.10
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AnalyzeOptions:
+    """Every setting of an analysis, resolved (option > config file > default) and checked.
+
+    Made by :func:`loadwatch.options.resolve_options`, which reads the config files and checks
+    each value once; an object built by hand is taken as it is. The settings of a run around
+    the analysis (outputs, units, cache, notification) are :func:`loadwatch.nightly.runner.run`'s
+    own keywords.
+
+    Attributes:
+        timezone: IANA time zone the weeks are counted in.
+        threshold: Week-on-week growth that raises a flag (0.10 is 10%).
+        since: Leave out the weeks before the one holding this local date (``None``: none).
+        athlete: The athlete's numbers; ``None`` in a field means "derive it from the history".
+        load: Basis of ACWR, monotony and strain.
+        acwr_limit: ACWR above which the ``acwr`` flag is raised.
+        strength_target: Strength sessions a week below which ``low_strength`` is noted.
+        osm: An OpenStreetMap extract to tell road, trail and track apart by, if any.
+        on_error: What to do with a file that cannot be used.
+        jobs: Files parsed at once, each in a process of its own; 1 parses them all in this one.
+        settle_s: Leave files modified less than this many seconds ago for the next run.
+        week_start: The day calendar weeks begin on.
+        config: What the config files said (the surface rules and shoes are taken from there).
+    """
+
+    timezone: str
+    threshold: float = DEFAULT_THRESHOLD
+    since: date | None = None
+    athlete: Athlete = dataclasses.field(default_factory=Athlete)
+    load: LoadBasis = DEFAULT_LOAD
+    acwr_limit: float = DEFAULT_ACWR_LIMIT
+    strength_target: int = DEFAULT_STRENGTH_TARGET
+    osm: Path | None = None
+    on_error: OnError = OnError.SKIP
+    jobs: int = 1
+    settle_s: float = 0.0
+    week_start: WeekStart = WeekStart.MONDAY
+    config: Config = dataclasses.field(default_factory=Config)
+
+    @property
+    def risk(self) -> RiskSettings:
+        """The load basis and limits of the risk measures."""
+        return RiskSettings(
+            load=self.load, acwr_limit=self.acwr_limit, strength_target=self.strength_target
+        )
+
+
+class OptionValues(TypedDict, total=False):
+    """The settings of an analysis as a caller gives them, before they are checked.
+
+    The keywords of :func:`loadwatch.analyze` and :func:`loadwatch.options.resolve_options`,
+    one per field of :class:`AnalyzeOptions`. A key left out, or ``None``, means "the config
+    file's, else the default"; ``athlete`` overrides the config's numbers field by field, and
+    ``config`` is a :class:`~loadwatch.settings.config.Config` to use as it is, or a config
+    file to read on top of the user's and the analysed folder's.
+    """
+
+    timezone: str | None
+    threshold: float | None
+    since: date | str | None
+    athlete: Athlete | None
+    load: LoadBasis | str | None
+    acwr_limit: float | None
+    strength_target: int | None
+    osm: str | Path | None
+    on_error: OnError | str | None
+    jobs: int | None
+    settle_s: float | None
+    week_start: WeekStart | str | None
+    config: Config | str | Path | None
 
 
 @dataclasses.dataclass(frozen=True)

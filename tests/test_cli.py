@@ -186,9 +186,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(
 ) -> None:
     """NO_COLOR wins even on a terminal."""
     monkeypatch.setattr("loadwatch.render.console.sys.stdout.isatty", lambda: True, raising=False)
-    from loadwatch import cli as cli_module
-
-    monkeypatch.setattr(cli_module, "use_colour", lambda: True)
+    monkeypatch.setattr("loadwatch.cli.analyze.use_colour", lambda: True)
     runner = CliRunner()
     coloured = runner.invoke(cli, ["analyze", str(runs)], color=True)
     assert "\x1b[" in coloured.stdout
@@ -373,10 +371,12 @@ def test_since_mid_week_keeps_the_whole_week(runs: Path) -> None:
 
 
 def test_heart_rates_that_contradict_each_other_are_refused(runs: Path, tmp_path: Path) -> None:
-    """Rest above max, or a threshold outside rest..max, is an error, never silently ignored."""
+    """Rest above max, or a threshold outside rest..max, is refused, never silently ignored: a
+    usage error (exit 2) from options, an error naming the file (exit 1) from a config."""
     code, _, err = invoke("analyze", str(runs), "--rest-hr", "200", "--max-hr", "100")
-    assert code == 1 and "must be lower than the maximum" in err
+    assert code == 2 and "it must be lower than --max-hr (100), not 200" in err
     config = tmp_path / "c.toml"
     config.write_text("[athlete]\nrest_hr = 60\nthreshold_hr = 50\n")
     code, _, err = invoke("analyze", str(runs), "--config", str(config))
-    assert code == 1 and "threshold heart rate (50)" in err
+    assert code == 1
+    assert f"{config}: athlete.threshold_hr must be above athlete.rest_hr (60), not 50" in err

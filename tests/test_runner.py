@@ -16,8 +16,9 @@ from click.testing import CliRunner
 from factories import gpx
 
 from loadwatch.cli import cli
-from loadwatch.errors import LoadwatchError
+from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.nightly.runner import RunResult, run
+from loadwatch.vocab import OnError
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 
@@ -91,7 +92,7 @@ def test_an_unreadable_folder_is_reported_not_lost(
     told = CliRunner().invoke(cli, ["analyze", str(folder), "--no-cache"])
     assert f"Skipped 1 folder(s):\n  w2/: {reason}" in told.stderr
     with pytest.raises(LoadwatchError, match="cannot be read"):
-        _run(folder, tmp_path, strict=True)
+        _run(folder, tmp_path, on_error=OnError.RAISE)
 
 
 def test_a_watched_folder_that_cannot_be_read_fails_and_says_why(
@@ -186,3 +187,24 @@ def test_real_mode_000_folders_from_the_command_line(tmp_path: Path) -> None:
     assert "locked/: is a folder that cannot be read (Permission denied)" in seen.stderr
     assert shut.returncode == 1 and "Traceback" not in shut.stderr
     assert "is a folder that cannot be read (Permission denied)" in shut.stderr
+
+
+def test_outputs_in_the_watched_folder_name_the_setting(folder: Path, tmp_path: Path) -> None:
+    """From Python the error names the setting (out, cache); the command line names the option,
+    and it stays an error of the run (exit 1), not a usage error."""
+    charts, cache = folder / "charts", folder / "c.sqlite3"
+    with pytest.raises(ConfigError) as caught:
+        run(folder, out=charts, cache=False, timezone="UTC")
+    assert caught.value.setting == "out"
+    assert caught.value.message.startswith(f"out {charts} is inside the analysed folder")
+    with pytest.raises(ConfigError) as caught:
+        run(folder, cache=cache, timezone="UTC")
+    assert caught.value.setting == "cache"
+    assert caught.value.message.startswith(f"cache {cache} would be inside the analysed folder")
+    for args, words in [
+        (["--out", str(charts)], f"Error: --out {charts} is inside the analysed folder"),
+        (["--cache", str(cache)], f"Error: --cache {cache} would be inside the analysed folder"),
+    ]:
+        shown = CliRunner().invoke(cli, ["analyze", str(folder), *args])
+        assert shown.exit_code == 1 and words in shown.stderr
+    assert not charts.exists() and not cache.exists()

@@ -119,10 +119,10 @@ def test_on_error_takes_its_words_and_refuses_others(folder: Path) -> None:
         scan(folder, on_error="ignore")  # type: ignore[arg-type]
 
 
-def test_analyze_strict_raises_and_default_skips(folder: Path) -> None:
-    """analyze(strict=True) stops at the first bad file; without it the bad files are skipped."""
+def test_analyze_on_error_raise_stops_and_default_skips(folder: Path) -> None:
+    """analyze(on_error=RAISE) stops at the first bad file; by default the bad files are skipped."""
     with pytest.raises(LoadwatchError):
-        analyze(folder, timezone="UTC", config=None, strict=True)
+        analyze(folder, timezone="UTC", config=None, on_error=OnError.RAISE)
     assert [s.source for s in analyze(folder, timezone="UTC").skipped] == BAD
 
 

@@ -112,5 +112,5 @@ def test_config_sex(tmp_path: Path) -> None:
     (tmp_path / "loadwatch.toml").write_text('[athlete]\nsex = "Female"\n')
     assert load_config(tmp_path, user_config=False).athlete.sex == "female"
     (tmp_path / "loadwatch.toml").write_text('[athlete]\nsex = "f"\n')
-    with pytest.raises(ConfigError, match=r"'athlete\.sex' in .*loadwatch\.toml must be"):
+    with pytest.raises(ConfigError, match=r"loadwatch\.toml: athlete\.sex must be"):
         load_config(tmp_path, user_config=False)

@@ -39,7 +39,7 @@ def open_log(log_file: Path, *, watched: Path | None = None) -> TextIO:
             activity, an archive, anything binary), or cannot be written.
     """
     if watched is not None:
-        refuse_inside(watched, log_file, option="--log")
+        refuse_inside(watched, log_file, setting="log")
     try:
         _refuse_not_a_log(log_file)
         _rotate(log_file)
@@ -48,7 +48,7 @@ def open_log(log_file: Path, *, watched: Path | None = None) -> TextIO:
         return log_file.open("a", encoding="utf-8", errors="backslashreplace")
     except OSError as error:
         raise LoadwatchError(
-            f"cannot write the log ({error.strerror or error}); choose another --log",
+            f"cannot write the log ({error.strerror or error}); choose another log file",
             path=log_file,
         ) from error
 
@@ -78,8 +78,8 @@ def _refuse_not_a_log(log_file: Path) -> None:
     else:
         return
     raise ConfigError(
-        f"--log {log_file} is {what}; loadwatch only appends to its own logs, so choose "
-        "another --log"
+        f"log {log_file} is {what}; loadwatch only appends to its own logs, so choose another file",
+        setting="log",
     )
 
 

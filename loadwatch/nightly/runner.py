@@ -13,15 +13,17 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Unpack
 
 from loadwatch.analysis import analyze
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.ingest.cache import Cache, default_cache_path
 from loadwatch.ingest.lock import RunLock
-from loadwatch.model import Analysis
+from loadwatch.ingest.scan import ProgressCallback
+from loadwatch.model import Analysis, AnalyzeOptions, OptionValues
 from loadwatch.nightly.notify import WeekStatus, newest_week, run_notify
 from loadwatch.nightly.outputs import write_outputs
+from loadwatch.vocab import Units
 
 #: How long a run waits for another one holding the same cache (seconds).
 DEFAULT_WAIT_S = 60.0
@@ -57,27 +59,35 @@ def resolve_cache_path(root: Path, cache: str | Path | None) -> Path:
     watched = root.resolve()
     if watched.is_dir() and (resolved == watched or watched in resolved.parents):
         raise ConfigError(
-            f"the cache {path} would be inside the analysed folder, which loadwatch never "
-            "writes to; choose another --cache path"
+            f"cache {path} would be inside the analysed folder, which loadwatch never "
+            "writes to; choose a cache path outside it",
+            setting="cache",
         )
     return path
 
 
 def run(
     path: str | Path,
+    options: AnalyzeOptions | None = None,
     *,
     out: str | Path | None = None,
-    units: str = "km",
+    units: Units | str = Units.KM,
     cache: str | Path | bool | None = None,
     wait_s: float = DEFAULT_WAIT_S,
     notify: str | None = None,
     generated: datetime | None = None,
-    **options: Any,
+    progress: ProgressCallback | None = None,
+    **overrides: Unpack[OptionValues],
 ) -> RunResult:
     """Analyse ``path`` with the incremental cache, write outputs, and notify on new flags.
 
+    The analysis's settings are ``options`` and ``overrides``, as for
+    :func:`loadwatch.analysis.analyze`; the keywords in between are the run's own. No config
+    file sets those, so they need no resolving.
+
     Args:
         path: The watched folder.
+        options: The analysis's settings (from :func:`loadwatch.options.resolve_options`).
         out: Folder for the charts, ``weeks.csv``, ``latest.json`` and ``index.html``.
         units: Distance units of the charts.
         cache: The cache database (default: the user cache folder), or ``False`` for none.
@@ -85,8 +95,9 @@ def run(
         notify: A shell command run when the newest week gains a flag (see
             :func:`loadwatch.nightly.notify.run_notify`). Without a cache every flag counts as new.
         generated: The time shown on ``index.html``.
-        **options: Passed to :func:`loadwatch.analysis.analyze` (``timezone``, ``threshold``,
-            ``since``, ``config``, ``athlete``, ``strict``, ``progress``, ``settle_s``...).
+        progress: Called after each file, as by :func:`loadwatch.analysis.analyze`.
+        **overrides: Settings of the analysis by name (``timezone``, ``threshold``, ``since``,
+            ``on_error``, ``settle_s``...: see :class:`~loadwatch.model.OptionValues`).
 
     Raises:
         LoadwatchError: The folder cannot be read, the config is wrong, an output cannot be
@@ -100,7 +111,7 @@ def run(
     with _opened_cache(root, cache, wait_s) as database:
         if database is not None:
             messages.extend(database.warnings)
-        result = analyze(root, cache=database, **options)
+        result = analyze(root, options, progress=progress, cache=database, **overrides)
         previous = database.get_state(root.resolve()) if database is not None else None
         if result.timeline.empty and result.before_since:
             # The folder is there and full: --since is past all of it. Say so, then report.
@@ -190,31 +201,33 @@ def _weeks_in_report(out: Path) -> int:
     return len(weeks) if isinstance(weeks, list) else 0
 
 
-def refuse_inside(root: Path, out: Path, *, option: str = "--out") -> None:
-    """Refuse an output (``--out`` folder, ``--log`` file...) in the watched folder, or that is
-    the watched file itself: loadwatch never writes there.
+def refuse_inside(root: Path, out: Path, *, setting: str = "out") -> None:
+    """Refuse an output (the ``out`` folder, the ``log`` file...) in the watched folder, or that
+    is the watched file itself: loadwatch never writes there.
 
     Args:
         root: The analysed folder or file.
         out: Where the output would be written.
-        option: The option that named ``out``, for the message.
+        setting: The setting that named ``out``, for the message.
 
     Raises:
         ConfigError: When ``out`` is ``root`` or inside it.
     """
     watched, target = root.resolve(), out.resolve()
-    what = "a folder" if option == "--out" else "a file"
+    what = "a folder" if setting == "out" else "a file"
     try:
         folder = watched.is_dir()
     except OSError:  # it cannot be looked at: reading it fails next, and says why
         return
     if target == watched and not folder:
         raise ConfigError(
-            f"{option} {out} is the analysed file, which loadwatch never writes to; "
-            f"choose {what} elsewhere"
+            f"{setting} {out} is the analysed file, which loadwatch never writes to; "
+            f"choose {what} elsewhere",
+            setting=setting,
         )
     if folder and (target == watched or watched in target.parents):
         raise ConfigError(
-            f"{option} {out} is inside the analysed folder, which loadwatch never writes to; "
-            f"choose {what} outside it"
+            f"{setting} {out} is inside the analysed folder, which loadwatch never writes to; "
+            f"choose {what} outside it",
+            setting=setting,
         )

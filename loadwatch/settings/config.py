@@ -3,8 +3,9 @@
 Read from TOML files, lowest precedence first: the user config
 (``$XDG_CONFIG_HOME/loadwatch/config.toml`` or the platform's equivalent), ``loadwatch.toml`` in
 the analysed folder, then ``--config FILE``; options given on the command line or to the Python
-functions win over all of them. A key loadwatch does not know, or a value it cannot use, is an
-error naming the key and the file, never silently ignored::
+functions win over all of them (:func:`loadwatch.options.resolve_options` puts them together).
+A key loadwatch does not know, or a value it cannot use, is an error naming the key and the
+file, never silently ignored::
 
     timezone = "Europe/Berlin"
     threshold = 0.10
@@ -49,15 +50,19 @@ from pathlib import Path
 from typing import Any
 
 from loadwatch.errors import ConfigError, SourceError, unreadable_folder
-
-# The value checks live in loadwatch.settings.checks. LOAD_BASES, check_acwr_limit, check_threshold
-# and
-# check_timezone are re-exported ("as") because loadwatch.cli imports them from here.
-from loadwatch.settings.checks import LOAD_BASES as LOAD_BASES
-from loadwatch.settings.checks import check_acwr_limit as check_acwr_limit
-from loadwatch.settings.checks import check_load, check_sex, check_strength_target, parse_pace
-from loadwatch.settings.checks import check_threshold as check_threshold
-from loadwatch.settings.checks import check_timezone as check_timezone
+from loadwatch.settings.checks import (
+    check_acwr_limit,
+    check_heart_rate,
+    check_heart_rates,
+    check_load,
+    check_osm,
+    check_sex,
+    check_strength_target,
+    check_threshold,
+    check_timezone,
+    check_week_start,
+    parse_pace,
+)
 from loadwatch.settings.dirs import user_config_dir
 from loadwatch.settings.shoes import Shoe, parse_shoes
 from loadwatch.vocab import LoadBasis, WeekStart
@@ -130,18 +135,6 @@ class Config:
     shoes: tuple[Shoe, ...] = ()
     osm: Path | None = None
     week_start: WeekStart | None = None
-
-
-def check_week_start(value: object, where: str = "week_start") -> WeekStart:
-    """Return ``value`` as a :class:`~loadwatch.vocab.WeekStart` (any case).
-
-    Raises:
-        ConfigError: Naming the choices.
-    """
-    if isinstance(value, str) and value.strip().lower() in tuple(WeekStart):
-        return WeekStart(value.strip().lower())
-    choices = " or ".join(f'"{day.value}"' for day in WeekStart)
-    raise ConfigError(f"{where} must be {choices}, not {value!r}")
 
 
 def user_config_path() -> Path:
@@ -230,35 +223,37 @@ def parse_config(document: Mapping[str, Any], path: Path | str = "<config>") -> 
     surfaces = _table(document, "surfaces", path)
     _known(surfaces, {"rules", "osm"}, "surfaces.", path)
     osm = surfaces.get("osm")
-    if osm is not None:
-        if not isinstance(osm, str) or not osm.strip():
-            raise ConfigError("'surfaces.osm' must be the path of an OSM extract", path=path)
-        osm = Path(path).parent / Path(osm).expanduser()
+    if osm is not None:  # relative to the config file that names it
+        osm = Path(path).parent / check_osm(osm, path=path)
     rules_value = surfaces.get("rules", [])
     if not isinstance(rules_value, list):
-        raise ConfigError("'surfaces.rules' must be a list of [[surfaces.rules]] tables", path=path)
+        raise ConfigError(
+            "surfaces.rules must be a list of [[surfaces.rules]] tables",
+            path=path,
+            setting="surfaces.rules",
+        )
     rules = tuple(_rule(rule, index, path) for index, rule in enumerate(rules_value))
     timezone = document.get("timezone")
     if timezone is not None:
-        timezone = check_timezone(timezone, f"'timezone' in {path}")
+        timezone = check_timezone(timezone, path=path)
     threshold = document.get("threshold")
     if threshold is not None:
-        threshold = check_threshold(threshold, f"'threshold' in {path}")
+        threshold = check_threshold(threshold, path=path)
     risk = _table(document, "risk", path)
     _known(risk, {"load", "acwr_limit", "strength_target"}, "risk.", path)
     load = risk.get("load")
     if load is not None:
-        load = check_load(load, f"'risk.load' in {path}")
+        load = check_load(load, path=path)
     acwr_limit = risk.get("acwr_limit")
     if acwr_limit is not None:
-        acwr_limit = check_acwr_limit(acwr_limit, f"'risk.acwr_limit' in {path}")
+        acwr_limit = check_acwr_limit(acwr_limit, path=path)
     target = risk.get("strength_target")
     if target is not None:
-        target = check_strength_target(target, f"'risk.strength_target' in {path}")
+        target = check_strength_target(target, path=path)
     shoes = parse_shoes(document.get("shoes", []), path)
     week_start = document.get("week_start")
     if week_start is not None:
-        week_start = check_week_start(week_start, f"'week_start' in {path}")
+        week_start = check_week_start(week_start, path=path)
     return Config(
         athlete,
         timezone,
@@ -303,7 +298,7 @@ def _merge(base: Config, top: Config) -> Config:
 def _table(document: Mapping[str, Any], key: str, path: Path | str) -> Mapping[str, Any]:
     value = document.get(key, {})
     if not isinstance(value, Mapping):
-        raise ConfigError(f"'{key}' must be a table ([{key}])", path=path)
+        raise ConfigError(f"{key} must be a table ([{key}])", path=path, setting=key)
     return value
 
 
@@ -321,44 +316,37 @@ def _athlete(table: Mapping[str, Any], path: Path | str) -> Athlete:
     values: dict[str, float | None] = {}
     for key in ("rest_hr", "max_hr", "threshold_hr"):
         value = table.get(key)
-        if value is None:
-            values[key] = None
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 25 <= value <= 250:
-            raise ConfigError(
-                f"'athlete.{key}' must be a heart rate in bpm between 25 and 250, not {value!r}",
-                path=path,
-            )
-        values[key] = float(value)
+        values[key] = (
+            None if value is None else check_heart_rate(value, f"athlete.{key}", path=path)
+        )
     pace = table.get("threshold_pace")
-    values["threshold_pace_s_per_km"] = (
-        None if pace is None else parse_pace(pace, f"'athlete.threshold_pace' in {path}")
-    )
+    values["threshold_pace_s_per_km"] = None if pace is None else parse_pace(pace, path=path)
     sex = table.get("sex")
-    athlete = Athlete(
-        **values, sex=None if sex is None else check_sex(sex, f"'athlete.sex' in {path}")
-    )
-    rest, top = athlete.rest_hr, athlete.max_hr
-    if rest is not None and top is not None and rest >= top:
-        raise ConfigError("'athlete.rest_hr' must be lower than 'athlete.max_hr'", path=path)
+    athlete = Athlete(**values, sex=None if sex is None else check_sex(sex, path=path))
+    check_heart_rates(athlete.rest_hr, athlete.max_hr, athlete.threshold_hr, path=path)
     return athlete
 
 
 def _rule(rule: object, index: int, path: Path | str) -> SurfaceRule:
     where = f"surfaces.rules[{index}]"
     if not isinstance(rule, Mapping):
-        raise ConfigError(f"'{where}' must be a table", path=path)
+        raise ConfigError(f"{where} must be a table", path=path, setting=where)
     _known(rule, {"path", "name", "surface"}, f"{where}.", path)
     surface = rule.get("surface")
     if surface not in SURFACES[:-1]:
         raise ConfigError(
-            f"'{where}.surface' must be one of {', '.join(SURFACES[:-1])}, not {surface!r}",
+            f"{where}.surface must be one of {', '.join(SURFACES[:-1])}, not {surface!r}",
             path=path,
+            setting=f"{where}.surface",
         )
     pattern, name = rule.get("path"), rule.get("name")
     if (pattern is None) == (name is None):
-        raise ConfigError(f"'{where}' needs exactly one of 'path' or 'name'", path=path)
+        raise ConfigError(
+            f"{where} needs exactly one of 'path' or 'name'", path=path, setting=where
+        )
     for key, value in (("path", pattern), ("name", name)):
         if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise ConfigError(f"'{where}.{key}' must be non-empty text", path=path)
+            raise ConfigError(
+                f"{where}.{key} must be non-empty text", path=path, setting=f"{where}.{key}"
+            )
     return SurfaceRule(surface=str(surface), path=pattern, name=name)

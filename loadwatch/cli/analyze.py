@@ -1,0 +1,130 @@
+"""``loadwatch analyze``: resolve the options, run the analysis, print what it found."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from loadwatch.cli.params import RunSettings, analyze_options, option_error
+from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.ingest.lock import CacheBusyError
+from loadwatch.model import AnalyzeOptions, OptionValues
+from loadwatch.nightly.log import logging_to, open_log
+from loadwatch.nightly.runner import run
+from loadwatch.options import resolve_options
+from loadwatch.render.console import colour, plain, progress_bar, tell, use_colour
+from loadwatch.render.report import render_table, to_csv, to_json
+
+#: Exit code when --fail-on-flag is given and the newest week is flagged.
+EXIT_FLAGGED = 3
+#: Exit code when another run held the cache for longer than --wait.
+EXIT_BUSY = 4
+
+
+# Paths are checked by the library, not by click: a missing or unreadable one is then the
+# same error (exit 1, the library's message), not a usage error (exit 2).
+@click.command("analyze")
+@click.argument("path", type=click.Path(readable=False, path_type=Path))
+@analyze_options
+def analyze_command(
+    path: Path,
+    given: OptionValues,
+    run_settings: RunSettings,
+    output_format: str,
+    fail_on_flag: bool,
+    log_file: Path | None,
+    quiet: bool,
+) -> None:
+    """Analyse the activity files in PATH week by week.
+
+    PATH is a folder your watch or app syncs into (searched recursively, .gz and .zip
+    included), a single FIT/GPX/TCX file, or a Strava bulk-export zip. Nothing in PATH is
+    ever written or changed.
+
+    \b
+    Examples:
+      loadwatch analyze sample_data
+      loadwatch analyze ./runs --out charts --units mi
+      loadwatch analyze ./runs --since 2026-01-01 --format csv > weeks.csv
+      loadwatch analyze ~/Sync/watch --out ~/loadwatch --settle 120 --notify 'notify-send loadwatch'
+
+    \b
+    Exit codes: 0 the analysis ran; 1 an error; 2 a usage error; 3 the newest week
+    is flagged (with --fail-on-flag); 4 another run held the cache for --wait seconds.
+    """
+    ctx = click.get_current_context()
+    try:
+        log = None if log_file is None else open_log(log_file, watched=path)
+    except LoadwatchError as error:
+        raise _failure(error, ctx) from error
+    with logging_to(log):
+        progress = None if quiet or log_file else progress_bar()
+        try:
+            options = resolved(path, given, ctx)
+            outcome = run(
+                path,
+                options,
+                **run_settings,
+                generated=datetime.now().astimezone(),
+                progress=progress,
+            )
+        except CacheBusyError as error:
+            click.echo(f"Error: {error}", err=True)
+            raise SystemExit(EXIT_BUSY) from error
+        except click.ClickException as error:  # an option or a config that cannot be used
+            _log_error(error, log_file)
+            raise
+        except LoadwatchError as error:
+            failure = _failure(error, ctx)
+            _log_error(failure, log_file)
+            raise failure from error
+        finally:
+            if progress is not None:
+                progress.close()
+
+        result = outcome.analysis
+        coloured = use_colour() and output_format == "table" and log_file is None
+        if output_format == "json":
+            click.echo(to_json(result), nl=False)
+        elif output_format == "csv":
+            click.echo(to_csv(result), nl=False)
+        else:
+            text = render_table(
+                result, units=run_settings["units"], style=colour if coloured else plain
+            )
+            click.echo(text, nl=False, color=coloured)
+        for message in outcome.messages:
+            click.echo(f"warning: {message}", err=True)
+        if not quiet:
+            tell(result, outcome.written)
+        if fail_on_flag and outcome.status is not None and outcome.status.flags:
+            raise SystemExit(EXIT_FLAGGED)
+
+
+def resolved(path: Path, given: OptionValues, ctx: click.Context) -> AnalyzeOptions:
+    """The analysis's options; a bad value of an option is a usage error naming it (exit 2),
+    a bad config file an error naming the file and the setting (exit 1).
+
+    Raises:
+        click.ClickException: As said.
+        LoadwatchError: ``path`` cannot be read.
+    """
+    try:
+        return resolve_options(path, **given)
+    except ConfigError as error:
+        raise option_error(error, ctx, usage=True) from error
+
+
+def _log_error(error: click.ClickException, log_file: Path | None) -> None:
+    """Say ``error`` in the log too: the nightly log must say why a night's run failed."""
+    if log_file is not None:
+        click.echo(f"Error: {error.format_message()}", err=True)
+
+
+def _failure(error: LoadwatchError, ctx: click.Context) -> click.ClickException:
+    """The error (exit 1) for what went wrong while running, in the command line's words."""
+    if isinstance(error, ConfigError):
+        return option_error(error, ctx, usage=False)
+    return click.ClickException(str(error))
