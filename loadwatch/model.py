@@ -229,7 +229,7 @@ class Analysis:
         shoes: How far each pair of shoes has gone in the analysed runs.
         pending: Files left for the next run because they were still changing (``settle_s``).
         surface_map: The OpenStreetMap extract surfaces were matched against, if any.
-        since: The Monday the timeline starts from (``since``'s week), if it was cut.
+        since: The first day of the week the timeline starts from (``since``'s week), if it was cut.
         before_since: Activities found but left out of the timeline as older than ``since``:
             with an empty timeline, they tell "nothing in the period" from "nothing found".
     """

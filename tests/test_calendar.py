@@ -6,6 +6,7 @@ weekly and risk metrics, and through :func:`loadwatch.analyze` on ``sample_data`
 
 from __future__ import annotations
 
+import json
 import math
 import statistics
 from datetime import date, datetime
@@ -13,11 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner, Result
 from factories import timeline_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loadwatch.analysis import analyze
+from loadwatch.cli import cli
 from loadwatch.errors import ConfigError
 from loadwatch.metrics import calendar
 from loadwatch.metrics.risk import add_spikes, risk_weeks
@@ -342,3 +345,62 @@ def test_analyze_refuses_a_bad_week_start() -> None:
     """A day that is neither Monday nor Sunday is a ConfigError naming the setting."""
     with pytest.raises(ConfigError, match=r'week_start must be "monday" or "sunday"'):
         analyze(SAMPLE_DATA, week_start="friday")  # type: ignore[arg-type]
+
+
+def _cli(*args: str) -> Result:
+    result = CliRunner().invoke(
+        cli, ["analyze", *args, "--no-cache", "-q", "--jobs", "1"], catch_exceptions=False
+    )
+    return result
+
+
+def test_cli_week_start_sunday_through_json_csv_table_and_outputs(tmp_path: Path) -> None:
+    """--week-start sunday: every week in the JSON, the CSV, the table and the --out files
+    starts on a Sunday, and the runs and kilometres add up to the Monday weeks' totals."""
+    monday = json.loads(_cli(str(SAMPLE_DATA), "--format", "json").stdout)
+    result = _cli(str(SAMPLE_DATA), "--format", "json", "--week-start", "sunday")
+    assert result.exit_code == 0, result.output
+    sunday = json.loads(result.stdout)
+    starts = [date.fromisoformat(week["week_start"]) for week in sunday["weeks"]]
+    assert {day.weekday() for day in starts} == {6}
+    assert sum(w["runs"] for w in sunday["weeks"]) == sum(w["runs"] for w in monday["weeks"])
+    # Each week's km is rounded to the metre in the JSON: the sums agree within a metre a week.
+    assert sum(w["distance_km"] for w in sunday["weeks"]) == pytest.approx(
+        sum(w["distance_km"] for w in monday["weeks"]), abs=0.001 * len(starts)
+    )
+    rows = _cli(str(SAMPLE_DATA), "--format", "csv", "--week-start", "Sunday").stdout
+    assert [row.split(",")[0] for row in rows.splitlines()[1:]] == [d.isoformat() for d in starts]
+    table = _cli(str(SAMPLE_DATA), "--week-start", "sunday").stdout
+    assert _table_dates(table)[0] == starts[0].isoformat()
+    out = tmp_path / "out"
+    assert _cli(str(SAMPLE_DATA), "--week-start", "sunday", "--out", str(out)).exit_code == 0
+    latest = json.loads((out / "latest.json").read_text())
+    assert date.fromisoformat(latest["weeks"][-1]["week_start"]).weekday() == 6
+    assert (out / "weekly-risk.png").stat().st_size > 0
+
+
+def test_cli_week_start_wins_over_the_config_and_since_keeps_its_week(tmp_path: Path) -> None:
+    """The option overrides the config's week_start; --since keeps the whole Sunday week."""
+    config = tmp_path / "monday.toml"
+    config.write_text('week_start = "monday"\n')
+    result = _cli(
+        str(SAMPLE_DATA),
+        "--format",
+        "json",
+        "--config",
+        str(config),
+        "--week-start",
+        "sunday",
+        "--since",
+        "2026-06-10",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["weeks"][0]["week_start"] == "2026-06-07"
+
+
+def test_cli_refuses_a_bad_week_start_as_a_usage_error() -> None:
+    """A day weeks cannot begin on is a usage error (exit 2) naming the option."""
+    result = _cli(str(SAMPLE_DATA), "--week-start", "friday")
+    assert result.exit_code == 2
+    assert "--week-start" in result.stderr
+    assert '"monday" or "sunday"' in result.stderr

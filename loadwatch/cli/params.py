@@ -34,6 +34,7 @@ SETTING_OF_PARAM: dict[str, str] = {
     "timezone": "timezone",
     "threshold": "threshold",
     "since": "since",
+    "week_start": "week_start",
     "rest_hr": "athlete.rest_hr",
     "max_hr": "athlete.max_hr",
     "load": "risk.load",
@@ -86,7 +87,13 @@ _OPTIONS = (
     click.option(
         "--since",
         type=click.DateTime(formats=["%Y-%m-%d"]),
-        help="Start at the week (Monday to Sunday) holding this date, YYYY-MM-DD.",
+        help="Start at the week holding this date, YYYY-MM-DD (the whole week is kept).",
+    ),
+    click.option(
+        "--week-start",
+        metavar="DAY",
+        help="The day weeks begin on: monday or sunday  [default: the config's week_start, "
+        "else monday].",
     ),
     click.option(
         "--units",
@@ -209,6 +216,7 @@ def analysis_values(params: Mapping[str, Any]) -> OptionValues:
         on_error=OnError.RAISE if params["strict"] else None,
         jobs=params["jobs"] if params["jobs"] is not None else os.cpu_count() or 1,
         settle_s=params["settle"],
+        week_start=params["week_start"],
     )
 
 
