@@ -128,8 +128,7 @@ class RiskSettings:
 #: The settings used when none are given.
 DEFAULT_SETTINGS = RiskSettings()
 
-#: Growth over the previous week that raises a flag (10%), unless configured; the same number
-#: as :data:`loadwatch.metrics.weekly.DEFAULT_THRESHOLD`.
+#: Growth over the previous week that raises a flag (10%), unless configured.
 DEFAULT_THRESHOLD = 0.10
 
 

@@ -15,7 +15,6 @@ from factories import gpx
 from loadwatch.analysis import analyze
 from loadwatch.cli import cli
 from loadwatch.errors import ConfigError
-from loadwatch.metrics.weekly import DEFAULT_THRESHOLD as WEEKLY_DEFAULT_THRESHOLD
 from loadwatch.model import DEFAULT_THRESHOLD, AnalyzeOptions, OptionValues
 from loadwatch.nightly.runner import run
 from loadwatch.options import override_options, resolve_options
@@ -342,7 +341,7 @@ def test_the_keywords_are_the_fields() -> None:
     """Every field of AnalyzeOptions can be given by name, and nothing else can."""
     fields = {field.name for field in dataclasses.fields(AnalyzeOptions)}
     assert set(OptionValues.__optional_keys__) == fields
-    assert DEFAULT_THRESHOLD == WEEKLY_DEFAULT_THRESHOLD == AnalyzeOptions(timezone="UTC").threshold
+    assert AnalyzeOptions(timezone="UTC").threshold == DEFAULT_THRESHOLD
 
 
 def test_run_takes_the_options_object(folder: Path) -> None:

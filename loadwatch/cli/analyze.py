@@ -15,7 +15,8 @@ from loadwatch.nightly.log import logging_to, open_log
 from loadwatch.nightly.runner import run
 from loadwatch.options import resolve_options
 from loadwatch.render.console import colour, plain, progress_bar, tell, use_colour
-from loadwatch.render.report import render_table, to_csv, to_json
+from loadwatch.render.data import to_csv, to_json
+from loadwatch.render.table import render_table
 
 #: Exit code when --fail-on-flag is given and the newest week is flagged.
 EXIT_FLAGGED = 3

@@ -25,7 +25,7 @@ from loadwatch.metrics import calendar
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES
 from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
 from loadwatch.settings.checks import LOAD_BASES
-from loadwatch.vocab import Flag, Note, Sport, WeekStart
+from loadwatch.vocab import Flag, Note, RiskLevel, Sport, WeekStart
 
 #: Days before a run in which its longest predecessor is looked for.
 SPIKE_WINDOW_DAYS = 30
@@ -46,8 +46,6 @@ EWMA_ACUTE_DAYS = 7
 EWMA_CHRONIC_DAYS = 28
 #: Week-on-week distance growth above which a week is high risk (Nielsen et al. 2014).
 HIGH_DISTANCE_INCREASE = 0.30
-#: Risk levels, lowest first.
-RISK_LEVELS: tuple[str, ...] = ("low", "elevated", "high")
 #: Unit of each load basis, for people.
 LOAD_UNITS: dict[str, str] = {"distance": "km", "duration": "h", "trimp": "TRIMP"}
 
@@ -248,7 +246,7 @@ def strength_sessions(
     return series
 
 
-def risk_level(flags: tuple[str, ...], max_spike: str | None, distance_change: float) -> str:
+def risk_level(flags: tuple[str, ...], max_spike: str | None, distance_change: float) -> RiskLevel:
     """``high``, ``elevated`` or ``low`` from a week's flags, largest spike and distance change.
 
     High: a moderate or large spike, the ``acwr`` flag, or distance up more than 30%.
@@ -257,11 +255,11 @@ def risk_level(flags: tuple[str, ...], max_spike: str | None, distance_change: f
     grew = math.isfinite(distance_change) and (
         distance_change > HIGH_DISTANCE_INCREASE + LIMIT_TOLERANCE
     )
-    if max_spike in ("moderate", "large") or "acwr" in flags or grew:
-        return "high"
-    if any(f in RULE_MEASURES for f in flags) or max_spike == "small" or "monotony" in flags:
-        return "elevated"
-    return "low"
+    if max_spike in ("moderate", "large") or Flag.ACWR in flags or grew:
+        return RiskLevel.HIGH
+    if any(f in RULE_MEASURES for f in flags) or max_spike == "small" or Flag.MONOTONY in flags:
+        return RiskLevel.ELEVATED
+    return RiskLevel.LOW
 
 
 def risk_weeks(
@@ -346,7 +344,7 @@ def risk_weeks(
 
 def _week_marks(
     row: pd.Series, settings: RiskSettings, *, worn: bool, any_strength: bool
-) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+) -> tuple[tuple[str, ...], tuple[str, ...], RiskLevel]:
     """One week's flags and notes, the 10% rule's extended by the risk measures, and its level.
 
     ``worn``: a run of the week took its shoe past the limit. ``any_strength``: the history

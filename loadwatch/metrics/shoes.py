@@ -16,11 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from loadwatch.fields import ACTIVITY_FIELDS, Frame, columns
 from loadwatch.model import ShoeStatus
 from loadwatch.settings.shoes import DEFAULT_SHOE_LIMIT_KM, Shoe
 
 #: Timeline columns :func:`assign_gear` adds.
-GEAR_TIMELINE_COLUMNS: tuple[str, ...] = ("gear", "shoe_km", "shoe_limit_km")
+GEAR_TIMELINE_COLUMNS: tuple[str, ...] = columns(ACTIVITY_FIELDS, Frame.GEAR)
 
 _PART = re.compile(r"#\d+$")
 

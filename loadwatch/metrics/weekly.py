@@ -14,11 +14,10 @@ import pandas as pd
 
 from loadwatch.fields import WEEK_FIELDS, Frame, columns
 from loadwatch.metrics.calendar import week_range, week_starts
+from loadwatch.model import DEFAULT_THRESHOLD
 from loadwatch.settings.config import SURFACES
 from loadwatch.vocab import WeekStart
 
-#: Growth over the previous week that raises a flag (10%).
-DEFAULT_THRESHOLD = 0.10
 #: A week whose known-surface distance is at least this share road gets the hard_surface note.
 HARD_SURFACE_SHARE = 0.90
 #: Absolute tolerance when comparing a figure with its limit, so that 10.0 -> 11.0 km (exactly

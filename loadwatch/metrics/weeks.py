@@ -11,8 +11,8 @@ import pandas as pd
 
 from loadwatch.metrics.advice import with_advice
 from loadwatch.metrics.risk import add_spikes, risk_weeks
-from loadwatch.metrics.weekly import DEFAULT_THRESHOLD, weekly
-from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
+from loadwatch.metrics.weekly import weekly
+from loadwatch.model import DEFAULT_SETTINGS, DEFAULT_THRESHOLD, RiskSettings
 from loadwatch.vocab import WeekStart
 
 

@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from loadwatch.fields import WEEK_FIELDS, Field, Kind, Output, display_order, shown_in
-from loadwatch.metrics.weekly import DEFAULT_THRESHOLD, RULE_MEASURES
+from loadwatch.metrics.weekly import RULE_MEASURES
+from loadwatch.model import DEFAULT_THRESHOLD
 from loadwatch.render.flags import note_words, words_for
 from loadwatch.render.table import change_text
 from loadwatch.units import km_per_unit
@@ -85,7 +86,7 @@ def render_index(
     chart: str | None = "weekly-risk.svg",
     generated: datetime | None = None,
 ) -> str:
-    """The page for a JSON report (the dict :func:`loadwatch.render.report.report_dict` returns).
+    """The page for a JSON report (the dict :func:`loadwatch.render.data.report_dict` returns).
 
     Args:
         report: The JSON report (distances in km).

@@ -309,10 +309,6 @@ class FitWriter:
         rows["header"] = self._local_type(packed.key)
         self._parts.append(rows.tobytes())
 
-    def add_many(self, message: str | int, columns: Mapping[str, ArrayLike | None]) -> None:
-        """Write many messages of one kind from equal-length columns (see :meth:`prepare_many`)."""
-        self.write_packed(self.prepare_many(message, columns))
-
     def to_bytes(self) -> bytes:
         """The complete file: header with its CRC, the messages, and the file CRC."""
         data = b"".join(self._parts)
