@@ -17,6 +17,7 @@ from loadwatch.metrics.calendar import DAY_NAMES, in_week
 from loadwatch.metrics.risk import ACWR_BAND, ACWR_WEEKS, LOAD_UNITS
 from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
 from loadwatch.units import km_per_unit
+from loadwatch.vocab import Flag, LoadBasis
 
 #: Said every time: when to stop reading charts and see someone.
 RED_FLAGS = (
@@ -60,28 +61,7 @@ def advise(
     def dist(km: float) -> str:
         return f"{km * factor:.1f} {units}"
 
-    acwr_cap = _acwr_cap(weeks, position) if settings.load == "distance" else math.nan
-    if "distance" in flags:
-        cap = row["distance_km"] * (1 + threshold)
-        why = f"this week +{pct}"
-        if "acwr" in flags and acwr_cap < cap:
-            cap, why = acwr_cap, f"{ACWR_BAND[1]:g} × the mean of the last {ACWR_WEEKS} weeks"
-        lines.append(
-            f"Distance rose {row['distance_change'] * 100:+.0f}% to {dist(row['distance_km'])}. "
-            f"Next week, stay at or below {dist(cap)} ({why})."
-        )
-    if "intensity" in flags:
-        lines.append(
-            f"Intensity rose {row['intensity_change'] * 100:+.0f}% to {row['intensity']:.2f}. "
-            f"Keep next week at or below {row['intensity'] * (1 + threshold):.2f}: make most "
-            "runs easy."
-        )
-    if "frequency" in flags:
-        before = round(int(row["runs"]) / (1 + row["runs_change"]))
-        lines.append(
-            f"You ran {int(row['runs'])} times, up from {before}. Stay at {int(row['runs'])} "
-            "runs next week rather than adding another."
-        )
+    lines.extend(_rule_advice(weeks, position, threshold, settings, dist))
     if "session_spike" in flags:
         lines.append(_spike_advice(timeline, first_day, dist))
     if "acwr" in flags or "low_load" in notes:
@@ -109,6 +89,43 @@ def advise(
     if not flags and not notes:
         lines.append(f"No flags this week: keep building gradually, by at most {pct} a week.")
     lines.append(RED_FLAGS)
+    return lines
+
+
+def _rule_advice(
+    weeks: pd.DataFrame,
+    position: int,
+    threshold: float,
+    settings: RiskSettings,
+    dist: Callable[[float], str],
+) -> list[str]:
+    """A line for each measure the 10% rule flagged in the week at ``position``."""
+    row = weeks.iloc[position]
+    flags = tuple(row["flags"])
+    pct = f"{threshold * 100:g}%"
+    lines: list[str] = []
+    acwr_cap = _acwr_cap(weeks, position) if settings.load == LoadBasis.DISTANCE else math.nan
+    if Flag.DISTANCE in flags:
+        cap = row["distance_km"] * (1 + threshold)
+        why = f"this week +{pct}"
+        if Flag.ACWR in flags and acwr_cap < cap:
+            cap, why = acwr_cap, f"{ACWR_BAND[1]:g} × the mean of the last {ACWR_WEEKS} weeks"
+        lines.append(
+            f"Distance rose {row['distance_change'] * 100:+.0f}% to {dist(row['distance_km'])}. "
+            f"Next week, stay at or below {dist(cap)} ({why})."
+        )
+    if Flag.INTENSITY in flags:
+        lines.append(
+            f"Intensity rose {row['intensity_change'] * 100:+.0f}% to {row['intensity']:.2f}. "
+            f"Keep next week at or below {row['intensity'] * (1 + threshold):.2f}: make most "
+            "runs easy."
+        )
+    if Flag.FREQUENCY in flags:
+        before = round(int(row["runs"]) / (1 + row["runs_change"]))
+        lines.append(
+            f"You ran {int(row['runs'])} times, up from {before}. Stay at {int(row['runs'])} "
+            "runs next week rather than adding another."
+        )
     return lines
 
 
