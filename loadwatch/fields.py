@@ -18,7 +18,7 @@ import dataclasses
 import enum
 from collections.abc import Iterable, Sequence
 
-from loadwatch.vocab import Flag, Format, Note, RiskLevel, Sport, Surface
+from loadwatch.vocab import Flag, Note, RiskLevel, Sport, Surface
 
 
 class Output(enum.StrEnum):
@@ -255,7 +255,7 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
           frame=_LINE),
     Field("name", Kind.TEXT, "The activity's name in the file, if any.", frame=_LINE),
     Field("device", Kind.TEXT, "The recording device, if known.", frame=_LINE),
-    Field("format", Kind.TEXT, f"The file's format: {_either(Format)}.", frame=_LINE),
+    Field("format", Kind.TEXT, "The file's format, in lower case (fit, gpx...).", frame=_LINE),
     Field("source", Kind.FILE, "The file in the folder (archive.zip/member inside a zip).",
           shown=_JSON, frame=_LINE),
     Field("load", Kind.TRIMP, "trimp, else (runs) the estimate from pace, else null.",

@@ -1,9 +1,13 @@
-"""The words loadwatch's data is made of, each spelt once: formats, sports, surfaces, flags...
+"""The words loadwatch's data is made of, each spelt once: sports, surfaces, flags, units...
 
 Every member is a :class:`enum.StrEnum`, so it *is* its string: ``Surface.ROAD == "road"``,
 it is written to JSON and CSV as ``road``, and a DataFrame column of them compares with plain
 strings. Code names members (``Sport.RUNNING``), never the bare string, so that a typo is an
 error and a search for ``Surface.TRACK`` finds every place that treats track runs.
+
+The file formats are the one vocabulary kept elsewhere: :class:`loadwatch.ingest.formats.Format`
+sits beside the registry that declares each format, so that a new format is one reader module
+plus one entry there.
 
 This module imports nothing of loadwatch: every stage may use it.
 """
@@ -11,14 +15,6 @@ This module imports nothing of loadwatch: every stage may use it.
 from __future__ import annotations
 
 import enum
-
-
-class Format(enum.StrEnum):
-    """An activity file format loadwatch reads (see :mod:`loadwatch.ingest.formats`)."""
-
-    FIT = "fit"
-    GPX = "gpx"
-    TCX = "tcx"
 
 
 class Sport(enum.StrEnum):

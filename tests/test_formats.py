@@ -19,12 +19,11 @@ import loadwatch
 from loadwatch.errors import UnsupportedFileError
 from loadwatch.ingest import formats
 from loadwatch.ingest.activity import Activity
-from loadwatch.ingest.formats import FORMATS, FileFormat
+from loadwatch.ingest.formats import FORMATS, FileFormat, Format
 from loadwatch.ingest.readers import READER_VERSIONS, read_source
 from loadwatch.ingest.sources import Source, iter_sources
 from loadwatch.ingest.summary import summarise
 from loadwatch.ingest.usable import drop_duplicates
-from loadwatch.vocab import Format
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 
@@ -150,7 +149,7 @@ def test_importing_loadwatch_imports_no_reader() -> None:
 
 
 class _Toy(enum.StrEnum):
-    """Stands in for the member a real format would add to loadwatch.vocab.Format."""
+    """Stands in for the member a real format would add to loadwatch.ingest.formats.Format."""
 
     TOY = "toy"
 

@@ -12,9 +12,9 @@ import pytest
 
 from loadwatch.errors import SourceError
 from loadwatch.ingest import sources
+from loadwatch.ingest.formats import Format
 from loadwatch.ingest.sources import Source, iter_sources, sniff
 from loadwatch.model import Skipped
-from loadwatch.vocab import Format
 
 FIT_HEAD = bytes([14, 0x10, 0, 0, 0, 0, 0, 0]) + b".FIT" + b"\0\0"
 GPX = b'<?xml version="1.0"?>\n<gpx version="1.1" creator="x"><trk/></gpx>'

@@ -12,7 +12,7 @@ the name users read. Discovery (:mod:`~loadwatch.ingest.sources`), the readers
 
 Adding a format (say KML):
 
-1. Add its member to :class:`loadwatch.vocab.Format` (``KML = "kml"``).
+1. Add its member to :class:`Format` below (``KML = "kml"``).
 2. Write its reader, ``loadwatch/ingest/readers/kml.py``, with
    ``read_kml(data: bytes, source: str) -> list[Activity]``: every activity in the file, with
    canonical samples, raising only :class:`~loadwatch.errors.LoadwatchError` subclasses
@@ -21,7 +21,7 @@ Adding a format (say KML):
    :func:`xml_root` helps for XML) and its loader (``_kml_reader``, importing the reader inside
    the function), then add one :class:`FileFormat` to :data:`FORMATS` with ``version=1``, a
    ``rank`` of its own, its suffixes, its label, and whether it is XML and has only summed
-   distances. ``tests/test_formats.py`` checks that every :class:`~loadwatch.vocab.Format`
+   distances. ``tests/test_formats.py`` checks that every :class:`Format`
    member has one entry and that suffixes and ranks do not clash.
 4. If ``sample_data/`` or the corpus holds files of it, record what they give for the cache
    check (the command is in ``tests/test_reader_versions.py``).
@@ -40,14 +40,26 @@ at import, and does not see it.)
 from __future__ import annotations
 
 import dataclasses
+import enum
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from loadwatch.vocab import Format
-
 if TYPE_CHECKING:
     from loadwatch.ingest.activity import Activity
+
+
+class Format(enum.StrEnum):
+    """An activity file format loadwatch reads: one member per entry of :data:`FORMATS`.
+
+    A :class:`enum.StrEnum` like the vocabulary of :mod:`loadwatch.vocab`: ``Format.FIT ==
+    "fit"``.
+    """
+
+    FIT = "fit"
+    GPX = "gpx"
+    TCX = "tcx"
+
 
 #: A reader: a file's bytes and its ``source`` label in, every activity the file holds out.
 Reader = Callable[[bytes, str], "list[Activity]"]
@@ -66,7 +78,7 @@ class FileFormat:
     """One format loadwatch reads: how to know it, how to read it, how to name it.
 
     Attributes:
-        format: Its :class:`~loadwatch.vocab.Format` member, what ``Source.format`` and
+        format: Its :class:`Format` member, what ``Source.format`` and
             ``Activity.format`` hold.
         label: Its name in what users read: ``"FIT"``.
         suffixes: The endings of its file names, lower-case with the dot (``".fit"``). A file
@@ -198,7 +210,7 @@ FORMATS: tuple[FileFormat, ...] = (
 
 
 def find(name: str | None) -> FileFormat | None:
-    """The entry of a format, by its :class:`~loadwatch.vocab.Format` member or its string.
+    """The entry of a format, by its :class:`Format` member or its string.
 
     Returns:
         The entry, or None for anything that is not a format loadwatch reads (``"gzip"``,
@@ -246,5 +258,5 @@ def duplicate_rank(name: str) -> int:
 
 
 def reader_versions() -> dict[str, int]:
-    """Each format's reader version, keyed by its :class:`~loadwatch.vocab.Format` member."""
+    """Each format's reader version, keyed by its :class:`Format` member."""
     return {entry.format: entry.version for entry in FORMATS}

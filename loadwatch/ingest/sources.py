@@ -27,9 +27,8 @@ from typing import Literal
 
 from loadwatch.errors import SourceError, unreadable_folder
 from loadwatch.ingest import formats
-from loadwatch.ingest.formats import SNIFF_BYTES
+from loadwatch.ingest.formats import SNIFF_BYTES, Format
 from loadwatch.model import Skipped
-from loadwatch.vocab import Format
 
 #: The largest single activity file (after decompression) we accept. Real FIT files of a
 #: 24-hour ultra are a few tens of MB; anything past this is not a watch export.
@@ -52,7 +51,7 @@ class Source:
     Attributes:
         label: Where it is, relative to the scanned path, with ``/`` separators; archive members
             read as ``export.zip/activities/1.fit.gz``.
-        format: Its format (a :class:`~loadwatch.vocab.Format`, so it equals ``"fit"``...).
+        format: Its format (a :class:`~loadwatch.ingest.formats.Format`, so it equals ``"fit"``...).
         data: The file's (decompressed) bytes.
         path: The file on disk that holds it (the archive, for a member).
     """
@@ -67,7 +66,7 @@ def sniff(head: bytes) -> Format | Literal["gzip", "zip"] | None:
     """Tell the format from a file's first bytes.
 
     Returns:
-        The :class:`~loadwatch.vocab.Format` whose sniff test they pass
+        The :class:`~loadwatch.ingest.formats.Format` whose sniff test they pass
         (:mod:`~loadwatch.ingest.formats`), ``"gzip"`` or ``"zip"`` for an archive to look
         into, or ``None`` for anything else.
     """
