@@ -14,6 +14,7 @@ This module imports nothing of loadwatch: every stage may use it.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 
 
@@ -72,6 +73,53 @@ class Note(enum.StrEnum):
     LOW_LOAD = "low_load"
     LOW_STRENGTH = "low_strength"
     SHOE_WEAR = "shoe_wear"
+
+
+@dataclasses.dataclass(frozen=True)
+class FlagWords:
+    """How one flag is shown.
+
+    Attributes:
+        mark: The table's mark, in capitals (``DIST``).
+        short: A few words for the chart's legend (``session spike``).
+        what: What it is about, as a noun phrase for sentences and lists
+            (``the number of runs``, ``a run much longer than ...``).
+        letter: The chart's letter above a flagged week's bar.
+    """
+
+    mark: str
+    short: str
+    what: str
+    letter: str
+
+
+#: How each flag is shown, in the order the chart stacks their letters (the table, the page,
+#: ``--notify`` and the chart all take their words from here).
+FLAG_WORDS: dict[str, FlagWords] = {
+    Flag.DISTANCE: FlagWords("DIST", "distance", "distance", "D"),
+    Flag.INTENSITY: FlagWords("INT", "intensity", "intensity", "I"),
+    Flag.FREQUENCY: FlagWords("FREQ", "runs", "the number of runs", "F"),
+    Flag.SESSION_SPIKE: FlagWords(
+        "SPIKE",
+        "session spike: a run >10% over the 30-day longest",
+        "a run more than 10% longer than the longest of the 30 days before it",
+        "S",
+    ),
+    Flag.ACWR: FlagWords(
+        "ACWR", "ACWR above its limit", "a load high against the 3 weeks before (ACWR)", "A"
+    ),
+    Flag.MONOTONY: FlagWords(
+        "MONO", "monotony above its limit", "days too much alike (monotony)", "M"
+    ),
+}
+
+#: How each note (advice, not a flag) is shown: the table's mark and a phrase for lists.
+NOTE_WORDS: dict[str, tuple[str, str]] = {
+    Note.HARD_SURFACE: ("hard", "almost all on road: mix in trail or track"),
+    Note.LOW_LOAD: ("low", "a much lighter week than the 3 before (ACWR below 0.8)"),
+    Note.LOW_STRENGTH: ("str", "fewer strength sessions than the target"),
+    Note.SHOE_WEAR: ("shoe", "a shoe past its distance limit"),
+}
 
 
 class Units(enum.StrEnum):

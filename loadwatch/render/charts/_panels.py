@@ -37,8 +37,8 @@ from loadwatch.render.charts._style import (
     legend,
     panel_message,
 )
-from loadwatch.render.flags import FLAGS, words_for
-from loadwatch.vocab import WeekStart
+from loadwatch.render.flags import words_for
+from loadwatch.vocab import FLAG_WORDS, WeekStart
 
 #: Histories up to this many weeks get a small tick for every week.
 MINOR_TICK_WEEKS = 60
@@ -69,12 +69,12 @@ def _flag_letters(flags: Sequence[tuple[str, ...]], pct: str) -> dict[str, tuple
     """Letter and legend label of each flag raised: known flags first, in their order."""
     raised = {f for week in flags for f in week}
     letters: dict[str, tuple[str, str]] = {}
-    used = {words.letter for words in FLAGS.values()}
-    for name in [*FLAGS, *sorted(raised - FLAGS.keys())]:
+    used = {words.letter for words in FLAG_WORDS.values()}
+    for name in [*FLAG_WORDS, *sorted(raised - FLAG_WORDS.keys())]:
         if name not in raised:
             continue
         words = words_for(name)
-        if name in FLAGS:
+        if name in FLAG_WORDS:
             grew = name in RULE_MEASURES
             letters[name] = (words.letter, f"{words.short} rose >{pct}" if grew else words.short)
             continue
