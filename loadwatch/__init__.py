@@ -28,14 +28,24 @@ from loadwatch.errors import (
 from loadwatch.ingest.activity import SAMPLE_COLUMNS, SPORTS, Activity
 from loadwatch.ingest.readers import read_activities, read_activity
 from loadwatch.metrics.weeks import week_metrics as weekly
-from loadwatch.model import Analysis, Duplicate, FileWarning, RiskSettings, Skipped
+from loadwatch.model import (
+    Analysis,
+    AnalyzeOptions,
+    Duplicate,
+    FileWarning,
+    RiskSettings,
+    Skipped,
+)
+from loadwatch.options import resolve_options
 from loadwatch.settings.config import Athlete, Config, SurfaceRule, load_config
+from loadwatch.vocab import LoadBasis, OnError, WeekStart
 
 __all__ = [
     "SAMPLE_COLUMNS",
     "SPORTS",
     "Activity",
     "Analysis",
+    "AnalyzeOptions",
     "Athlete",
     "Config",
     "ConfigError",
@@ -43,18 +53,22 @@ __all__ = [
     "Duplicate",
     "EmptyActivityError",
     "FileWarning",
+    "LoadBasis",
     "LoadwatchError",
     "NotAnActivityError",
+    "OnError",
     "RiskSettings",
     "Skipped",
     "SourceError",
     "SurfaceRule",
     "UnsupportedFileError",
+    "WeekStart",
     "__version__",
     "analyze",
     "load_config",
     "read_activities",
     "read_activity",
+    "resolve_options",
     "timeline",
     "weekly",
 ]
