@@ -100,6 +100,8 @@ def analyze(
     first_day = week_of(since, options.week_start) if since is not None else None
     everything = len(frame)
     frame = since_filter(frame, first_day)
+    # What the weeks are counted with, for loadwatch.weekly(frame) to count them the same way.
+    frame.attrs.update(threshold=limit, risk=risk, week_start=options.week_start)
     weeks = week_metrics(frame, threshold=limit, risk=risk, week_start=options.week_start)
     return Analysis(
         root=root,
@@ -118,6 +120,7 @@ def analyze(
         surface_map=extract,
         since=first_day,
         before_since=everything - len(frame),
+        week_start=options.week_start,
     )
 
 
@@ -138,7 +141,11 @@ def timeline(
     """Read a folder (or file) of activities into a timeline, one row per activity.
 
     The settings are those of :func:`analyze`. Files set aside and the thresholds used are in
-    ``frame.attrs`` (``"skipped"``, ``"duplicates"``, ``"warnings"``, ``"thresholds"``).
+    ``frame.attrs`` (``"skipped"``, ``"duplicates"``, ``"warnings"``, ``"thresholds"``), and so
+    are the settings the weeks are counted with (``"threshold"``, ``"risk"``, ``"week_start"``:
+    the options' and config files', as on :attr:`Analysis.timeline`), which
+    :func:`loadwatch.weekly` takes from there, so that ``weekly(timeline(path))`` is
+    ``analyze(path).weeks``.
 
     Returns:
         A DataFrame with :data:`loadwatch.metrics.timeline.TIMELINE_COLUMNS`, ``start`` in local

@@ -231,6 +231,7 @@ class Analysis:
         since: The first day of the week the timeline starts from (``since``'s week), if it was cut.
         before_since: Activities found but left out of the timeline as older than ``since``:
             with an empty timeline, they tell "nothing in the period" from "nothing found".
+        week_start: The day the weeks begin on.
     """
 
     root: Path
@@ -249,3 +250,4 @@ class Analysis:
     surface_map: Path | None = None
     since: date | None = None
     before_since: int = 0
+    week_start: WeekStart = WeekStart.MONDAY

@@ -6,6 +6,7 @@ import gzip
 import inspect
 import itertools
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -177,3 +178,42 @@ def _documented_constants() -> set[str]:
             if match and before.startswith("#:"):
                 found.add(match.group(1))
     return found
+
+
+def test_weekly_counts_with_the_settings_the_timeline_was_read_with(tmp_path: Path) -> None:
+    """A folder whose config sets the threshold, the load basis and Sunday weeks: the two steps
+    on their own still give ``analyze().weeks``, and a setting given to ``weekly`` wins."""
+    folder = tmp_path / "runs"
+    shutil.copytree(REPO / "sample_data", folder)
+    config = folder / "loadwatch.toml"
+    config.write_text(
+        'threshold = 0.05\nweek_start = "sunday"\n'
+        + config.read_text()
+        + '[risk]\nload = "trimp"\n'
+    )
+    result = loadwatch.analyze(folder)
+    weeks = loadwatch.weekly(loadwatch.timeline(folder))
+    pd.testing.assert_frame_equal(weeks, result.weeks)
+    assert {day.weekday() for day in weeks.index} == {6}
+    assert weeks.attrs["load"] == "trimp"
+    pd.testing.assert_frame_equal(loadwatch.weekly(result.timeline), result.weeks)
+    monday = loadwatch.weekly(result.timeline, week_start="monday", threshold=0.10)
+    assert {day.weekday() for day in monday.index} == {0}
+
+
+@pytest.mark.parametrize(
+    ("keywords", "setting"),
+    [
+        ({"threshold": -1}, "threshold"),
+        ({"threshold": "abc"}, "threshold"),
+        ({"week_start": "friday"}, "week_start"),
+        ({"risk": RiskSettings(acwr_limit=-5)}, "risk.acwr_limit"),
+    ],
+)
+def test_weekly_checks_its_settings_as_analyze_does(
+    result: loadwatch.Analysis, keywords: dict[str, object], setting: str
+) -> None:
+    """A bad setting given to ``weekly`` is a ConfigError naming it, not a pandas traceback."""
+    with pytest.raises(loadwatch.ConfigError) as caught:
+        loadwatch.weekly(result.timeline, **keywords)  # type: ignore[arg-type]
+    assert caught.value.setting == setting

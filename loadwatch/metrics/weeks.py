@@ -7,23 +7,32 @@ I/O.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import pandas as pd
 
 from loadwatch.metrics.advice import with_advice
 from loadwatch.metrics.risk import add_spikes, risk_weeks
 from loadwatch.metrics.weekly import weekly
 from loadwatch.model import DEFAULT_SETTINGS, DEFAULT_THRESHOLD, RiskSettings
+from loadwatch.settings.checks import check_acwr_limit, check_threshold, check_week_start
 from loadwatch.vocab import WeekStart
+
+_T = TypeVar("_T")
 
 
 def week_metrics(
     timeline: pd.DataFrame,
     *,
-    threshold: float = DEFAULT_THRESHOLD,
-    risk: RiskSettings = DEFAULT_SETTINGS,
-    week_start: WeekStart = WeekStart.MONDAY,
+    threshold: float | None = None,
+    risk: RiskSettings | None = None,
+    week_start: WeekStart | str | None = None,
 ) -> pd.DataFrame:
     """Sum a timeline's runs into calendar weeks, with the 10% rule, risk measures and advice.
+
+    Each setting left out is the one the timeline was read with (``timeline.attrs``, as
+    :func:`loadwatch.timeline` leaves them: the options' and the config files'), else the
+    default, so that ``weekly(timeline(path))`` gives ``analyze(path).weeks``.
 
     Args:
         timeline: As made by :func:`loadwatch.timeline` (one row per activity, ``start`` in local
@@ -32,7 +41,7 @@ def week_metrics(
             whole history, as :func:`loadwatch.timeline` does.
         threshold: Week-on-week growth that raises a flag (0.10 is 10%).
         risk: Load basis and limits of the risk measures.
-        week_start: The day calendar weeks begin on.
+        week_start: The day calendar weeks begin on (``"monday"`` or ``"sunday"``).
 
     Returns:
         One row per calendar week, indexed by ``week_start``: the columns of
@@ -40,10 +49,23 @@ def week_metrics(
         and ``advice`` (the newest week's lines; empty for the others).
 
     Raises:
+        ConfigError: A setting that cannot be used, naming it (``threshold``...).
         ValueError: ``risk.load`` is not a known load basis.
     """
+    read_with = timeline.attrs
+    limit = check_threshold(_given(threshold, read_with.get("threshold"), DEFAULT_THRESHOLD))
+    settings = _given(risk, read_with.get("risk"), DEFAULT_SETTINGS)
+    check_acwr_limit(settings.acwr_limit, "risk.acwr_limit")
+    week = check_week_start(_given(week_start, read_with.get("week_start"), WeekStart.MONDAY))
     if "spike_ratio" not in timeline.columns:
         timeline = add_spikes(timeline)
-    weeks = weekly(timeline, threshold=threshold, week_start=week_start)
-    weeks = risk_weeks(weeks, timeline, settings=risk, week_start=week_start)
-    return with_advice(weeks, timeline, threshold=threshold, settings=risk)
+    weeks = weekly(timeline, threshold=limit, week_start=week)
+    weeks = risk_weeks(weeks, timeline, settings=settings, week_start=week)
+    return with_advice(weeks, timeline, threshold=limit, settings=settings)
+
+
+def _given(value: _T | None, read_with: _T | None, default: _T) -> _T:
+    """The value given, else the one the timeline was read with, else the default."""
+    if value is not None:
+        return value
+    return read_with if read_with is not None else default

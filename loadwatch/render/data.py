@@ -162,6 +162,7 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
             else {"extract": analysis.surface_map.name, "attribution": MAP_ATTRIBUTION}
         ),
         "threshold": analysis.threshold,
+        "week_start": analysis.week_start.value,
     }
 
 
