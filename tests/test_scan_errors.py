@@ -13,7 +13,7 @@ import pytest
 from factories import gpx
 
 from loadwatch.analysis import analyze
-from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.errors import ConfigError, CorruptFileError, LoadwatchError
 from loadwatch.ingest import scan as scan_module
 from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.cache_codec import decode_outcomes, encode_outcomes
@@ -24,6 +24,9 @@ from loadwatch.vocab import OnError
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 BAD = ["b-cut.gpx", "d-fake.fit"]
+
+
+SAMPLE_DATA = Path(__file__).parent.parent / "sample_data"
 
 
 @pytest.fixture
@@ -109,7 +112,30 @@ def test_raise_keeps_file_order_when_the_first_bad_file_is_cached(
         with pytest.raises(LoadwatchError) as info:
             scan(folder, on_error=OnError.RAISE, cache=cache)
     assert info.value.path == "b-cut.gpx"
-    assert parsed == []  # b-cut.gpx was known: it raised before f-empty.gpx was reached
+    # b-cut.gpx was known as set aside: it is parsed again to raise its own error, before
+    # f-empty.gpx is reached.
+    assert parsed == ["b-cut.gpx"]
+
+
+def test_raise_gives_the_same_error_from_a_warm_cache_as_from_a_cold_one(
+    folder: Path, tmp_path: Path
+) -> None:
+    """``except CorruptFileError`` catches a bad file whether or not the cache knew it, with the
+    same offset: a known bad file is not raised from the reason's text."""
+    for name in ("a-run.gpx", "b-cut.gpx", "c-run.gpx", "d-fake.fit", "e-run.gpx"):
+        (folder / name).unlink()
+    run = SAMPLE_DATA / "garmin" / "2026-06" / "2026-06-02-07-08-30.fit"
+    (folder / "cut.fit").write_bytes(run.read_bytes()[:60])  # breaks off before any record
+    with Cache(tmp_path / "cache.sqlite3") as cache:
+        with pytest.raises(LoadwatchError) as cold:
+            scan(folder, on_error=OnError.RAISE, cache=cache)
+        scan(folder, cache=cache)  # now the cache knows it as set aside
+        with pytest.raises(LoadwatchError) as warm:
+            scan(folder, on_error=OnError.RAISE, cache=cache)
+    assert isinstance(cold.value, CorruptFileError)
+    assert type(warm.value) is type(cold.value)
+    assert (warm.value.path, warm.value.offset) == (cold.value.path, cold.value.offset)
+    assert str(warm.value) == str(cold.value)
 
 
 def test_on_error_takes_its_words_and_refuses_others(folder: Path) -> None:

@@ -24,7 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from loadwatch.errors import ConfigError, LoadwatchError, SourceError
+from loadwatch.errors import LoadwatchError, SourceError
 from loadwatch.ingest.cache import Cache, identify, parser_version
 from loadwatch.ingest.cache_codec import Outcome, relabel, unlabel
 from loadwatch.ingest.gear import GearTable, StravaGear, collect_gear, gear_tables
@@ -33,6 +33,7 @@ from loadwatch.ingest.sources import Source, iter_files, sources_in_file
 from loadwatch.ingest.summary import ActivitySummary, summarise
 from loadwatch.ingest.usable import drop_duplicates, unusable
 from loadwatch.model import Duplicate, FileWarning, Skipped
+from loadwatch.settings.checks import check_jobs, check_on_error
 from loadwatch.vocab import OnError
 
 #: Where :attr:`OnError.WARN <loadwatch.vocab.OnError.WARN>` logs each file set aside.
@@ -137,9 +138,8 @@ def scan(
         LoadwatchError: With ``RAISE``, the first bad file or folder that cannot be read.
         ConfigError: ``jobs`` is less than 1, or ``on_error`` is not an :class:`OnError`.
     """
-    if jobs < 1:
-        raise ConfigError(f"jobs must be 1 or more, not {jobs}")
-    found = _Found(_on_error(on_error))
+    found = _Found(check_on_error(on_error))
+    jobs = check_jobs(jobs)
     files = found.files(path)
     total = len(files)
     now = time.time()
@@ -147,7 +147,9 @@ def scan(
     seen: set[str] = set()
     context = cache.transaction() if cache is not None else contextlib.nullcontext()
     with context:
-        plans = (_plan(file, label, cache, settle_s, now, seen) for file, label in files)
+        plans = (
+            _plan(file, label, cache, settle_s, now, seen, found.on_error) for file, label in files
+        )
         with contextlib.closing(_parsed(plans, found.on_error, jobs)) as parsed:
             for done, (work, result) in enumerate(parsed, start=1):
                 if result is None:
@@ -161,14 +163,6 @@ def scan(
         if cache is not None:
             cache.forget_files_under(Path(path).resolve(), seen)
     return found.scan(pending)
-
-
-def _on_error(value: OnError | str) -> OnError:
-    try:
-        return OnError(value)
-    except ValueError:
-        choices = ", ".join(member.value for member in OnError)
-        raise ConfigError(f"on_error must be one of {choices}, not {value!r}") from None
 
 
 class _Found:
@@ -239,8 +233,14 @@ def _plan(
     settle_s: float,
     now: float,
     seen: set[str],
+    on_error: OnError,
 ) -> _Work:
-    """Whether a file needs parsing, or what the cache holds for its content."""
+    """Whether a file needs parsing, or what the cache holds for its content.
+
+    With ``RAISE``, a file the cache knows as set aside is parsed again, so that it raises its
+    own error (a :class:`~loadwatch.errors.CorruptFileError` at its byte offset, say) rather
+    than one rebuilt from the reason's text: a warm run raises what a cold one does.
+    """
     try:
         info = file_path.stat()
     except OSError:
@@ -260,7 +260,8 @@ def _plan(
         cache.remember_file(absolute, info, digest, kind)
     version = parser_version(kind)
     outcomes = cache.outcomes(digest, version)
-    if outcomes is not None:
+    raises = on_error == OnError.RAISE and any(isinstance(o, Skipped) for o in outcomes or ())
+    if outcomes is not None and not raises:
         return _Work(file_path, label, FileResult(outcomes))
     return _Work(file_path, label, parse=True, key=(digest, version))
 
