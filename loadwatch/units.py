@@ -11,8 +11,6 @@ from loadwatch.errors import ConfigError
 
 #: Kilometres in one international mile.
 KM_PER_MILE = 1.609344
-#: The units ``--units`` accepts.
-UNITS: tuple[str, ...] = ("km", "mi")
 
 
 def km_per_unit(units: str) -> float:

@@ -36,6 +36,7 @@ from typing import Any
 
 from loadwatch.errors import LoadwatchError
 from loadwatch.ingest.cache_codec import Outcome, decode_outcomes, encode_outcomes
+from loadwatch.ingest.formats import SNIFF_BYTES
 from loadwatch.ingest.gear import GEAR_KIND, GEAR_VERSION, is_activities_csv
 from loadwatch.ingest.readers import READER_VERSIONS
 from loadwatch.ingest.sources import sniff
@@ -312,7 +313,7 @@ def identify(path: Path) -> tuple[str, str] | None:
     """
     try:
         with path.open("rb") as handle:
-            head = handle.read(4096)
+            head = handle.read(SNIFF_BYTES)
             kind = sniff(head) or (GEAR_KIND if is_activities_csv(path) else None)
             if kind is None:
                 return None

@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from loadwatch.ingest.formats import SNIFF_BYTES
 from loadwatch.ingest.sources import sniff
 
 #: The file of a Strava bulk export that lists every activity with its gear.
@@ -32,8 +33,6 @@ GEAR_KIND = "strava-csv"
 #: Changes whenever :func:`parse_activities_csv` reads a file differently, so that the cache
 #: reads ``activities.csv`` files (and the zip exports holding them) again.
 GEAR_VERSION = 1
-
-_SNIFF_BYTES = 4096
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,7 +102,7 @@ def gear_tables(path: Path, label: str) -> list[GearTable]:
         return [] if data is None else [parse_activities_csv(data, label)]
     try:
         with path.open("rb") as handle:
-            if sniff(handle.read(_SNIFF_BYTES)) != "zip":
+            if sniff(handle.read(SNIFF_BYTES)) != "zip":
                 return []
             handle.seek(0)
             return list(_from_zip(handle, label))

@@ -17,7 +17,8 @@ import fnmatch
 import re
 from collections.abc import Mapping, Sequence
 
-from loadwatch.settings.config import SURFACES, SurfaceRule
+from loadwatch.settings.config import SurfaceRule
+from loadwatch.vocab import Surface
 
 _SUB_SPORT: dict[str, str] = {
     "street": "road",
@@ -80,10 +81,10 @@ def run_surfaces(
     distance (``"metadata"``, or ``"none"`` when it is ``unknown``).
 
     Returns:
-        ``({class: km}`` for every class of :data:`loadwatch.settings.config.SURFACES`, ``source)``.
+        ``({class: km}`` for every class of :class:`~loadwatch.vocab.Surface`, ``source)``.
     """
     km = distance_m / 1000.0
-    breakdown = dict.fromkeys(SURFACES, 0.0)
+    breakdown: dict[str, float] = dict.fromkeys(Surface, 0.0)
     for rule in rules:
         if _rule_matches(rule, source, name):
             breakdown[rule.surface] = km
@@ -109,7 +110,7 @@ def run_surfaces(
 
 def main_surface(breakdown: Mapping[str, float]) -> str:
     """The class with the most distance (``unknown`` for a run without distance)."""
-    best = max(SURFACES, key=lambda surface: breakdown.get(surface, 0.0))
+    best = max(Surface, key=lambda surface: breakdown.get(surface, 0.0))
     return best if breakdown.get(best, 0.0) > 0 else "unknown"
 
 

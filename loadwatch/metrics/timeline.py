@@ -19,14 +19,13 @@ from loadwatch.fields import ACTIVITY_FIELDS, Frame, columns
 from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.metrics.calendar import local_dates, to_local
 from loadwatch.metrics.surfaces import main_surface, run_surfaces
-from loadwatch.metrics.trimp import DEFAULT_SEX, activity_load
+from loadwatch.metrics.trimp import DEFAULT_SEX, THRESHOLD_HRR_FRACTION, activity_load
 from loadwatch.model import Thresholds
-from loadwatch.settings.config import SURFACES, Athlete, SurfaceRule
+from loadwatch.settings.config import Athlete, SurfaceRule
+from loadwatch.vocab import Surface
 
 #: Resting heart rate assumed when the config gives none (bpm).
 DEFAULT_REST_HR = 60.0
-#: Threshold heart rate as a fraction of heart-rate reserve above rest (Karvonen).
-THRESHOLD_HRR_FRACTION = 0.85
 #: Threshold speed: this percentile of the mean moving speeds of the longer runs.
 THRESHOLD_SPEED_PERCENTILE = 90.0
 #: Runs shorter than this (moving time) do not set the threshold speed.
@@ -141,7 +140,7 @@ def _row(
         intensity, hard_s = math.nan, 0.0
     surface: str | None = None
     surface_source: str | None = None
-    breakdown = dict.fromkeys(SURFACES, 0.0)
+    breakdown: dict[str, float] = dict.fromkeys(Surface, 0.0)
     if summary.sport == "running":
         breakdown, surface_source = run_surfaces(
             source=summary.source,

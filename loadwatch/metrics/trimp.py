@@ -23,9 +23,10 @@ TRIMP_WEIGHTS: dict[str, tuple[float, float]] = {
 }
 #: The constants used when the config does not say.
 DEFAULT_SEX = "male"
-#: Fraction of heart-rate reserve assumed at threshold pace when the threshold heart rate is
-#: unknown (the same 85% loadwatch uses to derive the threshold heart rate).
-DEFAULT_THRESHOLD_HRR = 0.85
+#: Threshold heart rate as a fraction of heart-rate reserve above rest (Karvonen): how the
+#: threshold heart rate is derived when the config gives none, and what is assumed at threshold
+#: pace when it is unknown.
+THRESHOLD_HRR_FRACTION = 0.85
 #: Where a run's load came from.
 LOAD_SOURCES: tuple[str, ...] = ("heart_rate", "pace", "none")
 
@@ -128,7 +129,7 @@ def activity_load(
         rest_hr: Resting heart rate (bpm).
         max_hr: Maximum heart rate (bpm), NaN when unknown.
         threshold_hr: Threshold heart rate (bpm), NaN when unknown; sets the heart-rate reserve
-            assumed at threshold pace (:data:`DEFAULT_THRESHOLD_HRR` when unknown).
+            assumed at threshold pace (:data:`THRESHOLD_HRR_FRACTION` when unknown).
         threshold_speed_mps: Threshold speed (m/s), NaN when unknown.
         sex: Which of Banister's weighting constants to use.
         min_hr_coverage: Share of moving time that must have heart rate.
@@ -147,7 +148,7 @@ def activity_load(
             and rest_hr < threshold_hr <= max_hr
         )
         at_threshold = (
-            (threshold_hr - rest_hr) / (max_hr - rest_hr) if usable else DEFAULT_THRESHOLD_HRR
+            (threshold_hr - rest_hr) / (max_hr - rest_hr) if usable else THRESHOLD_HRR_FRACTION
         )
         estimate = pace_trimp(summary.speed, threshold_speed_mps, at_threshold, sex)
         if math.isfinite(estimate):

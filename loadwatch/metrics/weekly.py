@@ -15,8 +15,7 @@ import pandas as pd
 from loadwatch.fields import WEEK_FIELDS, Frame, columns
 from loadwatch.metrics.calendar import week_range, week_starts
 from loadwatch.model import DEFAULT_THRESHOLD
-from loadwatch.settings.config import SURFACES
-from loadwatch.vocab import WeekStart
+from loadwatch.vocab import Surface, WeekStart
 
 #: A week whose known-surface distance is at least this share road gets the hard_surface note.
 HARD_SURFACE_SHARE = 0.90
@@ -84,7 +83,7 @@ def weekly(
     weighted = grouped["weighted_intensity"].sum(min_count=1)
     seconds = grouped["intensity_s"].sum()
     weeks["intensity"] = (weighted / seconds).where(seconds > 0)
-    split = [f"surface_km_{surface}" for surface in SURFACES]
+    split = [f"surface_km_{surface}" for surface in Surface]
     if all(column in runs.columns for column in split):
         # Each run's own breakdown (a map can split one run over several surfaces).
         weeks[split] = grouped[split].sum()
@@ -96,7 +95,7 @@ def weekly(
             aggfunc="sum",
             fill_value=0.0,
         )
-        for surface in SURFACES:
+        for surface in Surface:
             weeks[f"surface_km_{surface}"] = surface_km.get(surface, 0.0)
 
     weeks = weeks.reindex(week_range(weeks.index.min(), weeks.index.max()))
@@ -128,7 +127,7 @@ def _apply_rule(weeks: pd.DataFrame, threshold: float) -> pd.DataFrame:
 
 
 def _notes(weeks: pd.DataFrame) -> list[list[str]]:
-    known = weeks[[f"surface_km_{s}" for s in SURFACES if s != "unknown"]].sum(axis=1)
+    known = weeks[[f"surface_km_{s}" for s in Surface if s != Surface.UNKNOWN]].sum(axis=1)
     road_share = (weeks["surface_km_road"] / known).where(known > 0)
     return [
         ["hard_surface"] if share >= HARD_SURFACE_SHARE - LIMIT_TOLERANCE else []

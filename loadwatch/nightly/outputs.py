@@ -115,6 +115,8 @@ def write_outputs(
             folder,
             units=units,
             threshold=analysis.threshold,
+            acwr_limit=analysis.risk.acwr_limit,
+            week_start=analysis.week_start,
             credit=MAP_ATTRIBUTION if analysis.surface_map is not None else None,
         )
     for name, data in files.items():

@@ -32,6 +32,7 @@ from loadwatch.render.charts._panels import (
 )
 from loadwatch.render.charts._risk import SpikeRun, acwr_panel, spike_marks
 from loadwatch.render.charts._style import chart_style, column, legend
+from loadwatch.settings.checks import check_threshold
 from loadwatch.units import km_per_unit
 from loadwatch.vocab import WeekStart
 
@@ -104,8 +105,7 @@ def _build(
 ) -> tuple[Figure, str]:
     """The figure and its title, for :func:`weekly_risk_figure` and :func:`write_charts`."""
     per_unit = km_per_unit(units)
-    if not (math.isfinite(threshold) and threshold >= 0):
-        raise ConfigError(f"threshold must be a fraction of 0 or more, like 0.10; got {threshold}")
+    threshold = check_threshold(threshold)
     limit = float(acwr_limit or weeks.attrs.get("acwr_limit") or DEFAULT_ACWR_LIMIT)
     starts_on = WeekStart(week_start or weeks.attrs.get("week_start") or WeekStart.MONDAY)
     weeks = _checked(weeks, starts_on)
