@@ -16,7 +16,7 @@ from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.metrics.calendar import week_of
 from loadwatch.metrics.risk import add_spikes
-from loadwatch.metrics.shoes import assign_gear, shoe_status
+from loadwatch.metrics.shoes import assign_gear, gear_through_duplicates, shoe_status
 from loadwatch.metrics.timeline import build_timeline, since_filter, thresholds
 from loadwatch.metrics.weeks import week_metrics
 from loadwatch.model import Analysis, AnalyzeOptions, FileWarning, OptionValues
@@ -95,7 +95,8 @@ def analyze(
     # and only then is the timeline cut at --since.
     frame = add_spikes(frame)
     gear = found.gear
-    frame = assign_gear(frame, shoes=settings.shoes, strava_gear=gear.gear)
+    strava_gear = gear_through_duplicates(gear.gear, found.duplicates)
+    frame = assign_gear(frame, shoes=settings.shoes, strava_gear=strava_gear)
     shoes = shoe_status(frame)
     first_day = week_of(since, options.week_start) if since is not None else None
     everything = len(frame)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -9,10 +10,12 @@ from pathlib import Path
 import pytest
 from factories import timeline_frame
 
+from loadwatch.analysis import analyze
 from loadwatch.errors import ConfigError
 from loadwatch.ingest.gear import parse_activities_csv
 from loadwatch.ingest.scan import scan
-from loadwatch.metrics.shoes import assign_gear, shoe_status
+from loadwatch.metrics.shoes import assign_gear, gear_through_duplicates, shoe_status
+from loadwatch.model import Duplicate
 from loadwatch.settings.config import load_config
 from loadwatch.settings.shoes import Shoe
 
@@ -139,3 +142,40 @@ def test_multi_activity_sources_match_their_file() -> None:
     )
     out = assign_gear(frame, strava_gear={"a/1.fit": "Shoe"})
     assert out["gear"].iloc[0] == "Shoe"
+
+
+def test_gear_follows_a_run_kept_from_the_watch_over_its_strava_copy(tmp_path: Path) -> None:
+    """The watch's FIT is kept and the Strava export's GPX of the same run set aside: the
+    shoe activities.csv names for the GPX goes to the kept run, and counts on the shoe."""
+    sample = Path(__file__).parent.parent / "sample_data"
+    watch = tmp_path / "runs" / "garmin"
+    watch.mkdir(parents=True)
+    kept = "2026-07-30-18-33-55.fit"
+    shutil.copy(sample / "garmin" / "2026-07" / kept, watch / kept)
+    export = tmp_path / "runs" / "strava" / "activities"
+    export.mkdir(parents=True)
+    shutil.copy(sample / "strava-export" / "activities" / "15350724901.gpx.gz", export)
+    (export.parent / "activities.csv").write_text(
+        STRAVA_CSV.replace("activities/101.fit.gz", "activities/15350724901.gpx.gz")
+    )
+    result = analyze(tmp_path / "runs", timezone="Europe/Berlin")
+    assert [d.duplicate_of for d in result.duplicates] == [f"garmin/{kept}"]
+    run = result.timeline.set_index("source").loc[f"garmin/{kept}"]
+    assert run["gear"] == "Pegasus 40"
+    assert [(shoe.name, shoe.runs) for shoe in result.shoes] == [("Pegasus 40", 1)]
+    assert result.shoes[0].distance_km == pytest.approx(run["distance_km"])
+
+
+def test_gear_the_kept_file_has_of_its_own_wins() -> None:
+    """Only a kept file without gear of its own takes its duplicate's."""
+    gear = {"strava/a.gpx": "Old", "strava/b.gpx": "Old", "garmin/b.fit": "New"}
+    duplicates = [
+        Duplicate("strava/a.gpx", "garmin/a.fit"),
+        Duplicate("strava/b.gpx", "garmin/b.fit"),
+        Duplicate("strava/c.gpx", "garmin/c.fit"),
+    ]
+    moved = gear_through_duplicates(gear, duplicates)
+    assert moved["garmin/a.fit"] == "Old"
+    assert moved["garmin/b.fit"] == "New"
+    assert "garmin/c.fit" not in moved
+    assert gear == {"strava/a.gpx": "Old", "strava/b.gpx": "Old", "garmin/b.fit": "New"}

@@ -17,13 +17,32 @@ import numpy as np
 import pandas as pd
 
 from loadwatch.fields import ACTIVITY_FIELDS, Frame, columns
-from loadwatch.model import ShoeStatus
+from loadwatch.model import Duplicate, ShoeStatus
 from loadwatch.settings.shoes import DEFAULT_SHOE_LIMIT_KM, Shoe
 
 #: Timeline columns :func:`assign_gear` adds.
 GEAR_TIMELINE_COLUMNS: tuple[str, ...] = columns(ACTIVITY_FIELDS, Frame.GEAR)
 
 _PART = re.compile(r"#\d+$")
+
+
+def gear_through_duplicates(
+    strava_gear: Mapping[str, str], duplicates: Sequence[Duplicate]
+) -> dict[str, str]:
+    """Strava's gear, also under the file kept for each activity set aside as a duplicate.
+
+    The same run from the watch (a FIT file, kept) and from a Strava export (a GPX, set aside)
+    has its gear only on the Strava copy: without this, the kept run would lose its shoe, and
+    the shoe's distance would be short by every run synced both ways. Gear the kept file has
+    of its own wins.
+    """
+    gear = dict(strava_gear)
+    for duplicate in duplicates:
+        named = gear.get(_PART.sub("", duplicate.source))
+        kept = _PART.sub("", duplicate.duplicate_of)
+        if named is not None and kept not in gear:
+            gear[kept] = named
+    return gear
 
 
 def assign_gear(
