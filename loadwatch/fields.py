@@ -206,7 +206,7 @@ WEEK_FIELDS: tuple[Field, ...] = (
           shown=_ALL, frame=_WEEK, heading="Notes"),
     Field("load", Kind.TRIMP, "The sum of the runs' loads; null when none of them has one, 0"
           " for a week without runs.", shown=_DATA, frame=_RISK, needs="risk"),
-    Field("basis_load", Kind.BASIS, "The week's load in the basis chosen with --load.",
+    Field("basis_load", Kind.BASIS, "The week's load in the risk measures' basis (risk.load).",
           frame=_RISK, needs="risk"),
     Field("acwr", Kind.RATIO, "The week's basis load over the mean of the 3 calendar weeks"
           " before; null for the first 3 weeks.", shown=_DATA, frame=_RISK, needs="risk"),
