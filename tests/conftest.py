@@ -34,3 +34,21 @@ def _isolated_user_folders(
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The label of every file a scan actually parses (not answered from the cache), in order."""
+    from loadwatch.ingest import scan as scan_module
+    from loadwatch.ingest.scan import FileResult
+    from loadwatch.vocab import OnError
+
+    calls: list[str] = []
+    real = scan_module.parse_file
+
+    def spy(path: Path, label: str, *, on_error: OnError = OnError.SKIP) -> FileResult:
+        calls.append(label)
+        return real(path, label, on_error=on_error)
+
+    monkeypatch.setattr(scan_module, "parse_file", spy)
+    return calls

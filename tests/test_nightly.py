@@ -18,16 +18,13 @@ from factories import gpx
 from loadwatch.cli import EXIT_BUSY, EXIT_FLAGGED, cli
 from loadwatch.errors import ConfigError
 from loadwatch.ingest import cache as cache_module
-from loadwatch.ingest import scan as scan_module
 from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.lock import RunLock
 from loadwatch.ingest.readers import READER_VERSIONS
-from loadwatch.ingest.scan import FileResult
 from loadwatch.nightly.runner import RunResult, run
 from loadwatch.render.page import render_index
 from loadwatch.settings.config import SURFACES
 from loadwatch.units import KM_PER_MILE
-from loadwatch.vocab import OnError
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 
@@ -50,20 +47,6 @@ def folder(tmp_path: Path) -> Path:
     _write_week(root, 0, [30, 30, 30])
     _write_week(root, 1, [30, 30, 30])
     return root
-
-
-@pytest.fixture
-def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records the label of every file actually parsed (not answered from the cache)."""
-    calls: list[str] = []
-    real = scan_module.parse_file
-
-    def spy(path: Path, label: str, *, on_error: OnError = OnError.SKIP) -> FileResult:
-        calls.append(label)
-        return real(path, label, on_error=on_error)
-
-    monkeypatch.setattr(scan_module, "parse_file", spy)
-    return calls
 
 
 def _tree(folder: Path) -> dict[str, tuple[str, int]]:

@@ -17,7 +17,7 @@ from loadwatch.errors import ConfigError, CorruptFileError, LoadwatchError
 from loadwatch.ingest import scan as scan_module
 from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.cache_codec import decode_outcomes, encode_outcomes
-from loadwatch.ingest.scan import FileResult, scan
+from loadwatch.ingest.scan import scan
 from loadwatch.model import Skipped
 from loadwatch.render.data import to_json
 from loadwatch.vocab import OnError
@@ -40,20 +40,6 @@ def folder(tmp_path: Path) -> Path:
     (root / "b-cut.gpx").write_text(whole[: len(whole) // 2])
     (root / "d-fake.fit").write_bytes(b"\x0e\x10" + bytes(40))
     return root
-
-
-@pytest.fixture
-def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The label of every file actually parsed (not answered from the cache)."""
-    calls: list[str] = []
-    real = scan_module.parse_file
-
-    def spy(path: Path, label: str, *, on_error: OnError = OnError.SKIP) -> FileResult:
-        calls.append(label)
-        return real(path, label, on_error=on_error)
-
-    monkeypatch.setattr(scan_module, "parse_file", spy)
-    return calls
 
 
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -17,13 +17,11 @@ from factories import gpx
 from loadwatch.analysis import analyze
 from loadwatch.ingest import cache as cache_module
 from loadwatch.ingest import gear as gear_module
-from loadwatch.ingest import scan as scan_module
 from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.cache_codec import decode_outcomes, encode_outcomes
 from loadwatch.ingest.gear import GearTable
-from loadwatch.ingest.scan import INLINE_FILES, FileResult, scan
+from loadwatch.ingest.scan import INLINE_FILES, scan
 from loadwatch.model import FileWarning
-from loadwatch.vocab import OnError
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 HEADER = "Activity ID,Activity Type,Activity Gear,Filename"
@@ -128,18 +126,10 @@ def test_a_moved_csv_takes_its_new_folder(folder: Path, tmp_path: Path) -> None:
 
 
 def test_a_new_gear_reader_reads_csvs_and_zips_again_but_not_activity_files(
-    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: list[str]
 ) -> None:
     """Bumping GEAR_VERSION re-reads activities.csv and zip exports; plain GPX files stay cached
     (so a cache from before gear was read in the scan gives a zip its gear on the next run)."""
-    parsed: list[str] = []
-    real = scan_module.parse_file
-
-    def spy(path: Path, label: str, *, on_error: OnError = OnError.SKIP) -> FileResult:
-        parsed.append(label)
-        return real(path, label, on_error=on_error)
-
-    monkeypatch.setattr(scan_module, "parse_file", spy)
     with Cache(tmp_path / "cache.sqlite3") as cache:
         scan(folder, cache=cache)
         monkeypatch.setattr(cache_module, "GEAR_VERSION", cache_module.GEAR_VERSION + 1)
