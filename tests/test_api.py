@@ -217,3 +217,21 @@ def test_weekly_checks_its_settings_as_analyze_does(
     with pytest.raises(loadwatch.ConfigError) as caught:
         loadwatch.weekly(result.timeline, **keywords)  # type: ignore[arg-type]
     assert caught.value.setting == setting
+
+
+def test_settings_as_keywords_and_as_resolved_options(in_repo: Path) -> None:
+    """The README's keywords work, and resolve_options gives them as one object to pass on."""
+    result = loadwatch.analyze(
+        "sample_data", timezone="Europe/Berlin", threshold=0.1, week_start="sunday"
+    )
+    assert result.week_start is loadwatch.WeekStart.SUNDAY
+    assert {day.weekday() for day in result.weeks.index} == {6}
+    options = loadwatch.resolve_options("sample_data", threshold=0.2)
+    assert isinstance(options, loadwatch.AnalyzeOptions)
+    assert options.timezone == "Europe/Berlin"  # from sample_data/loadwatch.toml
+    assert loadwatch.analyze("sample_data", options).threshold == 0.2
+    with pytest.raises(loadwatch.ConfigError) as caught:
+        loadwatch.analyze("sample_data", on_error="sometimes")
+    assert caught.value.setting == "on_error"
+    with pytest.raises(loadwatch.CorruptFileError):
+        loadwatch.analyze("sample_data", on_error=loadwatch.OnError.RAISE)
