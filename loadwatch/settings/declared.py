@@ -105,6 +105,7 @@ def _beside(value: Path, file: Path) -> Path:
 
 
 def _cores() -> int:
+    """The number of CPU cores, the command line's default for ``--jobs``."""
     return os.cpu_count() or 1
 
 
@@ -238,7 +239,7 @@ _OWN_KEYS: dict[str, frozenset[str]] = {
 
 @dataclasses.dataclass(frozen=True)
 class Config:
-    """Settings gathered from config files (see the module docstring for the format).
+    """Settings gathered from config files (see :mod:`loadwatch.settings.config` for the format).
 
     One field per setting of :data:`SETTINGS` that a file can set (``None``: no file set it),
     and the tables of their own shape.
