@@ -137,7 +137,9 @@ class AnalyzeOptions:
     """Every setting of an analysis, resolved (option > config file > default) and checked.
 
     Made by :func:`loadwatch.options.resolve_options`, which reads the config files and checks
-    each value once; an object built by hand is taken as it is. The settings of a run around
+    each value once; an object built by hand is taken as it is. One field per scalar setting
+    declared in :data:`loadwatch.settings.declared.SETTINGS`, its default here (a test checks
+    that the two agree), and the athlete's numbers and the config. The settings of a run around
     the analysis (outputs, units, cache, notification) are :func:`loadwatch.nightly.runner.run`'s
     own keywords.
 
@@ -183,10 +185,11 @@ class OptionValues(TypedDict, total=False):
     """The settings of an analysis as a caller gives them, before they are checked.
 
     The keywords of :func:`loadwatch.analyze` and :func:`loadwatch.options.resolve_options`,
-    one per field of :class:`AnalyzeOptions`. A key left out, or ``None``, means "the config
-    file's, else the default"; ``athlete`` overrides the config's numbers field by field, and
-    ``config`` is a :class:`~loadwatch.settings.config.Config` to use as it is, or a config
-    file to read on top of the user's and the analysed folder's.
+    one per field of :class:`AnalyzeOptions`, typed as callers may give them. A key left out,
+    or ``None``, means "the config file's, else the default"; ``athlete`` overrides the
+    config's numbers field by field, and ``config`` is a
+    :class:`~loadwatch.settings.config.Config` to use as it is, or a config file to read on
+    top of the user's and the analysed folder's.
     """
 
     timezone: str | None

@@ -1,10 +1,12 @@
 """The settings of an analysis, resolved once: option > config file > default, each value checked.
 
 :func:`resolve_options` is the one place that decides what an analysis runs with: for each
-setting the value a caller gave (a keyword, or an option of the command line), else the
-config files', else loadwatch's default, checked by :mod:`loadwatch.settings.checks` on the way
-in. The result is an :class:`~loadwatch.model.AnalyzeOptions` that
-:func:`~loadwatch.analysis.analyze` and :func:`~loadwatch.nightly.runner.run` take as it is.
+scalar setting of :data:`~loadwatch.settings.declared.SETTINGS` the value a caller gave (a
+keyword, or an option of the command line), else the config files', else the default
+(:class:`~loadwatch.model.AnalyzeOptions`' own, or one the declaration finds out), checked by
+the declared check on the way in; the athlete's numbers are overlaid field by field. The
+result is an :class:`~loadwatch.model.AnalyzeOptions` that :func:`~loadwatch.analysis.analyze`
+and :func:`~loadwatch.nightly.runner.run` take as it is.
 
 It sits just above :mod:`loadwatch.model`, whose type it makes, and imports only that and
 :mod:`loadwatch.settings` (which cannot hold it: model.py imports the settings' types).
@@ -13,38 +15,28 @@ It sits just above :mod:`loadwatch.model`, whose type it makes, and imports only
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar, Unpack
+from typing import Any, Unpack
 
 from loadwatch.errors import ConfigError
 from loadwatch.model import AnalyzeOptions, OptionValues
 from loadwatch.settings.checks import (
-    check_acwr_limit,
     check_heart_rate,
     check_heart_rates,
-    check_jobs,
-    check_load,
-    check_on_error,
-    check_osm,
     check_pace_seconds,
-    check_settle,
     check_sex,
-    check_since,
-    check_strength_target,
-    check_threshold,
-    check_timezone,
-    check_week_start,
-    system_timezone,
 )
 from loadwatch.settings.config import Athlete, Config, load_config
+from loadwatch.settings.declared import SETTINGS, Setting
 
-_T = TypeVar("_T")
+#: The keywords :func:`resolve_options` takes besides the scalar settings of
+#: :data:`~loadwatch.settings.declared.SETTINGS`.
+_OWN_KEYWORDS = frozenset({"athlete", "config"})
 
-#: The keywords :func:`resolve_options` takes: one per field of AnalyzeOptions.
-OPTION_NAMES: frozenset[str] = OptionValues.__optional_keys__
-#: Every setting's default, as AnalyzeOptions declares it (the time zone's is the system's).
-_DEFAULT = AnalyzeOptions(timezone="UTC")
+
+def option_names() -> frozenset[str]:
+    """The keywords :func:`resolve_options` takes: one per field of AnalyzeOptions."""
+    return _OWN_KEYWORDS | {setting.field for setting in SETTINGS}
 
 
 def resolve_options(
@@ -69,37 +61,15 @@ def resolve_options(
         SourceError: ``path`` is a folder that cannot be read.
         TypeError: A keyword that is not a setting.
     """
-    unknown = sorted(set(given) - OPTION_NAMES)
+    unknown = sorted(set(given) - option_names())
     if unknown:
         raise TypeError(f"unknown setting(s): {', '.join(unknown)}")
-    config = given.get("config")
+    values: dict[str, Any] = dict(given)
+    config = values.get("config")
     settings = config if isinstance(config, Config) else load_config(path, config)
-    zone = given.get("timezone")
+    chosen = {setting.field: _chosen(setting, values, settings) for setting in SETTINGS}
     return AnalyzeOptions(
-        timezone=check_timezone(zone) if zone is not None else _zone(settings),
-        threshold=_chosen(
-            given.get("threshold"), check_threshold, settings.threshold, _DEFAULT.threshold
-        ),
-        since=_chosen(given.get("since"), check_since, None, _DEFAULT.since),
-        athlete=_athlete(settings.athlete, given.get("athlete")),
-        load=_chosen(given.get("load"), check_load, settings.load, _DEFAULT.load),
-        acwr_limit=_chosen(
-            given.get("acwr_limit"), check_acwr_limit, settings.acwr_limit, _DEFAULT.acwr_limit
-        ),
-        strength_target=_chosen(
-            given.get("strength_target"),
-            check_strength_target,
-            settings.strength_target,
-            _DEFAULT.strength_target,
-        ),
-        osm=_chosen(given.get("osm"), check_osm, settings.osm, _DEFAULT.osm),
-        on_error=_chosen(given.get("on_error"), check_on_error, None, _DEFAULT.on_error),
-        jobs=_chosen(given.get("jobs"), check_jobs, None, _DEFAULT.jobs),
-        settle_s=_chosen(given.get("settle_s"), check_settle, None, _DEFAULT.settle_s),
-        week_start=_chosen(
-            given.get("week_start"), check_week_start, settings.week_start, _DEFAULT.week_start
-        ),
-        config=settings,
+        **chosen, athlete=_athlete(settings.athlete, values.get("athlete")), config=settings
     )
 
 
@@ -121,17 +91,25 @@ def override_options(options: AnalyzeOptions, **given: Unpack[OptionValues]) -> 
     return resolve_options(None, **{**current, **given})
 
 
-def _zone(config: Config) -> str:
-    """The time zone when no option names one: the config's, else the system's."""
-    return config.timezone or system_timezone()
-
-
-def _chosen(value: object, check: Callable[[object], _T], configured: _T | None, default: _T) -> _T:
-    """``value`` checked if it was given, else ``configured`` if a config file set it, else
-    ``default``."""
+def _chosen(setting: Setting, given: dict[str, Any], config: Config) -> Any:
+    """``setting``'s value: the given one checked, else the config files', else the default."""
+    value = given.get(setting.field)
     if value is not None:
-        return check(value)
-    return configured if configured is not None else default
+        return setting.check(value, setting.name)
+    configured = getattr(config, setting.field) if setting.in_file else None
+    if configured is not None:
+        return configured
+    return _default(setting)
+
+
+def _default(setting: Setting) -> Any:
+    """``setting``'s default: found out now if the declaration says how, else AnalyzeOptions'."""
+    if setting.default is not None:
+        return setting.default()
+    (field,) = (
+        field for field in dataclasses.fields(AnalyzeOptions) if field.name == setting.field
+    )
+    return field.default
 
 
 def _athlete(configured: Athlete, given: Athlete | None) -> Athlete:

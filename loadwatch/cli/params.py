@@ -13,11 +13,11 @@ which names a setting (``threshold``), into click's error, which names the optio
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections.abc import Callable, Mapping
+from datetime import date
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 import click
 from click.core import ParameterSource
@@ -26,27 +26,37 @@ from loadwatch.errors import ConfigError
 from loadwatch.model import OptionValues
 from loadwatch.nightly.runner import DEFAULT_WAIT_S
 from loadwatch.settings.config import Athlete
-from loadwatch.vocab import OnError, Units
+from loadwatch.settings.declared import SETTINGS, CommandOption
+from loadwatch.vocab import Units
 
-#: The setting each option of ``loadwatch analyze`` sets (by the option's parameter name), as
-#: :class:`~loadwatch.errors.ConfigError` names it.
-SETTING_OF_PARAM: dict[str, str] = {
-    "timezone": "timezone",
-    "threshold": "threshold",
-    "since": "since",
-    "week_start": "week_start",
+#: A click option, as it decorates the command.
+_Decorator = Callable[[Callable[..., None]], Callable[..., None]]
+
+#: The setting each option of ``loadwatch analyze`` that is no scalar setting's sets (by the
+#: option's parameter name), as :class:`~loadwatch.errors.ConfigError` names it; the scalar
+#: settings' are declared with them (see :func:`setting_of_param`).
+_OWN_SETTING_OF_PARAM: dict[str, str] = {
     "rest_hr": "athlete.rest_hr",
     "max_hr": "athlete.max_hr",
-    "load": "risk.load",
-    "acwr_limit": "risk.acwr_limit",
-    "osm": "surfaces.osm",
-    "strict": "on_error",
-    "jobs": "jobs",
-    "settle": "settle_s",
     "out": "out",
     "cache_path": "cache",
     "log_file": "log",
 }
+
+#: What the words of a scalar setting's option are parsed into, where click needs more than
+#: the declared type (a file's path, a date); see
+#: :class:`~loadwatch.settings.declared.CommandOption`.
+_CLICK_TYPES: dict[object, click.ParamType[Any]] = {
+    date: click.DateTime(formats=["%Y-%m-%d"]),
+    Path: click.Path(dir_okay=False, readable=False, path_type=Path),
+}
+
+
+def setting_of_param() -> dict[str, str]:
+    """The setting each option of ``loadwatch analyze`` sets, by the option's parameter name
+    (a scalar setting's option is named by its field), as ConfigError names it."""
+    declared = {setting.field: setting.name for setting in SETTINGS if setting.option}
+    return {**declared, **_OWN_SETTING_OF_PARAM}
 
 
 class RunSettings(TypedDict):
@@ -59,127 +69,83 @@ class RunSettings(TypedDict):
     notify: str | None
 
 
-_OPTIONS = (
-    click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(["table", "json", "csv"]),
-        default="table",
-        show_default=True,
-        help="What to print on standard output.",
+#: The options that set no scalar setting, in ``--help`` order, each group after the option of
+#: the setting it names (``None``: before them all). The scalar settings' options come in the
+#: order of :data:`~loadwatch.settings.declared.SETTINGS`.
+_OTHER_OPTIONS: dict[str | None, tuple[_Decorator, ...]] = {
+    None: (
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["table", "json", "csv"]),
+            default="table",
+            show_default=True,
+            help="What to print on standard output.",
+        ),
+        click.option(
+            "--out",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Folder for the chart (PNG, SVG), weeks.csv, latest.json and index.html.",
+        ),
     ),
-    click.option(
-        "--out",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Folder for the chart (PNG, SVG), weeks.csv, latest.json and index.html.",
+    "week_start": (
+        click.option(
+            "--units",
+            type=click.Choice([unit.value for unit in Units]),
+            default=Units.KM.value,
+            show_default=True,
+            help="Distance units of the table and charts (JSON and CSV stay in km).",
+        ),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(dir_okay=False, readable=False, path_type=Path),
+            help="A loadwatch TOML config file, read on top of the user and folder configs.",
+        ),
+        click.option("--rest-hr", type=int, help="Resting heart rate (bpm, 25 to 250)."),
+        click.option("--max-hr", type=int, help="Maximum heart rate (bpm, 25 to 250)."),
     ),
-    click.option(
-        "--timezone",
-        help="IANA time zone weeks are counted in  [default: the config's timezone, else the "
-        "system's].",
+    "jobs": (
+        click.option(
+            "--cache",
+            "cache_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="The cache database of parsed files [default: in your user cache folder].",
+        ),
+        click.option(
+            "--no-cache", is_flag=True, help="Parse every file again; read and write no cache."
+        ),
     ),
-    click.option(
-        "--threshold",
-        type=float,
-        help="Week-on-week growth that raises a flag  [default: the config's threshold, else "
-        "0.10, i.e. 10%].",
+    "settle_s": (
+        click.option(
+            "--wait",
+            type=click.FloatRange(min=0),
+            default=DEFAULT_WAIT_S,
+            show_default=True,
+            metavar="SECONDS",
+            help="How long to wait for another loadwatch run using the same cache.",
+        ),
+        click.option(
+            "--notify",
+            metavar="COMMAND",
+            help="Shell command to run when the newest week gains a flag (summary on its stdin).",
+        ),
+        click.option(
+            "--fail-on-flag",
+            is_flag=True,
+            help="Exit with code 3 when the newest week is flagged (for scripts).",
+        ),
+        click.option(
+            "--log",
+            "log_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Append all output to this log file (rotated at 1 MB) instead of the terminal.",
+        ),
+        click.option(
+            "-q", "--quiet", is_flag=True, help="No progress bar, and no list of skipped files."
+        ),
     ),
-    click.option(
-        "--since",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        help="Start at the week holding this date, YYYY-MM-DD (the whole week is kept).",
-    ),
-    click.option(
-        "--week-start",
-        metavar="DAY",
-        help="The day weeks begin on: monday or sunday  [default: the config's week_start, "
-        "else monday].",
-    ),
-    click.option(
-        "--units",
-        type=click.Choice([unit.value for unit in Units]),
-        default=Units.KM.value,
-        show_default=True,
-        help="Distance units of the table and charts (JSON and CSV stay in km).",
-    ),
-    click.option(
-        "--config",
-        "config_file",
-        type=click.Path(dir_okay=False, readable=False, path_type=Path),
-        help="A loadwatch TOML config file, read on top of the user and folder configs.",
-    ),
-    click.option("--rest-hr", type=int, help="Resting heart rate (bpm, 25 to 250)."),
-    click.option("--max-hr", type=int, help="Maximum heart rate (bpm, 25 to 250)."),
-    click.option(
-        "--load",
-        metavar="BASIS",
-        help="What ACWR, monotony and strain measure: distance, duration or trimp  "
-        "[default: the config's risk.load, else distance].",
-    ),
-    click.option(
-        "--acwr-limit",
-        type=float,
-        help="ACWR above which a week is flagged  [default: the config's risk.acwr_limit, "
-        "else 1.5].",
-    ),
-    click.option(
-        "--osm",
-        type=click.Path(dir_okay=False, readable=False, path_type=Path),
-        help="An OpenStreetMap extract of your region (.osm.pbf): road, trail and track by map.",
-    ),
-    click.option("--strict", is_flag=True, help="Stop at the first file that cannot be used."),
-    click.option(
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="Files to parse at once, each in a process of its own; 1 parses them in this one  "
-        "[default: the number of CPU cores].",
-    ),
-    click.option(
-        "--cache",
-        "cache_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="The cache database of parsed files [default: in your user cache folder].",
-    ),
-    click.option(
-        "--no-cache", is_flag=True, help="Parse every file again; read and write no cache."
-    ),
-    click.option(
-        "--settle",
-        type=float,
-        default=0,
-        show_default=True,
-        metavar="SECONDS",
-        help="Leave files changed less than this long ago (still syncing) for the next run.",
-    ),
-    click.option(
-        "--wait",
-        type=click.FloatRange(min=0),
-        default=DEFAULT_WAIT_S,
-        show_default=True,
-        metavar="SECONDS",
-        help="How long to wait for another loadwatch run using the same cache.",
-    ),
-    click.option(
-        "--notify",
-        metavar="COMMAND",
-        help="Shell command to run when the newest week gains a flag (summary on its stdin).",
-    ),
-    click.option(
-        "--fail-on-flag",
-        is_flag=True,
-        help="Exit with code 3 when the newest week is flagged (for scripts).",
-    ),
-    click.option(
-        "--log",
-        "log_file",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Append all output to this log file (rotated at 1 MB) instead of the terminal.",
-    ),
-    click.option(
-        "-q", "--quiet", is_flag=True, help="No progress bar, and no list of skipped files."
-    ),
-)
+}
 
 #: What the command itself keeps: the words of the command line that are neither the
 #: analysis's settings nor the run's.
@@ -196,28 +162,64 @@ def analyze_options(command: Callable[..., None]) -> Callable[..., None]:
         own = {name: params[name] for name in _OWN}
         command(given=analysis_values(params), run_settings=run_values(params), **own)
 
-    for option in reversed(_OPTIONS):
-        gathered = option(gathered)
-    return gathered
+    decorated: Callable[..., None] = gathered
+    for option in reversed(command_options()):
+        decorated = option(decorated)
+    return decorated
+
+
+def command_options() -> list[_Decorator]:
+    """The options of ``loadwatch analyze`` in ``--help`` order: the scalar settings' as
+    declared, with the others (:data:`_OTHER_OPTIONS`) among them.
+
+    Raises:
+        RuntimeError: A group of :data:`_OTHER_OPTIONS` follows a setting that has no option.
+    """
+    options = list(_OTHER_OPTIONS.get(None, ()))
+    placed: set[str | None] = {None}
+    for setting in SETTINGS:
+        if setting.option is not None:
+            options.append(_setting_option(setting.field, setting.option))
+            options.extend(_OTHER_OPTIONS.get(setting.field, ()))
+            placed.add(setting.field)
+    if lost := set(_OTHER_OPTIONS) - placed:
+        raise RuntimeError(f"options placed after settings with no option: {lost}")
+    return options
+
+
+def _setting_option(field: str, option: CommandOption) -> _Decorator:
+    """The click option of a scalar setting, its parameter named by the setting's field."""
+    if option.flag_value is not None:
+        return click.option(option.name, field, is_flag=True, help=option.help)
+    kind = _CLICK_TYPES.get(option.type, option.type)
+    return click.option(
+        option.name,
+        field,
+        type=kind,
+        metavar=option.metavar,
+        default=option.default,
+        help=option.help,
+    )
 
 
 def analysis_values(params: Mapping[str, Any]) -> OptionValues:
     """The analysis's settings among the parsed options: ``None`` where none was given."""
-    rest, top, since = params["rest_hr"], params["max_hr"], params["since"]
-    return OptionValues(
-        config=params["config_file"],
-        timezone=params["timezone"],
-        threshold=params["threshold"],
-        since=None if since is None else since.date(),
-        athlete=None if rest is None and top is None else Athlete(rest_hr=rest, max_hr=top),
-        load=params["load"],
-        acwr_limit=params["acwr_limit"],
-        osm=params["osm"],
-        on_error=OnError.RAISE if params["strict"] else None,
-        jobs=params["jobs"] if params["jobs"] is not None else os.cpu_count() or 1,
-        settle_s=params["settle"],
-        week_start=params["week_start"],
-    )
+    values: dict[str, Any] = {
+        setting.field: _given(setting.option, params[setting.field])
+        for setting in SETTINGS
+        if setting.option is not None
+    }
+    rest, top = params["rest_hr"], params["max_hr"]
+    values["athlete"] = None if rest is None and top is None else Athlete(rest_hr=rest, max_hr=top)
+    values["config"] = params["config_file"]
+    return cast(OptionValues, values)
+
+
+def _given(option: CommandOption, value: object) -> object:
+    """What an option gave its setting: an on/off option its value when on, else ``None``."""
+    if option.flag_value is not None:
+        return option.flag_value if value else None
+    return value
 
 
 def run_values(params: Mapping[str, Any]) -> RunSettings:
@@ -263,7 +265,7 @@ def _given_options(ctx: click.Context) -> dict[str, click.Parameter]:
     """The settings set by an option on the command line, and that option."""
     given: dict[str, click.Parameter] = {}
     for param in ctx.command.params:
-        setting = SETTING_OF_PARAM.get(param.name or "")
+        setting = setting_of_param().get(param.name or "")
         if setting and ctx.get_parameter_source(param.name or "") is ParameterSource.COMMANDLINE:
             given[setting] = param
     return given

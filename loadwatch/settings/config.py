@@ -39,6 +39,12 @@ file, never silently ignored::
     [[surfaces.rules]]
     name = "parkrun"            # text in the activity's name, any case
     surface = "trail"
+
+Every scalar setting (one value: ``threshold``, ``risk.acwr_limit``...) is declared once, in
+:data:`loadwatch.settings.declared.SETTINGS`, beside the :class:`Config` fields files fill; the
+known keys, the parsing and the merging of files here are derived from it. The tables of
+their own shape have their own parsers: ``[athlete]`` and ``[[surfaces.rules]]`` in
+:mod:`~loadwatch.settings.tables`, ``[[shoes]]`` in :mod:`~loadwatch.settings.shoes`.
 """
 
 from __future__ import annotations
@@ -50,91 +56,34 @@ from pathlib import Path
 from typing import Any
 
 from loadwatch.errors import ConfigError, SourceError, unreadable_folder
-from loadwatch.settings.checks import (
-    check_acwr_limit,
-    check_heart_rate,
-    check_heart_rates,
-    check_load,
-    check_osm,
-    check_sex,
-    check_strength_target,
-    check_threshold,
-    check_timezone,
-    check_week_start,
-    parse_pace,
-)
+from loadwatch.settings.declared import SETTINGS, Config, Setting, file_keys
 from loadwatch.settings.dirs import user_config_dir
-from loadwatch.settings.shoes import Shoe, parse_shoes
-from loadwatch.vocab import LoadBasis, WeekStart
+from loadwatch.settings.shoes import parse_shoes
+from loadwatch.settings.tables import (
+    SURFACES,
+    Athlete,
+    SurfaceRule,
+    only_known,
+    parse_athlete,
+    parse_rules,
+    subtable,
+)
 
-#: Surface classes, in the order they are shown.
-SURFACES: tuple[str, ...] = ("road", "trail", "track", "treadmill", "unknown")
+# Athlete, SurfaceRule, SURFACES and Config are at home in tables.py and declared.py; they are
+# imported from here too, where a config is read.
+__all__ = [
+    "FOLDER_CONFIG",
+    "SURFACES",
+    "Athlete",
+    "Config",
+    "SurfaceRule",
+    "load_config",
+    "parse_config",
+    "user_config_path",
+]
 
 #: The name of the per-folder config file.
 FOLDER_CONFIG = "loadwatch.toml"
-
-
-@dataclasses.dataclass(frozen=True)
-class Athlete:
-    """The athlete's physiology; ``None`` means "derive it from the history".
-
-    Attributes:
-        rest_hr: Resting heart rate (bpm).
-        max_hr: Maximum heart rate (bpm).
-        threshold_hr: Heart rate at (lactate) threshold (bpm).
-        threshold_pace_s_per_km: Threshold pace in seconds per km.
-        sex: ``"male"`` or ``"female"``: which of Banister's TRIMP constants apply
-            (``None``: the male ones).
-    """
-
-    rest_hr: float | None = None
-    max_hr: float | None = None
-    threshold_hr: float | None = None
-    threshold_pace_s_per_km: float | None = None
-    sex: str | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class SurfaceRule:
-    """Assign ``surface`` to runs whose source path matches ``path`` or name contains ``name``."""
-
-    surface: str
-    path: str | None = None
-    name: str | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class Config:
-    """Settings gathered from config files (see the module docstring for the format).
-
-    Attributes:
-        athlete: The athlete's numbers.
-        timezone: IANA time zone name for weeks, or ``None`` for the system's.
-        threshold: Growth that raises a flag (0.10 is 10%), or ``None`` for the default.
-        surface_rules: User rules, tried in order before any other surface evidence.
-        files: The config files that were read, lowest precedence first.
-        load: Basis of ACWR, monotony and strain (one of
-            :data:`~loadwatch.settings.checks.LOAD_BASES`), or ``None`` for the default.
-        acwr_limit: ACWR above which the ``acwr`` flag is raised, or ``None`` for the default.
-        strength_target: Strength sessions a week below which ``low_strength`` is noted, or
-            ``None`` for the default.
-        shoes: The runner's shoes, highest precedence first.
-        osm: An OpenStreetMap extract of the runner's region, to tell road, trail and track
-            apart by the map (a relative path in a config file is relative to that file).
-        week_start: The day weeks start on, or ``None`` for the default (Monday).
-    """
-
-    athlete: Athlete = Athlete()
-    timezone: str | None = None
-    threshold: float | None = None
-    surface_rules: tuple[SurfaceRule, ...] = ()
-    files: tuple[Path, ...] = ()
-    load: LoadBasis | None = None
-    acwr_limit: float | None = None
-    strength_target: int | None = None
-    shoes: tuple[Shoe, ...] = ()
-    osm: Path | None = None
-    week_start: WeekStart | None = None
 
 
 def user_config_path() -> Path:
@@ -217,59 +166,36 @@ def parse_config(document: Mapping[str, Any], path: Path | str = "<config>") -> 
     Raises:
         ConfigError: Naming the first unknown key or bad value, and the file.
     """
-    top_keys = {"timezone", "threshold", "week_start", "athlete", "surfaces", "risk", "shoes"}
-    _known(document, top_keys, "", path)
-    athlete = _athlete(_table(document, "athlete", path), path)
-    surfaces = _table(document, "surfaces", path)
-    _known(surfaces, {"rules", "osm"}, "surfaces.", path)
-    osm = surfaces.get("osm")
-    if osm is not None:  # relative to the config file that names it
-        osm = Path(path).parent / check_osm(osm, path=path)
-    rules_value = surfaces.get("rules", [])
-    if not isinstance(rules_value, list):
-        raise ConfigError(
-            "surfaces.rules must be a list of [[surfaces.rules]] tables",
-            path=path,
-            setting="surfaces.rules",
-        )
-    rules = tuple(_rule(rule, index, path) for index, rule in enumerate(rules_value))
-    timezone = document.get("timezone")
-    if timezone is not None:
-        timezone = check_timezone(timezone, path=path)
-    threshold = document.get("threshold")
-    if threshold is not None:
-        threshold = check_threshold(threshold, path=path)
-    risk = _table(document, "risk", path)
-    _known(risk, {"load", "acwr_limit", "strength_target"}, "risk.", path)
-    load = risk.get("load")
-    if load is not None:
-        load = check_load(load, path=path)
-    acwr_limit = risk.get("acwr_limit")
-    if acwr_limit is not None:
-        acwr_limit = check_acwr_limit(acwr_limit, path=path)
-    target = risk.get("strength_target")
-    if target is not None:
-        target = check_strength_target(target, path=path)
+    known = file_keys()
+    only_known(document, known[""], "", path)
+    tables = {name: subtable(document, name, path) for name in known if name}
+    for name, table in tables.items():
+        only_known(table, known[name], f"{name}.", path)
+    athlete = parse_athlete(subtable(document, "athlete", path), path)
+    rules = parse_rules(tables["surfaces"].get("rules", []), path)
+    values = {
+        setting.field: _file_value(setting, {"": document, **tables}, Path(path), path)
+        for setting in SETTINGS
+        if setting.in_file
+    }
     shoes = parse_shoes(document.get("shoes", []), path)
-    week_start = document.get("week_start")
-    if week_start is not None:
-        week_start = check_week_start(week_start, path=path)
-    return Config(
-        athlete,
-        timezone,
-        threshold,
-        rules,
-        (Path(path),),
-        load=load,
-        acwr_limit=acwr_limit,
-        strength_target=target,
-        shoes=shoes,
-        osm=osm,
-        week_start=week_start,
-    )
+    return Config(athlete=athlete, surface_rules=rules, files=(Path(path),), shoes=shoes, **values)
+
+
+def _file_value(
+    setting: Setting, tables: Mapping[str, Mapping[str, Any]], file: Path, path: Path | str
+) -> Any:
+    """``setting``'s value in a config file, checked (``None``: the file does not set it)."""
+    table, _, key = setting.name.rpartition(".")
+    value = tables[table].get(key)
+    if value is None:
+        return None
+    checked = setting.check(value, setting.name, path=path)
+    return checked if setting.from_file is None else setting.from_file(checked, file)
 
 
 def _merge(base: Config, top: Config) -> Config:
+    """``top``'s settings over ``base``'s: each value ``top`` sets, its rules and shoes first."""
     athlete = Athlete(
         **{
             field.name: getattr(top.athlete, field.name)
@@ -278,75 +204,17 @@ def _merge(base: Config, top: Config) -> Config:
             for field in dataclasses.fields(Athlete)
         }
     )
+    values = {
+        setting.field: getattr(top, setting.field)
+        if getattr(top, setting.field) is not None
+        else getattr(base, setting.field)
+        for setting in SETTINGS
+        if setting.in_file
+    }
     return Config(
         athlete=athlete,
-        timezone=top.timezone or base.timezone,
-        threshold=top.threshold if top.threshold is not None else base.threshold,
         surface_rules=top.surface_rules + base.surface_rules,
         files=base.files + top.files,
-        load=top.load or base.load,
-        acwr_limit=top.acwr_limit if top.acwr_limit is not None else base.acwr_limit,
-        strength_target=(
-            top.strength_target if top.strength_target is not None else base.strength_target
-        ),
         shoes=top.shoes + base.shoes,
-        osm=top.osm or base.osm,
-        week_start=top.week_start or base.week_start,
+        **values,
     )
-
-
-def _table(document: Mapping[str, Any], key: str, path: Path | str) -> Mapping[str, Any]:
-    value = document.get(key, {})
-    if not isinstance(value, Mapping):
-        raise ConfigError(f"{key} must be a table ([{key}])", path=path, setting=key)
-    return value
-
-
-def _known(table: Mapping[str, Any], known: set[str], prefix: str, path: Path | str) -> None:
-    for key in table:
-        if key not in known:
-            choices = ", ".join(sorted(known))
-            raise ConfigError(
-                f"unknown key '{prefix}{key}' (known keys here: {choices})", path=path
-            )
-
-
-def _athlete(table: Mapping[str, Any], path: Path | str) -> Athlete:
-    _known(table, {"rest_hr", "max_hr", "threshold_hr", "threshold_pace", "sex"}, "athlete.", path)
-    values: dict[str, float | None] = {}
-    for key in ("rest_hr", "max_hr", "threshold_hr"):
-        value = table.get(key)
-        values[key] = (
-            None if value is None else check_heart_rate(value, f"athlete.{key}", path=path)
-        )
-    pace = table.get("threshold_pace")
-    values["threshold_pace_s_per_km"] = None if pace is None else parse_pace(pace, path=path)
-    sex = table.get("sex")
-    athlete = Athlete(**values, sex=None if sex is None else check_sex(sex, path=path))
-    check_heart_rates(athlete.rest_hr, athlete.max_hr, athlete.threshold_hr, path=path)
-    return athlete
-
-
-def _rule(rule: object, index: int, path: Path | str) -> SurfaceRule:
-    where = f"surfaces.rules[{index}]"
-    if not isinstance(rule, Mapping):
-        raise ConfigError(f"{where} must be a table", path=path, setting=where)
-    _known(rule, {"path", "name", "surface"}, f"{where}.", path)
-    surface = rule.get("surface")
-    if surface not in SURFACES[:-1]:
-        raise ConfigError(
-            f"{where}.surface must be one of {', '.join(SURFACES[:-1])}, not {surface!r}",
-            path=path,
-            setting=f"{where}.surface",
-        )
-    pattern, name = rule.get("path"), rule.get("name")
-    if (pattern is None) == (name is None):
-        raise ConfigError(
-            f"{where} needs exactly one of 'path' or 'name'", path=path, setting=where
-        )
-    for key, value in (("path", pattern), ("name", name)):
-        if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise ConfigError(
-                f"{where}.{key} must be non-empty text", path=path, setting=f"{where}.{key}"
-            )
-    return SurfaceRule(surface=str(surface), path=pattern, name=name)
