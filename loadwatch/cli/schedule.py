@@ -113,7 +113,10 @@ def _check_analyze_args(path: Path, out: Path, analyze_args: tuple[str, ...]) ->
             raise click.UsageError(f"{reserved} is set by `loadwatch schedule` itself.")
     args = [str(path), "--out", str(out), *analyze_args]
     try:
-        with analyze_command.make_context("analyze", args) as context:
+        # Made under the running command's context, so that it keeps the group's settings
+        # (-h for help): a context of its own would change what `analyze --help` prints later.
+        parent = click.get_current_context(silent=True)
+        with analyze_command.make_context("analyze", args, parent=parent) as context:
             # What the nightly run would refuse: outputs in the watched folder, a bad value,
             # a broken config.
             try:

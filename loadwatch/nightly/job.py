@@ -17,14 +17,20 @@ import sys
 from pathlib import Path
 
 from loadwatch.errors import LoadwatchError
+from loadwatch.settings.declared import SETTINGS
 from loadwatch.settings.dirs import user_state_dir
 
 #: Ends every crontab line loadwatch installs, followed by the job's id.
 CRON_MARKER = "# loadwatch-job:"
 #: Files still syncing are left for the next night (seconds); see ``--settle``.
 NIGHTLY_SETTLE_S = 120
-#: Options of ``analyze`` whose value is a path, made absolute in the installed command.
-_PATH_OPTIONS = ("--config", "--cache", "--osm")
+#: Options of ``analyze`` whose value is a path, made absolute in the installed command: the
+#: config file and the cache, and every setting whose option takes a file.
+_PATH_OPTIONS = (
+    "--config",
+    "--cache",
+    *(s.option.name for s in SETTINGS if s.option is not None and s.option.type is Path),
+)
 _AT = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 

@@ -2,7 +2,7 @@
 ``[[surfaces.rules]]``, checked and typed (``[[shoes]]`` is :mod:`loadwatch.settings.shoes`).
 
 The scalar settings (``threshold``, ``risk.acwr_limit``...) are declared once in
-:data:`loadwatch.settings.config.SETTINGS` and parsed from it; these tables have a shape of
+:data:`loadwatch.settings.declared.SETTINGS` and parsed from it; these tables have a shape of
 their own, so each has its own parser. :func:`only_known` and :func:`subtable` are the
 checks every table of a config file passes.
 """
