@@ -14,7 +14,9 @@ from typing import TypedDict
 
 import pandas as pd
 
+from loadwatch.settings.checks import check_heart_rates
 from loadwatch.settings.config import Athlete, Config
+from loadwatch.settings.declared import SETTINGS
 from loadwatch.vocab import LoadBasis, OnError, WeekStart
 
 _TOLERANCE = 1e-9
@@ -136,12 +138,14 @@ DEFAULT_THRESHOLD = 0.10
 class AnalyzeOptions:
     """Every setting of an analysis, resolved (option > config file > default) and checked.
 
-    Made by :func:`loadwatch.options.resolve_options`, which reads the config files and checks
-    each value once; an object built by hand is taken as it is. One field per scalar setting
-    declared in :data:`loadwatch.settings.declared.SETTINGS`, its default here (a test checks
-    that the two agree), and the athlete's numbers and the config. The settings of a run around
-    the analysis (outputs, units, cache, notification) are :func:`loadwatch.nightly.runner.run`'s
-    own keywords.
+    Made by :func:`loadwatch.options.resolve_options`, which reads the config files, or by
+    hand. Either way each value passes its setting's check here, once, as the object is made
+    (``AnalyzeOptions(timezone="UTC", week_start="sunday")`` holds ``WeekStart.SUNDAY``; a bad
+    value is a :class:`~loadwatch.errors.ConfigError` naming its setting). One field per
+    scalar setting declared in :data:`loadwatch.settings.declared.SETTINGS`, its default here
+    (a test checks that the two agree), and the athlete's numbers and the config. The settings
+    of a run around the analysis (outputs, units, cache, notification) are
+    :func:`loadwatch.nightly.runner.run`'s own keywords.
 
     Attributes:
         timezone: IANA time zone the weeks are counted in.
@@ -172,6 +176,19 @@ class AnalyzeOptions:
     settle_s: float = 0.0
     week_start: WeekStart = WeekStart.MONDAY
     config: Config = dataclasses.field(default_factory=Config)
+
+    def __post_init__(self) -> None:
+        """Check every value with its setting's check, keeping what the check makes of it.
+
+        Raises:
+            ConfigError: A value that cannot be used, naming its setting.
+        """
+        for setting in SETTINGS:
+            value = getattr(self, setting.field)
+            if value is not None:
+                object.__setattr__(self, setting.field, setting.check(value, setting.name))
+        person = self.athlete
+        check_heart_rates(person.rest_hr, person.max_hr, person.threshold_hr)
 
     @property
     def risk(self) -> RiskSettings:

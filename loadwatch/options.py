@@ -22,7 +22,6 @@ from loadwatch.errors import ConfigError
 from loadwatch.model import AnalyzeOptions, OptionValues
 from loadwatch.settings.checks import (
     check_heart_rate,
-    check_heart_rates,
     check_pace_seconds,
     check_sex,
 )
@@ -92,10 +91,11 @@ def override_options(options: AnalyzeOptions, **given: Unpack[OptionValues]) -> 
 
 
 def _chosen(setting: Setting, given: dict[str, Any], config: Config) -> Any:
-    """``setting``'s value: the given one checked, else the config files', else the default."""
+    """``setting``'s value: the given one (checked as AnalyzeOptions is made), else the config
+    files' (checked as each file was read), else the default."""
     value = given.get(setting.field)
     if value is not None:
-        return setting.check(value, setting.name)
+        return value
     configured = getattr(config, setting.field) if setting.in_file else None
     if configured is not None:
         return configured
@@ -114,10 +114,9 @@ def _default(setting: Setting) -> Any:
 
 def _athlete(configured: Athlete, given: Athlete | None) -> Athlete:
     """The config's athlete numbers with the given ones on top, checked alone and together."""
-    athlete = configured if given is None else _overlay(configured, _checked(given))
-    # Each config file was checked alone; numbers from several files or the options meet here.
-    check_heart_rates(athlete.rest_hr, athlete.max_hr, athlete.threshold_hr)
-    return athlete
+    # Each config file was checked alone; numbers from several files or the options meet in
+    # AnalyzeOptions, which checks them together.
+    return configured if given is None else _overlay(configured, _checked(given))
 
 
 def _checked(athlete: object) -> Athlete:

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import loadwatch.cli.params as params
+import loadwatch.model as model
 import loadwatch.options as options
 import loadwatch.settings.config as config
 import loadwatch.settings.declared as declared
@@ -177,7 +178,7 @@ def toy(monkeypatch: pytest.MonkeyPatch) -> None:
         frozen=True,
         kw_only=True,
     )
-    for module in (declared, config, options, params):
+    for module in (declared, config, options, params, model):
         monkeypatch.setattr(module, "SETTINGS", table)
     monkeypatch.setattr(config, "Config", toy_config)
     monkeypatch.setattr(options, "AnalyzeOptions", toy_options)

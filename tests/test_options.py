@@ -374,3 +374,30 @@ def test_the_command_line_builds_the_object(
     (options,) = seen
     assert (options.threshold, options.load, options.acwr_limit) == (0.3, LoadBasis.TRIMP, 2.0)
     assert (options.on_error, options.jobs, options.athlete.rest_hr) == (OnError.RAISE, 2, 48)
+
+
+@pytest.mark.parametrize(
+    ("fields", "setting"),
+    [
+        ({"timezone": "Nope/Zone"}, "timezone"),
+        ({"week_start": "tuesday"}, "week_start"),
+        ({"threshold": -1.0}, "threshold"),
+        ({"jobs": 0}, "jobs"),
+        ({"athlete": Athlete(rest_hr=80, max_hr=70)}, "athlete.rest_hr"),
+    ],
+)
+def test_options_built_by_hand_are_checked_as_resolved_ones_are(
+    fields: dict[str, object], setting: str
+) -> None:
+    """An AnalyzeOptions made by hand passes the same checks: a ConfigError naming the setting,
+    never a bare ValueError or a silently wrong analysis."""
+    with pytest.raises(ConfigError) as caught:
+        AnalyzeOptions(**{"timezone": "UTC", **fields})  # type: ignore[arg-type]
+    assert caught.value.setting == setting
+
+
+def test_options_built_by_hand_keep_what_the_checks_make_of_a_value() -> None:
+    """Words become the vocabulary's members, as they do through resolve_options."""
+    options = AnalyzeOptions(timezone="UTC", week_start="Sunday", on_error="warn")  # type: ignore[arg-type]
+    assert options.week_start is WeekStart.SUNDAY
+    assert options.on_error is OnError.WARN
