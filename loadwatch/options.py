@@ -22,6 +22,7 @@ from loadwatch.errors import ConfigError
 from loadwatch.model import AnalyzeOptions, OptionValues
 from loadwatch.settings.checks import (
     check_heart_rate,
+    check_heart_rates,
     check_pace_seconds,
     check_sex,
 )
@@ -114,9 +115,14 @@ def _default(setting: Setting) -> Any:
 
 def _athlete(configured: Athlete, given: Athlete | None) -> Athlete:
     """The config's athlete numbers with the given ones on top, checked alone and together."""
-    # Each config file was checked alone; numbers from several files or the options meet in
-    # AnalyzeOptions, which checks them together.
-    return configured if given is None else _overlay(configured, _checked(given))
+    if given is None:  # each config file was checked alone; AnalyzeOptions checks them together
+        return configured
+    athlete = _overlay(configured, _checked(given))
+    # Checked together here too, to name the number the caller set when it clashes with one
+    # from a config file (--max-hr 50 under a config's rest_hr 55 is the option's fault).
+    chosen = frozenset(name for name in ("rest_hr", "max_hr") if getattr(given, name) is not None)
+    check_heart_rates(athlete.rest_hr, athlete.max_hr, athlete.threshold_hr, given=chosen)
+    return athlete
 
 
 def _checked(athlete: object) -> Athlete:

@@ -249,7 +249,8 @@ def test_a_bad_option_value_is_a_usage_error_naming_the_option(
 
 
 def test_contradicting_heart_rates_name_what_the_user_set(folder: Path, tmp_path: Path) -> None:
-    """The options are called by their names, a config's number by its setting's."""
+    """The options are called by their names, a config's number by its setting's, and the
+    error is the option's that clashes with a config's number (exit 2, a bad value)."""
     code, err = invoke("analyze", str(folder), "--rest-hr", "200", "--max-hr", "100")
     assert code == 2
     assert "Invalid value for '--rest-hr': it must be lower than --max-hr (100), not 200" in err
@@ -260,8 +261,9 @@ def test_contradicting_heart_rates_name_what_the_user_set(folder: Path, tmp_path
     assert "'--rest-hr': it must be lower than athlete.max_hr (150), not 160" in err
     config.write_text("[athlete]\nrest_hr = 60\n")
     code, err = invoke("analyze", str(folder), "--config", str(config), "--max-hr", "55")
-    assert code == 1  # the config's rest_hr, not the option, breaks the rule
-    assert "Error: athlete.rest_hr must be lower than --max-hr (55), not 60" in err
+    # The option the user typed is what clashes with the config's number: a bad option value.
+    assert code == 2
+    assert "'--max-hr': it must be higher than athlete.rest_hr (60), not 55" in err
 
 
 def test_config_files_that_disagree_name_the_settings(folder: Path, tmp_path: Path) -> None:

@@ -151,15 +151,30 @@ def check_heart_rates(
     threshold_hr: float | None,
     *,
     path: _Where = None,
+    given: frozenset[str] = frozenset(),
 ) -> None:
     """Check that the athlete's heart rates make sense together (``None``: not known).
 
     Rest must be below max, and the threshold above rest and at most max.
 
+    Args:
+        rest_hr: Resting heart rate.
+        max_hr: Maximum heart rate.
+        threshold_hr: Threshold heart rate.
+        path: The config file they came from, if one.
+        given: Which of ``"rest_hr"`` and ``"max_hr"`` the caller set now (an option) on top
+            of a config file's: when only the maximum was, the error names it, the value to fix.
+
     Raises:
-        ConfigError: Naming ``athlete.rest_hr`` or ``athlete.threshold_hr``.
+        ConfigError: Naming ``athlete.rest_hr``, ``athlete.max_hr`` or ``athlete.threshold_hr``.
     """
     if rest_hr is not None and max_hr is not None and rest_hr >= max_hr:
+        if "max_hr" in given and "rest_hr" not in given:
+            raise ConfigError(
+                f"athlete.max_hr must be higher than athlete.rest_hr ({rest_hr:g}), not {max_hr:g}",
+                setting="athlete.max_hr",
+                path=path,
+            )
         raise ConfigError(
             f"athlete.rest_hr must be lower than athlete.max_hr ({max_hr:g}), not {rest_hr:g}",
             setting="athlete.rest_hr",
