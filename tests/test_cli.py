@@ -16,10 +16,14 @@ from factories import gpx
 
 from loadwatch import __version__
 from loadwatch.cli import cli
+from loadwatch.fields import WEEK_FIELDS, csv_columns
 from loadwatch.nightly.outputs import OUTPUT_FILES
-from loadwatch.render.risk_text import RISK_CSV_FIELDS
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
+
+
+#: Weekly CSV columns of the risk measures, after the 10%-rule ones.
+RISK_CSV_FIELDS = csv_columns(WEEK_FIELDS, needs="risk")
 
 
 def _runs(folder: Path, weeks: list[list[int]]) -> None:

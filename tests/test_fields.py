@@ -42,7 +42,6 @@ from loadwatch.model import Analysis
 from loadwatch.render import data, page, table
 from loadwatch.render.data import activity_records, to_csv, to_json, week_records
 from loadwatch.render.page import render_index
-from loadwatch.render.risk_text import RISK_CSV_FIELDS
 from loadwatch.render.table import render_table
 from loadwatch.vocab import Surface
 
@@ -65,6 +64,10 @@ def analysis(tmp_path_factory: pytest.TempPathFactory) -> Analysis:
         'timezone = "UTC"\n[[shoes]]\nname = "Pegasus"\nfirst_day = 2026-05-01\nlimit_km = 20\n'
     )
     return analyze(folder, config=folder / "loadwatch.toml")
+
+
+#: Weekly CSV columns of the risk measures, after the 10%-rule ones.
+RISK_CSV_FIELDS = csv_columns(WEEK_FIELDS, needs="risk")
 
 
 def _names(chosen: tuple[Field, ...]) -> list[str]:

@@ -12,14 +12,11 @@ import textwrap
 
 import pandas as pd
 
-from loadwatch.fields import WEEK_FIELDS, csv_columns
 from loadwatch.metrics.advice import advise
 from loadwatch.metrics.risk import LOAD_UNITS
 from loadwatch.model import Analysis
 from loadwatch.units import km_per_unit
 
-#: Weekly CSV columns of the risk measures, after the 10%-rule ones (from the field schema).
-RISK_CSV_FIELDS: tuple[str, ...] = csv_columns(WEEK_FIELDS, needs="risk")
 #: Short names of the risk levels in the table (low is not shown).
 RISK_LABELS: dict[str, tuple[str, str]] = {"high": ("HIGH", "flag"), "elevated": ("elev", "note")}
 
