@@ -9,11 +9,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from factories import M_PER_DEG, gpx
 
 from loadwatch.cli import cli
+from loadwatch.metrics.instants import same_clock_before, utc_instants
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 
@@ -179,4 +182,19 @@ def test_road_note_says_the_unknown_share(tmp_path: Path) -> None:
     assert said == [
         "Nearly all of this week's running on known surfaces was on road (9% was on surfaces "
         "not known): mix in trail or track runs."
+    ]
+
+
+def test_window_starts_on_clock_times_that_happened_twice_or_never() -> None:
+    """30 days before 02:30 on 24 Nov (Berlin) is 02:30 on 25 Oct, which happened twice: the
+    first time (00:30 UTC). 30 days before 02:30 on 28 Apr is 02:30 on 29 Mar, which never
+    happened: the window starts at 03:00 CEST (01:00 UTC)."""
+    starts = pd.Series(
+        pd.to_datetime(["2026-11-24 01:30", "2026-04-28 00:30"], utc=True)
+    ).dt.tz_convert("Europe/Berlin")
+    got = same_clock_before(starts, 30)
+    assert list(got) == [np.datetime64("2026-10-25T00:30"), np.datetime64("2026-03-29T01:00")]
+    assert list(utc_instants(starts)) == [
+        np.datetime64("2026-11-24T01:30"),
+        np.datetime64("2026-04-28T00:30"),
     ]
