@@ -17,7 +17,7 @@ from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.metrics.calendar import week_of
 from loadwatch.metrics.risk import add_spikes
 from loadwatch.metrics.shoes import assign_gear, gear_through_duplicates, shoe_status
-from loadwatch.metrics.timeline import build_timeline, since_filter, thresholds
+from loadwatch.metrics.timeline import build_timeline, since_filter, thresholds, weeks_since
 from loadwatch.metrics.weeks import week_metrics
 from loadwatch.model import Analysis, AnalyzeOptions, FileWarning, OptionValues
 from loadwatch.options import override_options, resolve_options
@@ -49,8 +49,9 @@ def analyze(
         **overrides: Settings by name (see :class:`~loadwatch.model.OptionValues`):
             ``timezone`` (default: the config's, else the system's), ``threshold`` (the
             config's, else 0.10), ``since`` (leave out the weeks before the one holding this
-            local date; that week is kept whole, so that its totals and the next week's
-            changes are not cut short), ``config`` (a :class:`Config`, or a file read on top
+            local date; that week is kept whole, and every figure is computed on the whole
+            history before the cut, so that the weeks shown have the numbers they have
+            without it), ``config`` (a :class:`Config`, or a file read on top
             of the user config and the folder's ``loadwatch.toml``), ``athlete`` (numbers that
             override the config's, field by field), ``on_error`` (:class:`OnError`: skip a
             file that cannot be used, warn too, or raise), ``load``, ``acwr_limit`` and
@@ -80,6 +81,8 @@ def analyze(
         cache=cache,
         settle_s=options.settle_s,
         jobs=options.jobs,
+        min_run_s=options.min_run_s,
+        min_run_m=options.min_run_m,
     )
     limits = thresholds(found.summaries, person)
     matched = _map_surfaces(found.summaries, extract) if extract is not None else None
@@ -100,10 +103,12 @@ def analyze(
     shoes = shoe_status(frame)
     first_day = week_of(since, options.week_start) if since is not None else None
     everything = len(frame)
-    frame = since_filter(frame, first_day)
     # What the weeks are counted with, for loadwatch.weekly(frame) to count them the same way.
     frame.attrs.update(threshold=limit, risk=risk, week_start=options.week_start)
+    # The weeks are counted on the whole history, and only then cut at --since: the first
+    # weeks shown keep their change and ACWR.
     weeks = week_metrics(frame, threshold=limit, risk=risk, week_start=options.week_start)
+    frame, weeks = since_filter(frame, first_day), weeks_since(weeks, first_day)
     return Analysis(
         root=root,
         timezone=zone,

@@ -132,6 +132,9 @@ DEFAULT_SETTINGS = RiskSettings()
 
 #: Growth over the previous week that raises a flag (10%), unless configured.
 DEFAULT_THRESHOLD = 0.10
+#: A run shorter than this (s) or, with a distance, than DEFAULT_MIN_RUN_M (m) is a fragment.
+DEFAULT_MIN_RUN_S = 120.0
+DEFAULT_MIN_RUN_M = 200.0
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -160,6 +163,8 @@ class AnalyzeOptions:
         jobs: Files parsed at once, each in a process of its own; 1 parses them all in this one.
         settle_s: Leave files modified less than this many seconds ago for the next run.
         week_start: The day calendar weeks begin on.
+        min_run_s: A run shorter than this many seconds is set aside, too short to be a run.
+        min_run_m: So is a run with a distance shorter than this many metres.
         config: What the config files said (the surface rules and shoes are taken from there).
     """
 
@@ -175,6 +180,8 @@ class AnalyzeOptions:
     jobs: int = 1
     settle_s: float = 0.0
     week_start: WeekStart = WeekStart.MONDAY
+    min_run_s: float = DEFAULT_MIN_RUN_S
+    min_run_m: float = DEFAULT_MIN_RUN_M
     config: Config = dataclasses.field(default_factory=Config)
 
     def __post_init__(self) -> None:
@@ -221,6 +228,8 @@ class OptionValues(TypedDict, total=False):
     jobs: int | None
     settle_s: float | None
     week_start: WeekStart | str | None
+    min_run_s: float | None
+    min_run_m: float | None
     config: Config | str | Path | None
 
 

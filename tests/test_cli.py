@@ -176,11 +176,11 @@ def test_out_writes_charts_and_leaves_the_folder_untouched(runs: Path, tmp_path:
 
 
 def test_since_and_threshold(runs: Path) -> None:
-    """--since drops earlier weeks; --threshold 0.5 silences both flags."""
+    """--since hides earlier weeks but not their effect; --threshold 0.5 silences both flags."""
     _, out, _ = invoke("analyze", str(runs), "--format", "json", "--since", "2026-06-08")
     data = json.loads(out)
     assert data["weeks"][0]["week_start"] == "2026-06-08"
-    assert data["weeks"][0]["flags"] == []  # nothing before it to compare with
+    assert data["weeks"][0]["flags"] == ["distance"]  # +11% on the week before, not shown
     _, out, _ = invoke("analyze", str(runs), "--format", "json", "--threshold", "0.5")
     assert all(week["flags"] == [] for week in json.loads(out)["weeks"])
 

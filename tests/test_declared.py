@@ -91,6 +91,7 @@ def test_the_config_file_knows_the_declared_keys_and_no_others(tmp_path: Path) -
     assert keys[""] == {
         "athlete",
         "risk",
+        "runs",
         "shoes",
         "surfaces",
         "threshold",

@@ -128,22 +128,27 @@ def test_intensity_unknown_runs_do_not_dilute_the_mean() -> None:
 
 
 def test_surface_sums_and_hard_surface_note() -> None:
-    """surface_km adds each class; 90% road of the known distance adds the hard_surface note."""
+    """surface_km adds each class; 90% road of the known distance adds the hard_surface note,
+    when the known surfaces cover three quarters of the week."""
     frame = timeline_frame(
         [
             {"start": "2026-06-01 07:00", "distance_km": 9.0, "surface": "road"},
             {"start": "2026-06-02 07:00", "distance_km": 1.0, "surface": "trail"},
-            {"start": "2026-06-03 07:00", "distance_km": 20.0, "surface": "unknown"},
+            {"start": "2026-06-03 07:00", "distance_km": 2.0, "surface": "unknown"},
             {"start": "2026-06-08 07:00", "distance_km": 8.0, "surface": "road"},
             {"start": "2026-06-09 07:00", "distance_km": 2.0, "surface": "track"},
+            {"start": "2026-06-15 07:00", "distance_km": 9.0, "surface": "road"},
+            {"start": "2026-06-16 07:00", "distance_km": 1.0, "surface": "trail"},
+            {"start": "2026-06-17 07:00", "distance_km": 20.0, "surface": "unknown"},
         ]
     )
     weeks = weekly(frame)
     first = weeks.iloc[0]
     assert (first["surface_km_road"], first["surface_km_trail"]) == (9.0, 1.0)
-    assert first["surface_km_unknown"] == 20.0
-    assert first["notes"] == ("hard_surface",)  # 9 of 10 known km on road
+    assert first["surface_km_unknown"] == 2.0
+    assert first["notes"] == ("hard_surface",)  # 9 of 10 known km on road, 10 of 12 known
     assert weeks["notes"].iloc[1] == ()  # 80% road
+    assert weeks["notes"].iloc[2] == ()  # 9 of 10 known km on road, but 20 of 30 unknown
     surface_total = weeks[[c for c in weeks.columns if c.startswith("surface_km_")]].sum(axis=1)
     assert list(surface_total) == list(weeks["distance_km"])
 

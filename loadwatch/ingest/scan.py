@@ -31,7 +31,7 @@ from loadwatch.ingest.gear import GearTable, StravaGear, collect_gear, gear_tabl
 from loadwatch.ingest.readers import read_source
 from loadwatch.ingest.sources import Source, iter_files, sources_in_file
 from loadwatch.ingest.summary import ActivitySummary, summarise
-from loadwatch.ingest.usable import drop_duplicates, unusable
+from loadwatch.ingest.usable import MIN_RUN_M, MIN_RUN_S, drop_duplicates, drop_fragments, unusable
 from loadwatch.model import Duplicate, FileWarning, Skipped
 from loadwatch.settings.checks import check_jobs, check_on_error
 from loadwatch.vocab import OnError
@@ -114,6 +114,8 @@ def scan(
     cache: Cache | None = None,
     settle_s: float = 0.0,
     jobs: int = 1,
+    min_run_s: float = MIN_RUN_S,
+    min_run_m: float = MIN_RUN_M,
 ) -> Scan:
     """Read every activity file under ``path`` into summaries, and Strava's gear with them.
 
@@ -132,6 +134,8 @@ def scan(
         jobs: How many files to parse at once, each in a process of its own (the first few
             files are parsed here, and 1 parses them all here). Whatever the number, results
             come in file order, so the scan is the same.
+        min_run_s, min_run_m: A run shorter than this many seconds, or with a distance shorter
+            than this many metres, is set aside (:func:`~loadwatch.ingest.usable.too_short`).
 
     Raises:
         SourceError: ``path`` does not exist or cannot be read.
@@ -162,7 +166,7 @@ def scan(
                     progress(done, total, work.label)
         if cache is not None:
             cache.forget_files_under(Path(path).resolve(), seen)
-    return found.scan(pending)
+    return found.scan(pending, min_run_s=min_run_s, min_run_m=min_run_m)
 
 
 class _Found:
@@ -207,9 +211,13 @@ class _Found:
             logger.warning("%s: %s", entry.source, entry.reason)
         self.skipped.append(entry)
 
-    def scan(self, pending: list[str]) -> Scan:
-        """The scan, duplicates set aside."""
+    def scan(self, pending: list[str], *, min_run_s: float, min_run_m: float) -> Scan:
+        """The scan, duplicates set aside, then the runs too short to be runs."""
         kept, duplicates = drop_duplicates(self.summaries)
+        kept, fragments = drop_fragments(kept, min_run_s=min_run_s, min_run_m=min_run_m)
+        for fragment in fragments:
+            self.set_aside(fragment)
+            self.warnings = [w for w in self.warnings if w.source != fragment.source]
         gear = collect_gear(self.tables)
         return Scan(kept, self.skipped, duplicates, self.warnings, pending, gear)
 

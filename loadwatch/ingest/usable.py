@@ -3,7 +3,7 @@
 :func:`unusable` says why a summary cannot be placed in a week (no real date, empty, or a speed
 no one reaches); :func:`drop_duplicates` keeps one of each activity recorded in several files
 (a watch's FIT and the app's GPX of the same run, say), but not the other runs inside a file
-left recording all day.
+left recording all day; :func:`drop_fragments` then sets aside the runs too short to be runs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from loadwatch.ingest import formats
 from loadwatch.ingest.summary import ActivitySummary
-from loadwatch.model import Duplicate
+from loadwatch.model import DEFAULT_MIN_RUN_M, DEFAULT_MIN_RUN_S, Duplicate, Skipped
 
 #: Two activities of one sport whose time spans overlap by at least this share of the shorter
 #: span (one athlete cannot run twice at once)...
@@ -53,13 +53,21 @@ MAX_MEAN_SPEED_MPS: dict[str, float] = {
     "strength": 30.0,
     "other": 100.0,  # 360 km/h
 }
+#: A run shorter than this (timer or moving time, whichever is longer) is a fragment: a
+#: recording started by mistake, or a watch restarted mid-run, not a run of its own
+#: (``runs.min_duration_s`` in a config file).
+MIN_RUN_S = DEFAULT_MIN_RUN_S
+#: A run with a distance shorter than this (m) is a fragment too (``runs.min_distance_m``). A
+#: run without any distance (a treadmill run without a foot pod) is judged by its time alone.
+MIN_RUN_M = DEFAULT_MIN_RUN_M
 
 
 def unusable(summary: ActivitySummary) -> str | None:
     """Why an activity cannot be used in a timeline, or ``None`` when it can.
 
     Its timestamps must be real dates, it must have a distance or a duration, and its mean speed
-    must be believable for its sport (:data:`MAX_MEAN_SPEED_MPS`).
+    must be believable for its sport (:data:`MAX_MEAN_SPEED_MPS`). Whether a run is long enough
+    to be one is :func:`too_short`'s, asked after duplicates are set aside.
     """
     if summary.relative_time:
         return (
@@ -79,6 +87,63 @@ def unusable(summary: ActivitySummary) -> str | None:
             "probably damaged (export it again)"
         )
     return None
+
+
+def too_short(
+    summary: ActivitySummary, *, min_run_s: float = MIN_RUN_S, min_run_m: float = MIN_RUN_M
+) -> str | None:
+    """Why a run is too short to count as one, or ``None`` when it is long enough (or no run).
+
+    A fragment of a few seconds would count as a run of 0 km, and a run is what the frequency
+    rule counts: one broken recording would raise a week's runs by one. Other sports have no
+    minimum: they are not counted in the weekly figures, and a short ride is more often real.
+
+    Args:
+        summary: The activity.
+        min_run_s: The shortest run, in seconds of timer or moving time (0: no minimum).
+        min_run_m: The shortest run with a distance, in metres (0: no minimum); a run without
+            any distance (a treadmill run without a foot pod) is judged by its time alone.
+    """
+    if summary.sport != "running":
+        return None
+    elapsed = max(summary.duration_s, summary.moving_s, 0.0)
+    metres = max(summary.distance_m, 0.0)
+    if elapsed >= min_run_s and (metres <= 0 or metres >= min_run_m):
+        return None
+    return f"is too short to be a run ({_duration(elapsed)}, {metres:,.0f} m)"
+
+
+def drop_fragments(
+    summaries: Iterable[ActivitySummary],
+    *,
+    min_run_s: float = MIN_RUN_S,
+    min_run_m: float = MIN_RUN_M,
+) -> tuple[list[ActivitySummary], list[Skipped]]:
+    """Set aside the runs :func:`too_short` to be runs, each with its reason.
+
+    Asked after :func:`drop_duplicates`, so that a fragment recorded by two devices is one
+    fragment skipped and its copy a duplicate of it, not two fragments.
+
+    Returns:
+        The activities kept, in their order, and the fragments set aside.
+    """
+    kept: list[ActivitySummary] = []
+    fragments: list[Skipped] = []
+    for summary in summaries:
+        reason = too_short(summary, min_run_s=min_run_s, min_run_m=min_run_m)
+        if reason is None:
+            kept.append(summary)
+        else:
+            fragments.append(Skipped(summary.source, reason))
+    return kept, fragments
+
+
+def _duration(seconds: float) -> str:
+    """``13.7 s`` under a minute, else ``1:45`` (minutes:seconds)."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def drop_duplicates(

@@ -17,7 +17,7 @@ from loadwatch.metrics.calendar import DAY_NAMES, in_week
 from loadwatch.metrics.risk import ACWR_BAND, ACWR_WEEKS, LOAD_UNITS
 from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
 from loadwatch.units import km_per_unit
-from loadwatch.vocab import Flag, LoadBasis
+from loadwatch.vocab import Flag, LoadBasis, Surface
 
 #: Said every time: when to stop reading charts and see someone.
 RED_FLAGS = (
@@ -77,7 +77,7 @@ def advise(
             "Vary them: easy days between harder ones, and at least one rest day."
         )
     if "hard_surface" in notes:
-        lines.append("Nearly all of this week's running was on road: mix in trail or track runs.")
+        lines.append(_hard_surface_advice(row))
     if "low_strength" in notes:
         count = int(row["strength_sessions"])
         lines.append(
@@ -90,6 +90,18 @@ def advise(
         lines.append(f"No flags this week: keep building gradually, by at most {pct} a week.")
     lines.append(RED_FLAGS)
     return lines
+
+
+def _hard_surface_advice(row: pd.Series) -> str:
+    """The hard_surface note's line, saying how much of the week's surface is unknown, if any."""
+    total = sum(float(row[f"surface_km_{surface}"]) for surface in Surface)
+    unknown = float(row["surface_km_unknown"]) / total if total > 0 else 0.0
+    if round(unknown * 100) < 1:
+        return "Nearly all of this week's running was on road: mix in trail or track runs."
+    return (
+        f"Nearly all of this week's running on known surfaces was on road ({unknown:.0%} was on "
+        "surfaces not known): mix in trail or track runs."
+    )
 
 
 def _rule_advice(

@@ -22,6 +22,7 @@ import pandas as pd
 
 from loadwatch.fields import ACTIVITY_FIELDS, WEEK_FIELDS, Frame, columns
 from loadwatch.metrics import calendar
+from loadwatch.metrics.instants import same_clock_before, utc_instants
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES
 from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
 from loadwatch.settings.checks import LOAD_BASES
@@ -75,12 +76,13 @@ def add_spikes(timeline: pd.DataFrame, *, window_days: int = SPIKE_WINDOW_DAYS) 
     """Add each run's spike ratio and class (a new frame; other activities get nulls).
 
     ``spike_ref_km`` is the longest run that started in the ``window_days`` days before the run
-    (same local clock time ``window_days`` days earlier, up to but not including its start; a
-    run earlier the same day counts, the run itself and runs starting at the same instant do
-    not). ``spike_ratio`` is the run's distance over it, and ``spike`` its
-    :func:`spike_class`. Both are null when the timeline does not reach back ``window_days``
-    days before the run (its first activity started later), or when no run (or only runs of
-    0 km) fall in the window.
+    (from the same local clock time ``window_days`` days earlier up to its start; a run earlier
+    the same day counts, the run itself and runs starting at the same instant do not). Runs are
+    ordered and windows bounded by instants (:mod:`~loadwatch.metrics.instants`), not clock
+    times, which repeat an hour each autumn. ``spike_ratio`` is the run's distance over it, and
+    ``spike`` its :func:`spike_class`. Both are null when the timeline does not reach back
+    ``window_days`` days before the run (its first activity started later), or when no run (or
+    only runs of 0 km) fall in the window.
 
     Args:
         timeline: One row per activity with ``start`` (local), ``sport`` and ``distance_km``.
@@ -91,17 +93,17 @@ def add_spikes(timeline: pd.DataFrame, *, window_days: int = SPIKE_WINDOW_DAYS) 
     reference = np.full(len(frame), np.nan)
     runs = np.flatnonzero((frame["sport"] == "running").to_numpy())
     if len(runs):
-        local = calendar.wall_clock(frame["start"])  # so that 30 days are 30 calendar days
-        history_start = local.min()
-        run_starts = local.iloc[runs].to_numpy(dtype="datetime64[ns]")
+        instants = utc_instants(frame["start"])
+        window_starts = same_clock_before(frame["start"].iloc[runs], window_days)
+        history_start, run_starts = instants.min(), instants[runs]
         order = np.argsort(run_starts, kind="stable")
         sorted_starts = run_starts[order]
         distance = frame["distance_km"].astype("float64").to_numpy()[runs][order]
-        window = np.timedelta64(window_days, "D")
         for k, (begin, km) in enumerate(zip(sorted_starts, distance, strict=True)):
-            if begin - window < history_start.to_datetime64():
+            back = window_starts[order[k]]
+            if back < history_start:
                 continue
-            first = np.searchsorted(sorted_starts, begin - window, side="left")
+            first = np.searchsorted(sorted_starts, back, side="left")
             last = np.searchsorted(sorted_starts, begin, side="left")
             if last <= first:
                 continue

@@ -197,3 +197,15 @@ def since_filter(frame: pd.DataFrame, since: date | None) -> pd.DataFrame:
         return frame
     kept: pd.DataFrame = frame[local_dates(frame["start"]) >= since].reset_index(drop=True)
     return kept
+
+
+def weeks_since(weeks: pd.DataFrame, first_day: date | None) -> pd.DataFrame:
+    """The weeks (indexed by their first day) from ``first_day`` on (all when ``None``).
+
+    The weeks are computed on the whole history first, so that the first weeks kept still
+    have their change, ACWR and the rest; only what is shown starts at ``first_day``.
+    """
+    if first_day is None or weeks.empty:
+        return weeks
+    kept: pd.DataFrame = weeks[weeks.index >= pd.Timestamp(first_day)]
+    return kept

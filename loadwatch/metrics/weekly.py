@@ -17,8 +17,11 @@ from loadwatch.metrics.calendar import week_range, week_starts
 from loadwatch.model import DEFAULT_THRESHOLD
 from loadwatch.vocab import Surface, WeekStart
 
-#: A week whose known-surface distance is at least this share road gets the hard_surface note.
+#: A week whose known-surface distance is at least this share road gets the hard_surface note...
 HARD_SURFACE_SHARE = 0.90
+#: ...when the known surfaces cover at least this share of its distance: 10 km of road and
+#: 14 km of unknown is not "nearly all on road".
+HARD_SURFACE_KNOWN_SHARE = 0.75
 #: Absolute tolerance when comparing a figure with its limit, so that 10.0 -> 11.0 km (exactly
 #: +10%) is not flagged because of floating-point rounding.
 LIMIT_TOLERANCE = 1e-9
@@ -128,7 +131,9 @@ def _apply_rule(weeks: pd.DataFrame, threshold: float) -> pd.DataFrame:
 
 def _notes(weeks: pd.DataFrame) -> list[list[str]]:
     known = weeks[[f"surface_km_{s}" for s in Surface if s != Surface.UNKNOWN]].sum(axis=1)
-    road_share = (weeks["surface_km_road"] / known).where(known > 0)
+    total = known + weeks["surface_km_unknown"]
+    covered = known >= HARD_SURFACE_KNOWN_SHARE * total - LIMIT_TOLERANCE
+    road_share = (weeks["surface_km_road"] / known).where((known > 0) & covered)
     return [
         ["hard_surface"] if share >= HARD_SURFACE_SHARE - LIMIT_TOLERANCE else []
         for share in road_share.fillna(0.0)

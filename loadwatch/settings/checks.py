@@ -256,6 +256,32 @@ def check_settle(value: object, setting: str = "settle_s") -> float:
     return number
 
 
+def check_min_run_s(
+    value: object, setting: str = "runs.min_duration_s", *, path: _Where = None
+) -> float:
+    """Return ``value`` if it is the shortest run in seconds: 0 (no minimum) up to an hour.
+
+    Raises:
+        ConfigError: When it is not.
+    """
+    if (number := _number(value)) is None or not 0 <= number <= 3600:
+        raise _bad(setting, "a number of seconds from 0 to 3600 (120 is the default)", value, path)
+    return number
+
+
+def check_min_run_m(
+    value: object, setting: str = "runs.min_distance_m", *, path: _Where = None
+) -> float:
+    """Return ``value`` if it is the shortest run in metres: 0 (no minimum) up to 10 km.
+
+    Raises:
+        ConfigError: When it is not.
+    """
+    if (number := _number(value)) is None or not 0 <= number <= 10_000:
+        raise _bad(setting, "a number of metres from 0 to 10000 (200 is the default)", value, path)
+    return number
+
+
 def check_week_start(
     value: object, setting: str = "week_start", *, path: _Where = None
 ) -> WeekStart:

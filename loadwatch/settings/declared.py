@@ -30,6 +30,8 @@ from loadwatch.settings.checks import (
     check_acwr_limit,
     check_jobs,
     check_load,
+    check_min_run_m,
+    check_min_run_s,
     check_on_error,
     check_osm,
     check_settle,
@@ -182,6 +184,8 @@ SETTINGS: tuple[Setting, ...] = (
         ),
     ),
     Setting("strength_target", "risk.strength_target", check_strength_target, in_file=True),
+    Setting("min_run_s", "runs.min_duration_s", check_min_run_s, in_file=True),
+    Setting("min_run_m", "runs.min_distance_m", check_min_run_m, in_file=True),
     Setting(
         "osm",
         "surfaces.osm",
@@ -259,6 +263,8 @@ class Config:
         osm: An OpenStreetMap extract of the runner's region, to tell road, trail and track
             apart by the map (a relative path in a config file is relative to that file).
         week_start: The day weeks start on, or ``None`` for the default (Monday).
+        min_run_s: The shortest run in seconds, or ``None`` for the default.
+        min_run_m: The shortest run with a distance in metres, or ``None`` for the default.
     """
 
     athlete: Athlete = dataclasses.field(default_factory=Athlete)
@@ -272,6 +278,8 @@ class Config:
     shoes: tuple[Shoe, ...] = ()
     osm: Path | None = None
     week_start: WeekStart | None = None
+    min_run_s: float | None = None
+    min_run_m: float | None = None
 
 
 def file_keys() -> dict[str, frozenset[str]]:
