@@ -144,8 +144,8 @@ REASON_WORDS: dict[str, str] = {
     RiskReason.DISTANCE: "the distance rise",
     RiskReason.INTENSITY: "the intensity rise",
     RiskReason.FREQUENCY: "the rise in runs",
-    RiskReason.ACWR: "ACWR (disputed)",
-    RiskReason.MONOTONY: "monotony (disputed)",
+    RiskReason.ACWR: "the disputed ACWR",
+    RiskReason.MONOTONY: "the disputed monotony",
 }
 
 #: How each note (advice, not a flag) is shown: the table's mark and a phrase for lists.

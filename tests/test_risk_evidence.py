@@ -119,3 +119,16 @@ def test_the_table_says_acwr_is_disputed_and_why_a_week_is_high(tmp_path: Path) 
     assert "ACWR (disputed)" in flat and "MONO (disputed)" in flat
     assert "a coupled 1.33" in flat
     assert "high risk, from a large single-run spike." in flat
+
+
+def test_the_page_and_the_chart_say_so_too(tmp_path: Path) -> None:
+    """index.html gives the level with its reasons and calls ACWR disputed; so does the chart."""
+    folder = folder_of(tmp_path, [*weekly_pairs(5), (35, 30.0)])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["analyze", str(folder), "--no-cache", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = (out / "index.html").read_text()
+    assert "(high risk, from a large single-run spike)" in page
+    assert "ACWR, a disputed measure" in page  # the flag's words in the headline's list
+    svg = (out / "weekly-risk.svg").read_text()
+    assert "disputed" in svg
