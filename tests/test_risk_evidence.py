@@ -78,6 +78,9 @@ def test_every_weekly_flag_at_once_without_a_spike_is_elevated(tmp_path: Path) -
     assert last["max_spike"] is None
     assert last["risk"] == "elevated"
     assert last["risk_reasons"] == ["distance", "frequency", "acwr", "monotony"]
+    acwr_line = next(line for line in last["advice"] if "weeks before (ACWR" in line)
+    assert "a disputed measure: a sign to look at, not a cause" in acwr_line
+    assert "a coupled ratio above 1.33" in acwr_line
 
 
 def test_a_week_that_fell_after_an_empty_week_has_no_acwr_flag(tmp_path: Path) -> None:

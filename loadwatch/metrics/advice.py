@@ -208,8 +208,9 @@ def _acwr_advice(
     acwr = decisive(float(row["acwr"]), [low, limit])
     said = f"This week's load was {acwr} × the mean of the {ACWR_WEEKS} weeks before"
     above = (
-        f"(ACWR above {limit:g}, a coupled {coupled_equivalent(limit, ACWR_WEEKS):.2f}; a "
-        "disputed measure, a sign to look at, not a cause)"
+        f"(ACWR above {limit:g}, a coupled ratio above "
+        f"{coupled_equivalent(limit, ACWR_WEEKS):.2f}; a disputed measure: a sign to look at, "
+        "not a cause)"
     )
     if high and capped:
         return (
