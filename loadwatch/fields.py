@@ -227,6 +227,8 @@ WEEK_FIELDS: tuple[Field, ...] = (
           shown=_DATA, frame=_RISK, needs="risk"),
     Field("risk", Kind.TEXT, f"The week's overuse risk: {_either(RiskLevel)}.",
           shown=_DATA | {Output.TABLE}, frame=_RISK, needs="risk"),
+    Field("risk_reasons", Kind.LIST, "What set the risk level (see *Risk level*); empty when low"
+          " (joined by ; in the CSV).", shown=_DATA, frame=_RISK, needs="risk"),
     Field("spike_runs", Kind.LIST, "(day in the week, km, class) of each spike run, for the chart.",
           frame=_RISK, needs="risk"),
     Field("advice", Kind.LIST, "The newest week's advice, distances in km (the table and the page"

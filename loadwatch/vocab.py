@@ -106,11 +106,46 @@ FLAG_WORDS: dict[str, FlagWords] = {
         "S",
     ),
     Flag.ACWR: FlagWords(
-        "ACWR", "ACWR above its limit", "a load high against the 3 weeks before (ACWR)", "A"
+        "ACWR",
+        "ACWR above its limit (disputed measure)",
+        "a load high against the 3 weeks before (ACWR, a disputed measure)",
+        "A",
     ),
     Flag.MONOTONY: FlagWords(
-        "MONO", "monotony above its limit", "days too much alike (monotony)", "M"
+        "MONO",
+        "monotony above its limit (disputed measure)",
+        "days too much alike (monotony, a disputed measure)",
+        "M",
     ),
+}
+
+
+class RiskReason(enum.StrEnum):
+    """What set a week's risk level (``weeks[].risk_reasons``; see ``docs/metrics.md``).
+
+    A spike reason carries its class after a colon; the others are the flag they come from.
+    """
+
+    SPIKE_SMALL = "session_spike:small"
+    SPIKE_MODERATE = "session_spike:moderate"
+    SPIKE_LARGE = "session_spike:large"
+    DISTANCE = "distance"
+    INTENSITY = "intensity"
+    FREQUENCY = "frequency"
+    ACWR = "acwr"
+    MONOTONY = "monotony"
+
+
+#: Each reason in a few words, for where a risk level is shown ("high risk, from ...").
+REASON_WORDS: dict[str, str] = {
+    RiskReason.SPIKE_SMALL: "a small single-run spike",
+    RiskReason.SPIKE_MODERATE: "a moderate single-run spike",
+    RiskReason.SPIKE_LARGE: "a large single-run spike",
+    RiskReason.DISTANCE: "the distance rise",
+    RiskReason.INTENSITY: "the intensity rise",
+    RiskReason.FREQUENCY: "the rise in runs",
+    RiskReason.ACWR: "the disputed ACWR",
+    RiskReason.MONOTONY: "the disputed monotony",
 }
 
 #: How each note (advice, not a flag) is shown: the table's mark and a phrase for lists.

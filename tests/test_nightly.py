@@ -323,7 +323,8 @@ def test_index_html_is_valid_and_shows_latest_json(folder: Path, tmp_path: Path)
     assert page.startswith("<!DOCTYPE html>")
     assert "http://" not in page and "https://" not in page  # works offline
     newest = report["weeks"][-1]
-    assert f"Week of {newest['week_start']} ({newest['risk']} risk): needs attention" in text
+    assert f"Week of {newest['week_start']} ({newest['risk']} risk, from " in text
+    assert "): needs attention" in text
     assert "distance +100%" in text and "number of runs +33%" in text
     for week in report["weeks"]:
         assert week["week_start"] in text
@@ -393,8 +394,10 @@ def test_notify_summary_words_each_flag() -> None:
         "loadwatch: week of 2026-06-15: 4 runs, 42.0 km.",
         "Flagged: distance and the number of runs grew more than the week-on-week rule allows; "
         "a run more than 10% longer than the longest of the 30 days before it; a load high "
-        "against the 3 weeks before (ACWR); days too much alike (monotony).",
-        "New since the last run: a load high against the 3 weeks before (ACWR).",
+        "against the 3 weeks before (ACWR, a disputed measure); days too much alike (monotony, "
+        "a disputed measure).",
+        "New since the last run: a load high against the 3 weeks before (ACWR, a disputed "
+        "measure).",
     ]
     only_spike = WeekStatus("2026-06-15", ("session_spike",), (), 42.0, 4).summary()
     assert "grew" not in only_spike

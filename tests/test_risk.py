@@ -15,18 +15,27 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loadwatch.errors import ConfigError
+from loadwatch.metrics.levels import (
+    SPIKE_LEVELS,
+    WEEKLY_SIGNALS,
+    assess,
+    coupled_equivalent,
+    decisive,
+    risk_level,
+)
 from loadwatch.metrics.risk import (
+    SPIKE_CLASSES,
     RiskSettings,
     acwr_ewma,
     add_spikes,
     daily_loads,
     monotony_strain,
-    risk_level,
     risk_weeks,
     spike_class,
 )
 from loadwatch.metrics.weekly import weekly
 from loadwatch.settings.config import load_config
+from loadwatch.vocab import REASON_WORDS, RiskReason
 
 MONDAY = date(2026, 6, 1)
 
@@ -150,7 +159,8 @@ def test_weekly_spike_fields_and_flag() -> None:
     assert last["max_spike"] == "moderate"
     assert last["max_spike_ratio"] == pytest.approx(1.75)
     assert "session_spike" in last["flags"]
-    assert last["risk"] == "high"
+    assert last["risk"] == "elevated"  # only a large spike makes a week high
+    assert last["risk_reasons"] == ("session_spike:moderate",)
 
 
 # --- ACWR -----------------------------------------------------------------------------------
@@ -171,7 +181,7 @@ def test_acwr_three_week_ramp_and_rest_week() -> None:
     assert acwr[4] == 0.0
     assert acwr[5] == pytest.approx(20 / ((30 + 31 + 0) / 3))
     assert "acwr" in weeks["flags"].iloc[3]
-    assert weeks["risk"].iloc[3] == "high"
+    assert weeks["risk"].iloc[3] == "elevated"  # ACWR alone is at most elevated
     assert "low_load" in weeks["notes"].iloc[4]
     assert "low_load" not in weeks["notes"].iloc[5]  # 0.98 is inside 0.8-1.3
     assert list(weeks["basis_load"]) == [10.0, 20.0, 30.0, 31.0, 0.0, 20.0]
@@ -315,24 +325,68 @@ def test_shoe_wear_note() -> None:
 
 
 @pytest.mark.parametrize(
-    ("flags", "spike", "change", "level"),
+    ("flags", "spike", "level", "reasons"),
     [
-        ((), None, math.nan, "low"),
-        (("hard_surface",), None, 0.05, "low"),
-        (("frequency",), None, 0.0, "elevated"),
-        (("distance",), None, 0.25, "elevated"),
-        (("distance",), None, 0.30, "elevated"),
-        (("distance",), None, 0.31, "high"),
-        ((), "small", math.nan, "elevated"),
-        (("session_spike",), "moderate", math.nan, "high"),
-        (("session_spike",), "large", math.nan, "high"),
-        (("acwr",), None, math.nan, "high"),
-        (("monotony",), None, math.nan, "elevated"),
+        ((), None, "low", ()),
+        (("hard_surface",), None, "low", ()),
+        (("frequency",), None, "elevated", ("frequency",)),
+        (("distance",), None, "elevated", ("distance",)),
+        (("acwr",), None, "elevated", ("acwr",)),
+        (("monotony",), None, "elevated", ("monotony",)),
+        (
+            ("distance", "intensity", "frequency", "acwr", "monotony"),
+            None,
+            "elevated",
+            ("distance", "intensity", "frequency", "acwr", "monotony"),
+        ),
+        (("session_spike",), "small", "elevated", ("session_spike:small",)),
+        (("session_spike",), "moderate", "elevated", ("session_spike:moderate",)),
+        (("session_spike", "acwr"), "moderate", "elevated", ("session_spike:moderate", "acwr")),
+        (("session_spike",), "large", "high", ("session_spike:large",)),
+        (("session_spike", "distance", "acwr"), "large", "high", ("session_spike:large",)),
     ],
 )
-def test_risk_levels(flags: tuple[str, ...], spike: str | None, change: float, level: str) -> None:
-    """The documented rules: high beats elevated beats low."""
-    assert risk_level(flags, spike, change) == level
+def test_risk_level_table(
+    flags: tuple[str, ...], spike: str | None, level: str, reasons: tuple[str, ...]
+) -> None:
+    """Only a large spike makes a week high; weekly measures, alone or together, elevated."""
+    assert assess(flags, spike) == (level, reasons)
+    assert risk_level(flags, spike) == level
+
+
+def test_every_reason_is_declared_and_worded() -> None:
+    """Each reason assess can give is a RiskReason with words for the table and the page."""
+    given = {r for spike in (*SPIKE_LEVELS, None) for r in assess(WEEKLY_SIGNALS, spike)[1]}
+    assert given <= set(RiskReason)
+    assert set(REASON_WORDS) == set(RiskReason)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (1.3006, "1.301"),
+        (1.3000, "1.30"),
+        (1.30004, "1.30004"),
+        (1.2996, "1.2996"),
+        (0.7996, "0.80"),
+        (1.104, "1.104"),
+        (2.0004, "2.0004"),
+        (1.45, "1.45"),
+        (math.inf, "inf"),
+    ],
+)
+def test_decisive_ratio_shows_its_side_of_each_edge(value: float, shown: str) -> None:
+    """A ratio just above a class edge never prints as the edge itself."""
+    edges = [edge for _, edge in SPIKE_CLASSES]
+    assert decisive(value, edges) == shown
+    if math.isfinite(value):
+        assert spike_class(float(shown)) == spike_class(value)
+
+
+def test_coupled_equivalent_of_the_default_limit() -> None:
+    """Our uncoupled 1.5 over 3 weeks is a coupled 1.33 (and 1.0 stays 1.0)."""
+    assert coupled_equivalent(1.5, 3) == pytest.approx(4 / 3)
+    assert coupled_equivalent(1.0, 3) == pytest.approx(1.0)
 
 
 def test_every_risk_field_on_a_known_history() -> None:
@@ -347,9 +401,11 @@ def test_every_risk_field_on_a_known_history() -> None:
     assert list(weeks["max_spike"]) == [None] * 6
     assert weeks["max_spike_ratio"].iloc[:5].isna().all()
     assert weeks["max_spike_ratio"].iloc[5] == pytest.approx(20 / 31)
-    # +100% and +50% (high), then ACWR 1.55 (high), the rest week and a 0.98 ACWR (low).
-    assert list(weeks["risk"]) == ["low", "high", "high", "high", "low", "low"]
+    # +100% and +50% (distance: elevated, however large), then ACWR 1.55 (elevated), the rest
+    # week and a 0.98 ACWR (low).
+    assert list(weeks["risk"]) == ["low", "elevated", "elevated", "elevated", "low", "low"]
     assert [list(f) for f in weeks["flags"]] == [[], ["distance"], ["distance"], ["acwr"], [], []]
+    assert [list(r) for r in weeks["risk_reasons"]] == [list(f) for f in weeks["flags"]]
     assert [list(n) for n in weeks["notes"]] == [["hard_surface"]] * 4 + [
         ["low_load"],
         ["hard_surface"],

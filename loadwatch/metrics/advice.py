@@ -14,7 +14,8 @@ from collections.abc import Callable
 import pandas as pd
 
 from loadwatch.metrics.calendar import DAY_NAMES, in_week
-from loadwatch.metrics.risk import ACWR_BAND, ACWR_WEEKS, LOAD_UNITS
+from loadwatch.metrics.levels import coupled_equivalent, decisive
+from loadwatch.metrics.risk import ACWR_BAND, ACWR_WEEKS, LOAD_UNITS, SPIKE_CLASSES
 from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
 from loadwatch.units import km_per_unit
 from loadwatch.vocab import Flag, LoadBasis, Surface
@@ -71,9 +72,14 @@ def advise(
         )
     if "monotony" in flags:
         value = row["monotony"]
-        said = "unbounded: every day carried the same load" if math.isinf(value) else f"{value:.1f}"
+        limit = settings.monotony_limit
+        said = (
+            "unbounded: every day carried the same load"
+            if math.isinf(value)
+            else decisive(value, [limit], places=1)
+        )
         lines.append(
-            f"Your days were much alike (monotony {said}; above {settings.monotony_limit:g}). "
+            f"Your days were much alike (monotony {said}; above {limit:g}; a disputed measure). "
             "Vary them: easy days between harder ones, and at least one rest day."
         )
     if "hard_surface" in notes:
@@ -170,7 +176,8 @@ def _spike_advice(
     ref = float(top["spike_ref_km"])
     return (
         f"Your {dist(top['distance_km'])} run on {_day(pd.Timestamp(top['start']))} was "
-        f"{top['spike_ratio']:.2f} × the longest run of the 30 days before it ({dist(ref)}): "
+        f"{decisive(float(top['spike_ratio']), [edge for _, edge in SPIKE_CLASSES])} × the "
+        f"longest run of the 30 days before it ({dist(ref)}): "
         f"a {top['spike']} spike. Keep single runs to {dist(ref * 1.10)} or less (that longest "
         "+10%) and lengthen them step by step."
     )
@@ -209,16 +216,23 @@ def _acwr_advice(
         scale = factor
     else:
         unit, scale = LOAD_UNITS[settings.load], 1.0
-    said = f"This week's load was {row['acwr']:.2f} × the mean of the {ACWR_WEEKS} weeks before"
+    limit = settings.acwr_limit
+    acwr = decisive(float(row["acwr"]), [low, limit])
+    said = f"This week's load was {acwr} × the mean of the {ACWR_WEEKS} weeks before"
+    above = (
+        f"(ACWR above {limit:g}, a coupled ratio above "
+        f"{coupled_equivalent(limit, ACWR_WEEKS):.2f}; a disputed measure: a sign to look at, "
+        "not a cause)"
+    )
     if high and capped:
         return (
-            f"{said} (above {settings.acwr_limit:g}). The distance cap above also keeps next "
-            f"week's ratio at or below {top:g}."
+            f"{said} {above}. The distance cap above also keeps next week's ratio at or below "
+            f"{top:g}."
         )
     if high:
         return (
-            f"{said} (above {settings.acwr_limit:g}). To come back into {low:g}–{top:g}, keep "
-            f"next week at or below {chronic * top * scale:.1f} {unit}."
+            f"{said} {above}. To come back into {low:g}–{top:g}, keep next week at or below "
+            f"{chronic * top * scale:.1f} {unit}."
         )
     return (
         f"{said} (below {low:g}): fine as a planned easier week. When you build up again, "

@@ -10,7 +10,8 @@ in ``docs/metrics.md`` ("Overuse risk"). In short:
   ``acwr_ewma`` the exponentially weighted daily version (Williams et al. 2017);
 - **monotony** is a week's mean daily load over its standard deviation, **strain** the week's
   load times its monotony (Foster 1998);
-- **risk** is ``low``, ``elevated`` or ``high`` by the documented rules.
+- **risk** is ``low``, ``elevated`` or ``high`` by the evidence-weighted table of
+  :mod:`loadwatch.metrics.levels`, with ``risk_reasons``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ import pandas as pd
 from loadwatch.fields import ACTIVITY_FIELDS, WEEK_FIELDS, Frame, columns
 from loadwatch.metrics import calendar
 from loadwatch.metrics.instants import same_clock_before, utc_instants
-from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES
+from loadwatch.metrics.levels import assess, distance_fell
+from loadwatch.metrics.weekly import LIMIT_TOLERANCE
 from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
 from loadwatch.settings.checks import LOAD_BASES
 from loadwatch.vocab import Flag, Note, RiskLevel, Sport, WeekStart
@@ -45,8 +47,6 @@ ACWR_BAND: tuple[float, float] = (0.8, 1.3)
 #: Spans (days) of the exponentially weighted acute and chronic loads (Williams et al. 2017).
 EWMA_ACUTE_DAYS = 7
 EWMA_CHRONIC_DAYS = 28
-#: Week-on-week distance growth above which a week is high risk (Nielsen et al. 2014).
-HIGH_DISTANCE_INCREASE = 0.30
 #: Unit of each load basis, for people.
 LOAD_UNITS: dict[str, str] = {"distance": "km", "duration": "h", "trimp": "TRIMP"}
 
@@ -248,22 +248,6 @@ def strength_sessions(
     return series
 
 
-def risk_level(flags: tuple[str, ...], max_spike: str | None, distance_change: float) -> RiskLevel:
-    """``high``, ``elevated`` or ``low`` from a week's flags, largest spike and distance change.
-
-    High: a moderate or large spike, the ``acwr`` flag, or distance up more than 30%.
-    Elevated: any 10%-rule flag, a small spike, or the ``monotony`` flag. Low otherwise.
-    """
-    grew = math.isfinite(distance_change) and (
-        distance_change > HIGH_DISTANCE_INCREASE + LIMIT_TOLERANCE
-    )
-    if max_spike in ("moderate", "large") or Flag.ACWR in flags or grew:
-        return RiskLevel.HIGH
-    if any(f in RULE_MEASURES for f in flags) or max_spike == "small" or Flag.MONOTONY in flags:
-        return RiskLevel.ELEVATED
-    return RiskLevel.LOW
-
-
 def risk_weeks(
     weeks: pd.DataFrame,
     timeline: pd.DataFrame,
@@ -277,11 +261,12 @@ def risk_weeks(
     estimate; NaN when no run of the week has one), ``basis_load`` (the week's load in
     ``settings.load``'s basis), ``acwr``, ``acwr_ewma``, ``monotony``, ``strain``,
     ``max_spike`` (the largest spike class of the week's runs), ``max_spike_ratio``,
-    ``strength_sessions``, ``risk`` and ``spike_runs`` (for the chart: ``(day, km, class)`` of
-    each spike run, ``day`` its place in the week from 0 on the week's first day to 6 on its
-    last). ``attrs["acwr_limit"]`` and ``attrs["load"]`` keep the settings. Appends the flags
-    ``session_spike``, ``acwr`` and ``monotony`` and the notes ``low_load``, ``low_strength``
-    and ``shoe_wear`` where they apply.
+    ``strength_sessions``, ``risk``, ``risk_reasons`` and ``spike_runs`` (for the chart:
+    ``(day, km, class)`` of each spike run, ``day`` its place in the week from 0 on the week's
+    first day to 6 on its last). ``attrs["acwr_limit"]`` and ``attrs["load"]`` keep the
+    settings. Appends the flags ``session_spike``, ``acwr`` (not for a week that ran less than
+    the last week with runs) and ``monotony`` and the notes ``low_load``, ``low_strength`` and
+    ``shoe_wear`` where they apply.
 
     Args:
         weeks: As made by :func:`loadwatch.metrics.weekly.weekly` from ``timeline``.
@@ -334,30 +319,34 @@ def risk_weeks(
     out.attrs.update(acwr_limit=settings.acwr_limit, load=settings.load)
     worn = _worn_weeks(runs, run_weeks)
     any_strength = bool((timeline["sport"] == Sport.STRENGTH).any())
+    fell = distance_fell(out)
     marks = [
-        _week_marks(row, settings, worn=start in worn, any_strength=any_strength)
-        for start, (_, row) in zip(index, out.iterrows(), strict=True)
+        _week_marks(row, settings, worn=start in worn, any_strength=any_strength, fell=down)
+        for start, down, (_, row) in zip(index, fell, out.iterrows(), strict=True)
     ]
     out["flags"] = [week_flags for week_flags, _, _ in marks]
     out["notes"] = [week_notes for _, week_notes, _ in marks]
-    out["risk"] = [level for _, _, level in marks]
+    out["risk"] = [level for _, _, (level, _) in marks]
+    out["risk_reasons"] = [tuple(reasons) for _, _, (_, reasons) in marks]
     return out
 
 
 def _week_marks(
-    row: pd.Series, settings: RiskSettings, *, worn: bool, any_strength: bool
-) -> tuple[tuple[str, ...], tuple[str, ...], RiskLevel]:
-    """One week's flags and notes, the 10% rule's extended by the risk measures, and its level.
+    row: pd.Series, settings: RiskSettings, *, worn: bool, any_strength: bool, fell: bool
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[RiskLevel, tuple[str, ...]]]:
+    """One week's flags and notes, the 10% rule's extended by the risk measures; its level.
 
     ``worn``: a run of the week took its shoe past the limit. ``any_strength``: the history
-    holds strength sessions at all (without any, their absence says nothing).
+    holds strength sessions at all (without any, their absence says nothing). ``fell``: the
+    week ran less than the last week with runs before it, so its ACWR is not flagged however
+    high (a high ratio then only says that weeks before were empty).
     """
     week_flags = list(row["flags"])
     week_notes = list(row["notes"])
     if row["max_spike"] is not None:
         week_flags.append(Flag.SESSION_SPIKE)
     acwr = float(row["acwr"])
-    if math.isfinite(acwr) and acwr > settings.acwr_limit + LIMIT_TOLERANCE:
+    if not fell and math.isfinite(acwr) and acwr > settings.acwr_limit + LIMIT_TOLERANCE:
         week_flags.append(Flag.ACWR)
     if float(row["monotony"]) > settings.monotony_limit + LIMIT_TOLERANCE:
         week_flags.append(Flag.MONOTONY)
@@ -368,8 +357,8 @@ def _week_marks(
         week_notes.append(Note.LOW_STRENGTH)
     if worn:
         week_notes.append(Note.SHOE_WEAR)
-    level = risk_level(tuple(week_flags), row["max_spike"], float(row["distance_change"]))
-    return tuple(week_flags), tuple(week_notes), level
+    level, reasons = assess(week_flags, row["max_spike"])
+    return tuple(week_flags), tuple(week_notes), (level, tuple(reasons))
 
 
 def _spike_runs(

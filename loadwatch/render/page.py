@@ -17,6 +17,7 @@ from loadwatch.fields import WEEK_FIELDS, Field, Kind, Output, display_order, sh
 from loadwatch.metrics.weekly import RULE_MEASURES
 from loadwatch.model import DEFAULT_THRESHOLD
 from loadwatch.render.flags import note_words, words_for
+from loadwatch.render.risk_text import reasons_text
 from loadwatch.render.table import change_text
 from loadwatch.units import km_per_unit
 
@@ -152,7 +153,7 @@ def _status(
     risk = week.get("risk")
     label = f"Week of {_e(week['week_start'])}"
     if isinstance(risk, str) and risk != "low":
-        label += f" ({_e(risk)} risk)"
+        label += f" ({_e(risk)} risk{_e(reasons_text(week.get('risk_reasons', [])))})"
     distance = _distance(week.get("distance_km"), units)
     summary = f"{week['runs']} runs, {distance} {units}, {_duration(week.get('duration_s'))} h"
     if flags:

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Sequence
 
 import pandas as pd
 
 from loadwatch.metrics.advice import advise
-from loadwatch.metrics.risk import LOAD_UNITS
+from loadwatch.metrics.levels import coupled_equivalent, decisive
+from loadwatch.metrics.risk import ACWR_WEEKS, LOAD_UNITS
 from loadwatch.model import Analysis
+from loadwatch.render.flags import note_mark, words_for
 from loadwatch.units import km_per_unit
+from loadwatch.vocab import REASON_WORDS
 
 #: Short names of the risk levels in the table (low is not shown).
 RISK_LABELS: dict[str, tuple[str, str]] = {"high": ("HIGH", "flag"), "elevated": ("elev", "note")}
@@ -33,11 +37,16 @@ def newest_week_lines(analysis: Analysis, *, units: str, width: int) -> list[str
     factor = 1.0 / km_per_unit(units) if risk.load == "distance" else 1.0
     monotony = row["monotony"]
     said_monotony = (
-        "unbounded" if math.isinf(monotony) else "–" if math.isnan(monotony) else f"{monotony:.2f}"
+        "unbounded"
+        if math.isinf(monotony)
+        else "–"
+        if math.isnan(monotony)
+        else decisive(monotony, [risk.monotony_limit])
     )
+    acwr, ewma = _ratio(row["acwr"], risk.acwr_limit), _ratio(row["acwr_ewma"], risk.acwr_limit)
     facts = [
-        f"Week of {monday}: {row['risk']} risk.",
-        f"ACWR {_ratio(row['acwr'])} (EWMA {_ratio(row['acwr_ewma'])}, on {risk.load});",
+        f"Week of {monday}: {row['risk']} risk{reasons_text(row.get('risk_reasons', ()))}.",
+        f"ACWR {acwr} (EWMA {ewma}, on {risk.load}; disputed);",
         f"monotony {said_monotony}, strain {_load(row['strain'] * factor)} {basis};",
         f"load {_load(row['load'])} TRIMP; {int(row['strength_sessions'])} strength sessions.",
     ]
@@ -45,6 +54,29 @@ def newest_week_lines(analysis: Analysis, *, units: str, width: int) -> list[str
     for item in newest_advice(analysis, units=units):
         lines.extend(textwrap.wrap(item, width=width, initial_indent="- ", subsequent_indent="  "))
     return lines
+
+
+def risk_legend(analysis: Analysis) -> list[str]:
+    """What the risk marks of the table mean (only when the weeks carry them)."""
+    if "risk" not in analysis.weeks.columns:
+        return []
+    risk = analysis.risk
+
+    def mark(flag: str) -> str:
+        return words_for(flag).mark
+
+    coupled = coupled_equivalent(risk.acwr_limit, ACWR_WEEKS)
+    return [
+        f"HIGH/elev: the week's overuse risk (docs/metrics.md): HIGH only for a large "
+        f"single-run spike; the weekly measures, alone or together, elev at most. "
+        f"{mark('session_spike')}: {words_for('session_spike').what}. {mark('acwr')} "
+        f"(disputed): the week's {risk.load} above {risk.acwr_limit:g} × the mean of the "
+        f"{ACWR_WEEKS} weeks before (uncoupled; a coupled {coupled:.2f}). {mark('monotony')} "
+        f"(disputed): monotony above {risk.monotony_limit:g} (days too alike).",
+        f"{note_mark('low_load')}: ACWR below 0.8. {note_mark('low_strength')}: fewer than "
+        f"{risk.strength_target} strength sessions. {note_mark('shoe_wear')}: a shoe past its "
+        "limit.",
+    ]
 
 
 def newest_advice(analysis: Analysis, *, units: str) -> list[str]:
@@ -65,8 +97,17 @@ def newest_advice(analysis: Analysis, *, units: str) -> list[str]:
     )
 
 
-def _ratio(value: float) -> str:
-    return f"{value:.2f}" if math.isfinite(value) else "–"
+def reasons_text(reasons: Sequence[str]) -> str:
+    """``, from a and b`` for a week's risk reasons in words; ``""`` for none (a low week)."""
+    words = [REASON_WORDS.get(r, r.replace("_", " ").replace(":", " ")) for r in reasons]
+    if not words:
+        return ""
+    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    return f", from {listed}"
+
+
+def _ratio(value: float, limit: float) -> str:
+    return decisive(value, [limit]) if math.isfinite(value) else "–"
 
 
 def _load(value: float) -> str:

@@ -20,7 +20,7 @@ from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES
 from loadwatch.model import Analysis
 from loadwatch.render.flags import note_mark, words_for
-from loadwatch.render.risk_text import RISK_LABELS, newest_week_lines
+from loadwatch.render.risk_text import RISK_LABELS, newest_week_lines, risk_legend
 from loadwatch.units import km_per_unit
 
 #: The table fits an 80-column terminal.
@@ -235,7 +235,7 @@ def _legend(analysis: Analysis, units: str) -> list[str]:
         f"({', '.join(f'{words_for(f).mark} {words_for(f).what}' for f in RULE_MEASURES)}).",
         f"{note_mark('hard_surface')}: 90% or more of the week's known-surface distance on road; "
         "mix in trail or track.",
-        *_risk_legend(analysis),
+        *risk_legend(analysis),
         f"Δ: change from the previous week. Time: h:mm timer time. Hard: minutes at or above "
         f"threshold. Distances in {units}.",
         *(
@@ -259,23 +259,3 @@ def _legend(analysis: Analysis, units: str) -> list[str]:
     if parts:
         lines.append("Int: 1.00 = threshold; " + "; ".join(parts) + ".")
     return lines
-
-
-def _risk_legend(analysis: Analysis) -> list[str]:
-    """What the risk marks mean (only when the weeks carry them)."""
-    if "risk" not in analysis.weeks.columns:
-        return []
-    risk = analysis.risk
-
-    def mark(flag: str) -> str:
-        return words_for(flag).mark
-
-    return [
-        f"HIGH/elev: the week's overuse risk (docs/metrics.md). {mark('session_spike')}: "
-        f"{words_for('session_spike').what}. {mark('acwr')}: the week's {risk.load} above "
-        f"{risk.acwr_limit:g} × the mean of the 3 weeks before. {mark('monotony')}: monotony "
-        f"above {risk.monotony_limit:g} (days too alike).",
-        f"{note_mark('low_load')}: ACWR below 0.8. {note_mark('low_strength')}: fewer than "
-        f"{risk.strength_target} strength sessions. {note_mark('shoe_wear')}: a shoe past its "
-        "limit.",
-    ]

@@ -17,6 +17,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from loadwatch.metrics.calendar import centred_day
+from loadwatch.metrics.levels import coupled_equivalent
+from loadwatch.metrics.risk import ACWR_WEEKS
 from loadwatch.render.charts._style import FloatArray, legend, panel_message
 
 #: A week's spike runs: (day in week, 0 on the week's first day to 6 on its last; km; class).
@@ -129,8 +131,14 @@ def acwr_panel(
         [
             Line2D([], [], label="week / 3 weeks before", **_ACWR_LINE),
             Line2D([], [], label="EWMA (7 d / 28 d)", **_EWMA_LINE),
-            Line2D([], [], label=f"acwr flag (above {limit:g})", **_ACWR_FLAG),
+            Line2D([], [], label=_flag_label(limit), **_ACWR_FLAG),
             Patch(facecolor=_BAND_COLOR, alpha=0.15, label=f"{low:g}–{high:g} band"),
             Line2D([], [], color=_LIMIT_COLOR, linestyle="--", linewidth=1.0, label="limit"),
         ],
     )
+
+
+def _flag_label(limit: float) -> str:
+    """The ACWR flag's legend entry: its limit, as a coupled ratio too, and that it is disputed."""
+    coupled = coupled_equivalent(limit, ACWR_WEEKS)
+    return f"acwr flag, disputed (above {limit:g}; coupled {coupled:.2f})"
