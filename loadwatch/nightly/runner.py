@@ -92,8 +92,9 @@ def run(
         units: Distance units of the charts.
         cache: The cache database (default: the user cache folder), or ``False`` for none.
         wait_s: How long to wait for another run that holds the cache.
-        notify: A shell command run when the newest week gains a flag (see
-            :func:`loadwatch.nightly.notify.run_notify`). Without a cache every flag counts as new.
+        notify: A shell command run when the newest week gains a flag, and once when the
+            folder goes stale (see :func:`loadwatch.nightly.notify.run_notify`). Without a
+            cache every flag, and every stale run, counts as new.
         generated: The time shown on ``index.html``.
         progress: Called after each file, as by :func:`loadwatch.analysis.analyze`.
         **overrides: Settings of the analysis by name (``timezone``, ``threshold``, ``since``,
@@ -134,7 +135,7 @@ def run(
         notified = told = False
         if notify and status is not None:
             told = True
-            if status.new_flags:
+            if status.news:
                 report = Path(out) / "latest.json" if out else None
                 problem = run_notify(notify, status, report)
                 notified = True

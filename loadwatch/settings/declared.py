@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from loadwatch.errors import ConfigError
 from loadwatch.settings.checks import (
     check_acwr_limit,
     check_jobs,
@@ -104,6 +105,39 @@ def _beside(value: Path, file: Path) -> Path:
     return file.parent / value
 
 
+def check_as_of(value: object, setting: str = "as_of", *, path: Path | None = None) -> date:
+    """Return ``value`` as the day an analysis is made on: a date, or text such as
+    ``"2026-09-20"`` (a config file's ``as_of = 2026-09-20`` is a TOML date).
+
+    Raises:
+        ConfigError: When it is neither, naming the file it came from.
+    """
+    try:
+        return check_since(value, setting)
+    except ConfigError as error:
+        if path is None:
+            raise
+        raise ConfigError(str(error), setting=setting, path=path) from error
+
+
+def check_stale_days(
+    value: object, setting: str = "nightly.stale_days", *, path: Path | None = None
+) -> int:
+    """Return ``value`` if it is a whole number of days, 1 or more: the days without a new
+    activity after which a folder is called stale.
+
+    Raises:
+        ConfigError: When it is not.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(
+            f"{setting} must be a whole number of days, 1 or more, not {value!r}",
+            setting=setting,
+            path=path,
+        )
+    return value
+
+
 def _cores() -> int:
     """The number of CPU cores, the command line's default for ``--jobs``."""
     return os.cpu_count() or 1
@@ -146,6 +180,18 @@ SETTINGS: tuple[Setting, ...] = (
         ),
     ),
     Setting(
+        "as_of",
+        "as_of",
+        check_as_of,
+        in_file=True,
+        option=CommandOption(
+            "--as-of",
+            "Analyse as on this local date, YYYY-MM-DD: later activities are left out  "
+            "[default: the config's as_of, else today in the time zone].",
+            type=date,
+        ),
+    ),
+    Setting(
         "week_start",
         "week_start",
         check_week_start,
@@ -182,6 +228,7 @@ SETTINGS: tuple[Setting, ...] = (
         ),
     ),
     Setting("strength_target", "risk.strength_target", check_strength_target, in_file=True),
+    Setting("stale_days", "nightly.stale_days", check_stale_days, in_file=True),
     Setting(
         "osm",
         "surfaces.osm",
@@ -259,6 +306,9 @@ class Config:
         osm: An OpenStreetMap extract of the runner's region, to tell road, trail and track
             apart by the map (a relative path in a config file is relative to that file).
         week_start: The day weeks start on, or ``None`` for the default (Monday).
+        as_of: The day to analyse as on (``as_of = 2026-09-20``), or ``None`` for today.
+        stale_days: Days without a new activity after which the folder is stale
+            (``[nightly] stale_days``), or ``None`` for the default (10).
     """
 
     athlete: Athlete = dataclasses.field(default_factory=Athlete)
@@ -272,6 +322,8 @@ class Config:
     shoes: tuple[Shoe, ...] = ()
     osm: Path | None = None
     week_start: WeekStart | None = None
+    as_of: date | None = None
+    stale_days: int | None = None
 
 
 def file_keys() -> dict[str, frozenset[str]]:
