@@ -75,6 +75,15 @@ def test_a_monday_night_with_one_run_is_this_week_so_far(tmp_path: Path) -> None
     assert f"room for {left:.1f} km in at most 3 more runs" in words
     assert "easier week" not in table
 
+    out = tmp_path / "out"
+    run(folder, out=out, timezone="Europe/Berlin", as_of=date(2026, 6, 22))
+    page = (out / "index.html").read_text()
+    status = page.split('id="status">', 1)[1].split("</section>")[0]
+    assert "This week so far (1 of 7 days)" in status
+    assert '<p class="headline">This week so far: within the rule</p>' in status
+    newest_row = page.split("<tbody>", 1)[1].split("</tr>")[0]
+    assert "so far" in newest_row and "-5" not in newest_row
+
 
 def test_a_week_in_progress_already_past_the_cap_is_flagged(tmp_path: Path) -> None:
     """What is done so far can only grow: past the cap on a Wednesday is flagged then."""
@@ -105,9 +114,11 @@ def test_a_folder_whose_last_run_is_three_weeks_old_is_stale(tmp_path: Path) -> 
     assert report["weeks"][-1]["complete"] is True
 
     table = _analyze(folder, "--as-of", as_of.isoformat()).stdout
-    summary = table.split("\n\n", 1)[1]
+    summary = " ".join(table.split("\n\n", 1)[1].split())
     assert summary.startswith(
-        "No new activity since 21 Jun 2026 (21 days): is your watch still syncing?"
+        "No new activity since 21 Jun 2026 (21 days): is your watch still syncing? "
+        "The last week with runs is the week of 2026-06-15: what is said of it below is about "
+        "that week, not this one."
     )
     out = tmp_path / "out"
     run(folder, out=out, timezone="Europe/Berlin", as_of=as_of)

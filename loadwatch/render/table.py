@@ -111,7 +111,14 @@ def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plai
         prefix = " ".join(cells) + f"  {surface:<{_SURFACE_WIDTH}} "
         lines.extend(_with_marks(prefix, marks, style))
     lines.append("")
-    for sentence in status_sentences(report_dict(analysis), units):
+    first = status_sentences(report_dict(analysis), units)
+    if analysis.status == "stale":
+        newest_start = _week(weeks.index[-1]).date().isoformat()
+        first.append(
+            f"The last week with runs is the week of {newest_start}: what is said of it below "
+            "is about that week, not this one."
+        )
+    for sentence in first:
         lines.extend([*textwrap.wrap(sentence, width=TABLE_WIDTH, subsequent_indent="  "), ""])
     for paragraph in _legend(analysis, units):
         lines.extend(textwrap.wrap(paragraph, width=TABLE_WIDTH, subsequent_indent="  "))
