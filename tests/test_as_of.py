@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner, Result
 from factories import gpx
@@ -13,6 +16,7 @@ from factories import gpx
 from loadwatch import analyze
 from loadwatch.cli import cli
 from loadwatch.nightly.runner import run
+from loadwatch.options import resolve_options
 
 #: A Monday, 07:00 UTC (Europe/Berlin: 09:00).
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
@@ -197,3 +201,49 @@ def test_notify_fires_once_per_stale_spell(tmp_path: Path) -> None:
     assert not nightly(date(2026, 7, 21))  # current again; the week is new but unflagged
     assert nightly(date(2026, 8, 5))  # a new spell
     assert log.read_text().count("status=stale") == 2
+
+
+def test_the_day_ends_at_midnight_local_time(tmp_path: Path) -> None:
+    """A run at 23:30 in Berlin on as_of counts; one at 00:30 the next day is left out."""
+    folder = tmp_path / "watch"
+    _steady(folder, weeks=1)
+    _run_file(folder, datetime(2026, 6, 4, 21, 30, tzinfo=UTC), 5.0)  # 23:30 in Berlin
+    _run_file(folder, datetime(2026, 6, 4, 22, 30, tzinfo=UTC), 5.0)  # 00:30 on the 5th
+    report = _json(folder, "--as-of", "2026-06-04")
+    assert report["last_activity"] == "2026-06-04T23:30:00+02:00"
+    assert report["after_as_of"] == 3  # the 00:30 run, Friday and Sunday
+
+
+def test_as_of_defaults_to_today_in_the_time_zone() -> None:
+    """Without a day, the analysis is as of today where the athlete is (the date line too)."""
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):  # UTC+14 and UTC-11
+        before = datetime.now(ZoneInfo(zone)).date()
+        chosen = resolve_options(None, timezone=zone).as_of
+        assert chosen in (before, datetime.now(ZoneInfo(zone)).date())
+    assert resolve_options(None, timezone="UTC", as_of="2026-06-10").as_of == date(2026, 6, 10)
+
+
+def test_csv_has_the_week_in_progress(tmp_path: Path) -> None:
+    """The CSV gives complete, days_elapsed and the newest week's room, runs whole."""
+    folder = tmp_path / "watch"
+    _steady(folder)
+    _run_file(folder, MONDAY + timedelta(weeks=3), 18.5)
+    result = _analyze(folder, "--as-of", "2026-06-22", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["complete"] for r in rows] == ["True", "True", "True", "False"]
+    assert rows[-1]["days_elapsed"] == "1" and rows[-1]["remaining_runs"] == "3"
+    assert rows[0]["remaining_km"] == "" and float(rows[-1]["remaining_km"]) > 25
+
+
+def test_notify_says_this_week_so_far(tmp_path: Path) -> None:
+    """A week in progress past the cap is told as this week so far, with no room left."""
+    folder = tmp_path / "watch"
+    _steady(folder)
+    for day in (0, 1, 2):
+        _run_file(folder, MONDAY + timedelta(weeks=3, days=day), 16.0)
+    log = tmp_path / "told.txt"
+    run(folder, notify=f'cat >> "{log}"', timezone="Europe/Berlin", as_of=date(2026, 6, 24))
+    told = log.read_text().splitlines()
+    assert told[0].startswith("This week so far (3 of 7 days): 3 runs, 48.")
+    assert "already past the 10% cap on distance" in told[0]
+    assert told[1].startswith("loadwatch: this week so far (week of 2026-06-22): 3 runs")

@@ -115,12 +115,15 @@ def _rows(frame: pd.DataFrame, fields: Sequence[Field]) -> Iterable[dict[str, An
 def week_records(weeks: pd.DataFrame) -> list[dict[str, Any]]:
     """The ``weeks`` list of the JSON report (``remaining.runs`` a whole number, as runs are)."""
     fields = shown_in(WEEK_FIELDS, Output.JSON)
-    records = [record(fields, row) for row in _rows(weeks, WEEK_FIELDS)]
-    for week in records:
-        room = week.get("remaining")
-        if isinstance(room, dict) and room.get("runs") is not None:
-            room["runs"] = int(room["runs"])
-    return records
+    return [_whole_runs(record(fields, row)) for row in _rows(weeks, WEEK_FIELDS)]
+
+
+def _whole_runs(week: dict[str, Any]) -> dict[str, Any]:
+    """``week`` with ``remaining.runs`` a whole number, as runs are (the field's kind is km)."""
+    room = week.get("remaining")
+    if isinstance(room, dict) and room.get("runs") is not None:
+        room["runs"] = int(room["runs"])
+    return week
 
 
 def activity_records(timeline: pd.DataFrame) -> list[dict[str, Any]]:
@@ -206,8 +209,9 @@ def to_csv(analysis: Analysis) -> str:
     writer.writeheader()
     for row in _rows(analysis.weeks, WEEK_FIELDS):
         cells: dict[str, Any] = {}
+        written = _whole_runs(record(fields, row))
         for f in fields:
-            if f.needs is None or f.needs in row:
-                cells.update(_csv_cells(f, value(f, row)))
+            if f.name in written:
+                cells.update(_csv_cells(f, written[f.name]))
         writer.writerow({k: "" if v is None else v for k, v in cells.items()})
     return buffer.getvalue()
