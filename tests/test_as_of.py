@@ -247,3 +247,14 @@ def test_notify_says_this_week_so_far(tmp_path: Path) -> None:
     assert told[0].startswith("This week so far (3 of 7 days): 3 runs, 48.")
     assert "already past the 10% cap on distance" in told[0]
     assert told[1].startswith("loadwatch: this week so far (week of 2026-06-22): 3 runs")
+
+
+def test_an_as_of_before_every_run_says_so(tmp_path: Path) -> None:
+    """--as-of before the first run: no weeks, and a warning naming the option, not silence."""
+    folder = tmp_path / "watch"
+    _steady(folder, weeks=1)
+    result = _analyze(folder, "--as-of", "2026-05-31")
+    assert result.exit_code == 0
+    assert "all 4 activities found in" in result.output
+    assert "start after 2026-05-31 (--as-of" in result.output
+    assert _json(folder, "--as-of", "2026-05-31")["weeks"] == []
