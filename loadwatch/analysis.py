@@ -6,6 +6,7 @@ This is what ``loadwatch analyze`` runs; a notebook user gets the same :class:`A
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Unpack
 
@@ -14,13 +15,13 @@ import pandas as pd
 from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
-from loadwatch.metrics.calendar import week_of
+from loadwatch.metrics.calendar import local_dates, week_of
 from loadwatch.metrics.risk import add_spikes
 from loadwatch.metrics.shoes import assign_gear, gear_through_duplicates, shoe_status
 from loadwatch.metrics.timeline import build_timeline, since_filter, thresholds, weeks_since
 from loadwatch.metrics.weeks import week_metrics
 from loadwatch.model import Analysis, AnalyzeOptions, FileWarning, OptionValues
-from loadwatch.options import override_options, resolve_options
+from loadwatch.options import override_options, resolve_options, today
 
 
 def analyze(
@@ -60,7 +61,10 @@ def analyze(
             the next run: :attr:`Analysis.pending`), ``jobs`` (files parsed at once, each in a
             process of its own), ``osm`` (an OpenStreetMap extract: each run's distance is
             split into road, trail and track by the ways it followed; needs
-            ``pip install 'loadwatch[maps]'``) and ``week_start`` (the day weeks begin on).
+            ``pip install 'loadwatch[maps]'``), ``week_start`` (the day weeks begin on),
+            ``as_of`` (the local day to analyse as on: activities starting after it are left
+            out, and its week is the week in progress; default today) and ``stale_days``
+            (days without a new activity after which :attr:`Analysis.status` is ``"stale"``).
 
     Raises:
         SourceError: ``path`` does not exist or cannot be read.
@@ -94,6 +98,11 @@ def analyze(
         sex=person.sex,
         map_surfaces=matched,
     )
+    as_of = options.as_of if options.as_of is not None else today(zone)
+    found_all = len(frame)
+    frame = _until(frame, as_of)
+    after_as_of = found_all - len(frame)
+    last_activity = pd.Timestamp(frame["start"].max()) if len(frame) else None
     # Spikes look back 30 days and shoes count every run in them: both use the whole history,
     # and only then is the timeline cut at --since.
     frame = add_spikes(frame)
@@ -104,10 +113,12 @@ def analyze(
     first_day = week_of(since, options.week_start) if since is not None else None
     everything = len(frame)
     # What the weeks are counted with, for loadwatch.weekly(frame) to count them the same way.
-    frame.attrs.update(threshold=limit, risk=risk, week_start=options.week_start)
+    frame.attrs.update(threshold=limit, risk=risk, week_start=options.week_start, as_of=as_of)
     # The weeks are counted on the whole history, and only then cut at --since: the first
     # weeks shown keep their change and ACWR.
-    weeks = week_metrics(frame, threshold=limit, risk=risk, week_start=options.week_start)
+    weeks = week_metrics(
+        frame, threshold=limit, risk=risk, week_start=options.week_start, as_of=as_of
+    )
     frame, weeks = since_filter(frame, first_day), weeks_since(weeks, first_day)
     return Analysis(
         root=root,
@@ -127,7 +138,19 @@ def analyze(
         since=first_day,
         before_since=everything - len(frame),
         week_start=options.week_start,
+        as_of=as_of,
+        after_as_of=after_as_of,
+        last_activity=last_activity,
+        stale_limit=options.stale_days,
     )
+
+
+def _until(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The activities that started on or before ``as_of``, a local date."""
+    if frame.empty:
+        return frame
+    kept: pd.DataFrame = frame[local_dates(frame["start"]) <= as_of].reset_index(drop=True)
+    return kept
 
 
 def _map_surfaces(

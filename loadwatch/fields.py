@@ -163,6 +163,13 @@ def _either(members: Iterable[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
+class Budget(enum.StrEnum):
+    """What a week can still add within the rule: the members of ``remaining``."""
+
+    KM = "km"
+    RUNS = "runs"
+
+
 _ALL = frozenset(Output)
 _DATA = frozenset({Output.JSON, Output.CSV})
 _JSON = frozenset({Output.JSON})
@@ -233,6 +240,13 @@ WEEK_FIELDS: tuple[Field, ...] = (
           frame=_RISK, needs="risk"),
     Field("advice", Kind.LIST, "The newest week's advice, distances in km (the table and the page"
           " print it below the weeks); empty for older weeks.", shown=_JSON, needs="risk"),
+    Field("complete", Kind.BOOL, "Whether the week is over on as_of: false only for the week in"
+          " progress (see *The week in progress*).", shown=_DATA, frame=_WEEK),
+    Field("days_elapsed", Kind.COUNT, "Days of the week up to as_of, 1 to 7; 7 for a complete"
+          " week.", shown=_DATA, frame=_WEEK),
+    Field("remaining", Kind.KM, "The newest week's room within the rule: km and runs it can"
+          " still add (0 when past); null for older weeks.", shown=_DATA, frame=_WEEK,
+          per=Budget, null_unless="remaining_km"),
 )
 
 #: The per-activity fields, in the JSON's order.

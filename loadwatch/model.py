@@ -135,6 +135,8 @@ DEFAULT_THRESHOLD = 0.10
 #: A run shorter than this (s) or, with a distance, than DEFAULT_MIN_RUN_M (m) is a fragment.
 DEFAULT_MIN_RUN_S = 120.0
 DEFAULT_MIN_RUN_M = 200.0
+#: Days without a new activity after which a folder is stale, unless configured.
+DEFAULT_STALE_DAYS = 10
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -154,6 +156,9 @@ class AnalyzeOptions:
         timezone: IANA time zone the weeks are counted in.
         threshold: Week-on-week growth that raises a flag (0.10 is 10%).
         since: Leave out the weeks before the one holding this local date (``None``: none).
+        as_of: The local day the analysis is made on: later activities are left out, and the
+            week holding it is the week in progress. :func:`~loadwatch.options.resolve_options`
+            makes ``None`` today in ``timezone``.
         athlete: The athlete's numbers; ``None`` in a field means "derive it from the history".
         load: Basis of ACWR, monotony and strain.
         acwr_limit: ACWR above which the ``acwr`` flag is raised.
@@ -165,12 +170,14 @@ class AnalyzeOptions:
         week_start: The day calendar weeks begin on.
         min_run_s: A run shorter than this many seconds is set aside, too short to be a run.
         min_run_m: So is a run with a distance shorter than this many metres.
+        stale_days: Days without a new activity after which the folder is called stale.
         config: What the config files said (the surface rules and shoes are taken from there).
     """
 
     timezone: str
     threshold: float = DEFAULT_THRESHOLD
     since: date | None = None
+    as_of: date | None = None
     athlete: Athlete = dataclasses.field(default_factory=Athlete)
     load: LoadBasis = DEFAULT_LOAD
     acwr_limit: float = DEFAULT_ACWR_LIMIT
@@ -182,6 +189,7 @@ class AnalyzeOptions:
     week_start: WeekStart = WeekStart.MONDAY
     min_run_s: float = DEFAULT_MIN_RUN_S
     min_run_m: float = DEFAULT_MIN_RUN_M
+    stale_days: int = DEFAULT_STALE_DAYS
     config: Config = dataclasses.field(default_factory=Config)
 
     def __post_init__(self) -> None:
@@ -219,6 +227,7 @@ class OptionValues(TypedDict, total=False):
     timezone: str | None
     threshold: float | None
     since: date | str | None
+    as_of: date | str | None
     athlete: Athlete | None
     load: LoadBasis | str | None
     acwr_limit: float | None
@@ -230,6 +239,7 @@ class OptionValues(TypedDict, total=False):
     week_start: WeekStart | str | None
     min_run_s: float | None
     min_run_m: float | None
+    stale_days: int | None
     config: Config | str | Path | None
 
 
@@ -261,6 +271,10 @@ class Analysis:
         before_since: Activities found but left out of the timeline as older than ``since``:
             with an empty timeline, they tell "nothing in the period" from "nothing found".
         week_start: The day the weeks begin on.
+        as_of: The local day the analysis was made on (``None``: a frame made without one).
+        after_as_of: Activities found but left out as starting after ``as_of``'s end.
+        last_activity: The local start of the newest activity up to ``as_of``, if any.
+        stale_limit: Days without a new activity after which the folder is stale.
     """
 
     root: Path
@@ -280,3 +294,21 @@ class Analysis:
     since: date | None = None
     before_since: int = 0
     week_start: WeekStart = WeekStart.MONDAY
+    as_of: date | None = None
+    after_as_of: int = 0
+    last_activity: pd.Timestamp | None = None
+    stale_limit: int = DEFAULT_STALE_DAYS
+
+    @property
+    def stale_days(self) -> int | None:
+        """Whole days from the newest activity's local day to ``as_of`` (``None``: either is
+        unknown)."""
+        if self.as_of is None or self.last_activity is None:
+            return None
+        return (self.as_of - self.last_activity.date()).days
+
+    @property
+    def status(self) -> str:
+        """``"stale"`` when :attr:`stale_days` passes :attr:`stale_limit`, else ``"current"``."""
+        days = self.stale_days
+        return "stale" if days is not None and days > self.stale_limit else "current"

@@ -15,6 +15,8 @@ It sits just above :mod:`loadwatch.model`, whose type it makes, and imports only
 from __future__ import annotations
 
 import dataclasses
+import zoneinfo
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Unpack
 
@@ -25,6 +27,7 @@ from loadwatch.settings.checks import (
     check_heart_rates,
     check_pace_seconds,
     check_sex,
+    check_timezone,
 )
 from loadwatch.settings.config import Athlete, Config, load_config
 from loadwatch.settings.declared import SETTINGS, Setting
@@ -68,9 +71,20 @@ def resolve_options(
     config = values.get("config")
     settings = config if isinstance(config, Config) else load_config(path, config)
     chosen = {setting.field: _chosen(setting, values, settings) for setting in SETTINGS}
+    if chosen["as_of"] is None:  # checked first: today in a bad time zone is no day at all
+        chosen["as_of"] = today(check_timezone(chosen["timezone"]))
     return AnalyzeOptions(
         **chosen, athlete=_athlete(settings.athlete, values.get("athlete")), config=settings
     )
+
+
+def today(timezone: str) -> date:
+    """Today's date in ``timezone``: the default ``as_of``, and the one place that reads the clock.
+
+    Args:
+        timezone: A checked IANA time zone name.
+    """
+    return datetime.now(zoneinfo.ZoneInfo(timezone)).date()
 
 
 def override_options(options: AnalyzeOptions, **given: Unpack[OptionValues]) -> AnalyzeOptions:

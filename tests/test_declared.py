@@ -89,7 +89,9 @@ def test_the_config_file_knows_the_declared_keys_and_no_others(tmp_path: Path) -
         table, _, key = setting.name.rpartition(".")
         assert (key in keys.get(table, set())) == setting.in_file, setting.name
     assert keys[""] == {
+        "as_of",
         "athlete",
+        "nightly",
         "risk",
         "runs",
         "shoes",
@@ -102,7 +104,8 @@ def test_the_config_file_knows_the_declared_keys_and_no_others(tmp_path: Path) -
     file.write_text("jobs = 2\n")
     with pytest.raises(ConfigError) as caught:
         load_config(config_file=file, user_config=False)
-    assert caught.value.message.startswith("unknown key 'jobs' (known keys here: athlete, risk,")
+    known = "unknown key 'jobs' (known keys here: as_of, athlete, nightly, risk,"
+    assert caught.value.message.startswith(known)
 
 
 def test_the_command_has_the_declared_options_in_their_order() -> None:

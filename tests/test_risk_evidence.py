@@ -128,7 +128,10 @@ def test_the_page_and_the_chart_say_so_too(tmp_path: Path) -> None:
     """index.html gives the level with its reasons and calls ACWR disputed; so does the chart."""
     folder = folder_of(tmp_path, [*weekly_pairs(5), (35, 30.0)])
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["analyze", str(folder), "--no-cache", "--out", str(out)])
+    # As of the Sunday of the last run's week: the page judges that week, not a stale folder.
+    as_of = (MONDAY + timedelta(days=35 + 6)).date().isoformat()
+    args = ["analyze", str(folder), "--no-cache", "--out", str(out), "--as-of", as_of]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     page = (out / "index.html").read_text()
     assert "(high risk, from a large single-run spike)" in page

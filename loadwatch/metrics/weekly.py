@@ -9,13 +9,15 @@ its sources.
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
 from loadwatch.fields import WEEK_FIELDS, Frame, columns
 from loadwatch.metrics.calendar import week_range, week_starts
 from loadwatch.model import DEFAULT_THRESHOLD
-from loadwatch.vocab import Surface, WeekStart
+from loadwatch.vocab import Flag, Note, Surface, WeekStart
 
 #: A week whose known-surface distance is at least this share road gets the hard_surface note...
 HARD_SURFACE_SHARE = 0.90
@@ -33,6 +35,12 @@ RULE_MEASURES: dict[str, str] = {
     "frequency": "runs",
 }
 
+#: The 10% rule's flags a week in progress can raise: what is done so far only grows (its
+#: intensity can still fall).
+IN_PROGRESS_FLAGS = frozenset({Flag.DISTANCE, Flag.FREQUENCY})
+#: Notes that judge a week as a whole, left off the week in progress.
+WHOLE_WEEK_NOTES = frozenset({Note.LOW_LOAD})
+
 #: Columns of the weekly frame, in order (the index is ``week_start``): from the field schema.
 WEEKLY_COLUMNS: tuple[str, ...] = columns(WEEK_FIELDS, Frame.WEEKLY)
 
@@ -42,6 +50,7 @@ def weekly(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     week_start: WeekStart = WeekStart.MONDAY,
+    as_of: date | None = None,
 ) -> pd.DataFrame:
     """Sum a timeline's runs into calendar weeks and apply the 10% rule.
 
@@ -53,13 +62,18 @@ def weekly(
             ``hard_minutes``, ``elev_gain_m``.
         threshold: Growth over the previous week that raises a flag (0.10 is 10%).
         week_start: The day weeks start on (Monday, or Sunday).
+        as_of: The local day the weeks are judged on, taken at its end: the week holding it is
+            in progress (``complete`` false) unless it is the week's last day, and keeps only
+            the flags that what is done so far already earns (:data:`IN_PROGRESS_FLAGS`).
+            ``None``: every week is over.
 
     Returns:
         One row per calendar week, indexed by ``week_start`` (the week's first day, a tz-naive
         midnight), with :data:`WEEKLY_COLUMNS`; ``attrs["week_start"]`` keeps ``week_start``.
         ``*_change`` is the fractional change from the previous week (NaN when that week had no
         run); ``flags`` lists the measures that grew by more than ``threshold``;
-        ``distance_cap_km`` is the previous week's distance x (1 + threshold).
+        ``distance_cap_km`` is the previous week's distance x (1 + threshold);
+        ``remaining_km`` and ``remaining_runs`` what the week could still add within the rule.
     """
     runs = timeline[timeline["sport"] == "running"]
     if runs.empty:
@@ -105,7 +119,8 @@ def weekly(
     totals = [c for c in weeks.columns if c != "intensity"]
     weeks[totals] = weeks[totals].fillna(0.0)
     weeks["runs"] = weeks["runs"].astype("int64")
-    result = _apply_rule(weeks, threshold)[list(WEEKLY_COLUMNS)]
+    weeks = _apply_rule(weeks, threshold)
+    result = _in_progress(weeks, as_of, threshold)[list(WEEKLY_COLUMNS)]
     result.attrs["week_start"] = WeekStart(week_start)
     return result
 
@@ -127,6 +142,47 @@ def _apply_rule(weeks: pd.DataFrame, threshold: float) -> pd.DataFrame:
     weeks["flags"] = [tuple(f) for f in flags]
     weeks["notes"] = [tuple(n) for n in _notes(weeks)]
     return weeks
+
+
+def _in_progress(weeks: pd.DataFrame, as_of: date | None, threshold: float) -> pd.DataFrame:
+    """``complete``, ``days_elapsed`` and what is left within the rule; the week in progress
+    keeps only the flags it can no longer lose."""
+    index = pd.DatetimeIndex(weeks.index)
+    if as_of is None:
+        elapsed = np.full(len(weeks), 7)
+    else:
+        elapsed = np.clip((pd.Timestamp(as_of) - index).days.to_numpy() + 1, 1, 7)
+    weeks["days_elapsed"] = elapsed.astype("int64")
+    weeks["complete"] = elapsed == 7
+    newest = np.arange(len(weeks)) == len(weeks) - 1
+    room_km = (weeks["distance_cap_km"] - weeks["distance_km"]).clip(lower=0.0)
+    before = weeks["runs"].shift(1)
+    allowed = np.floor(before * (1.0 + threshold) + LIMIT_TOLERANCE).where(before >= 1)
+    room_runs = (allowed - weeks["runs"]).clip(lower=0.0)
+    # Only the newest week can still take anything; the others keep NaN (null in the JSON).
+    weeks["remaining_km"] = room_km.where(newest)
+    weeks["remaining_runs"] = room_runs.where(newest)
+    weeks["flags"] = [
+        flags if done else tuple(f for f in flags if f in IN_PROGRESS_FLAGS)
+        for flags, done in zip(weeks["flags"], weeks["complete"], strict=True)
+    ]
+    return weeks
+
+
+def settle_in_progress(weeks: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``weeks`` (with the risk measures) whose week in progress has no note that
+    judges a whole week (``low_load``: a week is not easy before it is over).
+
+    A frame without ``complete`` (made without an as-of day) is returned as it is.
+    """
+    if "complete" not in weeks.columns:
+        return weeks
+    out = weeks.copy()
+    out["notes"] = [
+        notes if done else tuple(n for n in notes if n not in WHOLE_WEEK_NOTES)
+        for notes, done in zip(out["notes"], out["complete"], strict=True)
+    ]
+    return out
 
 
 def _notes(weeks: pd.DataFrame) -> list[list[str]]:

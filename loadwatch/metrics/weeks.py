@@ -7,13 +7,14 @@ I/O.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TypeVar
 
 import pandas as pd
 
 from loadwatch.metrics.advice import with_advice
 from loadwatch.metrics.risk import add_spikes, risk_weeks
-from loadwatch.metrics.weekly import weekly
+from loadwatch.metrics.weekly import settle_in_progress, weekly
 from loadwatch.model import DEFAULT_SETTINGS, DEFAULT_THRESHOLD, RiskSettings
 from loadwatch.settings.checks import check_acwr_limit, check_threshold, check_week_start
 from loadwatch.vocab import WeekStart
@@ -27,6 +28,7 @@ def week_metrics(
     threshold: float | None = None,
     risk: RiskSettings | None = None,
     week_start: WeekStart | str | None = None,
+    as_of: date | None = None,
 ) -> pd.DataFrame:
     """Sum a timeline's runs into calendar weeks, with the 10% rule, risk measures and advice.
 
@@ -42,6 +44,8 @@ def week_metrics(
         threshold: Week-on-week growth that raises a flag (0.10 is 10%).
         risk: Load basis and limits of the risk measures.
         week_start: The day calendar weeks begin on (``"monday"`` or ``"sunday"``).
+        as_of: The day the weeks are judged on: its week is the week in progress (see
+            :func:`loadwatch.metrics.weekly.weekly`); ``None``: every week is over.
 
     Returns:
         One row per calendar week, indexed by ``week_start``: the columns of
@@ -59,8 +63,9 @@ def week_metrics(
     week = check_week_start(_given(week_start, read_with.get("week_start"), WeekStart.MONDAY))
     if "spike_ratio" not in timeline.columns:
         timeline = add_spikes(timeline)
-    weeks = weekly(timeline, threshold=limit, week_start=week)
-    weeks = risk_weeks(weeks, timeline, settings=settings, week_start=week)
+    day = _given(as_of, read_with.get("as_of"), None)
+    weeks = weekly(timeline, threshold=limit, week_start=week, as_of=day)
+    weeks = settle_in_progress(risk_weeks(weeks, timeline, settings=settings, week_start=week))
     return with_advice(weeks, timeline, threshold=limit, settings=settings)
 
 

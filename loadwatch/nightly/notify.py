@@ -1,7 +1,9 @@
-"""Telling the user when the newest week goes red: what is new since the last run, and a hook.
+"""Telling the user when the newest week goes red, or the folder goes stale: what is new since
+the last run, and a hook.
 
-The state that says what was already known (the newest week and its flags at the previous run)
-lives in the cache database, next to what it describes.
+The state that says what was already known (the newest week and its flags at the previous run,
+and the stale spell already told of, named by its newest activity) lives in the cache database,
+next to what it describes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import pandas as pd
 
 from loadwatch.metrics.weekly import RULE_MEASURES
 from loadwatch.model import Analysis
+from loadwatch.render.data import report_dict
 from loadwatch.render.flags import words_for
+from loadwatch.render.progress import status_sentences
 
 #: How long a notification command may run before it is stopped.
 NOTIFY_TIMEOUT_S = 60.0
@@ -25,23 +29,53 @@ NOTIFY_TIMEOUT_S = 60.0
 
 @dataclasses.dataclass(frozen=True)
 class WeekStatus:
-    """The newest week's flags, and which of them are new since the last run."""
+    """The newest week's flags, and which of them are new since the last run.
+
+    Attributes:
+        week_start: The newest week's first day (ISO).
+        flags: Its flags.
+        new_flags: Those the previous run had not told of.
+        distance_km: Its distance.
+        runs: Its runs.
+        first: What is said before anything else: the folder is stale, or this week so far
+            (:mod:`loadwatch.render.progress`).
+        stale_since: The newest activity's local start (ISO) while the folder is stale: it
+            names the stale spell. ``None`` while it is current.
+        new_stale: Whether this stale spell was not told of yet.
+    """
 
     week_start: str
     flags: tuple[str, ...]
     new_flags: tuple[str, ...]
     distance_km: float
     runs: int
+    first: tuple[str, ...] = ()
+    stale_since: str | None = None
+    new_stale: bool = False
+
+    @property
+    def news(self) -> bool:
+        """Whether there is something to tell: a new flag, or a new stale spell."""
+        return bool(self.new_flags) or self.new_stale
 
     def state(self) -> dict[str, Any]:
         """What to remember for the next run."""
-        return {"week_start": self.week_start, "flags": list(self.flags)}
+        return {
+            "week_start": self.week_start,
+            "flags": list(self.flags),
+            "stale_since": self.stale_since,
+        }
 
     def summary(self) -> str:
-        """A few plain lines for a notification (the command's standard input)."""
-        lines = [
-            f"loadwatch: week of {self.week_start}: {self.runs} runs, {self.distance_km:.1f} km.",
-        ]
+        """A few plain lines for a notification (the command's standard input): a stale folder
+        or this week so far first."""
+        if self.stale_since is not None:
+            week = f"the last week with runs, {self.week_start}"
+        elif self.first:
+            week = f"this week so far (week of {self.week_start})"
+        else:
+            week = f"week of {self.week_start}"
+        lines = [*self.first, f"loadwatch: {week}: {self.runs} runs, {self.distance_km:.1f} km."]
         if self.flags:
             lines.append(f"Flagged: {flag_words(self.flags)}.")
         if self.new_flags:
@@ -69,7 +103,8 @@ def flag_words(flags: tuple[str, ...]) -> str:
 def newest_week(analysis: Analysis, previous: Mapping[str, Any] | None) -> WeekStatus | None:
     """The newest week with its flags; ``new_flags`` are those the previous state did not have.
 
-    A new week (or no previous state) makes all of its flags new.
+    A new week (or no previous state) makes all of its flags new. A stale folder is news once
+    per spell: until an activity newer than the one it was told of comes in.
     """
     weeks = analysis.weeks
     if weeks.empty:
@@ -84,7 +119,19 @@ def newest_week(analysis: Analysis, previous: Mapping[str, Any] | None) -> WeekS
     if previous is not None and previous.get("week_start") == week_start:
         known = {str(flag) for flag in previous.get("flags", [])}
     new = tuple(flag for flag in flags if flag not in known)
-    return WeekStatus(week_start, flags, new, float(row["distance_km"]), int(row["runs"]))
+    report = report_dict(analysis)
+    stale_since = report["last_activity"] if analysis.status == "stale" else None
+    told = (previous or {}).get("stale_since")
+    return WeekStatus(
+        week_start,
+        flags,
+        new,
+        float(row["distance_km"]),
+        int(row["runs"]),
+        first=tuple(status_sentences(report)),
+        stale_since=stale_since,
+        new_stale=stale_since is not None and stale_since != told,
+    )
 
 
 def run_notify(command: str, status: WeekStatus, report: Path | None = None) -> str | None:
@@ -92,8 +139,9 @@ def run_notify(command: str, status: WeekStatus, report: Path | None = None) -> 
 
     The command gets the summary on its standard input and these environment variables:
     ``LOADWATCH_WEEK`` (the week's first day), ``LOADWATCH_FLAGS`` and ``LOADWATCH_NEW_FLAGS``
-    (comma-separated), ``LOADWATCH_SUMMARY`` (the same text as standard input) and, with
-    ``--out``, ``LOADWATCH_REPORT`` (the path of ``latest.json``).
+    (comma-separated), ``LOADWATCH_STATUS`` (``stale`` or ``current``), ``LOADWATCH_SUMMARY``
+    (the same text as standard input) and, with ``--out``, ``LOADWATCH_REPORT`` (the path of
+    ``latest.json``).
 
     Returns:
         ``None`` when the command succeeded, else what went wrong (for a warning: a failing
@@ -106,6 +154,7 @@ def run_notify(command: str, status: WeekStatus, report: Path | None = None) -> 
         LOADWATCH_NEW_FLAGS=",".join(status.new_flags),
         LOADWATCH_FLAG_LABELS=",".join(words_for(f).mark for f in status.flags),
         LOADWATCH_SUMMARY=status.summary(),
+        LOADWATCH_STATUS="stale" if status.stale_since is not None else "current",
     )
     if report is not None:
         environment["LOADWATCH_REPORT"] = str(report)

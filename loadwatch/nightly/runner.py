@@ -92,8 +92,9 @@ def run(
         units: Distance units of the charts.
         cache: The cache database (default: the user cache folder), or ``False`` for none.
         wait_s: How long to wait for another run that holds the cache.
-        notify: A shell command run when the newest week gains a flag (see
-            :func:`loadwatch.nightly.notify.run_notify`). Without a cache every flag counts as new.
+        notify: A shell command run when the newest week gains a flag, and once when the
+            folder goes stale (see :func:`loadwatch.nightly.notify.run_notify`). Without a
+            cache every flag, and every stale run, counts as new.
         generated: The time shown on ``index.html``.
         progress: Called after each file, as by :func:`loadwatch.analysis.analyze`.
         **overrides: Settings of the analysis by name (``timezone``, ``threshold``, ``since``,
@@ -113,11 +114,8 @@ def run(
             messages.extend(database.warnings)
         result = analyze(root, options, progress=progress, cache=database, **overrides)
         previous = database.get_state(root.resolve()) if database is not None else None
-        if result.timeline.empty and result.before_since:
-            # The folder is there and full: --since is past all of it. Say so, then report.
-            messages.append(_nothing_since(result, None if out is None else Path(out)))
-        elif out is not None and result.timeline.empty:
-            _refuse_empty_over_report(root, Path(out))
+        if result.timeline.empty:
+            messages.extend(_when_empty(result, None if out is None else Path(out)))
         written: list[Path] = []
         charts_key = None
         if out is not None:
@@ -134,7 +132,7 @@ def run(
         notified = told = False
         if notify and status is not None:
             told = True
-            if status.new_flags:
+            if status.news:
                 report = Path(out) / "latest.json" if out else None
                 problem = run_notify(notify, status, report)
                 notified = True
@@ -190,6 +188,30 @@ def _nothing_since(result: Analysis, out: Path | None) -> str:
     if weeks:
         text += f". The report in {out} had {weeks} weeks and now has none"
     return text
+
+
+def _when_empty(result: Analysis, out: Path | None) -> list[str]:
+    """What to say of an analysis with no activity in it, or the error that keeps the report.
+
+    Raises:
+        LoadwatchError: The folder holds nothing at all while ``out`` holds a report with weeks.
+    """
+    if result.before_since:
+        # The folder is there and full: --since is past all of it. Say so, then report.
+        return [_nothing_since(result, out)]
+    if result.after_as_of:
+        return [_nothing_by(result)]  # a day chosen before it all: say so, then report
+    if out is not None:
+        _refuse_empty_over_report(result.root, out)
+    return []
+
+
+def _nothing_by(result: Analysis) -> str:
+    """The warning for an as-of day before every activity found (the folder is not empty)."""
+    return (
+        f"all {result.after_as_of} activities found in {result.root} start after "
+        f"{result.as_of} (--as-of, or as_of in a config file); choose a later day to see them"
+    )
 
 
 def _weeks_in_report(out: Path) -> int:

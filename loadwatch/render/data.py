@@ -113,9 +113,17 @@ def _rows(frame: pd.DataFrame, fields: Sequence[Field]) -> Iterable[dict[str, An
 
 
 def week_records(weeks: pd.DataFrame) -> list[dict[str, Any]]:
-    """The ``weeks`` list of the JSON report."""
+    """The ``weeks`` list of the JSON report (``remaining.runs`` a whole number, as runs are)."""
     fields = shown_in(WEEK_FIELDS, Output.JSON)
-    return [record(fields, row) for row in _rows(weeks, WEEK_FIELDS)]
+    return [_whole_runs(record(fields, row)) for row in _rows(weeks, WEEK_FIELDS)]
+
+
+def _whole_runs(week: dict[str, Any]) -> dict[str, Any]:
+    """``week`` with ``remaining.runs`` a whole number, as runs are (the field's kind is km)."""
+    room = week.get("remaining")
+    if isinstance(room, dict) and room.get("runs") is not None:
+        room["runs"] = int(room["runs"])
+    return week
 
 
 def activity_records(timeline: pd.DataFrame) -> list[dict[str, Any]]:
@@ -163,6 +171,14 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
         ),
         "threshold": analysis.threshold,
         "week_start": analysis.week_start.value,
+        "as_of": None if analysis.as_of is None else analysis.as_of.isoformat(),
+        "after_as_of": analysis.after_as_of,
+        "last_activity": (
+            None if analysis.last_activity is None else analysis.last_activity.isoformat()
+        ),
+        "stale_days": analysis.stale_days,
+        "stale_limit": analysis.stale_limit,
+        "status": analysis.status,
     }
 
 
@@ -193,8 +209,9 @@ def to_csv(analysis: Analysis) -> str:
     writer.writeheader()
     for row in _rows(analysis.weeks, WEEK_FIELDS):
         cells: dict[str, Any] = {}
+        written = _whole_runs(record(fields, row))
         for f in fields:
-            if f.needs is None or f.needs in row:
-                cells.update(_csv_cells(f, value(f, row)))
+            if f.name in written:
+                cells.update(_csv_cells(f, written[f.name]))
         writer.writerow({k: "" if v is None else v for k, v in cells.items()})
     return buffer.getvalue()

@@ -17,6 +17,7 @@ from loadwatch.fields import WEEK_FIELDS, Field, Kind, Output, display_order, sh
 from loadwatch.metrics.weekly import RULE_MEASURES
 from loadwatch.model import DEFAULT_THRESHOLD
 from loadwatch.render.flags import note_words, words_for
+from loadwatch.render.progress import status_sentences
 from loadwatch.render.risk_text import reasons_text
 from loadwatch.render.table import change_text
 from loadwatch.units import km_per_unit
@@ -33,12 +34,16 @@ _TEXT_KINDS = frozenset({Kind.DATE, Kind.TEXT, Kind.LIST})
 #: Classes of a column beyond its alignment.
 _CLASSES: dict[str, str] = {"flags": "flag"}
 
+#: Which flag each change belongs to: a week in progress shows its change only once flagged.
+_CHANGE_FLAGS: dict[str, str] = {key: flag for flag, key in _CHANGE_KEYS.items()}
+
 _STYLE = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto;
        max-width: 72rem; padding: 1rem 1.25rem 3rem; color: #1b1b1b; background: #fff; }
 h1 { font-size: 1.5rem; margin: .2rem 0 1rem; }
 h2 { font-size: 1.15rem; margin: 2rem 0 .6rem; }
 .status { border-radius: .5rem; padding: .9rem 1.1rem; border: 2px solid; }
+.status.stale { border-color: #e69f00; background: #fdf5e6; }
 .status.ok { border-color: #009e73; background: #e9f7f2; }
 .status.flagged { border-color: #d55e00; background: #fcefe6; }
 .status .headline { font-size: 1.2rem; font-weight: 650; margin: 0 0 .3rem; }
@@ -120,7 +125,7 @@ def render_index(
         "</head>",
         "<body>",
         "<h1>Weekly running load</h1>",
-        _status(newest, threshold, units, advice),
+        _status(newest, threshold, units, advice, status_sentences(report, units)),
     ]
     if chart:
         parts.append(
@@ -145,13 +150,22 @@ def render_index(
 
 
 def _status(
-    week: Mapping[str, Any] | None, threshold: float, units: str, advice: Sequence[str]
+    week: Mapping[str, Any] | None,
+    threshold: float,
+    units: str,
+    advice: Sequence[str],
+    first: Sequence[str] = (),
 ) -> str:
+    """The newest week at the top of the page; ``first`` (a stale folder, or this week so far)
+    before anything else."""
     if week is None:
         return '<section class="status ok"><p class="headline">No runs found yet.</p></section>'
+    stale = bool(first) and week.get("complete", True)
+    if stale:
+        return _stale(week, first, units)
     flags = list(week.get("flags", []))
     risk = week.get("risk")
-    label = f"Week of {_e(week['week_start'])}"
+    label = "This week so far" if first else f"Week of {_e(week['week_start'])}"
     if isinstance(risk, str) and risk != "low":
         label += f" ({_e(risk)} risk{_e(reasons_text(week.get('risk_reasons', [])))})"
     distance = _distance(week.get("distance_km"), units)
@@ -171,12 +185,25 @@ def _status(
     else:
         body = f'<p class="headline">{label}: within the rule</p><p>{_e(summary)}.</p>'
         css = "ok"
+    body = "".join(f"<p><strong>{_e(text)}</strong></p>" for text in first) + body
     # The newest week's advice already speaks to each note; without advice, name the notes.
     notes = [] if advice else [note_words(n) for n in week.get("notes", [])]
     extra = "".join(f"<li>{_e(text)}</li>" for text in [*notes, *advice])
     if extra:
         body += f"<ul>{extra}</ul>"
     return f'<section class="status {css}" id="status">{body}</section>'
+
+
+def _stale(week: Mapping[str, Any], first: Sequence[str], units: str) -> str:
+    """The top of the page for a folder without new activity: that first, then the last week
+    with runs, named as such rather than as this week."""
+    headline = f'<p class="headline">{_e(first[0])}</p>'
+    last = (
+        f"<p>The last week with runs was the week of {_e(week['week_start'])}: "
+        f"{_e(week.get('runs'))} runs, {_distance(week.get('distance_km'), units)} {units}. "
+        "Nothing newer has reached this folder.</p>"
+    )
+    return f'<section class="status stale" id="status">{headline}{last}</section>'
 
 
 def _weeks_table(weeks: Sequence[Mapping[str, Any]], threshold: float, units: str) -> str:
@@ -211,6 +238,10 @@ def _heads(field: Field, units: str) -> str:
 
 def _cells(field: Field, week: Mapping[str, Any], threshold: float, units: str) -> str:
     """The cells of ``field`` in a week of the JSON report."""
+    if field.change_of is not None and not week.get("complete", True):
+        flagged = _CHANGE_FLAGS.get(field.name) in (week.get("flags") or [])
+        if not flagged:
+            return f"<td{_class(field)}>so far</td>"
     if field.per is not None:
         values = week.get(field.name) or {}
         return "".join(

@@ -19,7 +19,9 @@ from loadwatch.fields import WEEK_FIELDS, Field, Kind, Output, display_order, sh
 from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES
 from loadwatch.model import Analysis
+from loadwatch.render.data import report_dict
 from loadwatch.render.flags import note_mark, words_for
+from loadwatch.render.progress import status_sentences
 from loadwatch.render.risk_text import RISK_LABELS, newest_week_lines, risk_legend
 from loadwatch.units import km_per_unit
 
@@ -99,6 +101,8 @@ def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plai
         cells = []
         for field in CELLS:
             text = _cell(field, start if field.index else row[field.name], factor, analysis)
+            if field.change_of is not None and not _judged(row, field, flags):
+                text = SO_FAR
             cells.append(_flagged(_pad(field, text), _FLAG_OF.get(field.name) in flags, style))
         surface = _surface_mix(row)
         marks = [RISK_LABELS[row["risk"]]] if row.get("risk") in RISK_LABELS else []
@@ -107,12 +111,31 @@ def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plai
         prefix = " ".join(cells) + f"  {surface:<{_SURFACE_WIDTH}} "
         lines.extend(_with_marks(prefix, marks, style))
     lines.append("")
+    first = status_sentences(report_dict(analysis), units)
+    if analysis.status == "stale":
+        newest_start = _week(weeks.index[-1]).date().isoformat()
+        first.append(
+            f"The last week with runs is the week of {newest_start}: what is said of it below "
+            "is about that week, not this one."
+        )
+    for sentence in first:
+        lines.extend([*textwrap.wrap(sentence, width=TABLE_WIDTH, subsequent_indent="  "), ""])
     for paragraph in _legend(analysis, units):
         lines.extend(textwrap.wrap(paragraph, width=TABLE_WIDTH, subsequent_indent="  "))
     newest = newest_week_lines(analysis, units=units, width=TABLE_WIDTH)
     if newest:
         lines.extend(["", *newest])
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+#: A week in progress's change cell: it is not over, so it has not fallen or grown yet.
+SO_FAR = "so far"
+
+
+def _judged(row: pd.Series, field: Field, flags: tuple[str, ...]) -> bool:
+    """Whether a change is shown as a change: in a week that is over, or one whose growth so
+    far already raised its flag (it can only grow)."""
+    return bool(row.get("complete", True)) or _FLAG_OF.get(field.name) in flags
 
 
 def _header(units: str) -> str:

@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from loadwatch.errors import ConfigError
 from loadwatch.settings.checks import (
     check_acwr_limit,
     check_jobs,
@@ -106,6 +107,39 @@ def _beside(value: Path, file: Path) -> Path:
     return file.parent / value
 
 
+def check_as_of(value: object, setting: str = "as_of", *, path: Path | None = None) -> date:
+    """Return ``value`` as the day an analysis is made on: a date, or text such as
+    ``"2026-09-20"`` (a config file's ``as_of = 2026-09-20`` is a TOML date).
+
+    Raises:
+        ConfigError: When it is neither, naming the file it came from.
+    """
+    try:
+        return check_since(value, setting)
+    except ConfigError as error:
+        if path is None:
+            raise
+        raise ConfigError(str(error), setting=setting, path=path) from error
+
+
+def check_stale_days(
+    value: object, setting: str = "nightly.stale_days", *, path: Path | None = None
+) -> int:
+    """Return ``value`` if it is a whole number of days, 1 or more: the days without a new
+    activity after which a folder is called stale.
+
+    Raises:
+        ConfigError: When it is not.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(
+            f"{setting} must be a whole number of days, 1 or more, not {value!r}",
+            setting=setting,
+            path=path,
+        )
+    return value
+
+
 def _cores() -> int:
     """The number of CPU cores, the command line's default for ``--jobs``."""
     return os.cpu_count() or 1
@@ -148,6 +182,18 @@ SETTINGS: tuple[Setting, ...] = (
         ),
     ),
     Setting(
+        "as_of",
+        "as_of",
+        check_as_of,
+        in_file=True,
+        option=CommandOption(
+            "--as-of",
+            "Analyse as on this local date, YYYY-MM-DD: later activities are left out  "
+            "[default: the config's as_of, else today in the time zone].",
+            type=date,
+        ),
+    ),
+    Setting(
         "week_start",
         "week_start",
         check_week_start,
@@ -186,6 +232,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("strength_target", "risk.strength_target", check_strength_target, in_file=True),
     Setting("min_run_s", "runs.min_duration_s", check_min_run_s, in_file=True),
     Setting("min_run_m", "runs.min_distance_m", check_min_run_m, in_file=True),
+    Setting("stale_days", "nightly.stale_days", check_stale_days, in_file=True),
     Setting(
         "osm",
         "surfaces.osm",
@@ -265,6 +312,9 @@ class Config:
         week_start: The day weeks start on, or ``None`` for the default (Monday).
         min_run_s: The shortest run in seconds, or ``None`` for the default.
         min_run_m: The shortest run with a distance in metres, or ``None`` for the default.
+        as_of: The day to analyse as on (``as_of = 2026-09-20``), or ``None`` for today.
+        stale_days: Days without a new activity after which the folder is stale
+            (``[nightly] stale_days``), or ``None`` for the default (10).
     """
 
     athlete: Athlete = dataclasses.field(default_factory=Athlete)
@@ -280,6 +330,8 @@ class Config:
     week_start: WeekStart | None = None
     min_run_s: float | None = None
     min_run_m: float | None = None
+    as_of: date | None = None
+    stale_days: int | None = None
 
 
 def file_keys() -> dict[str, frozenset[str]]:

@@ -1,0 +1,72 @@
+"""What the newest week is, said first: a stale folder, or this week so far and what is left.
+
+The table, the page and ``--notify`` take these sentences from here, from the JSON report's
+``status``, ``last_activity``, ``stale_days`` and the newest week's ``complete`` and
+``remaining``, so that the three say the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from loadwatch.units import km_per_unit
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def is_stale(report: Mapping[str, Any]) -> bool:
+    """Whether the report says the folder has had no new activity for too long."""
+    return report.get("status") == "stale"
+
+
+def stale_sentence(report: Mapping[str, Any]) -> str | None:
+    """ "No new activity since 14 Nov (18 days): is your watch still syncing?", or ``None``
+    when the folder is current."""
+    last = report.get("last_activity")
+    if not is_stale(report) or not isinstance(last, str):
+        return None
+    day = datetime.fromisoformat(last).date()
+    return (
+        f"No new activity since {day.day} {_MONTHS[day.month - 1]} {day.year} "
+        f"({report.get('stale_days')} days): is your watch still syncing?"
+    )
+
+
+def so_far_sentence(week: Mapping[str, Any], threshold: float, units: str = "km") -> str | None:
+    """ "This week so far (2 of 7 days): 1 run, 18.5 km; ..." for a week in progress, with what
+    it can still add within the rule; ``None`` for a complete week."""
+    if week.get("complete", True):
+        return None
+    factor = 1.0 / km_per_unit(units)
+    runs = int(week.get("runs") or 0)
+    km = float(week.get("distance_km") or 0.0) * factor
+    said = (
+        f"This week so far ({week.get('days_elapsed')} of 7 days): "
+        f"{runs} run{'' if runs == 1 else 's'}, {km:.1f} {units}"
+    )
+    left = week.get("remaining") or {}
+    room_km, room_runs = left.get("km"), left.get("runs")
+    pct = f"{threshold * 100:g}%"
+    if room_km is None:
+        return f"{said}; no cap yet: the week before had no run."
+    if room_km <= 0 or room_runs == 0:
+        past = "distance" if room_km <= 0 else "the number of runs"
+        return f"{said}; already past the {pct} cap on {past}: rest or keep the rest easy."
+    more = f"{room_km * factor:.1f} {units}"
+    if room_runs is not None:
+        more += f" in at most {room_runs} more run{'' if room_runs == 1 else 's'}"
+    return f"{said}; within the {pct} rule there is room for {more}."
+
+
+def status_sentences(report: Mapping[str, Any], units: str = "km") -> list[str]:
+    """The sentences that come before anything else about the newest week."""
+    weeks = report.get("weeks") or []
+    stale = stale_sentence(report)
+    if stale is not None:
+        return [stale]
+    if not weeks:
+        return []
+    so_far = so_far_sentence(weeks[-1], float(report.get("threshold", 0.10)), units)
+    return [] if so_far is None else [so_far]
