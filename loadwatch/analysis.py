@@ -174,7 +174,9 @@ def timeline(
     are the settings the weeks are counted with (``"threshold"``, ``"risk"``, ``"week_start"``:
     the options' and config files', as on :attr:`Analysis.timeline`), which
     :func:`loadwatch.weekly` takes from there, so that ``weekly(timeline(path))`` is
-    ``analyze(path).weeks``.
+    ``analyze(path).weeks``. With ``since`` the timeline holds only the activities from its
+    week on, while ``analyze`` counts the weeks on the whole history: the first weeks' changes
+    and ACWR are then ``analyze(path, since=...).weeks``', not ``weekly``'s.
 
     Returns:
         A DataFrame with :data:`loadwatch.metrics.timeline.TIMELINE_COLUMNS`, ``start`` in local

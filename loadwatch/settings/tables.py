@@ -16,9 +16,10 @@ from typing import Any
 
 from loadwatch.errors import ConfigError
 from loadwatch.settings.checks import check_heart_rate, check_heart_rates, check_sex, parse_pace
+from loadwatch.vocab import Surface
 
-#: Surface classes, in the order they are shown.
-SURFACES: tuple[str, ...] = ("road", "trail", "track", "treadmill", "unknown")
+#: Surface classes, in the order they are shown (the vocabulary's, as plain words for messages).
+SURFACES: tuple[str, ...] = tuple(surface.value for surface in Surface)
 
 #: The keys of ``[athlete]``.
 ATHLETE_KEYS = frozenset({"rest_hr", "max_hr", "threshold_hr", "threshold_pace", "sex"})
