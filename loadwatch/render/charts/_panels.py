@@ -54,8 +54,9 @@ MINOR_TICK_WEEKS = 60
 #: Histories up to this many weeks (three years) get their flags' letters above the bars: past
 #: that, a week's bar on the widest chart is narrower than a letter.
 LETTER_WEEKS = 156
-# Up to this many weeks, the newest week's words are centred over its bar.
-_CENTRED_WEEKS = 26
+# Up to this many weeks, the newest week's words are centred over its bar; past it, bars are
+# so narrow that centred words would reach the legends, so they end at the bar.
+_CENTRED_WEEKS = LETTER_WEEKS
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Read-only styles shared by the plotted artists and their legend entries.
 _INTENSITY_LINE: Mapping[str, Any] = MappingProxyType(
