@@ -65,8 +65,8 @@ def _panel_texts(ax: Axes) -> list[str]:
 
 def test_the_week_in_progress_is_drawn_as_so_far(tmp_path: Path) -> None:
     """On a Wednesday with two runs done, the newest distance and runs bars are lighter and
-    outlined, with the room up to the cap dashed above them and "so far" over them; the
-    title ends on the analysis day."""
+    outlined, with the room up to the cap dashed above them and "so far" over them; its ACWR
+    is an open circle off the finished weeks' line; the title ends on the analysis day."""
     folder = tmp_path / "watch"
     _steady(folder)
     for day in (0, 2):
@@ -99,6 +99,15 @@ def test_the_week_in_progress_is_drawn_as_so_far(tmp_path: Path) -> None:
     assert _panel_texts(runs) == ["so far"]
     assert "room left this week (2 more runs)" in _labels(runs)
     assert fig.get_suptitle().endswith("1 Jun 2026 – 1 Jul 2026")
+
+    acwr = fig.axes[1]
+    newest = float(weeks["acwr"].iloc[-1])
+    dots = [line for line in acwr.get_lines() if line.get_marker() == "o"]
+    finished = [np.asarray(d.get_ydata(), dtype=float) for d in dots if len(d.get_ydata()) == 5]
+    open_circles = [list(d.get_ydata()) for d in dots if d.get_markerfacecolor() == "white"]
+    assert len(finished) == 1 and np.isnan(finished[0][-1])  # the line stops before it
+    assert open_circles == [[pytest.approx(newest)]]
+    assert "this week so far" in _labels(acwr)
 
 
 def test_a_week_in_progress_past_its_cap_has_no_room_drawn(tmp_path: Path) -> None:

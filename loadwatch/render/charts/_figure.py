@@ -72,14 +72,16 @@ def weekly_risk_figure(
     """Draw distance, runs, intensity and surfaces per week, with the flagged weeks marked.
 
     With the risk columns of :func:`loadwatch.metrics.risk.risk_weeks`, the distance bars are
-    coloured
-    by ``risk`` level, each spike run is marked inside its week's bar at its own distance, and
-    an ACWR panel (with the 0.8-1.3 band and the flag limit) follows the distance panel.
+    coloured by ``risk`` level, each spike run is marked inside its week's bar at its own
+    distance, and an ACWR panel (labelled disputed, with Gabbett's coupled 0.8-1.3 band and the
+    flag limit) follows the distance panel. A newest week whose ``complete`` is false is drawn
+    as "so far", with the room it has left (``remaining_km``, ``remaining_runs``) up to the cap.
 
     Args:
         weeks: One row per calendar week, indexed by the day it starts, with ``runs``,
-            ``distance_km`` and, where known, ``intensity``, ``surface_km_*``, ``flags`` and
-            the risk columns (``risk``, ``acwr``, ``acwr_ewma``, ``spike_runs``).
+            ``distance_km`` and, where known, ``intensity``, ``surface_km_*``, ``flags``,
+            ``complete``, ``days_elapsed``, ``remaining_km``, ``remaining_runs`` and the risk
+            columns (``risk``, ``acwr``, ``acwr_ewma``, ``spike_runs``).
         units: ``"km"`` or ``"mi"``, for the distances shown.
         threshold: Allowed growth over the previous week (0.10 is the 10% rule).
         title: Figure title; by default names the rule and the date range.
@@ -173,6 +175,7 @@ def _build(
                 column(weeks, "acwr_ewma", fill=math.nan),
                 flags,
                 limit,
+                so_far_week=None if progress is None else progress.week,
             )
         # With risk levels, a weekly flag is drawn in the elevated level's colour: alone it
         # never makes a week more (docs/metrics.md, Risk level).

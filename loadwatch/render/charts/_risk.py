@@ -62,6 +62,15 @@ _CLIPPED: dict[str, Any] = {
     "markeredgewidth": 0.8,
 }
 _ACWR_LINE: dict[str, Any] = {"color": "#000000", "marker": "o", "markersize": 3, "linewidth": 1.2}
+_SO_FAR_JOIN: dict[str, Any] = {"color": "#000000", "linestyle": (0, (3, 2)), "linewidth": 1.0}
+_SO_FAR_POINT: dict[str, Any] = {
+    "linestyle": "none",
+    "marker": "o",
+    "markersize": 5,
+    "markerfacecolor": "white",
+    "markeredgecolor": "#000000",
+    "markeredgewidth": 1.0,
+}
 _EWMA_LINE: dict[str, Any] = {"color": "#0072B2", "linestyle": ":", "linewidth": 1.4}
 _ACWR_FLAG: dict[str, Any] = {
     "linestyle": "none",
@@ -136,18 +145,23 @@ def acwr_panel(
     ewma: FloatArray,
     flags: Sequence[tuple[str, ...]],
     limit: float,
+    *,
+    so_far_week: int | None = None,
 ) -> None:
     """Weekly ACWR (and its EWMA version), labelled disputed, against the flag limit and the
     0.8-1.3 band of the coupled ratio, drawn where it falls on our uncoupled ratio.
 
     The axis stops at :func:`acwr_top`: a ratio above it (one spike after a quiet month) is
-    drawn at the top as an open triangle with its value, so the band stays readable.
+    drawn at the top as an open triangle with its value, so the band stays readable. The ratio
+    of the week in progress (``so_far_week``), whose days to come count as rest, is an open
+    circle joined by a dashed line, not part of the finished weeks' line.
     """
     low, high = (uncoupled_equivalent(edge, ACWR_WEEKS) for edge in COUPLED_BAND)
     ax.axhspan(low, high, color=_BAND_COLOR, alpha=0.15, linewidth=0)
     ax.axhline(limit, **_LIMIT_LINE)
     ax.plot(x, ewma, **_EWMA_LINE)
-    ax.plot(x, acwr, **_ACWR_LINE)
+    so_far = _so_far_ratio(ax, x, acwr, so_far_week)
+    ax.plot(x, np.where(np.arange(len(x)) == so_far_week, np.nan, acwr), **_ACWR_LINE)
     marked = np.array(["acwr" in f for f in flags], dtype=bool) & np.isfinite(acwr)
     ax.plot(x[marked], acwr[marked], **_ACWR_FLAG)
     known = np.concatenate([acwr[np.isfinite(acwr)], ewma[np.isfinite(ewma)]])
@@ -162,6 +176,7 @@ def acwr_panel(
     band_label = f"coupled {COUPLED_BAND[0]:g}–{COUPLED_BAND[1]:g} band ({low:.2f}–{high:.2f})"
     entries: list[tuple[bool, Any]] = [
         (bool(np.isfinite(acwr).any()), Line2D([], [], label=_ACWR_LABEL, **_ACWR_LINE)),
+        (so_far, Line2D([], [], label="this week so far", **_SO_FAR_POINT)),
         (bool(np.isfinite(ewma).any()), Line2D([], [], label="EWMA (7 d / 28 d)", **_EWMA_LINE)),
         (bool(marked.any()), Line2D([], [], label="acwr flag (disputed)", **_ACWR_FLAG)),
         (clipped, Line2D([], [], label="above the scale (value written)", **_CLIPPED)),
@@ -169,6 +184,16 @@ def acwr_panel(
         (True, Patch(facecolor=_BAND_COLOR, alpha=0.15, label=band_label)),
     ]
     legend(ax, [handle for drawn, handle in entries if drawn])
+
+
+def _so_far_ratio(ax: Axes, x: FloatArray, acwr: FloatArray, week: int | None) -> bool:
+    """Draw the week in progress's ratio, dashed on from the week before; whether it was."""
+    if week is None or not np.isfinite(acwr[week]):
+        return False
+    start = max(week - 1, 0)
+    ax.plot(x[start : week + 1], acwr[start : week + 1], **_SO_FAR_JOIN)
+    ax.plot([x[week]], [acwr[week]], **_SO_FAR_POINT)
+    return True
 
 
 def acwr_top(known: FloatArray, limit: float) -> float:
