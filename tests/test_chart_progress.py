@@ -232,3 +232,19 @@ def test_a_stale_folder_says_so_under_the_title(
         for text in stale
     )
     assert not any("No new activity" in text for text in current)
+
+
+def test_a_hand_made_table_without_the_room_gets_it_from_the_rule() -> None:
+    """A weekly table with ``complete`` but no ``remaining_*``: the room is what is left below
+    the previous week + 10% (22 km and 3 runs after 20 km in 3 runs)."""
+    index = pd.date_range("2026-06-01", periods=2, freq="W-MON", name="week_start")
+    weeks = pd.DataFrame(
+        {"runs": [3, 1], "distance_km": [20.0, 8.0], "complete": [True, False]}, index=index
+    )
+    fig = weekly_risk_figure(weeks)
+    (_, room), (_, runs_room) = _outlines(fig.axes[0]), _outlines(fig.axes[1])
+    assert (room.get_y(), room.get_height()) == pytest.approx((8.0, 14.0))
+    assert (runs_room.get_y(), runs_room.get_height()) == pytest.approx((1.0, 2.0))
+    assert fig.get_suptitle().endswith("1 Jun 2026 – 14 Jun 2026")  # days unknown: the week
+    whole = weekly_risk_figure(weeks.assign(complete=[True, None]))
+    assert not _outlines(whole.axes[0])

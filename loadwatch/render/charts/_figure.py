@@ -129,7 +129,7 @@ def _build(
     runs = column(weeks, "runs")
     levels = [str(v) for v in weeks["risk"]] if "risk" in weeks.columns else None
     progress = so_far(weeks, threshold)
-    days = progress.days if progress is not None else 7
+    days = progress.days if progress is not None and progress.days else 7  # 0: not known
     heading = _title(index, threshold, title, risk=levels is not None, days=days)
     with chart_style():
         if runs.sum() <= 0:

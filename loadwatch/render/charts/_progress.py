@@ -36,7 +36,7 @@ class SoFar(NamedTuple):
 
     Attributes:
         week: Its position among the charted weeks (the last).
-        days: Days of it up to the analysis day, 1 to 6.
+        days: Days of it up to the analysis day, 1 to 6 (0: not known).
         room_km: Distance it can still add within the rule, in km (NaN: no cap to fill).
         room_runs: Runs it can still add within the rule (NaN: no cap to fill).
     """
