@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -288,16 +289,32 @@ def drawn_ticks(axis: Any) -> list[Any]:
     ]
 
 
+def in_progress(weeks: pd.DataFrame) -> pd.DataFrame:
+    """The weeks with the newest one in progress (3 days of it), with room left to its cap."""
+    n = len(weeks)
+    out = weeks.copy()
+    out["complete"] = [True] * (n - 1) + [False]
+    out["days_elapsed"] = [7] * (n - 1) + [3]
+    room = (out["distance_cap_km"] - out["distance_km"]).clip(lower=0.0).fillna(5.0)
+    out["remaining_km"] = room.where(~out["complete"])
+    out["remaining_runs"] = pd.Series([np.nan] * (n - 1) + [2.0], index=out.index)
+    return out
+
+
 @pytest.mark.parametrize("n", [1, 12, 26, 27, 104, 520])
-@pytest.mark.parametrize("risk", [False, True])
-def test_layout_keeps_text_inside_and_apart(n: int, risk: bool) -> None:
+@pytest.mark.parametrize(("risk", "now"), [(False, False), (True, False), (True, True)])
+def test_layout_keeps_text_inside_and_apart(n: int, risk: bool, now: bool) -> None:
     """Title, labels, tick labels and legends lie inside the figure, and no legend covers a panel.
 
     The chart has a fixed layout of its own, so this is what checks that its margins still fit
-    whatever the history's length, the flags' legend words and the risk panel.
+    whatever the history's length, the flags' legend words and the risk panel, and with a week
+    in progress and a stale folder's line under the title (``now``).
     """
     weeks = with_risk_columns(make_weeks(n)) if risk else make_weeks(n)
-    fig = weekly_risk_figure(weeks, credit="© OpenStreetMap contributors")
+    stale = None
+    if now:
+        weeks, stale = in_progress(weeks), date(2031, 1, 1)
+    fig = weekly_risk_figure(weeks, credit="© OpenStreetMap contributors", stale_since=stale)
     fig.draw_without_rendering()  # places the axis labels past their tick labels, as saving does
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     panels = [ax.get_window_extent(renderer) for ax in fig.axes]
@@ -313,8 +330,9 @@ def test_layout_keeps_text_inside_and_apart(n: int, risk: bool) -> None:
         assert fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1, artist
     for legend in legends:
         assert not any(legend.get_window_extent(renderer).overlaps(p) for p in panels)
-    title = fig.texts[0].get_window_extent(renderer)
-    assert not any(title.overlaps(p) for p in panels)
+    for text in fig.texts[:2] if now else fig.texts[:1]:  # the title, the stale line
+        box = text.get_window_extent(renderer)
+        assert not any(box.overlaps(p) for p in panels)
     for ax, panel in zip(fig.axes, panels, strict=True):
         label = ax.yaxis.label.get_window_extent(renderer)
         ticks = [t.get_window_extent(renderer) for t in drawn_ticks(ax.yaxis) if t.get_text()]

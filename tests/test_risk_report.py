@@ -184,7 +184,9 @@ def test_table_shows_risk_marks_and_the_newest_week(tmp_path: Path) -> None:
 
 
 def test_chart_colours_by_risk_and_adds_an_acwr_panel() -> None:
-    """Five panels; bars coloured by risk level; the ACWR band and limit; spike runs marked."""
+    """Five panels; bars coloured by risk level; the ACWR panel labelled disputed, with the flag
+    limit and Gabbett's coupled 0.8-1.3 band where it falls on the uncoupled ratio (0.75-1.44);
+    spike runs marked."""
     kms = [10, 10, 10, 10, 10, 21.0]  # the last, on day 35, is 2.1 x the 30-day longest
     rows = [{"start": on(7 * k), "distance_km": km} for k, km in enumerate(kms)]
     _, weeks = weeks_of(rows, acwr_limit=2.2)
@@ -197,7 +199,7 @@ def test_chart_colours_by_risk_and_adds_an_acwr_panel() -> None:
     markers = [line for line in fig.axes[0].get_lines() if line.get_marker() == "^"]
     assert len(markers) == int(weeks["spike_runs"].map(len).sum()) == 1
     acwr = fig.axes[1]
-    assert acwr.get_ylabel() == "ACWR"
+    assert acwr.get_ylabel() == "ACWR (disputed)"
     spans = []
     for patch in acwr.patches:  # axhspan is a Rectangle (matplotlib >= 3.9) or a Polygon
         if isinstance(patch, Rectangle):
@@ -205,7 +207,7 @@ def test_chart_colours_by_risk_and_adds_an_acwr_panel() -> None:
         elif isinstance(patch, Polygon):
             ys = patch.get_xy()[:, 1]
             spans.append((float(ys.min()), float(ys.max())))
-    assert spans == [pytest.approx((0.8, 1.3))]
+    assert spans == [pytest.approx((0.75, 3 * 1.3 / (4 - 1.3)))]
     limits = [np.asarray(line.get_ydata()).tolist() for line in acwr.get_lines()]
     assert [2.2, 2.2] in limits
     assert "overuse risk" in fig.get_suptitle()

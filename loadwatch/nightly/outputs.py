@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from loadwatch._version import __version__
@@ -53,6 +53,7 @@ def chart_key(analysis: Analysis, units: str) -> str:
         repr(analysis.threshold),
         repr(analysis.risk),
         str(analysis.surface_map),  # the map's credit is on the chart
+        str(_stale_since(analysis)),  # so is a stale folder's "no new activity since"
         analysis.weeks.to_csv(),
     )
     for part in parts:
@@ -118,8 +119,16 @@ def write_outputs(
             acwr_limit=analysis.risk.acwr_limit,
             week_start=analysis.week_start,
             credit=MAP_ATTRIBUTION if analysis.surface_map is not None else None,
+            stale_since=_stale_since(analysis),
         )
     for name, data in files.items():
         write_atomically(folder / name, data)
         written.append(folder / name)
     return Written(written, key)
+
+
+def _stale_since(analysis: Analysis) -> date | None:
+    """The newest activity's day when the folder is stale (the chart says so), else ``None``."""
+    if analysis.status != "stale" or analysis.last_activity is None:
+        return None
+    return analysis.last_activity.date()

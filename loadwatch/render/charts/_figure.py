@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +31,9 @@ from loadwatch.render.charts._panels import (
     surface_panel,
     week_ticks,
 )
-from loadwatch.render.charts._risk import SpikeRun, acwr_panel, spike_marks
-from loadwatch.render.charts._style import chart_style, column, legend
+from loadwatch.render.charts._progress import so_far
+from loadwatch.render.charts._risk import FLAG_MARK_STYLE, SpikeRun, acwr_panel, spike_marks
+from loadwatch.render.charts._style import FLAG_COLOR, FLAG_HATCH, chart_style, column, legend
 from loadwatch.settings.checks import check_threshold
 from loadwatch.units import km_per_unit
 from loadwatch.vocab import WeekStart
@@ -48,6 +50,10 @@ _TITLE_Y_IN = 0.15
 _PANEL_GAP_IN = 0.22
 _LEGEND_GAP_IN = 0.1
 _EDGE_IN = 0.1
+# A stale folder's line under the title, and the room it takes.
+_SUBTITLE_Y_IN = 0.42
+_SUBTITLE_IN = 0.25
+_STALE_COLOR = "#8A4B00"
 # From the left spine to the y labels, so that they line up whatever each panel's ticks are.
 _YLABEL_IN = 0.5
 
@@ -61,18 +67,21 @@ def weekly_risk_figure(
     acwr_limit: float | None = None,
     credit: str | None = None,
     week_start: WeekStart | None = None,
+    stale_since: date | None = None,
 ) -> Figure:
     """Draw distance, runs, intensity and surfaces per week, with the flagged weeks marked.
 
     With the risk columns of :func:`loadwatch.metrics.risk.risk_weeks`, the distance bars are
-    coloured
-    by ``risk`` level, each spike run is marked inside its week's bar at its own distance, and
-    an ACWR panel (with the 0.8-1.3 band and the flag limit) follows the distance panel.
+    coloured by ``risk`` level, each spike run is marked inside its week's bar at its own
+    distance, and an ACWR panel (labelled disputed, with Gabbett's coupled 0.8-1.3 band and the
+    flag limit) follows the distance panel. A newest week whose ``complete`` is false is drawn
+    as "so far", with the room it has left (``remaining_km``, ``remaining_runs``) up to the cap.
 
     Args:
         weeks: One row per calendar week, indexed by the day it starts, with ``runs``,
-            ``distance_km`` and, where known, ``intensity``, ``surface_km_*``, ``flags`` and
-            the risk columns (``risk``, ``acwr``, ``acwr_ewma``, ``spike_runs``).
+            ``distance_km`` and, where known, ``intensity``, ``surface_km_*``, ``flags``,
+            ``complete``, ``days_elapsed``, ``remaining_km``, ``remaining_runs`` and the risk
+            columns (``risk``, ``acwr``, ``acwr_ewma``, ``spike_runs``).
         units: ``"km"`` or ``"mi"``, for the distances shown.
         threshold: Allowed growth over the previous week (0.10 is the 10% rule).
         title: Figure title; by default names the rule and the date range.
@@ -82,6 +91,9 @@ def weekly_risk_figure(
         week_start: The day the weeks start on, named under the chart; default:
             ``weeks.attrs["week_start"]`` (set by :func:`loadwatch.metrics.weekly.weekly`), else
             Monday.
+        stale_since: The day of the newest activity when the folder is stale (the analysis's
+            ``status`` is ``"stale"``): a line under the title says there has been no new
+            activity since then, so the newest week is not taken for this week.
 
     Returns:
         A figure on an Agg canvas; with no runs at all it only says "No runs to chart".
@@ -91,7 +103,9 @@ def weekly_risk_figure(
         LoadwatchError: ``weeks`` lacks ``runs`` or ``distance_km``, is not indexed by date, or
             its weeks do not start on ``week_start``'s day.
     """
-    return _build(weeks, units, threshold, title, acwr_limit, credit, week_start)[0]
+    return _build(
+        weeks, units, threshold, title, acwr_limit, credit, week_start, stale_since=stale_since
+    )[0]
 
 
 def _build(
@@ -102,6 +116,8 @@ def _build(
     acwr_limit: float | None = None,
     credit: str | None = None,
     week_start: WeekStart | None = None,
+    *,
+    stale_since: date | None = None,
 ) -> tuple[Figure, str]:
     """The figure and its title, for :func:`weekly_risk_figure` and :func:`write_charts`."""
     per_unit = km_per_unit(units)
@@ -112,7 +128,9 @@ def _build(
     index = pd.DatetimeIndex(weeks.index)
     runs = column(weeks, "runs")
     levels = [str(v) for v in weeks["risk"]] if "risk" in weeks.columns else None
-    heading = _title(index, threshold, title, risk=levels is not None)
+    progress = so_far(weeks, threshold)
+    days = progress.days if progress is not None and progress.days else 7  # 0: not known
+    heading = _title(index, threshold, title, risk=levels is not None, days=days)
     with chart_style():
         if runs.sum() <= 0:
             return _empty_figure(heading), heading
@@ -139,6 +157,7 @@ def _build(
             threshold,
             units,
             levels=levels,
+            progress=None if progress is None else (progress.week, progress.room_km / per_unit),
         )
         if "spike_runs" in weeks.columns:
             spikes = [_spike_tuple(v) for v in weeks["spike_runs"]]
@@ -156,21 +175,44 @@ def _build(
                 column(weeks, "acwr_ewma", fill=math.nan),
                 flags,
                 limit,
+                so_far_week=None if progress is None else progress.week,
             )
-        runs_panel(rest[0], x, runs, flags)
-        intensity_panel(rest[1], x, column(weeks, "intensity", fill=math.nan), flags)
+        # With risk levels, a weekly flag is drawn in the elevated level's colour: alone it
+        # never makes a week more (docs/metrics.md, Risk level).
+        flag_style = FLAG_MARK_STYLE if levels is not None else (FLAG_COLOR, FLAG_HATCH)
+        runs_panel(
+            rest[0],
+            x,
+            runs,
+            flags,
+            flag_style=flag_style,
+            progress=None if progress is None else (progress.week, progress.room_runs),
+        )
+        intensity_panel(
+            rest[1], x, column(weeks, "intensity", fill=math.nan), flags, flag_colour=flag_style[0]
+        )
         surface_panel(rest[2], x, weeks)
         pad = max(0.0, (4 - n) / 2)
         axes[-1].set_xlim(-0.6 - pad, n - 0.4 + pad)
         week_ticks(axes[-1], index, fig.get_figwidth(), starts_on)
         fig.suptitle(heading, y=1 - _TITLE_Y_IN / fig.get_figheight(), va="top")
+        if stale_since is not None:
+            fig.text(
+                0.5,
+                1 - _SUBTITLE_Y_IN / fig.get_figheight(),
+                stale_line(stale_since),
+                ha="center",
+                va="top",
+                color=_STALE_COLOR,
+                fontweight="bold",
+            )
         if credit:
             fig.text(0.995, 0.002, credit, ha="right", va="bottom", fontsize=7, color="0.35")
-        _lay_out(fig, list(axes))
+        _lay_out(fig, list(axes), top_in=_TOP_IN + (_SUBTITLE_IN if stale_since else 0.0))
     return fig, heading
 
 
-def _lay_out(fig: Figure, axes: list[Axes]) -> None:
+def _lay_out(fig: Figure, axes: list[Axes], *, top_in: float = _TOP_IN) -> None:
     """Place the stacked panels with fixed margins, leaving the legends their width on the right.
 
     A fixed layout rather than matplotlib's constrained one, which measures every tick label of
@@ -184,11 +226,11 @@ def _lay_out(fig: Figure, axes: list[Axes]) -> None:
         default=0.0,
     )
     right_in = _LEGEND_GAP_IN + legend_in + _EDGE_IN
-    panels_in = height - _TOP_IN - _BOTTOM_IN - _PANEL_GAP_IN * (len(axes) - 1)
+    panels_in = height - top_in - _BOTTOM_IN - _PANEL_GAP_IN * (len(axes) - 1)
     fig.subplots_adjust(
         left=_LEFT_IN / width,
         right=1 - right_in / width,
-        top=1 - _TOP_IN / height,
+        top=1 - top_in / height,
         bottom=_BOTTOM_IN / height,
         hspace=_PANEL_GAP_IN / (panels_in / len(axes)),
     )
@@ -210,6 +252,7 @@ def write_charts(
     acwr_limit: float | None = None,
     credit: str | None = None,
     week_start: WeekStart | None = None,
+    stale_since: date | None = None,
 ) -> list[Path]:
     """Write the weekly chart as ``<basename>.png`` and ``<basename>.svg`` into ``out_dir``.
 
@@ -226,6 +269,8 @@ def write_charts(
         acwr_limit: The ACWR flag limit to draw (see :func:`weekly_risk_figure`).
         credit: A line for the foot of the chart, such as the map data's attribution.
         week_start: The day the weeks start on (see :func:`weekly_risk_figure`).
+        stale_since: The newest activity's day when the folder is stale (see
+            :func:`weekly_risk_figure`).
 
     Returns:
         The paths written: the PNG, then the SVG.
@@ -236,7 +281,9 @@ def write_charts(
     """
     if basename in ("", ".", "..") or any(sep in basename for sep in ("/", "\\", os.sep)):
         raise ConfigError(f"basename must be a plain file name without folders; got {basename!r}")
-    fig, heading = _build(weeks, units, threshold, title, acwr_limit, credit, week_start)
+    fig, heading = _build(
+        weeks, units, threshold, title, acwr_limit, credit, week_start, stale_since=stale_since
+    )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -295,8 +342,15 @@ def _spike_tuple(value: object) -> tuple[SpikeRun, ...]:
 
 
 def _title(
-    index: pd.DatetimeIndex, threshold: float, title: str | None, *, risk: bool = False
+    index: pd.DatetimeIndex,
+    threshold: float,
+    title: str | None,
+    *,
+    risk: bool = False,
+    days: int = 7,
 ) -> str:
+    """The given title, else the rule and the days charted: up to the analysis day when the
+    newest week is in progress (``days`` of it so far)."""
     if title is not None:
         return title
     heading = f"Weekly training load and {threshold * 100:g}% rule flags"
@@ -304,11 +358,20 @@ def _title(
         heading = f"Weekly training load, {threshold * 100:g}% rule flags and overuse risk"
     if len(index) == 0:
         return heading
-    first, last = index.min(), last_day(index.max())
+    first = index.min()
+    last = last_day(index.max()) if days >= 7 else index.max() + pd.Timedelta(days=max(days, 1) - 1)
     return f"{heading}, {_day(first)} – {_day(last)}"
 
 
-def _day(d: pd.Timestamp) -> str:
+def stale_line(since: date) -> str:
+    """The words under a stale folder's title: since when nothing new came, and what to check."""
+    return (
+        f"No new activity since {_day(since)}: the newest week shown is not this week. "
+        "Is the watch still syncing?"
+    )
+
+
+def _day(d: date) -> str:
     """A date as '4 Mar 2024', the same in every locale."""
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 

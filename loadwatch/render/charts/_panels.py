@@ -21,12 +21,21 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from loadwatch.metrics.calendar import first_day_name
 from loadwatch.metrics.weekly import RULE_MEASURES
+from loadwatch.render.charts._progress import (
+    SO_FAR,
+    Progress,
+    draw_so_far,
+    lighter,
+    room_label,
+    so_far_handles,
+)
 from loadwatch.render.charts._risk import risk_bar_style, risk_handles
 from loadwatch.render.charts._style import (
     BAR_WIDTH,
     BLACK,
     BLUE,
     FLAG_COLOR,
+    FLAG_HATCH,
     NORMAL_COLOR,
     SURFACES,
     FloatArray,
@@ -45,6 +54,9 @@ MINOR_TICK_WEEKS = 60
 #: Histories up to this many weeks (three years) get their flags' letters above the bars: past
 #: that, a week's bar on the widest chart is narrower than a letter.
 LETTER_WEEKS = 156
+# Up to this many weeks, the newest week's words are centred over its bar; past it, bars are
+# so narrow that centred words would reach the legends, so they end at the bar.
+_CENTRED_WEEKS = LETTER_WEEKS
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Read-only styles shared by the plotted artists and their legend entries.
 _INTENSITY_LINE: Mapping[str, Any] = MappingProxyType(
@@ -102,55 +114,44 @@ def distance_panel(
     units: str,
     *,
     levels: Sequence[str] | None = None,
+    progress: Progress | None = None,
 ) -> None:
     """Distance bars, the previous-week cap (NaN: none) and the letters of each week's flags.
 
     Bars are coloured by risk level when ``levels`` is given, else by whether a week is flagged.
+    The week in ``progress`` (its position and the room it has left, in ``units``) is drawn
+    lighter and outlined, with its room dashed above it and "so far" over it.
     """
     if levels is None:
         colors, hatches = bar_style([bool(f) for f in flags])
     else:
         colors, hatches = risk_bar_style(levels)
+    full = list(colors)
+    if progress is not None:
+        colors[progress[0]] = lighter(colors[progress[0]])
     bars(ax, x, distance, colors, hatches)
     has_cap = np.isfinite(cap)
-    cap_label = f"previous week +{threshold * 100:g}%"
     half = BAR_WIDTH / 2
     if has_cap.any():
         ax.hlines(cap[has_cap], x[has_cap] - half, x[has_cap] + half, colors=BLACK, linewidth=1.6)
+    tops = np.where(has_cap, np.fmax(distance, cap), distance)
+    handles = _level_handles(levels, colors, hatches, distance, progress)
+    if progress is not None:
+        week, room = progress
+        tops[week] = max(tops[week], draw_so_far(ax, x[week], distance[week], room, full[week]))
+        handles += so_far_handles(full[week], room_label(room, f"{room:.1f} {units}"))
+    if has_cap.any():
+        label = f"previous week +{threshold * 100:g}%"
+        handles.append(Line2D([], [], color=BLACK, linewidth=1.6, label=label))
     # Over a long history the letters no longer fit above their bars and pile into a smear;
     # the flagged weeks keep their colour and hatch.
     letters = _flag_letters(flags, f"{threshold * 100:g}%") if len(x) <= LETTER_WEEKS else {}
-    tallest = 1
-    for i, week in enumerate(flags):
-        text = "\n".join(letters[f][0] for f in letters if f in week)
-        if not text:
-            continue
-        tallest = max(tallest, text.count("\n") + 1)
-        top = max(distance[i], cap[i] if has_cap[i] else 0.0)
-        ax.annotate(
-            text,
-            xy=(x[i], top),
-            xytext=(0, 2),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=7,
-            fontweight="bold",
-            linespacing=1.0,
-            annotation_clip=False,
-        )
-    ymax = max(float(distance.max()), float(cap[has_cap].max()) if has_cap.any() else 0.0)
-    ax.set_ylim(0, (ymax or 1.0) * (1.06 + (0.1 * tallest if letters else 0)))
+    texts = ["\n".join(letters[f][0] for f in letters if f in week) for week in flags]
+    if progress is not None:
+        texts[progress[0]] = "\n".join(t for t in (texts[progress[0]], SO_FAR) if t)
+    tallest = _label_bars(ax, x, tops, texts)
+    ax.set_ylim(0, (float(tops.max()) or 1.0) * (1.06 + 0.1 * tallest))
     ax.set_ylabel(f"Distance ({units})")
-    handles: list[Any] = [
-        *(
-            risk_handles()
-            if levels is not None
-            else [Patch(facecolor=NORMAL_COLOR, label="no flag"), flag_patch("flagged week")]
-        ),
-    ]
-    if has_cap.any():
-        handles.append(Line2D([], [], color=BLACK, linewidth=1.6, label=cap_label))
     handles += [
         Line2D(
             [],
@@ -167,23 +168,110 @@ def distance_panel(
     legend(ax, handles)
 
 
-def runs_panel(ax: Axes, x: FloatArray, runs: FloatArray, flags: Sequence[tuple[str, ...]]) -> None:
+def _level_handles(
+    levels: Sequence[str] | None,
+    colors: Sequence[str],
+    hatches: Sequence[str],
+    heights: FloatArray,
+    progress: Progress | None,
+) -> list[Any]:
+    """Legend entries of the bar styles drawn on finished weeks: risk levels, or flagged or not."""
+    skip = progress[0] if progress is not None else -1
+    drawn = {(colors[i], hatches[i]) for i in range(len(colors)) if i != skip and heights[i] > 0}
+    if levels is not None:
+        return risk_handles(drawn)
+    named = (
+        (NORMAL_COLOR, "", Patch(facecolor=NORMAL_COLOR, label="no flag")),
+        (FLAG_COLOR, FLAG_HATCH, flag_patch("flagged week")),
+    )
+    return [handle for colour, hatch, handle in named if (colour, hatch) in drawn]
+
+
+def _label_bars(ax: Axes, x: FloatArray, tops: FloatArray, texts: Sequence[str]) -> int:
+    """Write each week's text (flag letters, "so far") over its bar; the most lines written."""
+    tallest = 0
+    for i, text in enumerate(texts):
+        if not text:
+            continue
+        tallest = max(tallest, text.count("\n") + 1)
+        ax.annotate(
+            text,
+            xy=(x[i], tops[i]),
+            xytext=(0, 2),
+            textcoords="offset points",
+            # the newest week's words end at its bar where they could reach the legend
+            ha="center" if i < len(x) - 1 or len(x) <= _CENTRED_WEEKS else "right",
+            va="bottom",
+            fontsize=7,
+            fontweight="bold",
+            linespacing=1.0,
+            annotation_clip=False,
+        )
+    return tallest
+
+
+def runs_panel(
+    ax: Axes,
+    x: FloatArray,
+    runs: FloatArray,
+    flags: Sequence[tuple[str, ...]],
+    *,
+    flag_style: tuple[str, str] = (FLAG_COLOR, FLAG_HATCH),
+    progress: Progress | None = None,
+) -> None:
+    """Runs per week, the weeks with the ``frequency`` flag in ``flag_style`` (fill, hatch).
+
+    The week in ``progress`` (its position and the runs it has left) is drawn as in the
+    distance panel.
+    """
     marked = ["frequency" in f for f in flags]
-    colors, hatches = bar_style(marked)
+    colors = [flag_style[0] if m else NORMAL_COLOR for m in marked]
+    hatches = [flag_style[1] if m else "" for m in marked]
+    full = list(colors)
+    if progress is not None:
+        colors[progress[0]] = lighter(colors[progress[0]])
     bars(ax, x, runs, colors, hatches)
-    ax.set_ylim(0, max(float(runs.max()), 1.0) * 1.12)
+    top = float(runs.max())
+    skip = progress[0] if progress is not None else -1
+    shown = [i for i in range(len(x)) if i != skip and runs[i] > 0]
+    handles: list[Any] = []
+    if any(not marked[i] for i in shown):
+        handles.append(Patch(facecolor=NORMAL_COLOR, label="runs"))
+    if any(marked[i] for i in shown):
+        handles.append(_flag_entry(flag_style, "frequency flag"))
+    if progress is not None:
+        week, room = progress
+        above = draw_so_far(ax, x[week], runs[week], room, full[week])
+        more = f"{room:g} more run{'' if room == 1 else 's'}"
+        handles += so_far_handles(full[week], room_label(room, more))
+        _label_bars(ax, x, np.r_[np.zeros(week), above], [""] * week + [SO_FAR])
+        top = max(top, above) * 1.1
+    ax.set_ylim(0, max(top, 1.0) * 1.12)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     ax.set_ylabel("Runs")
-    legend(ax, [Patch(facecolor=NORMAL_COLOR, label="runs"), flag_patch("frequency flag")])
+    legend(ax, handles)
+
+
+def _flag_entry(style: tuple[str, str], label: str) -> Patch:
+    """Legend entry of a flagged bar drawn in ``style`` (fill, hatch)."""
+    colour, hatch = style
+    return Patch(facecolor=colour, hatch=hatch, edgecolor="white", linewidth=0, label=label)
 
 
 def intensity_panel(
-    ax: Axes, x: FloatArray, intensity: FloatArray, flags: Sequence[tuple[str, ...]]
+    ax: Axes,
+    x: FloatArray,
+    intensity: FloatArray,
+    flags: Sequence[tuple[str, ...]],
+    *,
+    flag_colour: str = FLAG_COLOR,
 ) -> None:
+    """Intensity per week against the threshold (1.0), flagged weeks marked in ``flag_colour``."""
     marked = np.array(["intensity" in f for f in flags], dtype=bool) & np.isfinite(intensity)
+    flag_mark = {**_INTENSITY_FLAG, "color": flag_colour}
     ax.axhline(1.0, **_THRESHOLD_LINE)
     ax.plot(x, intensity, **_INTENSITY_LINE)
-    ax.plot(x[marked], intensity[marked], **_INTENSITY_FLAG)
+    ax.plot(x[marked], intensity[marked], **flag_mark)
     known = intensity[np.isfinite(intensity)]
     if known.size:
         lo, hi = min(float(known.min()), 1.0), max(float(known.max()), 1.0)
@@ -195,14 +283,13 @@ def intensity_panel(
         ax.set_ylim(0.5, 1.3)
         panel_message(ax, "no intensity data")
     ax.set_ylabel("Intensity")
-    legend(
-        ax,
-        [
-            Line2D([], [], label="intensity", **_INTENSITY_LINE),
-            Line2D([], [], label="intensity flag", **_INTENSITY_FLAG),
-            Line2D([], [], label="threshold (1.0)", **_THRESHOLD_LINE),
-        ],
-    )
+    handles: list[Any] = []
+    if known.size:
+        handles.append(Line2D([], [], label="intensity", **_INTENSITY_LINE))
+    if marked.any():
+        handles.append(Line2D([], [], label="intensity flag", **flag_mark))
+    handles.append(Line2D([], [], label="threshold (1.0)", **_THRESHOLD_LINE))
+    legend(ax, handles)
 
 
 def surface_panel(ax: Axes, x: FloatArray, weeks: pd.DataFrame) -> None:
