@@ -6,15 +6,22 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
-from factories import gpx
+from factories import gpx, timeline_frame
 
 from loadwatch.cli import cli
+from loadwatch.metrics.advice import budget_words
+from loadwatch.metrics.budget import RULES, Limit, Situation, next_week
+from loadwatch.metrics.risk import add_spikes, risk_weeks
+from loadwatch.metrics.weekly import weekly
+from loadwatch.vocab import BudgetRule, NextWeekPart
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 MINUTES = 50
@@ -230,3 +237,44 @@ def test_intensity_advice_does_not_let_intensity_grow(tmp_path: Path) -> None:
     for line in lines:
         assert "Do not raise it again next week" in line
         assert not re.search(r"at or below \d\.\d\d", line)
+
+
+# --- the rules as a list ----------------------------------------------------------------------
+
+
+def _weeks(kms: list[float]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The timeline and the weekly frame (with risk) of one run a week of each of ``kms``."""
+    start = datetime(2026, 6, 1, 7, 0)
+    rows = [
+        {"start": (start + timedelta(days=7 * k)).isoformat(sep=" "), "distance_km": km}
+        for k, km in enumerate(kms)
+    ]
+    frame = add_spikes(timeline_frame(rows))
+    return frame, risk_weeks(weekly(frame), frame)
+
+
+def test_a_new_rule_is_one_function_in_the_list() -> None:
+    """A rule that holds next week at this week's distance joins the others and wins the tie."""
+
+    def hold(situation: Situation) -> Iterable[Limit]:
+        yield Limit(NextWeekPart.MAX_KM, float(situation.newest["distance_km"]), BudgetRule.ACWR)
+
+    frame, weeks = _weeks([10.0, 10.0])
+    budget = next_week(weeks, frame, rules=(*RULES, hold))
+    assert budget.max_km == pytest.approx(10.0)
+    assert budget.rules(NextWeekPart.MAX_KM) == (BudgetRule.ACWR,)
+    assert next_week(weeks, frame).max_km == pytest.approx(11.0)
+
+
+def test_no_rule_no_figure_and_the_advice_says_so() -> None:
+    """Without rules every figure is null, and the budget line says there is none yet."""
+    frame, weeks = _weeks([10.0])
+    budget = next_week(weeks, frame, rules=())
+    assert (budget.max_km, budget.max_runs, budget.longest_run_km, budget.basis) == (
+        None,
+        None,
+        None,
+        (),
+    )
+    said = budget_words(budget, 0.10, lambda km: f"{km:.1f} km")
+    assert said == "Next week: no budget yet (no runs to grow from)."
