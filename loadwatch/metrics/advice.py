@@ -1,9 +1,10 @@
 """Short, specific advice for a week, one line per flag or note, and the red flags always.
 
 Pure functions over the weekly frame of :func:`loadwatch.metrics.risk.risk_weeks` and the timeline.
-The
-advice follows the physiotherapists' guidance the metrics come from (see ``docs/metrics.md``,
-"Advice"); it is not a diagnosis.
+The advice follows the physiotherapists' guidance the metrics come from (see ``docs/metrics.md``,
+"Advice"); it is not a diagnosis. Every figure for next week comes from one budget
+(:mod:`loadwatch.metrics.budget`), so that no two sentences disagree, and a week in progress is
+said as what it holds so far (:func:`so_far_words`, also the table's, page's and ``--notify``'s).
 """
 
 from __future__ import annotations
