@@ -278,3 +278,14 @@ def test_no_rule_no_figure_and_the_advice_says_so() -> None:
     )
     said = budget_words(budget, 0.10, lambda km: f"{km:.1f} km")
     assert said == "Next week: no budget yet (no runs to grow from)."
+
+
+def test_a_stale_folder_keeps_the_budget_its_last_week_left(tmp_path: Path) -> None:
+    """Two months after the last run: the same budget, longest run included, as on its Sunday."""
+    folder = folder_of(tmp_path, [*pairs(5), (35, 15.0), (38, 5.0)])
+    then = analysed(folder, sunday(5))["weeks"][-1]
+    later = analysed(folder, sunday(14))
+    assert later["status"] == "stale"
+    assert later["weeks"][-1]["next_week"] == then["next_week"]
+    assert then["next_week"]["longest_run_km"] == pytest.approx(11.0, abs=0.01)
+    assert_advice_agrees(later["weeks"][-1])

@@ -47,7 +47,8 @@ class Situation:
         timeline: The activities, with the spike columns.
         threshold: The week-on-week growth the 10% rule allows.
         settings: The risk settings the weeks were computed with.
-        day: The day the budget is made on (``as_of``, else the newest week's last day).
+        day: The day the budget is made on: ``as_of``, or the newest week's last day if that
+            comes first.
     """
 
     weeks: pd.DataFrame
@@ -198,7 +199,8 @@ def next_week(
         timeline: The activities, with the spike columns.
         threshold: The week-on-week growth the 10% rule allows.
         settings: The risk settings the weeks were computed with.
-        as_of: The day it is made on; ``None``: the newest week's last day.
+        as_of: The day it is made on; ``None``, or a day after the newest week: that week's
+            last day.
         rules: The rules to apply (:data:`RULES`).
 
     Returns:
@@ -206,7 +208,10 @@ def next_week(
         rules that gave it. A week in progress leaves ``max_km`` and ``max_runs`` unset: they
         grow from this week, which is not over (what it can still take is ``remaining``).
     """
-    day = as_of if as_of is not None else last_day(pd.Timestamp(weeks.index[-1])).date()
+    # After the newest week nothing was run: the budget is the one that week left (a stale
+    # folder's is what its last week allowed, said after the warning that nothing new came).
+    end = last_day(pd.Timestamp(weeks.index[-1])).date()
+    day = end if as_of is None else min(as_of, end)
     situation = Situation(weeks, timeline, threshold, settings, day)
     limits = [limit for rule in rules for limit in rule(situation)]
     values: dict[NextWeekPart, float | None] = {}
