@@ -18,7 +18,7 @@ import dataclasses
 import enum
 from collections.abc import Iterable, Sequence
 
-from loadwatch.vocab import Flag, Note, RiskLevel, Sport, Surface
+from loadwatch.vocab import Budget, Flag, NextWeekPart, Note, RiskLevel, Sport, Surface
 
 
 class Output(enum.StrEnum):
@@ -118,6 +118,7 @@ class Field:
         null_unless: The JSON gives ``null`` for it where this column holds no value.
         change_of: The field whose week-on-week change this is; tables show it beside that one.
         index: It is its frame's index, not a column.
+        member_kinds: Each member's kind, in order, when they differ (``next_week``).
     """
 
     name: str
@@ -133,6 +134,7 @@ class Field:
     null_unless: str | None = None
     change_of: str | None = None
     index: bool = False
+    member_kinds: tuple[Kind, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -161,13 +163,6 @@ def _either(members: Iterable[str]) -> str:
     """``a, b or c``."""
     names = [str(m) for m in members]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-
-
-class Budget(enum.StrEnum):
-    """What a week can still add within the rule: the members of ``remaining``."""
-
-    KM = "km"
-    RUNS = "runs"
 
 
 _ALL = frozenset(Output)
@@ -247,6 +242,9 @@ WEEK_FIELDS: tuple[Field, ...] = (
     Field("remaining", Kind.KM, "The newest week's room within the rule: km and runs it can"
           " still add (0 when past); null for older weeks.", shown=_DATA, frame=_WEEK,
           per=Budget, null_unless="remaining_km"),
+    Field("next_week", Kind.KM, "The newest week's budget for next week (see *Next week's budget*);"
+          " null for older weeks.", shown=_DATA, per=NextWeekPart, needs="next_week_basis",
+          null_unless="next_week_basis", member_kinds=(Kind.KM, Kind.COUNT, Kind.KM, Kind.LIST)),
 )
 
 #: The per-activity fields, in the JSON's order.
@@ -341,6 +339,9 @@ def markdown_table(fields: Sequence[Field]) -> str:
     lines = ["| field | kind | in | definition |", "|---|---|---|---|"]
     for f in fields:
         kind = f"{f.kind} per {f.per.__name__.lower()}" if f.per is not None else str(f.kind)
+        if f.member_kinds:
+            each = zip(f.per or (), f.member_kinds, strict=True)
+            kind = f"{f.kind} (an object: {', '.join(f'{m} {k}' for m, k in each)})"
         cells = (f"`{f.name}`", kind, _where(f), f.definition)
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"

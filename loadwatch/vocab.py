@@ -181,3 +181,42 @@ class OnError(enum.StrEnum):
     SKIP = "skip"
     WARN = "warn"
     RAISE = "raise"
+
+
+class Budget(enum.StrEnum):
+    """What a week can still add within the rule: the members of ``remaining``."""
+
+    KM = "km"
+    RUNS = "runs"
+
+
+class NextWeekPart(enum.StrEnum):
+    """Next week's budget: the members of ``next_week`` (see ``docs/metrics.md``)."""
+
+    MAX_KM = "max_km"
+    MAX_RUNS = "max_runs"
+    LONGEST_RUN_KM = "longest_run_km"
+    BASIS = "basis"
+
+
+class BudgetRule(enum.StrEnum):
+    """A rule of next week's budget (``weeks[-1].next_week.basis``; see ``docs/metrics.md``).
+
+    In ``basis`` each is written after the figure it set: ``max_km:ten_percent``.
+    """
+
+    TEN_PERCENT = "ten_percent"
+    EASIER_WEEK = "easier_week"
+    LONGEST_RUN = "longest_run"
+    ACWR = "acwr"
+    WEEK_IN_PROGRESS = "week_in_progress"
+
+
+#: Each budget rule in words for runners; ``{pct}`` stands for the week-on-week threshold.
+BUDGET_WORDS: dict[str, str] = {
+    BudgetRule.TEN_PERCENT: "this week +{pct}",
+    BudgetRule.EASIER_WEEK: "the level of the weeks before your easier week +{pct}",
+    BudgetRule.LONGEST_RUN: "the longest run of the last 30 days +10%",
+    BudgetRule.ACWR: "1.3 × the mean of the last 3 weeks, from the disputed ACWR",
+    BudgetRule.WEEK_IN_PROGRESS: "set when this week is over",
+}

@@ -152,10 +152,13 @@ def test_csv_has_one_row_per_week(runs: Path) -> None:
     assert len(lines) == 4
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[1]["flags"] == "distance"
-    # The risk columns come after the 10%-rule ones, the week in progress's after them.
+    # The risk columns come after the 10%-rule ones, the week in progress's after them, then
+    # next week's budget.
+    budget = ["next_week_max_km", "next_week_max_runs", "next_week_longest_run_km"]
+    assert list(rows[1])[-4:] == [*budget, "next_week_basis"]
     tail = ["complete", "days_elapsed", "remaining_km", "remaining_runs"]
-    assert list(rows[1])[-4:] == tail
-    risk = list(rows[1])[-4 - len(RISK_CSV_FIELDS) : -4]
+    assert list(rows[1])[-8:-4] == tail
+    risk = list(rows[1])[-8 - len(RISK_CSV_FIELDS) : -8]
     assert risk == list(RISK_CSV_FIELDS)
     assert rows[1]["risk"] == "elevated"  # +11% distance: a 10%-rule flag
 

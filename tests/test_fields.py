@@ -199,7 +199,8 @@ def test_the_frames_hold_exactly_the_declared_columns(analysis: Analysis) -> Non
     """Every column the analysis computes is declared, and every declared one is computed."""
     week_frames = (Frame.WEEKLY, Frame.RISK)
     declared_weeks = {c for frame in week_frames for c in columns(WEEK_FIELDS, frame)}
-    assert set(analysis.weeks.columns) == declared_weeks | {"advice"}
+    budget = {c for f in WEEK_FIELDS if f.name == "next_week" for c in f.columns}
+    assert set(analysis.weeks.columns) == declared_weeks | {"advice"} | budget
     assert analysis.weeks.index.name == "week_start"
     line_frames = (Frame.TIMELINE, Frame.SPIKE, Frame.GEAR)
     declared_line = {c for frame in line_frames for c in columns(ACTIVITY_FIELDS, frame)}
@@ -231,8 +232,11 @@ def test_csv_header_comes_from_the_schema_as_recorded(analysis: Analysis) -> Non
     recorded = (ROOT / "tests" / "golden" / "sample_data.csv").read_text().splitlines()[0]
     assert recorded.split(",") == header[: len(recorded.split(","))]
     # The risk columns come after the weekly ones, and the week-in-progress columns (added
-    # after the golden file was recorded) after them.
+    # after the golden file was recorded) after them, then next week's budget.
     tail = ["complete", "days_elapsed", "remaining_km", "remaining_runs"]
+    budget = ["next_week_max_km", "next_week_max_runs", "next_week_longest_run_km"]
+    assert header[-4:] == [*budget, "next_week_basis"]
+    header = header[:-4]
     assert header[-len(tail) :] == tail
     assert header[-len(tail) - len(RISK_CSV_FIELDS) : -len(tail)] == list(RISK_CSV_FIELDS)
 

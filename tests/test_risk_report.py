@@ -78,18 +78,29 @@ def test_acwr_and_distance_advice_agree_on_one_cap() -> None:
     rows = [{"start": on(7 * k), "distance_km": km} for k, km in enumerate([10, 10, 10, 20.0])]
     frame, weeks = weeks_of(rows)
     advice = advise(weeks, frame)
-    assert "Next week, stay at or below 17.3 km (1.3 × the mean of the last 3 weeks)" in advice[0]
+    assert "Next week, stay at or below 17.3 km (1.3 × the mean of the last 3 weeks" in advice[0]
     acwr = next(a for a in advice if a.startswith("This week's load was 2.00"))
-    assert "The distance cap above also keeps next week's ratio at or below 1.3" in acwr
+    assert "Next week's distance budget keeps the ratio at or below 1.3" in acwr
 
 
 def test_acwr_advice_alone_gives_its_own_cap() -> None:
-    """ACWR flagged without a distance flag (threshold 2.0): its own cap, in the basis unit."""
+    """ACWR flagged without a distance flag (threshold 2.0): its cap sets next week's budget;
+    on the duration basis, its own cap in hours."""
     rows = [{"start": on(7 * k), "distance_km": km} for k, km in enumerate([10, 10, 10, 16.0])]
     frame, weeks = weeks_of(rows, threshold=2.0)
     advice = advise(weeks, frame, threshold=2.0)
     acwr = next(a for a in advice if a.startswith("This week's load was 1.60"))
-    assert "keep next week at or below 15.6 km" in acwr  # 1.3 x (10 + 10 + 16) / 3
+    assert "distance budget keeps the ratio at or below 1.3" in acwr
+    budget = next(a for a in advice if a.startswith("Next week:"))
+    assert "up to 15.6 km (1.3 × the mean of the last 3 weeks" in budget  # 1.3 x 36 / 3
+    rows = [
+        {"start": on(7 * k), "distance_km": 10.0, "duration_s": s}
+        for k, s in enumerate([3600.0, 3600.0, 3600.0, 7200.0])
+    ]
+    frame, weeks = weeks_of(rows, threshold=2.0, load="duration")
+    advice = advise(weeks, frame, threshold=2.0, settings=RiskSettings(load="duration"))
+    acwr = next(a for a in advice if a.startswith("This week's load was 2.00"))
+    assert "keep next week's load at or below 1.7 h" in acwr  # 1.3 x (1 + 1 + 2) / 3
 
 
 def test_monotony_and_strength_advice() -> None:
@@ -107,7 +118,9 @@ def test_quiet_week_advice() -> None:
     """No flag and no note: one line of encouragement, then the red flags."""
     frame, weeks = weeks_of([{"start": on(0), "distance_km": 5.0, "surface": "trail"}])
     assert advise(weeks, frame) == [
-        "No flags this week: keep building gradually, by at most 10% a week.",
+        "No flags this week: keep building gradually. Next week: up to 5.5 km (this week +10%),"
+        " at most 1 run (this week +10%, rounded down), single runs up to 5.5 km (the longest"
+        " run of the last 30 days +10%).",
         RED_FLAGS,
     ]
 

@@ -13,6 +13,7 @@ from typing import TypeVar
 import pandas as pd
 
 from loadwatch.metrics.advice import with_advice
+from loadwatch.metrics.budget import with_budget
 from loadwatch.metrics.risk import add_spikes, risk_weeks
 from loadwatch.metrics.weekly import settle_in_progress, weekly
 from loadwatch.model import DEFAULT_SETTINGS, DEFAULT_THRESHOLD, RiskSettings
@@ -49,7 +50,8 @@ def week_metrics(
 
     Returns:
         One row per calendar week, indexed by ``week_start``: the columns of
-        :func:`loadwatch.metrics.weekly.weekly`, then :data:`loadwatch.metrics.risk.RISK_COLUMNS`
+        :func:`loadwatch.metrics.weekly.weekly`, then :data:`loadwatch.metrics.risk.RISK_COLUMNS`,
+        :data:`loadwatch.metrics.budget.BUDGET_COLUMNS` (next week's budget, on the newest row)
         and ``advice`` (the newest week's lines; empty for the others).
 
     Raises:
@@ -66,6 +68,7 @@ def week_metrics(
     day = _given(as_of, read_with.get("as_of"), None)
     weeks = weekly(timeline, threshold=limit, week_start=week, as_of=day)
     weeks = settle_in_progress(risk_weeks(weeks, timeline, settings=settings, week_start=week))
+    weeks = with_budget(weeks, timeline, threshold=limit, settings=settings, as_of=day)
     return with_advice(weeks, timeline, threshold=limit, settings=settings)
 
 

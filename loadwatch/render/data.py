@@ -55,7 +55,7 @@ def _missing(value: Any) -> bool:
 def _scalar(kind: Kind, value: Any, digits: int) -> Any:
     """One value of ``kind`` as the JSON writes it."""
     if kind is Kind.COUNT:
-        return int(value)
+        return None if _missing(value) else int(value)
     if kind.is_number:
         return _number(value, digits)
     if kind is Kind.TEXT:
@@ -89,9 +89,10 @@ def value(field: Field, row: Mapping[str, Any]) -> Any:
         return row.get(column) if field.needs is not None else row[column]
 
     if field.per is not None:
+        kinds = field.member_kinds
         return {
-            str(member): _scalar(field.kind, get(column), field.precision)
-            for member, column in zip(field.per, field.columns, strict=True)
+            str(member): _scalar(kinds[k] if kinds else field.kind, get(column), field.precision)
+            for k, (member, column) in enumerate(zip(field.per, field.columns, strict=True))
         }
     return _scalar(field.kind, get(field.name), field.precision)
 
@@ -191,7 +192,8 @@ def _csv_cells(field: Field, written: Any) -> dict[str, Any]:
     """A field's JSON value as CSV cells: an object flattened, a list joined with ``;``."""
     if field.per is not None:
         members = written if isinstance(written, Mapping) else {}
-        return {c: members.get(str(m)) for m, c in zip(field.per, field.columns, strict=True)}
+        cells = {c: members.get(str(m)) for m, c in zip(field.per, field.columns, strict=True)}
+        return {c: ";".join(map(str, v)) if isinstance(v, list) else v for c, v in cells.items()}
     if field.kind is Kind.LIST:
         return {field.name: ";".join(str(item) for item in written)}
     return {field.name: written}

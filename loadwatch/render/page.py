@@ -188,6 +188,7 @@ def _status(
     body = "".join(f"<p><strong>{_e(text)}</strong></p>" for text in first) + body
     # The newest week's advice already speaks to each note; without advice, name the notes.
     notes = [] if advice else [note_words(n) for n in week.get("notes", [])]
+    advice = [text for text in advice if text not in first]  # this week so far: said above
     extra = "".join(f"<li>{_e(text)}</li>" for text in [*notes, *advice])
     if extra:
         body += f"<ul>{extra}</ul>"

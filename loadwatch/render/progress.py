@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from loadwatch.metrics.advice import so_far_words
 from loadwatch.units import km_per_unit
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -36,28 +37,15 @@ def stale_sentence(report: Mapping[str, Any]) -> str | None:
 
 def so_far_sentence(week: Mapping[str, Any], threshold: float, units: str = "km") -> str | None:
     """ "This week so far (2 of 7 days): 1 run, 18.5 km; ..." for a week in progress, with what
-    it can still add within the rule; ``None`` for a complete week."""
+    it can still add within the rule; ``None`` for a complete week.
+
+    The same sentence as the first line of the week's advice
+    (:func:`loadwatch.metrics.advice.so_far_words`), so that the two never differ.
+    """
     if week.get("complete", True):
         return None
     factor = 1.0 / km_per_unit(units)
-    runs = int(week.get("runs") or 0)
-    km = float(week.get("distance_km") or 0.0) * factor
-    said = (
-        f"This week so far ({week.get('days_elapsed')} of 7 days): "
-        f"{runs} run{'' if runs == 1 else 's'}, {km:.1f} {units}"
-    )
-    left = week.get("remaining") or {}
-    room_km, room_runs = left.get("km"), left.get("runs")
-    pct = f"{threshold * 100:g}%"
-    if room_km is None:
-        return f"{said}; no cap yet: the week before had no run."
-    if room_km <= 0 or room_runs == 0:
-        past = "distance" if room_km <= 0 else "the number of runs"
-        return f"{said}; already past the {pct} cap on {past}: rest or keep the rest easy."
-    more = f"{room_km * factor:.1f} {units}"
-    if room_runs is not None:
-        more += f" in at most {room_runs} more run{'' if room_runs == 1 else 's'}"
-    return f"{said}; within the {pct} rule there is room for {more}."
+    return so_far_words(week, threshold, lambda km: f"{km * factor:.1f} {units}")
 
 
 def status_sentences(report: Mapping[str, Any], units: str = "km") -> list[str]:

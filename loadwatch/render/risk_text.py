@@ -82,19 +82,23 @@ def risk_legend(analysis: Analysis) -> list[str]:
 def newest_advice(analysis: Analysis, *, units: str) -> list[str]:
     """The newest week's advice with its distances in ``units``.
 
-    The same sentences as the JSON's ``weeks[-1].advice``, which are always in km; empty when
-    the weeks carry no risk columns (and so no advice).
+    The same sentences as the JSON's ``weeks[-1].advice``, which are always in km, but for a
+    week in progress's first line (what it holds so far), which the table, the page and
+    ``--notify`` say first (:func:`loadwatch.render.progress.status_sentences`); empty when the
+    weeks carry no risk columns (and so no advice).
     """
     weeks = analysis.weeks
     if weeks.empty or "risk" not in weeks.columns:
         return []
-    return advise(
+    lines = advise(
         weeks,
         analysis.timeline,
         threshold=analysis.threshold,
         settings=analysis.risk,
         units=units,
     )
+    said_first = not bool(weeks["complete"].iloc[-1]) and analysis.status != "stale"
+    return lines[1:] if said_first else lines
 
 
 def reasons_text(reasons: Sequence[str]) -> str:
