@@ -102,7 +102,8 @@ FLAG_WORDS: dict[str, FlagWords] = {
     Flag.SESSION_SPIKE: FlagWords(
         "SPIKE",
         "session spike: a run >10% over the 30-day longest",
-        "a run more than 10% longer than the longest of the 30 days before it",
+        "a run more than 10% longer than the longest run before it (of the last 30 days, or"
+        " before a break)",
         "S",
     ),
     Flag.ACWR: FlagWords(
@@ -181,3 +182,14 @@ class OnError(enum.StrEnum):
     SKIP = "skip"
     WARN = "warn"
     RAISE = "raise"
+
+
+class SpikeBasis(enum.StrEnum):
+    """What a run's spike was measured against (``activities[].spike_basis``)."""
+
+    #: The longest run of the 30 days before it.
+    DAYS_30 = "30_days"
+    #: The longest run since the records began, less than 30 days before it.
+    SHORT_HISTORY = "short_history"
+    #: The longest run of the 30 days before a break, less 10% a week of the break.
+    AFTER_BREAK = "after_break"

@@ -16,6 +16,7 @@ import pandas as pd
 from loadwatch.metrics.calendar import DAY_NAMES, in_week
 from loadwatch.metrics.levels import coupled_equivalent, decisive
 from loadwatch.metrics.risk import ACWR_BAND, ACWR_WEEKS, LOAD_UNITS, SPIKE_CLASSES
+from loadwatch.metrics.spikes import reference_words
 from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
 from loadwatch.units import km_per_unit
 from loadwatch.vocab import Flag, LoadBasis, Surface
@@ -176,8 +177,8 @@ def _spike_advice(
     ref = float(top["spike_ref_km"])
     return (
         f"Your {dist(top['distance_km'])} run on {_day(pd.Timestamp(top['start']))} was "
-        f"{decisive(float(top['spike_ratio']), [edge for _, edge in SPIKE_CLASSES])} × the "
-        f"longest run of the 30 days before it ({dist(ref)}): "
+        f"{decisive(float(top['spike_ratio']), [edge for _, edge in SPIKE_CLASSES])} × "
+        f"{reference_words(top, dist)}: "
         f"a {top['spike']} spike. Keep single runs to {dist(ref * 1.10)} or less (that longest "
         "+10%) and lengthen them step by step."
     )
