@@ -41,7 +41,7 @@ class Frame(enum.StrEnum):
     RISK = "risk"
     #: :func:`loadwatch.metrics.timeline.build_timeline`: ``TIMELINE_COLUMNS``.
     TIMELINE = "timeline"
-    #: :func:`loadwatch.metrics.risk.add_spikes` adds ``SPIKE_COLUMNS`` to the timeline.
+    #: :func:`loadwatch.metrics.spikes.add_spikes` adds ``SPIKE_COLUMNS`` to the timeline.
     SPIKE = "spike"
     #: :func:`loadwatch.metrics.shoes.assign_gear` adds ``GEAR_TIMELINE_COLUMNS``.
     GEAR = "gear"

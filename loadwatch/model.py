@@ -264,7 +264,7 @@ class Analysis:
         threshold: The growth that raised a flag (0.10 is 10%).
         timeline: One row per activity (see :data:`loadwatch.metrics.timeline.TIMELINE_COLUMNS`),
             with
-            each run's spike (:data:`loadwatch.metrics.risk.SPIKE_COLUMNS`) and shoe
+            each run's spike (:data:`loadwatch.metrics.spikes.SPIKE_COLUMNS`) and shoe
             (:data:`loadwatch.metrics.shoes.GEAR_TIMELINE_COLUMNS`).
         weeks: One row per calendar week (see :data:`loadwatch.metrics.weekly.WEEKLY_COLUMNS`), with
             the risk measures (:data:`loadwatch.metrics.risk.RISK_COLUMNS`) and ``advice`` (for the

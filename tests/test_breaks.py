@@ -7,13 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 from factories import gpx
 
 from loadwatch import analyze
 from loadwatch.cli import cli
-from loadwatch.metrics.spikes import break_factor
+from loadwatch.metrics.spikes import break_factor, reference_words, top_spike
 from loadwatch.nightly.notify import newest_week
 
 #: A Monday, 07:00 UTC (Europe/Berlin: 09:00).
@@ -178,3 +179,24 @@ def test_the_notification_says_what_the_spike_was_measured_against(tmp_path: Pat
     text = status.summary()
     assert "Spike: the 15.0 km run of Mon 17 Aug was 5.08 × your longest run before" in text
     assert "your 5-week break (5.0 km), less 41% for the weeks off (3.0 km)" in text
+
+
+def _km(km: float) -> str:
+    return f"{km:.1f} km"
+
+
+def test_the_reference_in_words_for_short_spans() -> None:
+    """A break under a week and a history of one day read naturally."""
+    short_break = pd.Series({"spike_ref_km": 5.0, "spike_basis": "after_break", "break_weeks": 0})
+    assert reference_words(short_break, _km) == "your longest run before your break (5.0 km)"
+    one_day = pd.Series({"spike_ref_km": 5.0, "spike_basis": "short_history", "history_days": 0})
+    assert reference_words(one_day, _km) == (
+        "the longest of your first day of records (5.0 km), a short reference"
+    )
+    assert break_factor(20) == break_factor(8) == pytest.approx(0.9**8)
+
+
+def test_a_timeline_without_spikes_has_no_top_spike() -> None:
+    """A timeline made without the spike step has no spike to name."""
+    frame = pd.DataFrame({"start": pd.to_datetime(["2026-06-01 07:00"]).tz_localize("UTC")})
+    assert top_spike(frame, pd.Timestamp("2026-06-01")) is None
