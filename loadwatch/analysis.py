@@ -16,8 +16,8 @@ from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.metrics.calendar import local_dates, week_of
-from loadwatch.metrics.risk import add_spikes
 from loadwatch.metrics.shoes import assign_gear, gear_through_duplicates, shoe_status
+from loadwatch.metrics.spikes import add_spikes
 from loadwatch.metrics.timeline import build_timeline, since_filter, thresholds, weeks_since
 from loadwatch.metrics.weeks import week_metrics
 from loadwatch.model import Analysis, AnalyzeOptions, FileWarning, OptionValues
@@ -105,7 +105,7 @@ def analyze(
     last_activity = pd.Timestamp(frame["start"].max()) if len(frame) else None
     # Spikes look back 30 days and shoes count every run in them: both use the whole history,
     # and only then is the timeline cut at --since.
-    frame = add_spikes(frame)
+    frame = add_spikes(frame, break_days=options.break_days)
     gear = found.gear
     strava_gear = gear_through_duplicates(gear.gear, found.duplicates)
     frame = assign_gear(frame, shoes=settings.shoes, strava_gear=strava_gear)

@@ -18,7 +18,7 @@ import dataclasses
 import enum
 from collections.abc import Iterable, Sequence
 
-from loadwatch.vocab import Budget, Flag, NextWeekPart, Note, RiskLevel, Sport, Surface
+from loadwatch.vocab import Budget, Flag, NextWeekPart, Note, RiskLevel, SpikeBasis, Sport, Surface
 
 
 class Output(enum.StrEnum):
@@ -41,7 +41,7 @@ class Frame(enum.StrEnum):
     RISK = "risk"
     #: :func:`loadwatch.metrics.timeline.build_timeline`: ``TIMELINE_COLUMNS``.
     TIMELINE = "timeline"
-    #: :func:`loadwatch.metrics.risk.add_spikes` adds ``SPIKE_COLUMNS`` to the timeline.
+    #: :func:`loadwatch.metrics.spikes.add_spikes` adds ``SPIKE_COLUMNS`` to the timeline.
     SPIKE = "spike"
     #: :func:`loadwatch.metrics.shoes.assign_gear` adds ``GEAR_TIMELINE_COLUMNS``.
     GEAR = "gear"
@@ -278,12 +278,17 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
           shown=_JSON, frame=_LINE, needs="load"),
     Field("trimp", Kind.TRIMP, "Banister's TRIMP from heart rate; null without enough of it.",
           shown=_JSON, frame=_LINE, needs="load"),
-    Field("spike_ratio", Kind.RATIO, "A run's distance over the longest run of the 30 days"
-          " before; null when not judged.",
+    Field("spike_ratio", Kind.RATIO, "A run's distance over its reference (spike_ref_km);"
+          " null when not judged.",
           shown=_JSON, frame=Frame.SPIKE, needs="spike_ratio"),
     Field("spike", Kind.TEXT, "A run's spike class: small, moderate or large; null for none.",
           shown=_JSON, frame=Frame.SPIKE, needs="spike_ratio"),
-    Field("spike_ref_km", Kind.KM, "The longest run of the 30 days before.", frame=Frame.SPIKE),
+    Field("spike_ref_km", Kind.KM, "The distance a run was compared with.", frame=Frame.SPIKE),
+    Field("spike_basis", Kind.TEXT, f"What the run was judged against: {_either(SpikeBasis)};"
+          " null when not judged.",
+          shown=_JSON, frame=Frame.SPIKE, needs="spike_ratio"),
+    Field("break_weeks", Kind.COUNT, "Whole weeks of the break before a run.", frame=Frame.SPIKE),
+    Field("history_days", Kind.COUNT, "Whole days of records before a run.", frame=Frame.SPIKE),
     Field("gear", Kind.TEXT, "The shoe (or other gear), if known.",
           shown=_JSON, frame=Frame.GEAR, needs="gear"),
     Field("shoe_km", Kind.KM, "A run's shoe's distance up to and including the run.",

@@ -107,6 +107,8 @@ DEFAULT_MONOTONY_LIMIT = 2.0
 DEFAULT_STRENGTH_TARGET = 2
 #: Basis of ACWR, monotony and strain unless configured.
 DEFAULT_LOAD = LoadBasis.DISTANCE
+#: Days without a run after which a run comes back from a break, unless configured.
+DEFAULT_BREAK_DAYS = 14
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,12 +121,15 @@ class RiskSettings:
         acwr_limit: ACWR above which the ``acwr`` flag is raised.
         monotony_limit: Monotony above which the ``monotony`` flag is raised.
         strength_target: Strength sessions a week below which ``low_strength`` is noted.
+        break_days: Days without a run after which a run is judged as coming back from a
+            break (:func:`loadwatch.metrics.spikes.add_spikes`).
     """
 
     load: LoadBasis = DEFAULT_LOAD
     acwr_limit: float = DEFAULT_ACWR_LIMIT
     monotony_limit: float = DEFAULT_MONOTONY_LIMIT
     strength_target: int = DEFAULT_STRENGTH_TARGET
+    break_days: int = DEFAULT_BREAK_DAYS
 
 
 #: The settings used when none are given.
@@ -163,6 +168,7 @@ class AnalyzeOptions:
         load: Basis of ACWR, monotony and strain.
         acwr_limit: ACWR above which the ``acwr`` flag is raised.
         strength_target: Strength sessions a week below which ``low_strength`` is noted.
+        break_days: Days without a run after which a run comes back from a break.
         osm: An OpenStreetMap extract to tell road, trail and track apart by, if any.
         on_error: What to do with a file that cannot be used.
         jobs: Files parsed at once, each in a process of its own; 1 parses them all in this one.
@@ -182,6 +188,7 @@ class AnalyzeOptions:
     load: LoadBasis = DEFAULT_LOAD
     acwr_limit: float = DEFAULT_ACWR_LIMIT
     strength_target: int = DEFAULT_STRENGTH_TARGET
+    break_days: int = DEFAULT_BREAK_DAYS
     osm: Path | None = None
     on_error: OnError = OnError.SKIP
     jobs: int = 1
@@ -209,7 +216,10 @@ class AnalyzeOptions:
     def risk(self) -> RiskSettings:
         """The load basis and limits of the risk measures."""
         return RiskSettings(
-            load=self.load, acwr_limit=self.acwr_limit, strength_target=self.strength_target
+            load=self.load,
+            acwr_limit=self.acwr_limit,
+            strength_target=self.strength_target,
+            break_days=self.break_days,
         )
 
 
@@ -232,6 +242,7 @@ class OptionValues(TypedDict, total=False):
     load: LoadBasis | str | None
     acwr_limit: float | None
     strength_target: int | None
+    break_days: int | None
     osm: str | Path | None
     on_error: OnError | str | None
     jobs: int | None
@@ -253,7 +264,7 @@ class Analysis:
         threshold: The growth that raised a flag (0.10 is 10%).
         timeline: One row per activity (see :data:`loadwatch.metrics.timeline.TIMELINE_COLUMNS`),
             with
-            each run's spike (:data:`loadwatch.metrics.risk.SPIKE_COLUMNS`) and shoe
+            each run's spike (:data:`loadwatch.metrics.spikes.SPIKE_COLUMNS`) and shoe
             (:data:`loadwatch.metrics.shoes.GEAR_TIMELINE_COLUMNS`).
         weeks: One row per calendar week (see :data:`loadwatch.metrics.weekly.WEEKLY_COLUMNS`), with
             the risk measures (:data:`loadwatch.metrics.risk.RISK_COLUMNS`) and ``advice`` (for the

@@ -102,7 +102,8 @@ FLAG_WORDS: dict[str, FlagWords] = {
     Flag.SESSION_SPIKE: FlagWords(
         "SPIKE",
         "session spike: a run >10% over the 30-day longest",
-        "a run more than 10% longer than the longest of the 30 days before it",
+        "a run more than 10% longer than the longest run before it (of the last 30 days, or"
+        " before a break)",
         "S",
     ),
     Flag.ACWR: FlagWords(
@@ -220,3 +221,14 @@ BUDGET_WORDS: dict[str, str] = {
     BudgetRule.ACWR: "1.3 × the mean of the last 3 weeks, from the disputed ACWR",
     BudgetRule.WEEK_IN_PROGRESS: "set when this week is over",
 }
+
+
+class SpikeBasis(enum.StrEnum):
+    """What a run's spike was measured against (``activities[].spike_basis``)."""
+
+    #: The longest run of the 30 days before it.
+    DAYS_30 = "30_days"
+    #: The longest run since the records began, less than 30 days before it.
+    SHORT_HISTORY = "short_history"
+    #: The longest run of the 30 days before a break, less 10% a week of the break.
+    AFTER_BREAK = "after_break"

@@ -38,9 +38,12 @@ def _runs(folder: Path, weeks: list[list[int]]) -> None:
 
 @pytest.fixture
 def runs(tmp_path: Path) -> Path:
-    """Three weeks: 90 min, 100 min (+11%: flagged), then 4 runs (+33% frequency)."""
+    """Three weeks: 90 min, 100 min (+11%: flagged), then 4 runs (+33% frequency).
+
+    The first run is the longest of the first week, so that no later run is a spike.
+    """
     folder = tmp_path / "runs"
-    _runs(folder, [[30, 30, 30], [30, 30, 40], [25, 25, 25, 25]])
+    _runs(folder, [[40, 25, 25], [30, 30, 40], [25, 25, 25, 25]])
     (folder / "broken.gpx").write_text("<gpx><trk><trkseg><trkpt lat='1' lon='2'>")
     (folder / "readme.txt").write_text("my runs")
     return folder

@@ -213,7 +213,7 @@ def test_a_toy_setting_is_read_from_a_file_and_resolved(folder: Path, tmp_path: 
     assert toy_of(folder, config=mine, toy_limit=0) == 0
     (folder / "loadwatch.toml").write_text("[risk]\ntoy = 1\n")
     with pytest.raises(
-        ConfigError, match="known keys here: acwr_limit, load, strength_target, toy"
+        ConfigError, match="known keys here: acwr_limit, break_days, load, strength_target, toy"
     ):
         toy_of(folder)
 

@@ -396,9 +396,9 @@ def test_notify_summary_words_each_flag() -> None:
     assert text.splitlines() == [
         "loadwatch: week of 2026-06-15: 4 runs, 42.0 km.",
         "Flagged: distance and the number of runs grew more than the week-on-week rule allows; "
-        "a run more than 10% longer than the longest of the 30 days before it; a load high "
-        "against the 3 weeks before (ACWR, a disputed measure); days too much alike (monotony, "
-        "a disputed measure).",
+        "a run more than 10% longer than the longest run before it (of the last 30 days, or "
+        "before a break); a load high against the 3 weeks before (ACWR, a disputed measure); "
+        "days too much alike (monotony, a disputed measure).",
         "New since the last run: a load high against the 3 weeks before (ACWR, a disputed "
         "measure).",
     ]
@@ -417,8 +417,10 @@ def test_notify_runs_only_when_the_newest_week_gains_a_flag(folder: Path, tmp_pa
     first = _run(folder, tmp_path, notify=command)
     assert first.notified
     text = log.read_text()
-    assert "week=2026-06-15 flags=distance" in text
-    assert "Flagged: distance grew more than the week-on-week rule allows." in text
+    # Its 40-minute runs after 30-minute ones are also a spike on a short history (two weeks).
+    assert "week=2026-06-15 flags=distance,session_spike" in text
+    assert "Flagged: distance grew more than the week-on-week rule allows;" in text
+    assert "of your first 14 days of records (5.4 km), a short reference: a moderate spike" in text
 
     again = _run(folder, tmp_path, notify=command)
     assert not again.notified  # the same flag is not news

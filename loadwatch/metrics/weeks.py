@@ -14,7 +14,8 @@ import pandas as pd
 
 from loadwatch.metrics.advice import with_advice
 from loadwatch.metrics.budget import with_budget
-from loadwatch.metrics.risk import add_spikes, risk_weeks
+from loadwatch.metrics.risk import risk_weeks
+from loadwatch.metrics.spikes import add_spikes
 from loadwatch.metrics.weekly import settle_in_progress, weekly
 from loadwatch.model import DEFAULT_SETTINGS, DEFAULT_THRESHOLD, RiskSettings
 from loadwatch.settings.checks import check_acwr_limit, check_threshold, check_week_start
@@ -39,7 +40,7 @@ def week_metrics(
 
     Args:
         timeline: As made by :func:`loadwatch.timeline` (one row per activity, ``start`` in local
-            time). Each run's spike (:func:`loadwatch.metrics.risk.add_spikes`) is computed when
+            time). Each run's spike (:func:`loadwatch.metrics.spikes.add_spikes`) is computed when
             the timeline lacks it; a timeline cut at a date should keep the spikes computed on the
             whole history, as :func:`loadwatch.timeline` does.
         threshold: Week-on-week growth that raises a flag (0.10 is 10%).
@@ -64,7 +65,7 @@ def week_metrics(
     check_acwr_limit(settings.acwr_limit, "risk.acwr_limit")
     week = check_week_start(_given(week_start, read_with.get("week_start"), WeekStart.MONDAY))
     if "spike_ratio" not in timeline.columns:
-        timeline = add_spikes(timeline)
+        timeline = add_spikes(timeline, break_days=settings.break_days)
     day = _given(as_of, read_with.get("as_of"), None)
     weeks = weekly(timeline, threshold=limit, week_start=week, as_of=day)
     weeks = settle_in_progress(risk_weeks(weeks, timeline, settings=settings, week_start=week))

@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from loadwatch.metrics.levels import decisive
+from loadwatch.metrics.spikes import SPIKE_CLASSES, reference_words, top_spike
 from loadwatch.metrics.weekly import RULE_MEASURES
 from loadwatch.model import Analysis
 from loadwatch.render.data import report_dict
@@ -42,6 +44,8 @@ class WeekStatus:
         stale_since: The newest activity's local start (ISO) while the folder is stale: it
             names the stale spell. ``None`` while it is current.
         new_stale: Whether this stale spell was not told of yet.
+        spike: The week's largest spike in words, with what it was measured against (the 30
+            days before it, the runs before a break, or a short history); ``None`` without one.
     """
 
     week_start: str
@@ -52,6 +56,7 @@ class WeekStatus:
     first: tuple[str, ...] = ()
     stale_since: str | None = None
     new_stale: bool = False
+    spike: str | None = None
 
     @property
     def news(self) -> bool:
@@ -78,6 +83,8 @@ class WeekStatus:
         lines = [*self.first, f"loadwatch: {week}: {self.runs} runs, {self.distance_km:.1f} km."]
         if self.flags:
             lines.append(f"Flagged: {flag_words(self.flags)}.")
+        if self.spike is not None:
+            lines.append(self.spike)
         if self.new_flags:
             new = "; ".join(words_for(flag).what for flag in self.new_flags)
             lines.append(f"New since the last run: {new}.")
@@ -131,7 +138,26 @@ def newest_week(analysis: Analysis, previous: Mapping[str, Any] | None) -> WeekS
         first=tuple(status_sentences(report)),
         stale_since=stale_since,
         new_stale=stale_since is not None and stale_since != told,
+        spike=spike_sentence(analysis.timeline, label),
     )
+
+
+def spike_sentence(timeline: pd.DataFrame, first_day: pd.Timestamp) -> str | None:
+    """The largest spike of the week starting on ``first_day``, and its reference, in words."""
+    top = top_spike(timeline, first_day)
+    if top is None:
+        return None
+    ratio = decisive(float(top["spike_ratio"]), [edge for _, edge in SPIKE_CLASSES])
+    when = pd.Timestamp(top["start"])
+    return (
+        f"Spike: the {float(top['distance_km']):.1f} km run of {when.day_name()[:3]} {when.day} "
+        f"{when.month_name()[:3]} "
+        f"was {ratio} × {reference_words(top, _km)}: a {top['spike']} spike."
+    )
+
+
+def _km(km: float) -> str:
+    return f"{km:.1f} km"
 
 
 def run_notify(command: str, status: WeekStatus, report: Path | None = None) -> str | None:

@@ -140,6 +140,24 @@ def check_stale_days(
     return value
 
 
+def check_break_days(
+    value: object, setting: str = "risk.break_days", *, path: Path | None = None
+) -> int:
+    """Return ``value`` if it is a whole number of days from 1 to 30 (the spike window): the
+    days without a run after which a run is judged as coming back from a break.
+
+    Raises:
+        ConfigError: When it is not.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 30:
+        raise ConfigError(
+            f"{setting} must be a whole number of days from 1 to 30, not {value!r}",
+            setting=setting,
+            path=path,
+        )
+    return value
+
+
 def _cores() -> int:
     """The number of CPU cores, the command line's default for ``--jobs``."""
     return os.cpu_count() or 1
@@ -230,6 +248,19 @@ SETTINGS: tuple[Setting, ...] = (
         ),
     ),
     Setting("strength_target", "risk.strength_target", check_strength_target, in_file=True),
+    Setting(
+        "break_days",
+        "risk.break_days",
+        check_break_days,
+        in_file=True,
+        option=CommandOption(
+            "--break-days",
+            "Days without a run after which a run is judged against the runs before the "
+            "break  [default: the config's risk.break_days, else 14].",
+            type=int,
+            metavar="DAYS",
+        ),
+    ),
     Setting("min_run_s", "runs.min_duration_s", check_min_run_s, in_file=True),
     Setting("min_run_m", "runs.min_distance_m", check_min_run_m, in_file=True),
     Setting("stale_days", "nightly.stale_days", check_stale_days, in_file=True),
@@ -306,6 +337,8 @@ class Config:
         acwr_limit: ACWR above which the ``acwr`` flag is raised, or ``None`` for the default.
         strength_target: Strength sessions a week below which ``low_strength`` is noted, or
             ``None`` for the default.
+        break_days: Days without a run after which a run comes back from a break
+            (``[risk] break_days``), or ``None`` for the default (14).
         shoes: The runner's shoes, highest precedence first.
         osm: An OpenStreetMap extract of the runner's region, to tell road, trail and track
             apart by the map (a relative path in a config file is relative to that file).
@@ -332,6 +365,7 @@ class Config:
     min_run_m: float | None = None
     as_of: date | None = None
     stale_days: int | None = None
+    break_days: int | None = None
 
 
 def file_keys() -> dict[str, frozenset[str]]:
