@@ -266,6 +266,9 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
     Field("avg_hr", Kind.BPM, "The moving-time-weighted mean heart rate.", frame=_LINE),
     Field("intensity", Kind.RATIO, "How hard it was against threshold (1.00); null when unknown.",
           shown=_JSON, frame=_LINE),
+    Field("intensity_source", Kind.TEXT, "Where intensity came from: heart_rate, pace_calibrated"
+          " (pace on the runner's own heart-rate scale), pace or none.",
+          shown=_JSON, frame=_LINE),
     Field("hard_minutes", Kind.MINUTES, "Moving minutes at or above threshold.", frame=_LINE),
     Field("mean_speed_mps", Kind.SPEED, "The distance covered moving over the moving time.",
           frame=_LINE),
@@ -276,7 +279,8 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
           shown=_JSON, frame=_LINE),
     Field("load", Kind.TRIMP, "trimp, else (runs) the estimate from pace, else null.",
           shown=_JSON, frame=_LINE, needs="load"),
-    Field("load_source", Kind.TEXT, "Where load came from: heart_rate, pace or none.",
+    Field("load_source", Kind.TEXT, "Where load came from: heart_rate, pace_calibrated, pace or"
+          " none.",
           shown=_JSON, frame=_LINE, needs="load"),
     Field("trimp", Kind.TRIMP, "Banister's TRIMP from heart rate; null without enough of it.",
           shown=_JSON, frame=_LINE, needs="load"),

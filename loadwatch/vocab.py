@@ -181,3 +181,30 @@ class OnError(enum.StrEnum):
     SKIP = "skip"
     WARN = "warn"
     RAISE = "raise"
+
+
+class Origin(enum.StrEnum):
+    """Where a threshold came from (see ``docs/metrics.md``, "Thresholds")."""
+
+    CONFIG = "config"
+    HISTORY = "history"
+    DEFAULT = "default"
+    GUESS = "guess"
+    UNKNOWN = "unknown"
+
+
+#: Origins that say the number is not the runner's own: the legend says how to set it.
+NOT_MEASURED = frozenset({Origin.DEFAULT, Origin.GUESS})
+#: How to replace them, said wherever a guess or a default is shown.
+SET_THRESHOLDS_HINT = (
+    "set rest_hr, max_hr, threshold_hr or threshold_pace under [athlete] in loadwatch.toml"
+)
+
+
+class MeasureSource(enum.StrEnum):
+    """Where a run's intensity or load came from (``intensity_source``, ``load_source``)."""
+
+    HEART_RATE = "heart_rate"
+    PACE_CALIBRATED = "pace_calibrated"
+    PACE = "pace"
+    NONE = "none"
