@@ -247,6 +247,9 @@ WEEK_FIELDS: tuple[Field, ...] = (
     Field("remaining", Kind.KM, "The newest week's room within the rule: km and runs it can"
           " still add (0 when past); null for older weeks.", shown=_DATA, frame=_WEEK,
           per=Budget, null_unless="remaining_km"),
+    Field("intensity_source", Kind.TEXT, "The scale of intensity: heart_rate, pace_calibrated or"
+          " pace (mostly pace alone; not compared with the others).",
+          shown=_DATA, frame=_WEEK),
 )
 
 #: The per-activity fields, in the JSON's order.

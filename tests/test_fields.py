@@ -231,8 +231,8 @@ def test_csv_header_comes_from_the_schema_as_recorded(analysis: Analysis) -> Non
     recorded = (ROOT / "tests" / "golden" / "sample_data.csv").read_text().splitlines()[0]
     assert recorded.split(",") == header[: len(recorded.split(","))]
     # The risk columns come after the weekly ones, and the week-in-progress columns (added
-    # after the golden file was recorded) after them.
-    tail = ["complete", "days_elapsed", "remaining_km", "remaining_runs"]
+    # after the golden file was recorded) after them, then the intensity's scale.
+    tail = ["complete", "days_elapsed", "remaining_km", "remaining_runs", "intensity_source"]
     assert header[-len(tail) :] == tail
     assert header[-len(tail) - len(RISK_CSV_FIELDS) : -len(tail)] == list(RISK_CSV_FIELDS)
 
