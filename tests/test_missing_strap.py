@@ -8,10 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from click.testing import CliRunner, Result
+from factories import activity, timeline_frame
 
 from loadwatch.cli import cli
+from loadwatch.ingest.summary import summarise
+from loadwatch.metrics.calibration import calibration_ratios
+from loadwatch.metrics.timeline import build_timeline, thresholds
+from loadwatch.metrics.weekly import weekly
+from loadwatch.render.data import thresholds_record
 from loadwatch.samples.fitwrite import write_activity_fit
+from loadwatch.settings.config import Athlete
 
 #: A Monday, 06:00 UTC.
 MONDAY = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
@@ -178,3 +186,48 @@ def test_the_athlete_table_wins_over_any_guess(tmp_path: Path) -> None:
     assert abs(report["activities"][0]["intensity"] - (145 - 50) / (160 - 50)) < 0.005
     text = " ".join(_analyze(tmp_path, "--as-of", "2026-06-14").output.split())
     assert "(config; rest 50, max 175)" in text and "loadwatch.toml" not in text
+
+
+def test_calibration_needs_three_runs_with_both_within_90_days() -> None:
+    """The median ratio of the runs with both nearby; NaN with fewer than 3 in the window."""
+    days = np.array([0.0, 1.0, 2.0, 3.0, 200.0])
+    by_hr = np.array([0.7, 0.8, 0.9, np.nan, np.nan])
+    by_pace = np.array([1.0, 1.0, 1.0, 1.0, 1.0])
+    ratios = calibration_ratios(days, by_hr, by_pace)
+    assert list(ratios[:4]) == pytest.approx([0.8] * 4)
+    assert np.isnan(ratios[4])  # 200 days later: nothing to calibrate it with
+    assert np.isnan(calibration_ratios(days[:2], by_hr[:2], by_pace[:2])).all()
+
+
+def test_without_heart_rate_or_long_runs_the_thresholds_are_unknown() -> None:
+    """No heart rate anywhere and no run of 20 minutes: nothing is guessed from nothing."""
+    short = summarise(activity(minutes=10, hr=None))
+    limits = thresholds([short], Athlete())
+    assert np.isnan(limits.max_hr) and np.isnan(limits.threshold_speed_mps)
+    assert limits.origin["max_hr"] == limits.origin["threshold_speed_mps"] == "unknown"
+    assert limits.origin["threshold_hr"] == "unknown"
+    record = thresholds_record(limits)
+    assert record["max_hr"] is None and record["threshold_pace_s_per_km"] is None
+    assert record["how_to_set"] is not None  # rest 60 is still a default
+
+
+def test_a_ride_without_heart_rate_has_no_intensity_or_load() -> None:
+    """A non-run without heart rate: intensity and load unknown, their sources none."""
+    ride = summarise(activity(hr=None, sport="cycling"))
+    limits = thresholds([ride], Athlete(max_hr=190, threshold_pace_s_per_km=250))
+    row = build_timeline([ride], limits, timezone="UTC").iloc[0]
+    assert (row["intensity_source"], row["load_source"]) == ("none", "none")
+    assert np.isnan(row["intensity"]) and np.isnan(row["load"])
+
+
+def test_a_timeline_without_sources_is_on_the_heart_rate_scale() -> None:
+    """weekly() on a frame made without intensity_source compares its weeks as before."""
+    frame = timeline_frame(
+        [
+            {"start": "2026-06-01 08:00", "distance_km": 10.0, "intensity": 0.8},
+            {"start": "2026-06-08 08:00", "distance_km": 10.0, "intensity": 1.0},
+        ]
+    ).drop(columns=["intensity_source"])
+    weeks = weekly(frame)
+    assert list(weeks["intensity_source"]) == ["heart_rate", "heart_rate"]
+    assert "intensity" in weeks["flags"].iloc[1]
