@@ -247,9 +247,8 @@ WEEK_FIELDS: tuple[Field, ...] = (
     Field("remaining", Kind.KM, "The newest week's room within the rule: km and runs it can"
           " still add (0 when past); null for older weeks.", shown=_DATA, frame=_WEEK,
           per=Budget, null_unless="remaining_km"),
-    Field("intensity_source", Kind.TEXT, "The scale of intensity: heart_rate, pace_calibrated or"
-          " pace (mostly pace alone; not compared with the others).",
-          shown=_DATA, frame=_WEEK),
+    Field("intensity_source", Kind.TEXT, "Intensity's scale: heart_rate, pace_calibrated or pace"
+          " (not compared with the others).", shown=_DATA, frame=_WEEK),
 )
 
 #: The per-activity fields, in the JSON's order.
@@ -270,8 +269,7 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
     Field("intensity", Kind.RATIO, "How hard it was against threshold (1.00); null when unknown.",
           shown=_JSON, frame=_LINE),
     Field("intensity_source", Kind.TEXT, "Where intensity came from: heart_rate, pace_calibrated"
-          " (pace on the runner's own heart-rate scale), pace or none.",
-          shown=_JSON, frame=_LINE),
+          " (pace on the runner's heart-rate scale), pace or none.", shown=_JSON, frame=_LINE),
     Field("hard_minutes", Kind.MINUTES, "Moving minutes at or above threshold.", frame=_LINE),
     Field("mean_speed_mps", Kind.SPEED, "The distance covered moving over the moving time.",
           frame=_LINE),
@@ -283,8 +281,7 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
     Field("load", Kind.TRIMP, "trimp, else (runs) the estimate from pace, else null.",
           shown=_JSON, frame=_LINE, needs="load"),
     Field("load_source", Kind.TEXT, "Where load came from: heart_rate, pace_calibrated, pace or"
-          " none.",
-          shown=_JSON, frame=_LINE, needs="load"),
+          " none.", shown=_JSON, frame=_LINE, needs="load"),
     Field("trimp", Kind.TRIMP, "Banister's TRIMP from heart rate; null without enough of it.",
           shown=_JSON, frame=_LINE, needs="load"),
     Field("spike_ratio", Kind.RATIO, "A run's distance over the longest run of the 30 days"
