@@ -268,8 +268,6 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
     Field("avg_hr", Kind.BPM, "The moving-time-weighted mean heart rate.", frame=_LINE),
     Field("intensity", Kind.RATIO, "How hard it was against threshold (1.00); null when unknown.",
           shown=_JSON, frame=_LINE),
-    Field("intensity_source", Kind.TEXT, "Where intensity came from: heart_rate, pace_calibrated"
-          " (pace on the runner's heart-rate scale), pace or none.", shown=_JSON, frame=_LINE),
     Field("hard_minutes", Kind.MINUTES, "Moving minutes at or above threshold.", frame=_LINE),
     Field("mean_speed_mps", Kind.SPEED, "The distance covered moving over the moving time.",
           frame=_LINE),
@@ -300,6 +298,8 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
     Field("surface_source", Kind.TEXT, "Where a run's surfaces came from: rule, metadata, map"
           " or none; null for others.",
           shown=_JSON, frame=_LINE),
+    Field("intensity_source", Kind.TEXT, "Where intensity came from: heart_rate, pace_calibrated"
+          " (pace on the runner's heart-rate scale), pace or none.", shown=_JSON, frame=_LINE),
 )
 
 #: The fields of each shoe in the JSON's ``shoes``.

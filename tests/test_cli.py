@@ -152,10 +152,11 @@ def test_csv_has_one_row_per_week(runs: Path) -> None:
     assert len(lines) == 4
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[1]["flags"] == "distance"
-    # The risk columns come after the 10%-rule ones, the week in progress's after them.
-    tail = ["complete", "days_elapsed", "remaining_km", "remaining_runs"]
-    assert list(rows[1])[-4:] == tail
-    risk = list(rows[1])[-4 - len(RISK_CSV_FIELDS) : -4]
+    # The risk columns come after the 10%-rule ones, the week in progress's after them, then
+    # the intensity's scale.
+    tail = ["complete", "days_elapsed", "remaining_km", "remaining_runs", "intensity_source"]
+    assert list(rows[1])[-5:] == tail
+    risk = list(rows[1])[-5 - len(RISK_CSV_FIELDS) : -5]
     assert risk == list(RISK_CSV_FIELDS)
     assert rows[1]["risk"] == "elevated"  # +11% distance: a 10%-rule flag
 
