@@ -245,6 +245,8 @@ WEEK_FIELDS: tuple[Field, ...] = (
     Field("next_week", Kind.KM, "The newest week's budget for next week (see *Next week's budget*);"
           " null for older weeks.", shown=_DATA, per=NextWeekPart, needs="next_week_basis",
           null_unless="next_week_basis", member_kinds=(Kind.KM, Kind.COUNT, Kind.KM, Kind.LIST)),
+    Field("intensity_source", Kind.TEXT, "Intensity's scale: heart_rate, pace_calibrated or pace"
+          " (not compared with the others).", shown=_DATA, frame=_WEEK),
 )
 
 #: The per-activity fields, in the JSON's order.
@@ -274,8 +276,8 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
           shown=_JSON, frame=_LINE),
     Field("load", Kind.TRIMP, "trimp, else (runs) the estimate from pace, else null.",
           shown=_JSON, frame=_LINE, needs="load"),
-    Field("load_source", Kind.TEXT, "Where load came from: heart_rate, pace or none.",
-          shown=_JSON, frame=_LINE, needs="load"),
+    Field("load_source", Kind.TEXT, "Where load came from: heart_rate, pace_calibrated, pace or"
+          " none.", shown=_JSON, frame=_LINE, needs="load"),
     Field("trimp", Kind.TRIMP, "Banister's TRIMP from heart rate; null without enough of it.",
           shown=_JSON, frame=_LINE, needs="load"),
     Field("spike_ratio", Kind.RATIO, "A run's distance over its reference (spike_ref_km);"
@@ -299,6 +301,8 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
     Field("surface_source", Kind.TEXT, "Where a run's surfaces came from: rule, metadata, map"
           " or none; null for others.",
           shown=_JSON, frame=_LINE),
+    Field("intensity_source", Kind.TEXT, "Where intensity came from: heart_rate, pace_calibrated"
+          " (pace on the runner's heart-rate scale), pace or none.", shown=_JSON, frame=_LINE),
 )
 
 #: The fields of each shoe in the JSON's ``shoes``.

@@ -63,7 +63,8 @@ class Thresholds:
         max_hr: Maximum heart rate (bpm), NaN when no run has heart rate and none is configured.
         threshold_hr: Threshold heart rate (bpm), NaN when unknown.
         threshold_speed_mps: Threshold speed (m/s), NaN when unknown.
-        origin: For each of the four, ``"config"``, ``"history"`` or ``"default"``.
+        origin: For each of the four, ``"config"``, ``"history"``, ``"default"``, ``"guess"``
+            or ``"unknown"`` (:class:`loadwatch.vocab.Origin`).
     """
 
     rest_hr: float

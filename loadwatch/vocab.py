@@ -232,3 +232,30 @@ class SpikeBasis(enum.StrEnum):
     SHORT_HISTORY = "short_history"
     #: The longest run of the 30 days before a break, less 10% a week of the break.
     AFTER_BREAK = "after_break"
+
+
+class Origin(enum.StrEnum):
+    """Where a threshold came from (see ``docs/metrics.md``, "Thresholds")."""
+
+    CONFIG = "config"
+    HISTORY = "history"
+    DEFAULT = "default"
+    GUESS = "guess"
+    UNKNOWN = "unknown"
+
+
+#: Origins that say the number is not the runner's own: the legend says how to set it.
+NOT_MEASURED = frozenset({Origin.DEFAULT, Origin.GUESS})
+#: How to replace them, said wherever a guess or a default is shown.
+SET_THRESHOLDS_HINT = (
+    "set rest_hr, max_hr, threshold_hr or threshold_pace under [athlete] in loadwatch.toml"
+)
+
+
+class MeasureSource(enum.StrEnum):
+    """Where a run's intensity or load came from (``intensity_source``, ``load_source``)."""
+
+    HEART_RATE = "heart_rate"
+    PACE_CALIBRATED = "pace_calibrated"
+    PACE = "pace"
+    NONE = "none"

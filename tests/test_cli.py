@@ -156,12 +156,12 @@ def test_csv_has_one_row_per_week(runs: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[1]["flags"] == "distance"
     # The risk columns come after the 10%-rule ones, the week in progress's after them, then
-    # next week's budget.
+    # next week's budget, then the intensity's scale.
     budget = ["next_week_max_km", "next_week_max_runs", "next_week_longest_run_km"]
-    assert list(rows[1])[-4:] == [*budget, "next_week_basis"]
+    assert list(rows[1])[-5:] == [*budget, "next_week_basis", "intensity_source"]
     tail = ["complete", "days_elapsed", "remaining_km", "remaining_runs"]
-    assert list(rows[1])[-8:-4] == tail
-    risk = list(rows[1])[-8 - len(RISK_CSV_FIELDS) : -8]
+    assert list(rows[1])[-9:-5] == tail
+    risk = list(rows[1])[-9 - len(RISK_CSV_FIELDS) : -9]
     assert risk == list(RISK_CSV_FIELDS)
     assert rows[1]["risk"] == "elevated"  # +11% distance: a 10%-rule flag
 

@@ -232,11 +232,12 @@ def test_csv_header_comes_from_the_schema_as_recorded(analysis: Analysis) -> Non
     recorded = (ROOT / "tests" / "golden" / "sample_data.csv").read_text().splitlines()[0]
     assert recorded.split(",") == header[: len(recorded.split(","))]
     # The risk columns come after the weekly ones, and the week-in-progress columns (added
-    # after the golden file was recorded) after them, then next week's budget.
+    # after the golden file was recorded) after them, then next week's budget and the
+    # intensity's scale.
     tail = ["complete", "days_elapsed", "remaining_km", "remaining_runs"]
     budget = ["next_week_max_km", "next_week_max_runs", "next_week_longest_run_km"]
-    assert header[-4:] == [*budget, "next_week_basis"]
-    header = header[:-4]
+    assert header[-5:] == [*budget, "next_week_basis", "intensity_source"]
+    header = header[:-5]
     assert header[-len(tail) :] == tail
     assert header[-len(tail) - len(RISK_CSV_FIELDS) : -len(tail)] == list(RISK_CSV_FIELDS)
 
