@@ -15,7 +15,7 @@ import pandas as pd
 from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
-from loadwatch.metrics.calendar import local_dates, week_of
+from loadwatch.metrics.calendar import local_dates, to_local, week_of
 from loadwatch.metrics.shoes import assign_gear, gear_through_duplicates, shoe_status
 from loadwatch.metrics.spikes import add_spikes
 from loadwatch.metrics.timeline import build_timeline, since_filter, thresholds, weeks_since
@@ -88,20 +88,21 @@ def analyze(
         min_run_s=options.min_run_s,
         min_run_m=options.min_run_m,
     )
-    limits = thresholds(found.summaries, person)
-    matched = _map_surfaces(found.summaries, extract) if extract is not None else None
+    # Activities after as_of are left out before anything is derived from them: the thresholds
+    # guessed from the history and the strapless runs' calibration see only what was known then.
+    as_of = options.as_of if options.as_of is not None else today(zone)
+    summaries = _until(found.summaries, as_of, zone)
+    after_as_of = len(found.summaries) - len(summaries)
+    limits = thresholds(summaries, person)
+    matched = _map_surfaces(summaries, extract) if extract is not None else None
     frame = build_timeline(
-        found.summaries,
+        summaries,
         limits,
         timezone=zone,
         rules=settings.surface_rules,
         sex=person.sex,
         map_surfaces=matched,
     )
-    as_of = options.as_of if options.as_of is not None else today(zone)
-    found_all = len(frame)
-    frame = _until(frame, as_of)
-    after_as_of = found_all - len(frame)
     last_activity = pd.Timestamp(frame["start"].max()) if len(frame) else None
     # Spikes look back 30 days and shoes count every run in them: both use the whole history,
     # and only then is the timeline cut at --since.
@@ -145,12 +146,15 @@ def analyze(
     )
 
 
-def _until(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """The activities that started on or before ``as_of``, a local date."""
-    if frame.empty:
-        return frame
-    kept: pd.DataFrame = frame[local_dates(frame["start"]) <= as_of].reset_index(drop=True)
-    return kept
+def _until(
+    summaries: Sequence[ActivitySummary], as_of: date, timezone: str
+) -> list[ActivitySummary]:
+    """The activities that started on or before ``as_of``, a local date in ``timezone``."""
+    if not summaries:
+        return []
+    starts = to_local(pd.Series([pd.Timestamp(s.start) for s in summaries]), timezone)
+    kept = (local_dates(starts) <= as_of).to_numpy()
+    return [s for s, keep in zip(summaries, kept, strict=True) if keep]
 
 
 def _map_surfaces(

@@ -163,6 +163,18 @@ def test_an_easy_only_history_does_not_make_every_minute_hard(tmp_path: Path) ->
     assert "[athlete]" in limits["how_to_set"] and "loadwatch.toml" in limits["how_to_set"]
 
 
+def test_runs_after_as_of_do_not_set_the_thresholds(tmp_path: Path) -> None:
+    """Hard runs after --as-of are left out of the history the thresholds are guessed from."""
+    _weeks(tmp_path, 3)
+    for n in range(3):  # hard runs in week 4, after the day analysed
+        start = MONDAY + timedelta(weeks=3, days=2 * n)
+        _run(tmp_path, start, {"minutes": 30.0, "speed": 4.2, "hr": 198.0}, strap=True, seed=n)
+    then = _json(tmp_path, 3)["thresholds"]
+    assert then["origin"]["max_hr"] == "guess" and then["max_hr"] == 190
+    later = _json(tmp_path, 4)["thresholds"]
+    assert later["max_hr"] > 195  # the hard runs, once the day analysed reaches them
+
+
 def test_the_legend_says_which_thresholds_are_guesses_and_how_to_set_them(tmp_path: Path) -> None:
     """The table's legend calls rest 60 a default, the max a guess, and names the settings."""
     _weeks(tmp_path, 2)
