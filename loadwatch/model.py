@@ -171,6 +171,7 @@ class AnalyzeOptions:
         min_run_s: A run shorter than this many seconds is set aside, too short to be a run.
         min_run_m: So is a run with a distance shorter than this many metres.
         stale_days: Days without a new activity after which the folder is called stale.
+        body_log: The body log to read (``None``: the one in the user's data folder, if any).
         config: What the config files said (the surface rules and shoes are taken from there).
     """
 
@@ -190,6 +191,7 @@ class AnalyzeOptions:
     min_run_s: float = DEFAULT_MIN_RUN_S
     min_run_m: float = DEFAULT_MIN_RUN_M
     stale_days: int = DEFAULT_STALE_DAYS
+    body_log: Path | None = None
     config: Config = dataclasses.field(default_factory=Config)
 
     def __post_init__(self) -> None:
@@ -240,6 +242,7 @@ class OptionValues(TypedDict, total=False):
     min_run_s: float | None
     min_run_m: float | None
     stale_days: int | None
+    body_log: str | Path | None
     config: Config | str | Path | None
 
 

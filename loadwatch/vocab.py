@@ -181,3 +181,68 @@ class OnError(enum.StrEnum):
     SKIP = "skip"
     WARN = "warn"
     RAISE = "raise"
+
+
+# --- the body log (issue 12) ------------------------------------------------------------------
+
+
+class EntryKind(enum.StrEnum):
+    """What a line of the body log records (see ``docs/body-log.md``)."""
+
+    PAIN = "pain"
+    STRENGTH = "strength"
+    RPE = "rpe"
+    CHECK_IN = "check-in"
+    #: A tombstone: the entry it names is removed.
+    REMOVED = "removed"
+
+
+class PainRegion(enum.StrEnum):
+    """Where a pain is, from a fixed list so that weeks can be compared."""
+
+    LOWER_BACK = "lower-back"
+    UPPER_BACK = "upper-back"
+    HIP = "hip"
+    GLUTE = "glute"
+    HAMSTRING = "hamstring"
+    THIGH = "thigh"
+    KNEE = "knee"
+    SHIN = "shin"
+    CALF = "calf"
+    ACHILLES = "achilles"
+    ANKLE = "ankle"
+    FOOT = "foot"
+    OTHER = "other"
+
+
+class PainTiming(enum.StrEnum):
+    """When a pain was felt, as the pain-monitoring model asks (Silbernagel et al. 2007)."""
+
+    DURING = "during"
+    AFTER = "after"
+    NEXT_MORNING = "next-morning"
+    REST = "rest"
+
+
+class RedFlag(enum.StrEnum):
+    """A sign in the body log that calls for a physiotherapist or doctor (``red_flags``)."""
+
+    PAIN_8_WEEKS = "pain_8_weeks"
+    PAIN_SPREADING = "pain_spreading"
+    SEVERE_PAIN = "severe_pain"
+
+
+#: Each red flag in a few words, for the table, the page and ``--notify``.
+RED_FLAG_WORDS: dict[str, str] = {
+    RedFlag.PAIN_8_WEEKS: "pain logged in each of 8 weeks in a row",
+    RedFlag.PAIN_SPREADING: "pain in the calf, shin, ankle or foot during a back or hip pain spell",
+    RedFlag.SEVERE_PAIN: "a pain of 7 or more out of 10",
+}
+
+
+class PainVerdict(enum.StrEnum):
+    """What the pain-monitoring model says of next week's load (Silbernagel et al. 2007)."""
+
+    OK = "ok"
+    HOLD = "hold"
+    SHRINK = "shrink"

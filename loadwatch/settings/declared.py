@@ -140,6 +140,21 @@ def check_stale_days(
     return value
 
 
+def check_body_log(value: object, setting: str = "body.log", *, path: Path | None = None) -> Path:
+    """Return ``value`` as the path of the body log (``~`` expanded); see ``docs/body-log.md``.
+
+    Raises:
+        ConfigError: When it is not a path at all (empty text, a number).
+    """
+    if isinstance(value, os.PathLike) or (isinstance(value, str) and value.strip()):
+        return Path(value).expanduser()
+    raise ConfigError(
+        f"{setting} must be the path of the body log file, not {value!r}",
+        setting=setting,
+        path=path,
+    )
+
+
 def _cores() -> int:
     """The number of CPU cores, the command line's default for ``--jobs``."""
     return os.cpu_count() or 1
@@ -246,6 +261,19 @@ SETTINGS: tuple[Setting, ...] = (
         ),
     ),
     Setting(
+        "body_log",
+        "body.log",
+        check_body_log,
+        in_file=True,
+        from_file=_beside,
+        option=CommandOption(
+            "--body-log",
+            "The body log (pain, effort, strength, check-ins) to read  [default: the config's "
+            "body.log, else body-log.jsonl in your data folder].",
+            type=Path,
+        ),
+    ),
+    Setting(
         "on_error",
         "on_error",
         check_on_error,
@@ -315,6 +343,7 @@ class Config:
         as_of: The day to analyse as on (``as_of = 2026-09-20``), or ``None`` for today.
         stale_days: Days without a new activity after which the folder is stale
             (``[nightly] stale_days``), or ``None`` for the default (10).
+        body_log: The body log (``[body] log``), or ``None`` for the one in the data folder.
     """
 
     athlete: Athlete = dataclasses.field(default_factory=Athlete)
@@ -332,6 +361,7 @@ class Config:
     min_run_m: float | None = None
     as_of: date | None = None
     stale_days: int | None = None
+    body_log: Path | None = None
 
 
 def file_keys() -> dict[str, frozenset[str]]:
