@@ -12,9 +12,11 @@ from typing import Unpack
 
 import pandas as pd
 
+from loadwatch.body.frame import read_logs
 from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
+from loadwatch.metrics.body import attach_rpe
 from loadwatch.metrics.calendar import local_dates, week_of
 from loadwatch.metrics.risk import add_spikes
 from loadwatch.metrics.shoes import assign_gear, gear_through_duplicates, shoe_status
@@ -64,7 +66,10 @@ def analyze(
             ``pip install 'loadwatch[maps]'``), ``week_start`` (the day weeks begin on),
             ``as_of`` (the local day to analyse as on: activities starting after it are left
             out, and its week is the week in progress; default today) and ``stale_days``
-            (days without a new activity after which :attr:`Analysis.status` is ``"stale"``).
+            (days without a new activity after which :attr:`Analysis.status` is ``"stale"``),
+            ``body_log`` (the body log to read, see ``docs/body-log.md``; default the config's
+            ``[body] log``, else ``body-log.jsonl`` in the data folder; a ``body-log.csv`` in
+            the analysed folder is read too).
 
     Raises:
         SourceError: ``path`` does not exist or cannot be read.
@@ -103,9 +108,11 @@ def analyze(
     frame = _until(frame, as_of)
     after_as_of = found_all - len(frame)
     last_activity = pd.Timestamp(frame["start"].max()) if len(frame) else None
+    body, body_problems = read_logs(options.body_log, root, zone)
+    body = _body_until(body, as_of)
     # Spikes look back 30 days and shoes count every run in them: both use the whole history,
     # and only then is the timeline cut at --since.
-    frame = add_spikes(frame)
+    frame = attach_rpe(add_spikes(frame), body)
     gear = found.gear
     strava_gear = gear_through_duplicates(gear.gear, found.duplicates)
     frame = assign_gear(frame, shoes=settings.shoes, strava_gear=strava_gear)
@@ -117,7 +124,7 @@ def analyze(
     # The weeks are counted on the whole history, and only then cut at --since: the first
     # weeks shown keep their change and ACWR.
     weeks = week_metrics(
-        frame, threshold=limit, risk=risk, week_start=options.week_start, as_of=as_of
+        frame, threshold=limit, risk=risk, week_start=options.week_start, as_of=as_of, body=body
     )
     frame, weeks = since_filter(frame, first_day), weeks_since(weeks, first_day)
     return Analysis(
@@ -129,7 +136,10 @@ def analyze(
         thresholds=limits,
         skipped=found.skipped,
         duplicates=found.duplicates,
-        warnings=[*found.warnings, *(FileWarning(label, text) for label, text in gear.problems)],
+        warnings=[
+            *found.warnings,
+            *(FileWarning(label, text) for label, text in [*gear.problems, *body_problems]),
+        ],
         config=settings,
         risk=risk,
         shoes=shoes,
@@ -142,6 +152,7 @@ def analyze(
         after_as_of=after_as_of,
         last_activity=last_activity,
         stale_limit=options.stale_days,
+        body=body,
     )
 
 
@@ -150,6 +161,14 @@ def _until(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     if frame.empty:
         return frame
     kept: pd.DataFrame = frame[local_dates(frame["start"]) <= as_of].reset_index(drop=True)
+    return kept
+
+
+def _body_until(body: pd.DataFrame | None, as_of: date) -> pd.DataFrame | None:
+    """The body log's entries up to ``as_of``, a local date (``None``: no log)."""
+    if body is None or body.empty:
+        return body
+    kept: pd.DataFrame = body[body["day"].dt.date <= as_of].reset_index(drop=True)
     return kept
 
 

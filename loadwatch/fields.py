@@ -45,6 +45,9 @@ class Frame(enum.StrEnum):
     SPIKE = "spike"
     #: :func:`loadwatch.metrics.shoes.assign_gear` adds ``GEAR_TIMELINE_COLUMNS``.
     GEAR = "gear"
+    #: :mod:`loadwatch.metrics.body` adds the body log's columns to the weekly frame
+    #: (``BODY_WEEK_COLUMNS``) and to the timeline (``BODY_TIMELINE_COLUMNS``).
+    BODY = "body"
 
 
 class Kind(enum.StrEnum):
@@ -62,6 +65,8 @@ class Kind(enum.StrEnum):
     #: A change: 0.10 is +10%.
     FRACTION = "fraction"
     TRIMP = "TRIMP"
+    #: A score on a scale of its own: pain 0-10, effort (CR-10) 0-10, OSTRC 0-100, sRPE.
+    SCORE = "score"
     #: A load in the basis chosen with ``--load``.
     BASIS = "km, h or TRIMP"
     TEXT = "text"
@@ -91,9 +96,10 @@ _NUMBER_DIGITS: dict[Kind, int] = {
     Kind.FRACTION: 4,
     Kind.TRIMP: 1,
     Kind.BASIS: 1,
+    Kind.SCORE: 1,
 }
 #: Kinds that are a quantity in a unit (their value is the unit).
-_WITH_UNIT = frozenset(_NUMBER_DIGITS) - {Kind.COUNT, Kind.RATIO, Kind.FRACTION}
+_WITH_UNIT = frozenset(_NUMBER_DIGITS) - {Kind.COUNT, Kind.RATIO, Kind.FRACTION, Kind.SCORE}
 _NOWHERE: frozenset[Output] = frozenset()
 
 
@@ -176,6 +182,22 @@ _JSON = frozenset({Output.JSON})
 _WEEK, _RISK, _LINE = Frame.WEEKLY, Frame.RISK, Frame.TIMELINE
 
 # fmt: off
+#: The body log's weekly fields (issue 12, ``docs/body-log.md``), last in the weekly order.
+_BODY_WEEK_FIELDS: tuple[Field, ...] = (
+    Field("pain_max", Kind.SCORE, "The highest pain logged in the week, 0-10; null without a"
+          " pain entry.", shown=_DATA, frame=Frame.BODY, needs="pain_days", digits=0),
+    Field("pain_days", Kind.COUNT, "Days of the week with a pain of 1 or more logged.",
+          shown=_DATA, frame=Frame.BODY, needs="pain_days"),
+    Field("pain_regions", Kind.LIST, "The regions with a pain of 1 or more logged, most painful"
+          " first (joined by ; in the CSV).", shown=_DATA, frame=Frame.BODY, needs="pain_days"),
+    Field("ostrc_severity", Kind.SCORE, "The week's OSTRC-O2 severity score, 0-100 (the highest"
+          " if several); null without a check-in.",
+          shown=_DATA, frame=Frame.BODY, needs="pain_days", digits=0),
+    Field("srpe_load", Kind.SCORE, "Session RPE × minutes of the runs and logged strength"
+          " sessions with an effort (Foster et al. 2001); null without one.",
+          shown=_DATA, frame=Frame.BODY, needs="pain_days", digits=0),
+)
+
 #: The weekly fields, in the JSON's and the CSV's order.
 WEEK_FIELDS: tuple[Field, ...] = (
     Field("week_start", Kind.DATE, "The local date the week begins on (see *Weeks*).",
@@ -230,7 +252,8 @@ WEEK_FIELDS: tuple[Field, ...] = (
           shown=_DATA, frame=_RISK, needs="risk"),
     Field("max_spike_ratio", Kind.RATIO, "The largest spike ratio of the week's runs.",
           shown=_DATA, frame=_RISK, needs="risk"),
-    Field("strength_sessions", Kind.COUNT, "Strength activities in the week.",
+    Field("strength_sessions", Kind.COUNT, "Strength sessions in the week: recorded activities,"
+          " and sessions logged on days without a recorded one.",
           shown=_DATA, frame=_RISK, needs="risk"),
     Field("risk", Kind.TEXT, f"The week's overuse risk: {_either(RiskLevel)}.",
           shown=_DATA | {Output.TABLE}, frame=_RISK, needs="risk"),
@@ -247,6 +270,7 @@ WEEK_FIELDS: tuple[Field, ...] = (
     Field("remaining", Kind.KM, "The newest week's room within the rule: km and runs it can"
           " still add (0 when past); null for older weeks.", shown=_DATA, frame=_WEEK,
           per=Budget, null_unless="remaining_km"),
+    *_BODY_WEEK_FIELDS,
 )
 
 #: The per-activity fields, in the JSON's order.
@@ -296,6 +320,9 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
     Field("surface_source", Kind.TEXT, "Where a run's surfaces came from: rule, metadata, map"
           " or none; null for others.",
           shown=_JSON, frame=_LINE),
+    Field("rpe", Kind.SCORE, "The run's perceived effort (session RPE, CR-10 scale 0-10) from"
+          " the body log; null when none was logged.", shown=_JSON, frame=Frame.BODY,
+          needs="rpe"),
 )
 
 #: The fields of each shoe in the JSON's ``shoes``.

@@ -278,6 +278,8 @@ class Analysis:
         after_as_of: Activities found but left out as starting after ``as_of``'s end.
         last_activity: The local start of the newest activity up to ``as_of``, if any.
         stale_limit: Days without a new activity after which the folder is stale.
+        body: The body log's entries up to ``as_of`` (:func:`loadwatch.read_body_log`'s
+            frame), ``None`` when there is no log.
     """
 
     root: Path
@@ -301,6 +303,7 @@ class Analysis:
     after_as_of: int = 0
     last_activity: pd.Timestamp | None = None
     stale_limit: int = DEFAULT_STALE_DAYS
+    body: pd.DataFrame | None = None
 
     @property
     def stale_days(self) -> int | None:

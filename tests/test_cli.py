@@ -152,10 +152,14 @@ def test_csv_has_one_row_per_week(runs: Path) -> None:
     assert len(lines) == 4
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[1]["flags"] == "distance"
-    # The risk columns come after the 10%-rule ones, the week in progress's after them.
+    # The risk columns come after the 10%-rule ones, the week in progress's after them, and
+    # the body log's (issue 12) last.
+    body = ["pain_max", "pain_days", "pain_regions", "ostrc_severity", "srpe_load"]
+    assert list(rows[1])[-5:] == body
+    columns = list(rows[1])[:-5]
     tail = ["complete", "days_elapsed", "remaining_km", "remaining_runs"]
-    assert list(rows[1])[-4:] == tail
-    risk = list(rows[1])[-4 - len(RISK_CSV_FIELDS) : -4]
+    assert columns[-4:] == tail
+    risk = columns[-4 - len(RISK_CSV_FIELDS) : -4]
     assert risk == list(RISK_CSV_FIELDS)
     assert rows[1]["risk"] == "elevated"  # +11% distance: a 10%-rule flag
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from loadwatch.body.csvimport import read_csv
-from loadwatch.body.entries import CheckIn, Effort, Entry, Pain, Strength, kind_of
-from loadwatch.body.store import read_log
+from loadwatch.body.csvimport import FOLDER_LOG, read_csv
+from loadwatch.body.entries import BodyLogError, CheckIn, Effort, Entry, Pain, Strength, kind_of
+from loadwatch.body.store import default_log, read_log
 from loadwatch.settings.checks import check_timezone, system_timezone
 
 #: The columns of the body frame, in order.
@@ -100,3 +100,40 @@ def _row(entry: Entry, source: str) -> dict[str, object]:
     elif isinstance(entry, CheckIn):
         row.update(ostrc_score=entry.score)
     return row
+
+
+def read_logs(
+    log: Path | None, root: Path, timezone: str
+) -> tuple[pd.DataFrame | None, list[tuple[str, str]]]:
+    """The body log of an analysis: the user's log and a ``body-log.csv`` in the analysed
+    folder, whichever exist (both are read, never written).
+
+    Args:
+        log: The user's log (``None``: the one in the data folder).
+        root: The analysed folder (or file).
+        timezone: The IANA time zone of the days.
+
+    Returns:
+        The entries of both (``None`` when neither file exists), and ``(file, problem)`` for
+        each line left out or file that could not be read.
+    """
+    files = [log if log is not None else default_log()]
+    if root.is_dir():
+        files.append(root / FOLDER_LOG)
+    frames: list[pd.DataFrame] = []
+    problems: list[tuple[str, str]] = []
+    for file in files:
+        if not file.is_file():
+            continue
+        try:
+            frame = read_body_log(file, timezone=timezone)
+        except BodyLogError as error:
+            problems.append((file.name, error.message))
+            continue
+        problems.extend((file.name, warning) for warning in frame.attrs["warnings"])
+        frames.append(frame)
+    if not frames:
+        return None, problems
+    both = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    both.attrs = {}
+    return both.sort_values(["day", "id"], kind="stable").reset_index(drop=True), problems
