@@ -18,6 +18,7 @@ from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.metrics.body import attach_rpe
 from loadwatch.metrics.calendar import local_dates, week_of
+from loadwatch.metrics.redflags import red_flags
 from loadwatch.metrics.risk import add_spikes
 from loadwatch.metrics.shoes import assign_gear, gear_through_duplicates, shoe_status
 from loadwatch.metrics.timeline import build_timeline, since_filter, thresholds, weeks_since
@@ -153,6 +154,7 @@ def analyze(
         last_activity=last_activity,
         stale_limit=options.stale_days,
         body=body,
+        red_flags=red_flags(body, as_of, week_start=options.week_start),
     )
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from loadwatch.settings.checks import check_heart_rates
 from loadwatch.settings.config import Athlete, Config
 from loadwatch.settings.declared import SETTINGS
-from loadwatch.vocab import LoadBasis, OnError, WeekStart
+from loadwatch.vocab import LoadBasis, OnError, RedFlag, WeekStart
 
 _TOLERANCE = 1e-9
 
@@ -97,6 +97,21 @@ class ShoeStatus:
     def worn(self) -> bool:
         """Whether the pair has gone past its limit."""
         return self.distance_km > self.limit_km + _TOLERANCE
+
+
+@dataclasses.dataclass(frozen=True)
+class BodyRedFlag:
+    """A red flag found in the body log (``red_flags`` in the JSON; ``docs/body-log.md``).
+
+    Attributes:
+        flag: Which sign it is.
+        since: The local day it began.
+        why: What in the log raised it, in words.
+    """
+
+    flag: RedFlag
+    since: date
+    why: str
 
 
 #: ACWR above which the acwr flag is raised, unless configured.
@@ -280,6 +295,7 @@ class Analysis:
         stale_limit: Days without a new activity after which the folder is stale.
         body: The body log's entries up to ``as_of`` (:func:`loadwatch.read_body_log`'s
             frame), ``None`` when there is no log.
+        red_flags: The red flags the body log raises on ``as_of``.
     """
 
     root: Path
@@ -304,6 +320,7 @@ class Analysis:
     last_activity: pd.Timestamp | None = None
     stale_limit: int = DEFAULT_STALE_DAYS
     body: pd.DataFrame | None = None
+    red_flags: list[BodyRedFlag] = dataclasses.field(default_factory=list)
 
     @property
     def stale_days(self) -> int | None:

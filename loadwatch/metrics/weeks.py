@@ -14,6 +14,7 @@ import pandas as pd
 
 from loadwatch.metrics.advice import with_advice
 from loadwatch.metrics.body import attach_rpe, body_weeks
+from loadwatch.metrics.redflags import with_body_advice
 from loadwatch.metrics.risk import add_spikes, risk_weeks
 from loadwatch.metrics.weekly import settle_in_progress, weekly
 from loadwatch.model import DEFAULT_SETTINGS, DEFAULT_THRESHOLD, RiskSettings
@@ -76,7 +77,8 @@ def week_metrics(
         weeks, timeline, body, week_start=week, strength_target=settings.strength_target
     )
     weeks = settle_in_progress(weeks)
-    return with_advice(weeks, timeline, threshold=limit, settings=settings)
+    weeks = with_advice(weeks, timeline, threshold=limit, settings=settings)
+    return with_body_advice(weeks, body, as_of=day, week_start=week)
 
 
 def _given(value: _T | None, read_with: _T | None, default: _T) -> _T:
