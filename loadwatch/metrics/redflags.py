@@ -15,6 +15,7 @@ import pandas as pd
 from loadwatch.metrics import calendar
 from loadwatch.metrics.advice import RED_FLAGS
 from loadwatch.metrics.body import entries_of
+from loadwatch.metrics.painmodel import pain_check
 from loadwatch.model import BodyRedFlag
 from loadwatch.vocab import EntryKind, PainRegion, RedFlag, WeekStart
 
@@ -149,19 +150,22 @@ def red_flag_advice(flags: list[BodyRedFlag]) -> list[str]:
 
 def with_body_advice(
     weeks: pd.DataFrame,
+    timeline: pd.DataFrame,
     body: pd.DataFrame | None,
     *,
     as_of: date | None,
     week_start: WeekStart = WeekStart.MONDAY,
 ) -> pd.DataFrame:
     """``weeks`` (with ``advice``) whose newest week's advice speaks from the body log: its red
-    flags first, in place of the fixed red-flag sentence, which stays only without a log."""
+    flags first, in place of the fixed red-flag sentence (which stays only without a log), and
+    the pain-monitoring model's verdict and associations last."""
     if body is None or weeks.empty or "advice" not in weeks.columns:
         return weeks
     day = as_of if as_of is not None else pd.Timestamp(weeks.index[-1]).date() + timedelta(6)
     flags = red_flag_advice(red_flags(body, day, week_start=week_start))
+    model = pain_check(body, timeline, day, week_start=week_start).advice()
     out = weeks.copy()
     advice = list(out["advice"])
-    advice[-1] = (*flags, *(line for line in advice[-1] if line != RED_FLAGS))
+    advice[-1] = (*flags, *(line for line in advice[-1] if line != RED_FLAGS), *model)
     out["advice"] = advice
     return out

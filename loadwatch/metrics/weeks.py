@@ -78,7 +78,7 @@ def week_metrics(
     )
     weeks = settle_in_progress(weeks)
     weeks = with_advice(weeks, timeline, threshold=limit, settings=settings)
-    return with_body_advice(weeks, body, as_of=day, week_start=week)
+    return with_body_advice(weeks, timeline, body, as_of=day, week_start=week)
 
 
 def _given(value: _T | None, read_with: _T | None, default: _T) -> _T:
