@@ -1,9 +1,10 @@
 """Red flags from the body log: pain that lasts, pain that spreads, severe pain.
 
-Low back pain guidelines (NICE NG59, 2016; the article loadwatch follows) tell a runner to see a
-professional when pain is severe, lasts beyond several weeks or spreads into the leg. Here each
-is a rule on what was logged, judged on ``as_of`` (see ``docs/body-log.md`` for the definitions
-and their limits). Pure: the log arrives as :func:`loadwatch.read_body_log`'s frame.
+The article loadwatch's advice follows tells a runner to see a professional when pain is severe,
+lasts beyond a few weeks (8 at the most) or spreads to the calf or foot (low back pain guidance,
+such as NICE NG59, asks the same questions). Here each is a rule on what was logged, judged on
+``as_of`` (see ``docs/body-log.md`` for the definitions and their limits). Pure: the log
+arrives as :func:`loadwatch.read_body_log`'s frame.
 """
 
 from __future__ import annotations
