@@ -68,7 +68,7 @@ class Kind(enum.StrEnum):
     #: A score on a scale of its own: pain 0-10, effort (CR-10) 0-10, OSTRC 0-100, sRPE.
     SCORE = "score"
     #: A load in the basis chosen with ``--load``.
-    BASIS = "km, h or TRIMP"
+    BASIS = "km, h, TRIMP or sRPE"
     TEXT = "text"
     #: A file's label in the folder, shown as :func:`loadwatch.labels.shown` writes it.
     FILE = "file"

@@ -45,6 +45,8 @@ class LoadBasis(enum.StrEnum):
     DISTANCE = "distance"
     DURATION = "duration"
     TRIMP = "trimp"
+    #: Session RPE × minutes of the runs with an effort in the body log (Foster et al. 2001).
+    SRPE = "srpe"
 
 
 class RiskLevel(enum.StrEnum):

@@ -109,3 +109,21 @@ def test_a_body_log_csv_in_the_folder_is_read_and_left_alone(runs: Path) -> None
     assert result.weeks.loc["2026-03-09", "pain_max"] == 4
     assert any("line 3: left out" in w.message for w in result.warnings)
     assert sheet.read_bytes() == before
+
+
+def test_srpe_is_a_load_basis(runs: Path, tmp_path: Path) -> None:
+    """load = "srpe": the weeks' basis load is effort × minutes of the runs, in sRPE units."""
+    log = _log(
+        tmp_path / "body.jsonl",
+        ("rpe", {"date": "2026-03-02", "rpe": 6}),
+        ("rpe", {"date": "2026-03-10", "rpe": 4}),
+    )
+    result = loadwatch.analyze(
+        runs, body_log=log, timezone="Europe/Berlin", as_of="2026-03-15", jobs=1, load="srpe"
+    )
+    assert list(result.weeks["basis_load"]) == pytest.approx([6 * 30, 4 * 30], abs=0.5)
+    assert json.loads(to_json(result))["risk_settings"]["load_unit"] == "sRPE"
+    without = loadwatch.analyze(
+        runs, timezone="Europe/Berlin", as_of="2026-03-15", jobs=1, load="srpe"
+    )
+    assert list(without.weeks["basis_load"]) == [0.0, 0.0]

@@ -139,7 +139,7 @@ def test_a_field_s_unit_is_its_kind_s() -> None:
     assert units["distance_km"] == "km" and units["duration_s"] == "s"
     assert units["hard_minutes"] == "min" and units["load"] == "TRIMP"
     assert units["intensity"] == units["runs"] == units["flags"] == ""
-    assert Field("x", Kind.BASIS, "X.").unit == "km, h or TRIMP"
+    assert Field("x", Kind.BASIS, "X.").unit == "km, h, TRIMP or sRPE"
 
 
 def test_every_kind_can_be_written() -> None:

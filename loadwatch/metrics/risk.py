@@ -48,7 +48,7 @@ ACWR_BAND: tuple[float, float] = (0.8, 1.3)
 EWMA_ACUTE_DAYS = 7
 EWMA_CHRONIC_DAYS = 28
 #: Unit of each load basis, for people.
-LOAD_UNITS: dict[str, str] = {"distance": "km", "duration": "h", "trimp": "TRIMP"}
+LOAD_UNITS: dict[str, str] = {"distance": "km", "duration": "h", "trimp": "TRIMP", "srpe": "sRPE"}
 
 #: Timeline columns :func:`add_spikes` adds (from the field schema).
 SPIKE_COLUMNS: tuple[str, ...] = columns(ACTIVITY_FIELDS, Frame.SPIKE)
@@ -120,7 +120,8 @@ def add_spikes(timeline: pd.DataFrame, *, window_days: int = SPIKE_WINDOW_DAYS) 
 
 
 def run_basis(timeline: pd.DataFrame, load: str) -> pd.Series:
-    """Each activity's load in ``load``'s basis: km, hours of timer time, or ``load``.
+    """Each activity's load in ``load``'s basis: km, hours of timer time, ``load``, or session
+    RPE × minutes (``srpe``).
 
     Raises:
         ValueError: ``load`` is not one of :data:`loadwatch.settings.checks.LOAD_BASES`.
@@ -133,6 +134,9 @@ def run_basis(timeline: pd.DataFrame, load: str) -> pd.Series:
         values = (
             timeline["load"] if "load" in timeline.columns else timeline["distance_km"] * np.nan
         )
+    elif load == "srpe":  # the body log's efforts (metrics.body.attach_rpe); none: no load
+        rpe = timeline["rpe"] if "rpe" in timeline.columns else timeline["distance_km"] * np.nan
+        values = rpe * timeline["duration_s"] / 60.0
     else:
         raise ValueError(f"load must be one of {', '.join(LOAD_BASES)}, not {load!r}")
     basis: pd.Series = values.astype("float64").fillna(0.0)

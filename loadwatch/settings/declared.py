@@ -227,7 +227,7 @@ SETTINGS: tuple[Setting, ...] = (
         in_file=True,
         option=CommandOption(
             "--load",
-            "What ACWR, monotony and strain measure: distance, duration or trimp  "
+            "What ACWR, monotony and strain measure: distance, duration, trimp or srpe  "
             "[default: the config's risk.load, else distance].",
             metavar="BASIS",
         ),
