@@ -244,3 +244,14 @@ def test_import_of_nothing_usable_writes_nothing(tmp_path: Path) -> None:
     result = log("import", str(sheet), "--body-log", str(body), "--as-of", TODAY)
     assert result.exit_code == 1 and "has no date column" in result.output
     assert not body.exists()
+
+
+def test_a_file_that_is_not_a_body_log_is_never_appended_to(tmp_path: Path) -> None:
+    """--body-log naming a spreadsheet or an activity file: an error, the file unchanged."""
+    for name, content in (("pains.csv", b"date,level\n2026-03-01,3\n"), ("run.fit", b"\x0e\x10")):
+        other = tmp_path / name
+        other.write_bytes(content)
+        result = log("pain", "3", "--where", "knee", "--when", "after",
+                     "--body-log", str(other), "--as-of", TODAY)  # fmt: skip
+        assert result.exit_code == 1 and "is not a body log" in result.output
+        assert other.read_bytes() == content

@@ -31,6 +31,8 @@ from loadwatch.settings.dirs import user_data_dir
 
 #: The log's name in the user's data folder.
 LOG_NAME = "body-log.jsonl"
+#: How much of an existing file is read to tell a body log from any other file.
+_SNIFF_BYTES = 4096
 
 
 @dataclasses.dataclass(frozen=True)
@@ -154,9 +156,32 @@ def remove(path: Path, ident: int) -> tuple[Removed, Entry]:
     return tombstone, found
 
 
+def _refuse_not_a_log(path: Path) -> None:
+    """Refuse to append to an existing file that is not a body log (an activity file, a
+    spreadsheet, anything whose first line is not a JSON object): the user's files are never
+    changed.
+
+    Raises:
+        BodyLogError: When it is such a file.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except FileNotFoundError:
+        return
+    first = head.lstrip().split(b"\n", 1)[0]
+    if first and not first.startswith(b"{"):
+        raise BodyLogError(
+            "is not a body log (loadwatch writes JSON Lines, one entry a line), so nothing was "
+            "written to it; choose another file with --body-log or [body] log",
+            path=str(path),
+        )
+
+
 def _write_lines(path: Path, lines: Sequence[Line]) -> None:
     """Append each line with one ``write()``, closing off a cut-off last line first; fsync."""
     try:
+        _refuse_not_a_log(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
         descriptor = os.open(path, flags, 0o666)
