@@ -255,3 +255,18 @@ def test_a_file_that_is_not_a_body_log_is_never_appended_to(tmp_path: Path) -> N
                      "--body-log", str(other), "--as-of", TODAY)  # fmt: skip
         assert result.exit_code == 1 and "is not a body log" in result.output
         assert other.read_bytes() == content
+
+
+def test_files_that_cannot_be_read_or_written_are_errors(runs: Path, tmp_path: Path) -> None:
+    """A log under a file, a missing sheet, a missing folder: exit 1 with the reason."""
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x", encoding="utf-8")
+    result = log("pain", "3", "--where", "knee", "--when", "after",
+                 "--body-log", str(blocker / "log.jsonl"), "--as-of", TODAY)  # fmt: skip
+    assert result.exit_code == 1 and "cannot be read" in result.output
+    body = tmp_path / "body.jsonl"
+    missing = log("import", str(tmp_path / "none.csv"), "--body-log", str(body), "--as-of", TODAY)
+    assert missing.exit_code == 1 and "cannot be read" in missing.output
+    gone = log("rpe", "5", "--folder", str(tmp_path / "nowhere"), "--body-log", str(body),
+               "--as-of", TODAY)  # fmt: skip
+    assert gone.exit_code == 1 and not body.exists()

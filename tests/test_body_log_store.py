@@ -189,3 +189,24 @@ def test_read_body_log_gives_a_frame_with_local_days(tmp_path: Path) -> None:
     read = loadwatch.read_body_log(sheet, timezone="UTC")
     assert len(read) == 1 and read.attrs["warnings"][0].startswith("line 3: left out:")
     assert loadwatch.read_body_log(tmp_path / "none.jsonl", timezone="UTC").empty
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ([1, 2], "not an entry"),
+        ({"version": 1, "id": 0, "kind": "pain"}, "the id must be a whole number from 1"),
+        ({"version": 1, "id": 2, "kind": "removed", "removes": "x"}, "must name an entry's id"),
+        ({"version": 1, "id": 2, "kind": "check-in", "date": "2026-03-01"}, "four answers"),
+        ({"version": 1, "id": 2, "kind": "check-in", "date": "2026-03-01",
+          "answers": [0, 0, 9, 0]}, "performance must be from 0 to 4"),
+        ({"version": 1, "id": 2, "kind": "rpe", "date": "2026-03-01", "rpe": 5,
+          "run": "at dawn"}, "the run's start must be a time"),
+        ({"version": 1, "id": 2, "kind": "nap", "date": "2026-03-01"},
+         "unknown kind of entry 'nap'"),
+    ],
+)  # fmt: skip
+def test_a_line_that_is_not_an_entry_says_why(record: object, message: str) -> None:
+    """Each way a line can be wrong is named, so that the warning helps fix it."""
+    with pytest.raises(BodyLogError, match=message):
+        from_record(record, TODAY)
