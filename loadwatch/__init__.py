@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from loadwatch._version import __version__
 from loadwatch.analysis import analyze, timeline
+from loadwatch.body.frame import read_body_log
 from loadwatch.errors import (
     ConfigError,
     CorruptFileError,
@@ -68,6 +69,7 @@ __all__ = [
     "load_config",
     "read_activities",
     "read_activity",
+    "read_body_log",
     "resolve_options",
     "timeline",
     "weekly",

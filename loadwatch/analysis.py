@@ -12,10 +12,13 @@ from typing import Unpack
 
 import pandas as pd
 
+from loadwatch.body.frame import read_logs
 from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
+from loadwatch.metrics.body import attach_rpe
 from loadwatch.metrics.calendar import local_dates, to_local, week_of
+from loadwatch.metrics.redflags import red_flags
 from loadwatch.metrics.shoes import assign_gear, gear_through_duplicates, shoe_status
 from loadwatch.metrics.spikes import add_spikes
 from loadwatch.metrics.timeline import build_timeline, since_filter, thresholds, weeks_since
@@ -64,7 +67,10 @@ def analyze(
             ``pip install 'loadwatch[maps]'``), ``week_start`` (the day weeks begin on),
             ``as_of`` (the local day to analyse as on: activities starting after it are left
             out, and its week is the week in progress; default today) and ``stale_days``
-            (days without a new activity after which :attr:`Analysis.status` is ``"stale"``).
+            (days without a new activity after which :attr:`Analysis.status` is ``"stale"``),
+            ``body_log`` (the body log to read, see ``docs/body-log.md``; default the config's
+            ``[body] log``, else ``body-log.jsonl`` in the data folder; a ``body-log.csv`` in
+            the analysed folder is read too).
 
     Raises:
         SourceError: ``path`` does not exist or cannot be read.
@@ -104,9 +110,11 @@ def analyze(
         map_surfaces=matched,
     )
     last_activity = pd.Timestamp(frame["start"].max()) if len(frame) else None
+    body, body_problems = read_logs(options.body_log, root, zone)
+    body = _body_until(body, as_of)
     # Spikes look back 30 days and shoes count every run in them: both use the whole history,
     # and only then is the timeline cut at --since.
-    frame = add_spikes(frame, break_days=options.break_days)
+    frame = attach_rpe(add_spikes(frame, break_days=options.break_days), body)
     gear = found.gear
     strava_gear = gear_through_duplicates(gear.gear, found.duplicates)
     frame = assign_gear(frame, shoes=settings.shoes, strava_gear=strava_gear)
@@ -118,7 +126,7 @@ def analyze(
     # The weeks are counted on the whole history, and only then cut at --since: the first
     # weeks shown keep their change and ACWR.
     weeks = week_metrics(
-        frame, threshold=limit, risk=risk, week_start=options.week_start, as_of=as_of
+        frame, threshold=limit, risk=risk, week_start=options.week_start, as_of=as_of, body=body
     )
     frame, weeks = since_filter(frame, first_day), weeks_since(weeks, first_day)
     return Analysis(
@@ -130,7 +138,10 @@ def analyze(
         thresholds=limits,
         skipped=found.skipped,
         duplicates=found.duplicates,
-        warnings=[*found.warnings, *(FileWarning(label, text) for label, text in gear.problems)],
+        warnings=[
+            *found.warnings,
+            *(FileWarning(label, text) for label, text in [*gear.problems, *body_problems]),
+        ],
         config=settings,
         risk=risk,
         shoes=shoes,
@@ -143,6 +154,8 @@ def analyze(
         after_as_of=after_as_of,
         last_activity=last_activity,
         stale_limit=options.stale_days,
+        body=body,
+        red_flags=red_flags(body, as_of, week_start=options.week_start),
     )
 
 
@@ -155,6 +168,14 @@ def _until(
     starts = to_local(pd.Series([pd.Timestamp(s.start) for s in summaries]), timezone)
     kept = (local_dates(starts) <= as_of).to_numpy()
     return [s for s, keep in zip(summaries, kept, strict=True) if keep]
+
+
+def _body_until(body: pd.DataFrame | None, as_of: date) -> pd.DataFrame | None:
+    """The body log's entries up to ``as_of``, a local date (``None``: no log)."""
+    if body is None or body.empty:
+        return body
+    kept: pd.DataFrame = body[body["day"].dt.date <= as_of].reset_index(drop=True)
+    return kept
 
 
 def _map_surfaces(

@@ -54,6 +54,22 @@ _JSON = frozenset({Output.JSON})
 _WEEK, _RISK, _LINE = Frame.WEEKLY, Frame.RISK, Frame.TIMELINE
 
 # fmt: off
+#: The body log's weekly fields (issue 12, ``docs/body-log.md``), last in the weekly order.
+_BODY_WEEK_FIELDS: tuple[Field, ...] = (
+    Field("pain_max", Kind.SCORE, "The highest pain logged in the week, 0-10; null without a"
+          " pain entry.", shown=_DATA, frame=Frame.BODY, needs="pain_days", digits=0),
+    Field("pain_days", Kind.COUNT, "Days of the week with a pain of 1 or more logged.",
+          shown=_DATA, frame=Frame.BODY, needs="pain_days"),
+    Field("pain_regions", Kind.LIST, "The regions with a pain of 1 or more logged, most painful"
+          " first (joined by ; in the CSV).", shown=_DATA, frame=Frame.BODY, needs="pain_days"),
+    Field("ostrc_severity", Kind.SCORE, "The week's OSTRC-O2 severity score, 0-100 (the highest"
+          " if several); null without a check-in.",
+          shown=_DATA, frame=Frame.BODY, needs="pain_days", digits=0),
+    Field("srpe_load", Kind.SCORE, "Session RPE × minutes of the runs and logged strength"
+          " sessions with an effort (Foster et al. 2001); null without one.",
+          shown=_DATA, frame=Frame.BODY, needs="pain_days", digits=0),
+)
+
 #: The weekly fields, in the JSON's and the CSV's order.
 WEEK_FIELDS: tuple[Field, ...] = (
     Field("week_start", Kind.DATE, "The local date the week begins on (see *Weeks*).",
@@ -108,7 +124,8 @@ WEEK_FIELDS: tuple[Field, ...] = (
           shown=_DATA, frame=_RISK, needs="risk"),
     Field("max_spike_ratio", Kind.RATIO, "The largest spike ratio of the week's runs.",
           shown=_DATA, frame=_RISK, needs="risk"),
-    Field("strength_sessions", Kind.COUNT, "Strength activities in the week.",
+    Field("strength_sessions", Kind.COUNT, "Strength sessions in the week: recorded activities,"
+          " and sessions logged on days without a recorded one.",
           shown=_DATA, frame=_RISK, needs="risk"),
     Field("risk", Kind.TEXT, f"The week's overuse risk: {either(RiskLevel)}.",
           shown=_DATA | {Output.TABLE}, frame=_RISK, needs="risk"),
@@ -130,6 +147,7 @@ WEEK_FIELDS: tuple[Field, ...] = (
           null_unless="next_week_basis", member_kinds=(Kind.KM, Kind.COUNT, Kind.KM, Kind.LIST)),
     Field("intensity_source", Kind.TEXT, "Intensity's scale: heart_rate, pace_calibrated or pace"
           " (not compared with the others).", shown=_DATA, frame=_WEEK),
+    *_BODY_WEEK_FIELDS,
 )
 
 #: The per-activity fields, in the JSON's order.
@@ -186,6 +204,9 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
           shown=_JSON, frame=_LINE),
     Field("intensity_source", Kind.TEXT, "Where intensity came from: heart_rate, pace_calibrated"
           " (pace on the runner's heart-rate scale), pace or none.", shown=_JSON, frame=_LINE),
+    Field("rpe", Kind.SCORE, "The run's perceived effort (session RPE, CR-10 scale 0-10) from"
+          " the body log; null when none was logged.", shown=_JSON, frame=Frame.BODY,
+          needs="rpe"),
 )
 
 #: The fields of each shoe in the JSON's ``shoes``.

@@ -17,7 +17,7 @@ import pandas as pd
 from loadwatch.settings.checks import check_heart_rates
 from loadwatch.settings.config import Athlete, Config
 from loadwatch.settings.declared import SETTINGS
-from loadwatch.vocab import LoadBasis, OnError, WeekStart
+from loadwatch.vocab import LoadBasis, OnError, RedFlag, WeekStart
 
 _TOLERANCE = 1e-9
 
@@ -100,6 +100,21 @@ class ShoeStatus:
         return self.distance_km > self.limit_km + _TOLERANCE
 
 
+@dataclasses.dataclass(frozen=True)
+class BodyRedFlag:
+    """A red flag found in the body log (``red_flags`` in the JSON; ``docs/body-log.md``).
+
+    Attributes:
+        flag: Which sign it is.
+        since: The local day it began.
+        why: What in the log raised it, in words.
+    """
+
+    flag: RedFlag
+    since: date
+    why: str
+
+
 #: ACWR above which the acwr flag is raised, unless configured.
 DEFAULT_ACWR_LIMIT = 1.5
 #: Monotony above which the monotony flag is raised (Foster 1998).
@@ -178,6 +193,7 @@ class AnalyzeOptions:
         min_run_s: A run shorter than this many seconds is set aside, too short to be a run.
         min_run_m: So is a run with a distance shorter than this many metres.
         stale_days: Days without a new activity after which the folder is called stale.
+        body_log: The body log to read (``None``: the one in the user's data folder, if any).
         config: What the config files said (the surface rules and shoes are taken from there).
     """
 
@@ -198,6 +214,7 @@ class AnalyzeOptions:
     min_run_s: float = DEFAULT_MIN_RUN_S
     min_run_m: float = DEFAULT_MIN_RUN_M
     stale_days: int = DEFAULT_STALE_DAYS
+    body_log: Path | None = None
     config: Config = dataclasses.field(default_factory=Config)
 
     def __post_init__(self) -> None:
@@ -252,6 +269,7 @@ class OptionValues(TypedDict, total=False):
     min_run_s: float | None
     min_run_m: float | None
     stale_days: int | None
+    body_log: str | Path | None
     config: Config | str | Path | None
 
 
@@ -287,6 +305,9 @@ class Analysis:
         after_as_of: Activities found but left out as starting after ``as_of``'s end.
         last_activity: The local start of the newest activity up to ``as_of``, if any.
         stale_limit: Days without a new activity after which the folder is stale.
+        body: The body log's entries up to ``as_of`` (:func:`loadwatch.read_body_log`'s
+            frame), ``None`` when there is no log.
+        red_flags: The red flags the body log raises on ``as_of``.
     """
 
     root: Path
@@ -310,6 +331,8 @@ class Analysis:
     after_as_of: int = 0
     last_activity: pd.Timestamp | None = None
     stale_limit: int = DEFAULT_STALE_DAYS
+    body: pd.DataFrame | None = None
+    red_flags: list[BodyRedFlag] = dataclasses.field(default_factory=list)
 
     @property
     def stale_days(self) -> int | None:

@@ -39,6 +39,9 @@ class Frame(enum.StrEnum):
     SPIKE = "spike"
     #: :func:`loadwatch.metrics.shoes.assign_gear` adds ``GEAR_TIMELINE_COLUMNS``.
     GEAR = "gear"
+    #: :mod:`loadwatch.metrics.body` adds the body log's columns to the weekly frame
+    #: (``BODY_WEEK_COLUMNS``) and to the timeline (``BODY_TIMELINE_COLUMNS``).
+    BODY = "body"
 
 
 class Kind(enum.StrEnum):
@@ -56,8 +59,10 @@ class Kind(enum.StrEnum):
     #: A change: 0.10 is +10%.
     FRACTION = "fraction"
     TRIMP = "TRIMP"
+    #: A score on a scale of its own: pain 0-10, effort (CR-10) 0-10, OSTRC 0-100, sRPE.
+    SCORE = "score"
     #: A load in the basis chosen with ``--load``.
-    BASIS = "km, h or TRIMP"
+    BASIS = "km, h, TRIMP or sRPE"
     TEXT = "text"
     #: A file's label in the folder, shown as :func:`loadwatch.labels.shown` writes it.
     FILE = "file"
@@ -85,9 +90,10 @@ _NUMBER_DIGITS: dict[Kind, int] = {
     Kind.FRACTION: 4,
     Kind.TRIMP: 1,
     Kind.BASIS: 1,
+    Kind.SCORE: 1,
 }
 #: Kinds that are a quantity in a unit (their value is the unit).
-_WITH_UNIT = frozenset(_NUMBER_DIGITS) - {Kind.COUNT, Kind.RATIO, Kind.FRACTION}
+_WITH_UNIT = frozenset(_NUMBER_DIGITS) - {Kind.COUNT, Kind.RATIO, Kind.FRACTION, Kind.SCORE}
 _NOWHERE: frozenset[Output] = frozenset()
 
 

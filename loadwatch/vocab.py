@@ -45,6 +45,8 @@ class LoadBasis(enum.StrEnum):
     DISTANCE = "distance"
     DURATION = "duration"
     TRIMP = "trimp"
+    #: Session RPE × minutes of the runs with an effort in the body log (Foster et al. 2001).
+    SRPE = "srpe"
 
 
 class RiskLevel(enum.StrEnum):
@@ -210,6 +212,9 @@ class BudgetRule(enum.StrEnum):
     EASIER_WEEK = "easier_week"
     LONGEST_RUN = "longest_run"
     ACWR = "acwr"
+    #: The body log's pain: 4-5 holds next week's distance, above 5 cuts it back.
+    PAIN_HOLD = "pain_hold"
+    PAIN_SHRINK = "pain_shrink"
     WEEK_IN_PROGRESS = "week_in_progress"
 
 
@@ -219,6 +224,8 @@ BUDGET_WORDS: dict[str, str] = {
     BudgetRule.EASIER_WEEK: "the level of the weeks before your easier week +{pct}",
     BudgetRule.LONGEST_RUN: "the longest run of the last 30 days +10%",
     BudgetRule.ACWR: "1.3 × the mean of the last 3 weeks, from the disputed ACWR",
+    BudgetRule.PAIN_HOLD: "this week's, held for the pain you logged",
+    BudgetRule.PAIN_SHRINK: "cut back from this week's for the pain you logged",
     BudgetRule.WEEK_IN_PROGRESS: "set when this week is over",
 }
 
@@ -259,3 +266,68 @@ class MeasureSource(enum.StrEnum):
     PACE_CALIBRATED = "pace_calibrated"
     PACE = "pace"
     NONE = "none"
+
+
+# --- the body log (issue 12) ------------------------------------------------------------------
+
+
+class EntryKind(enum.StrEnum):
+    """What a line of the body log records (see ``docs/body-log.md``)."""
+
+    PAIN = "pain"
+    STRENGTH = "strength"
+    RPE = "rpe"
+    CHECK_IN = "check-in"
+    #: A tombstone: the entry it names is removed.
+    REMOVED = "removed"
+
+
+class PainRegion(enum.StrEnum):
+    """Where a pain is, from a fixed list so that weeks can be compared."""
+
+    LOWER_BACK = "lower-back"
+    UPPER_BACK = "upper-back"
+    HIP = "hip"
+    GLUTE = "glute"
+    HAMSTRING = "hamstring"
+    THIGH = "thigh"
+    KNEE = "knee"
+    SHIN = "shin"
+    CALF = "calf"
+    ACHILLES = "achilles"
+    ANKLE = "ankle"
+    FOOT = "foot"
+    OTHER = "other"
+
+
+class PainTiming(enum.StrEnum):
+    """When a pain was felt, as the pain-monitoring model asks (Silbernagel et al. 2007)."""
+
+    DURING = "during"
+    AFTER = "after"
+    NEXT_MORNING = "next-morning"
+    REST = "rest"
+
+
+class RedFlag(enum.StrEnum):
+    """A sign in the body log that calls for a physiotherapist or doctor (``red_flags``)."""
+
+    PAIN_8_WEEKS = "pain_8_weeks"
+    PAIN_SPREADING = "pain_spreading"
+    SEVERE_PAIN = "severe_pain"
+
+
+#: Each red flag in a few words, for the table, the page and ``--notify``.
+RED_FLAG_WORDS: dict[str, str] = {
+    RedFlag.PAIN_8_WEEKS: "pain logged in each of 8 weeks in a row",
+    RedFlag.PAIN_SPREADING: "pain in the calf, shin, ankle or foot during a back or hip pain spell",
+    RedFlag.SEVERE_PAIN: "a pain of 7 or more out of 10",
+}
+
+
+class PainVerdict(enum.StrEnum):
+    """What the pain-monitoring model says of next week's load (Silbernagel et al. 2007)."""
+
+    OK = "ok"
+    HOLD = "hold"
+    SHRINK = "shrink"

@@ -156,12 +156,15 @@ def test_csv_has_one_row_per_week(runs: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[1]["flags"] == "distance"
     # The risk columns come after the 10%-rule ones, the week in progress's after them, then
-    # next week's budget, then the intensity's scale.
+    # next week's budget, the intensity's scale and the body log's (issue 12) last.
+    body = ["pain_max", "pain_days", "pain_regions", "ostrc_severity", "srpe_load"]
+    assert list(rows[1])[-5:] == body
+    columns = list(rows[1])[:-5]
     budget = ["next_week_max_km", "next_week_max_runs", "next_week_longest_run_km"]
-    assert list(rows[1])[-5:] == [*budget, "next_week_basis", "intensity_source"]
+    assert columns[-5:] == [*budget, "next_week_basis", "intensity_source"]
     tail = ["complete", "days_elapsed", "remaining_km", "remaining_runs"]
-    assert list(rows[1])[-9:-5] == tail
-    risk = list(rows[1])[-9 - len(RISK_CSV_FIELDS) : -9]
+    assert columns[-9:-5] == tail
+    risk = columns[-9 - len(RISK_CSV_FIELDS) : -9]
     assert risk == list(RISK_CSV_FIELDS)
     assert rows[1]["risk"] == "elevated"  # +11% distance: a 10%-rule flag
 

@@ -2,7 +2,8 @@
 
 :mod:`~loadwatch.cli.analyze` is ``loadwatch analyze`` (its options, gathered into the
 library's, in :mod:`~loadwatch.cli.params`); :mod:`~loadwatch.cli.schedule` is
-``loadwatch schedule``. What they print is made by :mod:`loadwatch.render`.
+``loadwatch schedule``; :mod:`~loadwatch.cli.log` is ``loadwatch log``. What they print is
+made by :mod:`loadwatch.render`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import click
 
 from loadwatch._version import __version__
 from loadwatch.cli.analyze import EXIT_BUSY, EXIT_FLAGGED, analyze_command
+from loadwatch.cli.log import log_command
 from loadwatch.cli.schedule import schedule_command
 
 __all__ = ["EXIT_BUSY", "EXIT_FLAGGED", "cli"]
@@ -32,3 +34,4 @@ def cli() -> None:
 
 cli.add_command(analyze_command)
 cli.add_command(schedule_command)
+cli.add_command(log_command)

@@ -44,7 +44,7 @@ ACWR_BAND: tuple[float, float] = (0.8, 1.3)
 EWMA_ACUTE_DAYS = 7
 EWMA_CHRONIC_DAYS = 28
 #: Unit of each load basis, for people.
-LOAD_UNITS: dict[str, str] = {"distance": "km", "duration": "h", "trimp": "TRIMP"}
+LOAD_UNITS: dict[str, str] = {"distance": "km", "duration": "h", "trimp": "TRIMP", "srpe": "sRPE"}
 
 #: Weekly columns :func:`risk_weeks` adds (``flags`` and ``notes`` are extended, not added).
 RISK_COLUMNS: tuple[str, ...] = columns(WEEK_FIELDS, Frame.RISK)
@@ -53,7 +53,8 @@ RISK_COLUMNS: tuple[str, ...] = columns(WEEK_FIELDS, Frame.RISK)
 
 
 def run_basis(timeline: pd.DataFrame, load: str) -> pd.Series:
-    """Each activity's load in ``load``'s basis: km, hours of timer time, or ``load``.
+    """Each activity's load in ``load``'s basis: km, hours of timer time, ``load``, or session
+    RPE × minutes (``srpe``).
 
     Raises:
         ValueError: ``load`` is not one of :data:`loadwatch.settings.checks.LOAD_BASES`.
@@ -66,6 +67,9 @@ def run_basis(timeline: pd.DataFrame, load: str) -> pd.Series:
         values = (
             timeline["load"] if "load" in timeline.columns else timeline["distance_km"] * np.nan
         )
+    elif load == "srpe":  # the body log's efforts (metrics.body.attach_rpe); none: no load
+        rpe = timeline["rpe"] if "rpe" in timeline.columns else timeline["distance_km"] * np.nan
+        values = rpe * timeline["duration_s"] / 60.0
     else:
         raise ValueError(f"load must be one of {', '.join(LOAD_BASES)}, not {load!r}")
     basis: pd.Series = values.astype("float64").fillna(0.0)

@@ -22,7 +22,7 @@ from loadwatch.metrics.spikes import SPIKE_CLASSES, reference_words, top_spike
 from loadwatch.metrics.weekly import RULE_MEASURES
 from loadwatch.model import Analysis
 from loadwatch.render.data import report_dict
-from loadwatch.render.flags import words_for
+from loadwatch.render.flags import red_flag_sentences, words_for
 from loadwatch.render.progress import status_sentences
 
 #: How long a notification command may run before it is stopped.
@@ -46,6 +46,8 @@ class WeekStatus:
         new_stale: Whether this stale spell was not told of yet.
         spike: The week's largest spike in words, with what it was measured against (the 30
             days before it, the runs before a break, or a short history); ``None`` without one.
+        red_flags: The body log's red flags (their names), said first in ``first``.
+        new_red_flags: Those the previous run had not told of.
     """
 
     week_start: str
@@ -57,11 +59,13 @@ class WeekStatus:
     stale_since: str | None = None
     new_stale: bool = False
     spike: str | None = None
+    red_flags: tuple[str, ...] = ()
+    new_red_flags: tuple[str, ...] = ()
 
     @property
     def news(self) -> bool:
-        """Whether there is something to tell: a new flag, or a new stale spell."""
-        return bool(self.new_flags) or self.new_stale
+        """Whether there is something to tell: a new flag, a new stale spell or red flag."""
+        return bool(self.new_flags) or self.new_stale or bool(self.new_red_flags)
 
     def state(self) -> dict[str, Any]:
         """What to remember for the next run."""
@@ -69,6 +73,7 @@ class WeekStatus:
             "week_start": self.week_start,
             "flags": list(self.flags),
             "stale_since": self.stale_since,
+            "red_flags": list(self.red_flags),
         }
 
     def summary(self) -> str:
@@ -129,16 +134,20 @@ def newest_week(analysis: Analysis, previous: Mapping[str, Any] | None) -> WeekS
     report = report_dict(analysis)
     stale_since = report["last_activity"] if analysis.status == "stale" else None
     told = (previous or {}).get("stale_since")
+    red = tuple(str(found["flag"]) for found in report["red_flags"])
+    red_told = {str(flag) for flag in (previous or {}).get("red_flags", [])}
     return WeekStatus(
         week_start,
         flags,
         new,
         float(row["distance_km"]),
         int(row["runs"]),
-        first=tuple(status_sentences(report)),
+        first=(*red_flag_sentences(report), *status_sentences(report)),
         stale_since=stale_since,
         new_stale=stale_since is not None and stale_since != told,
         spike=spike_sentence(analysis.timeline, label),
+        red_flags=red,
+        new_red_flags=tuple(flag for flag in red if flag not in red_told),
     )
 
 

@@ -206,6 +206,10 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
         "stale_days": analysis.stale_days,
         "stale_limit": analysis.stale_limit,
         "status": analysis.status,
+        "red_flags": [
+            {"flag": str(found.flag), "since": found.since.isoformat(), "why": found.why}
+            for found in analysis.red_flags
+        ],
     }
 
 

@@ -20,7 +20,7 @@ from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES
 from loadwatch.model import Analysis
 from loadwatch.render.data import report_dict
-from loadwatch.render.flags import note_mark, words_for
+from loadwatch.render.flags import note_mark, red_flag_sentences, words_for
 from loadwatch.render.progress import status_sentences
 from loadwatch.render.risk_text import RISK_LABELS, newest_week_lines, risk_legend
 from loadwatch.units import km_per_unit
@@ -85,7 +85,11 @@ def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plai
     """
     factor = 1.0 / km_per_unit(units)
     weeks = analysis.weeks
-    lines: list[str] = [style(_header(units), "head")]
+    lines: list[str] = []
+    for sentence in red_flag_sentences(report_dict(analysis)):  # the body log's, first
+        wrapped = textwrap.wrap(sentence, width=TABLE_WIDTH, subsequent_indent="  ")
+        lines.extend([style(wrapped[0], "flag"), *wrapped[1:], ""])
+    lines.append(style(_header(units), "head"))
     if weeks.empty:
         lines.append(style("(no runs found)", "dim"))
         return "\n".join(lines) + "\n"
