@@ -17,6 +17,7 @@ from typing import TextIO
 
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.ingest.sources import sniff
+from loadwatch.labels import shown
 from loadwatch.nightly.runner import refuse_inside
 
 #: A --log file is rotated when it grows past this, keeping this many old ones.
@@ -101,7 +102,7 @@ def logging_to(log: TextIO | None) -> Iterator[None]:
         return
     with log:
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-        log.write(f"\n== {stamp} loadwatch {' '.join(sys.argv[1:])}\n")
+        log.write(f"\n== {stamp} loadwatch {' '.join(shown(arg) for arg in sys.argv[1:])}\n")
         log.flush()
         with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
             yield
