@@ -14,12 +14,13 @@ it did better (telling a held lock from a file system without locks) is done her
 from __future__ import annotations
 
 import contextlib
+import math
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from loadwatch.errors import LoadwatchError
+from loadwatch.errors import ConfigError, LoadwatchError
 
 
 class CacheBusyError(LoadwatchError):
@@ -34,10 +35,16 @@ class RunLock:
         wait_s: How long to wait for another run to finish before giving up.
 
     Raises:
+        ConfigError: ``wait_s`` is not a finite number of seconds, 0 or more (NaN would never
+            time out).
         CacheBusyError: On entering, when the lock was not free within ``wait_s``.
     """
 
     def __init__(self, cache_path: Path, wait_s: float = 60.0) -> None:
+        if not math.isfinite(wait_s) or wait_s < 0:
+            raise ConfigError(
+                f"wait must be a number of seconds, 0 or more, not {wait_s}", setting="wait"
+            )
         self.path = Path(f"{cache_path}.lock")
         self.wait_s = wait_s
         self._handle: Any = None
