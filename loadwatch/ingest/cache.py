@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 import time
 import zlib
 from collections.abc import Iterator, Sequence
@@ -344,7 +345,13 @@ def identify(path: Path) -> tuple[str, str] | None:
     (photos, notes) are not hashed, so a large video in the folder costs nothing.
     """
     try:
-        with path.open("rb") as handle:
+        # Not blocking on a FIFO (a file swapped for one after the folder was listed), and the
+        # type checked on what was opened, never on the path.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.close(descriptor)
+            return None
+        with os.fdopen(descriptor, "rb") as handle:
             head = handle.read(SNIFF_BYTES)
             kind = sniff(head) or (GEAR_KIND if is_activities_csv(path) else None)
             if kind is None:

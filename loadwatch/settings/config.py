@@ -51,10 +51,12 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from loadwatch.errors import ConfigError, SourceError, unreadable_folder
 from loadwatch.settings.declared import SETTINGS, Config, Setting, file_keys
@@ -153,7 +155,7 @@ def _folder_config(root: Path) -> list[Path]:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
+        with _open_regular(path) as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"is not valid TOML: {error}", path=path) from error
@@ -167,6 +169,18 @@ def _read_toml(path: Path) -> dict[str, Any]:
         ) from error
     except OSError as error:
         raise ConfigError(f"cannot be read: {error.strerror}", path=path) from error
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """Open a config for reading, refusing what is not a regular file (a FIFO would block the
+    run for ever): opened without blocking, its type checked on what was opened."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise ConfigError(
+            "is not a regular file (a pipe or a device?); a config is a TOML file", path=path
+        )
+    return os.fdopen(descriptor, "rb")
 
 
 def _not_utf8(path: Path, error: UnicodeDecodeError) -> str:
