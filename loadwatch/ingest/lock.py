@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -72,12 +74,15 @@ class RunLock:
                 ) from error
             if locked:
                 self._handle = handle
+                _say_holder(handle)
                 return self
             if time.monotonic() >= deadline:
+                holder = _holder(handle)
                 handle.close()
                 raise CacheBusyError(
-                    f"another loadwatch run has been using the cache for over {self.wait_s:g} s; "
-                    "try again when it has finished (or use --wait to wait longer)",
+                    f"another loadwatch run{holder} has been using the cache for over "
+                    f"{self.wait_s:g} s; try again when it has finished (or use --wait to wait "
+                    "longer). If it hangs, end that process: every later run waits for it",
                     path=self.path,
                 )
             time.sleep(0.1)
@@ -87,6 +92,26 @@ class RunLock:
             _unlock(self._handle)
             self._handle.close()
             self._handle = None
+
+
+def _say_holder(handle: Any) -> None:
+    """Write which process holds the lock, and since when, into the lock file."""
+    with contextlib.suppress(OSError):
+        handle.seek(0)
+        handle.truncate()
+        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+        handle.write(f"{os.getpid()} {stamp}\n".encode())
+        handle.flush()
+
+
+def _holder(handle: Any) -> str:
+    """`` (process 1234, since 2026-06-01T02:30:00+02:00)``, as the holder wrote it; or ``""``."""
+    try:
+        handle.seek(0)
+        pid, stamp = handle.read(100).decode("ascii").split()
+    except (OSError, ValueError):
+        return ""
+    return f" (process {int(pid)}, since {stamp})" if pid.isdigit() else ""
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only

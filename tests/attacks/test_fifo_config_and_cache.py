@@ -12,6 +12,7 @@ import pytest
 
 from loadwatch.errors import ConfigError
 from loadwatch.ingest.cache import identify
+from loadwatch.ingest.lock import CacheBusyError, RunLock
 from loadwatch.settings.config import _read_toml
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
@@ -43,3 +44,13 @@ def test_identify_passes_over_a_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "run.fit"
     os.mkfifo(fifo)
     assert identify(fifo) is None
+
+
+def test_a_run_kept_waiting_names_the_process_holding_the_cache(tmp_path: Path) -> None:
+    """When a run holds the cache for longer than --wait (hung on something), the next one
+    says which process it is and since when, so that it can be ended."""
+    cache = tmp_path / "cache.sqlite3"
+    with RunLock(cache, 0), pytest.raises(CacheBusyError) as caught, RunLock(cache, 0):
+        pass
+    assert f"another loadwatch run (process {os.getpid()}, since " in str(caught.value)
+    assert "If it hangs, end that process" in str(caught.value)
