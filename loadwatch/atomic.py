@@ -141,8 +141,11 @@ def _publish(staging: Path, folder: Path) -> None:
     """Rename the staged files into ``folder`` in the order the marker lists them."""
     try:
         names = json.loads((staging / _COMPLETE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return  # another run published it just now
+    except (OSError, ValueError):  # a marker that cannot be read: nothing there can be trusted
+        _remove(staging)
+        return
     for name in names if isinstance(names, list) else []:
         if isinstance(name, str) and "/" not in name and name not in ("", ".", ".."):
             _move(staging / name, folder / name)

@@ -9,6 +9,7 @@ and the ``.tmp`` files of killed runs were never removed. The kills here are rea
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -154,3 +155,22 @@ def test_an_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
     target.write_text("x")
     with pytest.raises(LoadwatchError, match="cannot be written"), staged_set(target):
         pass
+
+
+def test_a_live_runs_staging_is_left_and_a_bad_marker_dropped(tmp_path: Path) -> None:
+    """The staging folder of a process still running is left alone (it is being written); one
+    whose completion marker cannot be read is removed, its files unpublished."""
+    out = tmp_path / "out"
+    out.mkdir()
+    live = out / f"{STAGING_PREFIX}{os.getppid()}-cc"
+    live.mkdir()
+    (live / "a.txt").write_text("being written")
+    bad = out / f"{STAGING_PREFIX}999999997-dd"
+    bad.mkdir()
+    (bad / "a.txt").write_text("untrusted")
+    (bad / ".complete").write_text("[not json")
+    with staged_set(out, order=["b.txt"]) as staging:
+        (staging / "b.txt").write_text("b")
+        (staging / "a.txt").write_text("a")
+    assert sorted(p.name for p in out.iterdir()) == sorted(["a.txt", "b.txt", live.name])
+    assert (out / "a.txt").read_text() == "a"
