@@ -10,6 +10,7 @@ import click
 from loadwatch.cli.params import RunSettings, analyze_options, option_error
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.ingest.lock import CacheBusyError
+from loadwatch.labels import shown
 from loadwatch.model import AnalyzeOptions, OptionValues
 from loadwatch.nightly.log import logging_to, open_log
 from loadwatch.nightly.runner import run
@@ -97,7 +98,7 @@ def analyze_command(
             )
             click.echo(text, nl=False, color=coloured)
         for message in outcome.messages:
-            click.echo(f"warning: {message}", err=True)
+            click.echo(f"warning: {shown(message)}", err=True)
         if not quiet:
             tell(result, outcome.written)
         if fail_on_flag and outcome.status is not None and outcome.status.flags:
