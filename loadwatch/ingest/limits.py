@@ -10,7 +10,10 @@ from here.
 
 from __future__ import annotations
 
+import math
 import re
+
+from loadwatch.errors import UnsupportedFileError
 
 #: The largest activity file (after decompression) read: a 24-hour run recorded every second
 #: is a few MB as FIT and about 15 MB as TCX.
@@ -23,6 +26,9 @@ MAX_POINTS = 200_000
 MAX_FIT_DEFINITIONS = 10_000
 #: The most FIT files chained one after another in one file (a watch writes one).
 MAX_FIT_CHAINED = 8
+#: The largest FIT file read with fitparse, the slow decoder the fast one leaves odd files to
+#: (about 10,000 records a second): a few seconds of work at most.
+MAX_FITPARSE_BYTES = 4 * 1024 * 1024
 #: Files smaller than this hold no activity (a FIT header alone is 12 bytes): passed over
 #: without being opened twice, hashed or cached.
 MIN_ACTIVITY_BYTES = 12
@@ -44,32 +50,119 @@ MIN_ARCHIVE_WORK_BYTES = 256 * 1024 * 1024
 MAX_ACTIVITY_S = 10 * 86_400.0
 #: The longest believable distance of one activity (m): 10,000 km.
 MAX_ACTIVITY_M = 10_000_000.0
-#: The highest believable heart rate (bpm); readings above it are sensor noise.
+#: The most climbing believable in one activity (m): ten days of the steepest mountain races.
+MAX_ASCENT_M = 100_000.0
+#: The highest believable heart rate (bpm), as the 99th percentile of an activity's readings.
 MAX_HR_BPM = 300.0
+#: Fastest believable mean speed of a whole activity, by sport (m/s): a damaged file can
+#: claim thousands of km in seconds, which would wreck every weekly figure after it.
+MAX_MEAN_SPEED_MPS: dict[str, float] = {
+    "running": 12.0,  # 43 km/h: faster than any sprint, let alone a run
+    "walking": 12.0,
+    "swimming": 5.0,
+    "cycling": 30.0,  # 108 km/h
+    "strength": 30.0,
+    "other": 100.0,  # 360 km/h
+}
 #: A resampled track has at most this many points per sample it was made from (a device
 #: records at least one point every few tens of metres; a track resampled every 20 m from
 #: far fewer samples follows a distance counter, not the path).
-TRACK_POINTS_PER_SAMPLE = 4
-
-_XML_POINT = {
-    "gpx": re.compile(rb"<(?:[\w.-]+:)?(?:trkpt|rtept)[\s>/]"),
-    "tcx": re.compile(rb"<(?:[\w.-]+:)?Trackpoint[\s>/]"),
-}
+TRACK_POINTS_PER_SAMPLE = 8
 
 
-def xml_points_over_limit(data: bytes, fmt: str) -> int | None:
-    """How many point elements an XML file (``"gpx"`` or ``"tcx"``) has, when more than
-    :data:`MAX_POINTS`, counted in its bytes before any parsing; else None."""
-    found = _XML_POINT[fmt].finditer(data)
-    for count, _ in enumerate(found, start=1):
-        if count > MAX_POINTS:
-            return count + sum(1 for _ in found)
+def implausible(
+    sport: str, *, distance_m: float, elapsed_s: float, ascent_m: float, hr_bpm: float
+) -> str | None:
+    """Why an activity's totals cannot be believed (a damaged or forged file), or None.
+
+    Every total must be finite and within its limit (:data:`MAX_ACTIVITY_S`,
+    :data:`MAX_ACTIVITY_M`, :data:`MAX_ASCENT_M`, :data:`MAX_HR_BPM`), and the mean speed
+    within the sport's :data:`MAX_MEAN_SPEED_MPS`. NaN stands for a total the file lacks.
+    """
+    damaged = "; the file is probably damaged (export it again)"
+    if distance_m > 0 and elapsed_s <= 0:
+        return f"has {distance_m:,.0f} m but no duration: its times are all the same"
+    if not elapsed_s <= MAX_ACTIVITY_S:
+        return f"is not believable: it lasts {_days(elapsed_s)}, more than ten days{damaged}"
+    if not distance_m <= MAX_ACTIVITY_M:
+        return f"is not believable: {_km(distance_m)} in one activity{damaged}"
+    if not (math.isnan(ascent_m) or ascent_m <= MAX_ASCENT_M):
+        return f"is not believable: {_km(ascent_m)} of climbing{damaged}"
+    if not (math.isnan(hr_bpm) or hr_bpm <= MAX_HR_BPM):
+        return f"is not believable: a heart rate of {hr_bpm:,.0f} bpm{damaged}"
+    limit = MAX_MEAN_SPEED_MPS.get(sport, MAX_MEAN_SPEED_MPS["other"])
+    if distance_m > 0 and distance_m / elapsed_s > limit:
+        return (
+            f"is not believable: {distance_m / 1000:,.1f} km at "
+            f"{distance_m / elapsed_s * 3.6:,.0f} km/h for {sport}{damaged}"
+        )
     return None
 
 
-def too_many_points(count: int) -> str:
-    """The reason a file of ``count`` samples is refused."""
+def _days(seconds: float) -> str:
+    return f"{seconds / 86_400:,.0f} days" if math.isfinite(seconds) else "forever"
+
+
+def _km(metres: float) -> str:
+    return f"{metres / 1000:,.0f} km" if math.isfinite(metres) else "an endless distance"
+
+
+_XML_POINT = {
+    "gpx": r"<(?:[\w.-]+:)?(?:trkpt|rtept)[\s>/]",
+    "tcx": r"<(?:[\w.-]+:)?Trackpoint[\s>/]",
+}
+
+
+def check_xml_points(document: str | bytes, fmt: str, source: str) -> None:
+    """Refuse an XML file (``"gpx"`` or ``"tcx"``) with more than :data:`MAX_POINTS` point
+    elements, counted in its text before any parsing.
+
+    Raises:
+        UnsupportedFileError: It has more.
+    """
+    pattern = _XML_POINT[fmt]
+    found = (
+        re.finditer(pattern, document)
+        if isinstance(document, str)
+        else re.finditer(pattern.encode(), document)
+    )
+    for count, _ in enumerate(found, start=1):
+        if count > MAX_POINTS:
+            raise UnsupportedFileError(too_many_points(count + sum(1 for _ in found)), path=source)
+
+
+def check_records(count: int) -> None:
+    """Refuse a FIT file once it has more than :data:`MAX_POINTS` records of one layout.
+
+    Raises:
+        UnsupportedFileError: It has.
+    """
+    if count > MAX_POINTS:
+        raise UnsupportedFileError(too_many_points())
+
+
+def too_many_points(count: int | None = None) -> str:
+    """The reason a file of ``count`` samples (more than the limit when None) is refused."""
+    held = "more than " if count is None else f"{count:,} points, more than the "
     return (
-        f"holds {count:,} points, more than the {MAX_POINTS:,} loadwatch reads from one activity "
+        f"holds {held}{MAX_POINTS:,} points, the most loadwatch reads from one activity "
         "(over two days at one a second); split it, or export the activity again"
     )
+
+
+def check_fit_structure(files: int, definitions: int) -> None:
+    """Refuse a FIT file chaining more than :data:`MAX_FIT_CHAINED` files, or with more than
+    :data:`MAX_FIT_DEFINITIONS` definition messages (one before every record makes it slow).
+
+    Raises:
+        UnsupportedFileError: It does.
+    """
+    if files > MAX_FIT_CHAINED:
+        raise UnsupportedFileError(
+            f"chains more than {MAX_FIT_CHAINED} FIT files one after another; a watch writes one"
+        )
+    if definitions > MAX_FIT_DEFINITIONS:
+        raise UnsupportedFileError(
+            f"defines its messages more than {MAX_FIT_DEFINITIONS:,} times; a watch defines "
+            "them a few dozen times (the file was made to be slow, or is damaged)"
+        )

@@ -25,6 +25,7 @@ from loadwatch.errors import (
 )
 from loadwatch.ingest.activity import Activity, make_samples, normalise_sport
 from loadwatch.ingest.geo import cumulative_distance_m, valid_positions
+from loadwatch.ingest.limits import check_xml_points
 from loadwatch.ingest.readers._xml import (
     decode_xml,
     implausible_times_note,
@@ -125,7 +126,9 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
         EmptyActivityError: Tracks, but none with usable timestamps and a duration.
     """
     prolog = inspect_prolog(data, source, "GPX")
-    gpx = _parse(decode_xml(data, source, prolog.encoding), source)
+    text = decode_xml(data, source, prolog.encoding)
+    check_xml_points(text, "gpx", source)
+    gpx = _parse(text, source)
     if prolog.root != "gpx":
         raise UnsupportedFileError(
             f"is not a GPX file: its root element is <{prolog.root}>, not <gpx>", path=source
