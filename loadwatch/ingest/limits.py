@@ -100,11 +100,11 @@ def implausible(
 
 
 def _days(seconds: float) -> str:
-    return f"{seconds / 86_400:,.0f} days" if math.isfinite(seconds) else "forever"
+    return f"{seconds / 86_400:,.0f} days" if seconds < 1e11 else "forever"
 
 
 def _km(metres: float) -> str:
-    return f"{metres / 1000:,.0f} km" if math.isfinite(metres) else "an endless distance"
+    return f"{metres / 1000:,.0f} km" if metres < 1e12 else "an endless distance"
 
 
 _XML_POINT = {
