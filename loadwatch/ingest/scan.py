@@ -246,6 +246,9 @@ class _Work:
     key: tuple[str, str] | None = None  # the content digest and parser version
 
 
+_NO_FILE = Path()
+
+
 def _plan(
     item: tuple[Path, str] | Skipped,
     cache: Cache | None,
@@ -262,7 +265,7 @@ def _plan(
     the walk skipped needs nothing.
     """
     if isinstance(item, Skipped):
-        return _Work(Path(item.source), item.source, FileResult([Skipped("", item.reason)]))
+        return _Work(_NO_FILE, item.source, FileResult([Skipped("", item.reason)]))
     file_path, label = item
     try:
         info = file_path.stat()

@@ -127,9 +127,8 @@ def _walk(root: Path) -> Iterator[tuple[Path, str] | Skipped]:
         root, onerror=unlistable.append, followlinks=True
     ):
         yield from _unlistable(root, unlistable)
-        here = Path(directory)
         try:
-            info = here.stat()
+            info = Path(directory).stat()
         except OSError:
             dirnames[:] = []
             continue
@@ -139,17 +138,19 @@ def _walk(root: Path) -> Iterator[tuple[Path, str] | Skipped]:
             continue
         seen.add(key)
         dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
+        relative = Path(os.path.relpath(directory, root)).as_posix()
+        prefix = "" if relative == "." else relative + "/"
         for name in sorted(filenames):
-            if not name.startswith("."):
-                yield from _entry(here / name, root)
+            if not name.startswith("."):  # plain strings: a folder may hold 100,000 entries
+                path = os.path.join(directory, name)  # noqa: PTH118 (no Path per entry)
+                yield from _entry(path, prefix + name)
     yield from _unlistable(root, unlistable)
 
 
-def _entry(file_path: Path, root: Path) -> Iterator[tuple[Path, str] | Skipped]:
+def _entry(file_path: str, label: str) -> Iterator[tuple[Path, str] | Skipped]:
     """One entry of a folder: a file to look at, a skipped entry, or nothing."""
-    label = file_path.relative_to(root).as_posix()
     try:
-        info = file_path.stat()
+        info = os.stat(file_path)  # noqa: PTH116 (a str: no Path per entry)
     except FileNotFoundError:
         return  # removed while walking, or a dangling link: nothing to miss
     except OSError as error:
@@ -164,13 +165,13 @@ def _entry(file_path: Path, root: Path) -> Iterator[tuple[Path, str] | Skipped]:
         return
     if info.st_size < MIN_ACTIVITY_BYTES:  # passed over cheaply: nothing to hash or cache
         if not named_like_activity(label):
-            if file_path.name.lower() == "activities.csv":  # Strava's gear table says so
-                yield file_path, label
+            if label.rpartition("/")[2].lower() == "activities.csv":  # Strava's gear table
+                yield Path(file_path), label
             return
         if info.st_size == 0:
             yield Skipped(label, "is empty")
             return
-    yield file_path, label
+    yield Path(file_path), label
 
 
 def unrecognised(head: bytes) -> str:
