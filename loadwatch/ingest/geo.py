@@ -152,7 +152,8 @@ def resample_track(
             along = np.maximum.accumulate(given)
     if along is None:
         along = cumulative_distance_m(lat_a, lon_a)
-    along = along - along[0]
+    with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+        along = along - along[0]
     total = float(along[-1])
     if not math.isfinite(total):  # a counter of finite but huge numbers: follow the positions
         along = cumulative_distance_m(lat_a, lon_a)
