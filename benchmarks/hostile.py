@@ -7,8 +7,9 @@ Usage::
 Builds each input in a temporary folder (with ``tests/attacks/hostile.py``), runs
 ``python -m loadwatch analyze FOLDER --format json --no-cache`` with ``PYTHONPATH=--code`` (this
 checkout by default; point it at an older checkout to measure before a fix), and prints the
-wall seconds and the peak resident memory of the whole process tree (worker processes
-included), polled from ``/proc`` every 10 ms. A run past ``--limit-s`` or ``--limit-mb`` is
+wall seconds, the peak resident memory of the whole process tree (worker processes
+included), polled from ``/proc`` every 10 ms, and the CPU seconds it used (which a loaded
+machine does not inflate as it does the wall time). A run past ``--limit-s`` or ``--limit-mb`` is
 killed and shown as ``>``, so that measuring an unbounded version does not take the machine.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -79,12 +81,10 @@ def measure(folder: Path, code: Path, limit_s: float, limit_mb: float) -> str:
     command = [sys.executable, "-m", "loadwatch", "analyze", str(folder), "--format", "json"]
     command += ["--no-cache", "--jobs", "2"]
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed below; a pipe would block)
     process = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-        cwd=tempfile.gettempdir(),
+        command, stdout=subprocess.DEVNULL, stderr=errors, env=env, cwd=tempfile.gettempdir()
     )
     peak = 0.0
     stopped = ""
@@ -99,10 +99,15 @@ def measure(folder: Path, code: Path, limit_s: float, limit_mb: float) -> str:
             break
         time.sleep(0.01)
     seconds = time.perf_counter() - started
-    tail = (process.stderr.read() if process.stderr else b"").decode(errors="replace")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    errors.seek(0)
+    tail = errors.read().decode(errors="replace")
+    errors.close()
     traceback = "  TRACEBACK" if "Traceback" in tail else ""
     return (
-        f"{stopped}{seconds:7.1f} s {stopped}{peak:7.0f} MB  exit {process.returncode}{traceback}"
+        f"{stopped}{seconds:7.1f} s {stopped}{peak:7.0f} MB {cpu:6.1f} s of CPU  "
+        f"exit {process.returncode}{traceback}"
     )
 
 

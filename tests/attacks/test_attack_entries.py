@@ -92,14 +92,14 @@ def test_an_entry_that_cannot_be_looked_at_is_skipped(
     listed as skipped, and the walk goes on."""
     (tmp_path / "locked.fit").write_bytes(hostile.fit(10))
     (tmp_path / "ok.fit").write_bytes(hostile.fit(10))
-    real_stat = Path.stat
+    real_stat = os.stat
 
-    def stat(self: Path, *args: object, **kwargs: object) -> os.stat_result:
-        if self.name == "locked.fit":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_stat(self, *args, **kwargs)  # type: ignore[arg-type]
+    def stat(path: str | Path, *args: object, **kwargs: object) -> os.stat_result:
+        if Path(path).name == "locked.fit":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "stat", stat)
+    monkeypatch.setattr(os, "stat", stat)
     found = {
         item.source if isinstance(item, Skipped) else item.label: item
         for item in iter_sources(tmp_path)
