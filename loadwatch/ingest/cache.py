@@ -41,6 +41,7 @@ from loadwatch.ingest.gear import GEAR_KIND, GEAR_VERSION, is_activities_csv
 from loadwatch.ingest.readers import READER_VERSIONS
 from loadwatch.ingest.sources import sniff
 from loadwatch.ingest.summary import SUMMARY_VERSION
+from loadwatch.ingest.walk import open_regular
 from loadwatch.settings.dirs import user_cache_dir
 
 #: Tags the database file as loadwatch's (SQLite ``PRAGMA application_id``: "LWch").
@@ -312,7 +313,8 @@ def identify(path: Path) -> tuple[str, str] | None:
     (photos, notes) are not hashed, so a large video in the folder costs nothing.
     """
     try:
-        with path.open("rb") as handle:
+        handle, _ = open_regular(path)  # never blocks: a pipe swapped in is not waited on
+        with handle:
             head = handle.read(SNIFF_BYTES)
             kind = sniff(head) or (GEAR_KIND if is_activities_csv(path) else None)
             if kind is None:
@@ -320,7 +322,7 @@ def identify(path: Path) -> tuple[str, str] | None:
             digest = hashlib.sha256(head)
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-    except OSError:
+    except (OSError, LoadwatchError):
         return None
     return digest.hexdigest(), kind
 

@@ -15,6 +15,7 @@ import dataclasses
 import gc
 import hashlib
 import logging
+import stat
 import time
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -271,6 +272,8 @@ def _plan(
         info = file_path.stat()
     except OSError:
         return _Work(file_path, label, parse=True)  # parsing reports why it cannot be read
+    if not stat.S_ISREG(info.st_mode):
+        return _Work(file_path, label, parse=True)  # parsing says what it is, without waiting
     if settle_s > 0 and now - info.st_mtime < settle_s:
         return _Work(file_path, label)
     if cache is None:

@@ -139,3 +139,20 @@ def write_gpx_run() -> bytes:
     from factories import gpx
 
     return gpx(datetime.fromisoformat("2025-03-03T07:00:00+00:00")).encode()
+
+
+def test_a_fifo_after_the_walk_with_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deadline: None
+) -> None:
+    """With the cache, a file swapped for a named pipe after the walk is neither hashed nor
+    read (both would wait forever, holding the run lock): it is skipped, saying what it is."""
+    os.mkfifo(tmp_path / "run.fit")
+    monkeypatch.setattr(
+        scan_module, "iter_files", lambda path: iter([(path / "run.fit", "run.fit")])
+    )
+    with Cache(tmp_path / "cache.sqlite3") as cache:
+        found = scan(tmp_path, cache=cache)
+    assert found.skipped == [Skipped("run.fit", "is a named pipe (FIFO), not a file; not read")]
+    from loadwatch.ingest.cache import identify
+
+    assert identify(tmp_path / "run.fit") is None
