@@ -45,6 +45,9 @@ def test_implausible_totals_name_what_gives_them_away() -> None:
     check = limits.implausible
     ok = {"distance_m": 10_000.0, "elapsed_s": 3_000.0, "ascent_m": 100.0, "hr_bpm": 160.0}
     assert check("running", **ok) is None
+    assert "10.0 km at 720 km/h" in (check("running", **{**ok, "elapsed_s": 50.0}) or "")
+    far = {**ok, "distance_m": 2e7, "elapsed_s": 8 * 86_400.0}
+    assert "20,000 km in one activity" in (check("other", **far) or "")
     assert "of climbing" in (check("running", **{**ok, "ascent_m": 2e5}) or "")
     assert "heart rate of 400 bpm" in (check("running", **{**ok, "hr_bpm": 400.0}) or "")
     assert "but no duration" in (check("running", **{**ok, "elapsed_s": 0.0}) or "")

@@ -82,6 +82,12 @@ def implausible(
     damaged = "; the file is probably damaged (export it again)"
     if distance_m > 0 and elapsed_s <= 0:
         return f"has {distance_m:,.0f} m but no duration: its times are all the same"
+    limit = MAX_MEAN_SPEED_MPS.get(sport, MAX_MEAN_SPEED_MPS["other"])
+    if distance_m > 0 and distance_m / elapsed_s > limit:
+        return (
+            f"is not believable: {distance_m / 1000:,.1f} km at "
+            f"{distance_m / elapsed_s * 3.6:,.0f} km/h for {sport}{damaged}"
+        )
     if not elapsed_s <= MAX_ACTIVITY_S:
         return f"is not believable: it lasts {_days(elapsed_s)}, more than ten days{damaged}"
     if not distance_m <= MAX_ACTIVITY_M:
@@ -90,12 +96,6 @@ def implausible(
         return f"is not believable: {_km(ascent_m)} of climbing{damaged}"
     if not (math.isnan(hr_bpm) or hr_bpm <= MAX_HR_BPM):
         return f"is not believable: a heart rate of {hr_bpm:,.0f} bpm{damaged}"
-    limit = MAX_MEAN_SPEED_MPS.get(sport, MAX_MEAN_SPEED_MPS["other"])
-    if distance_m > 0 and distance_m / elapsed_s > limit:
-        return (
-            f"is not believable: {distance_m / 1000:,.1f} km at "
-            f"{distance_m / elapsed_s * 3.6:,.0f} km/h for {sport}{damaged}"
-        )
     return None
 
 
