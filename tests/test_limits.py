@@ -56,7 +56,7 @@ def test_implausible_totals_name_what_gives_them_away() -> None:
 
 
 def test_resampling_is_bounded_by_the_points() -> None:
-    """A counter claiming 4e9 m gives at most 8 points per position; huge finite numbers
+    """A counter claiming 4e9 m gives at most 50 points per position; huge finite numbers
     follow the positions instead of raising."""
     lat, lon = np.array([47.0, 47.001, 47.002]), np.array([8.0, 8.0, 8.0])
     out, _ = resample_track(lat, lon, np.array([0.0, 2e9, 4e9]))

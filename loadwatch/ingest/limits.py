@@ -64,10 +64,11 @@ MAX_MEAN_SPEED_MPS: dict[str, float] = {
     "strength": 30.0,
     "other": 100.0,  # 360 km/h
 }
-#: A resampled track has at most this many points per sample it was made from (a device
-#: records at least one point every few tens of metres; a track resampled every 20 m from
-#: far fewer samples follows a distance counter, not the path).
-TRACK_POINTS_PER_SAMPLE = 8
+#: A resampled track has at most this many points per sample it was made from: a track with a
+#: point every kilometre is still followed every 20 m, while three points claiming billions of
+#: metres give 150 points, not 200 million (the believable distance bounds it too: 10,000 km
+#: are 500,000 points of 20 m).
+TRACK_POINTS_PER_SAMPLE = 50
 
 
 def implausible(
