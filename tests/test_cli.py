@@ -239,15 +239,16 @@ def _unreadable(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
             raise PermissionError(13, "Permission denied", str(self))
         return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    def os_open(target: object, flags: int, *args: object, **kwargs: object) -> int:
-        if os.fspath(target) == str(path):  # type: ignore[arg-type]
-            raise PermissionError(13, "Permission denied", os.fspath(target))  # type: ignore[arg-type]
-        return real_os_open(target, flags, *args, **kwargs)  # type: ignore[arg-type]
-
     real_os_open = os.open
-    monkeypatch.setattr(os, "open", os_open)
+
+    def os_open(target: str | Path, flags: int, *args: int) -> int:
+        if Path(target) == path:
+            raise PermissionError(13, "Permission denied", str(target))
+        return real_os_open(target, flags, *args)
+
     monkeypatch.setattr(os, "access", access)
     monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "open", os_open)
     monkeypatch.setattr(Path, "open", open_)
     _unsearchable(monkeypatch, path)
 

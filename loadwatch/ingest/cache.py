@@ -29,7 +29,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import stat
 import time
 import zlib
 from collections.abc import Iterator, Sequence
@@ -51,6 +50,7 @@ from loadwatch.ingest.gear import GEAR_KIND, GEAR_VERSION, is_activities_csv
 from loadwatch.ingest.readers import READER_VERSIONS
 from loadwatch.ingest.sources import sniff
 from loadwatch.ingest.summary import SUMMARY_VERSION
+from loadwatch.ingest.walk import open_regular
 from loadwatch.settings.dirs import user_cache_dir
 
 #: Tags the database file as loadwatch's (SQLite ``PRAGMA application_id``: "LWch").
@@ -345,13 +345,8 @@ def identify(path: Path) -> tuple[str, str] | None:
     (photos, notes) are not hashed, so a large video in the folder costs nothing.
     """
     try:
-        # Not blocking on a FIFO (a file swapped for one after the folder was listed), and the
-        # type checked on what was opened, never on the path.
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            os.close(descriptor)
-            return None
-        with os.fdopen(descriptor, "rb") as handle:
+        handle, _ = open_regular(path)  # never blocks: a pipe swapped in is not waited on
+        with handle:
             head = handle.read(SNIFF_BYTES)
             kind = sniff(head) or (GEAR_KIND if is_activities_csv(path) else None)
             if kind is None:
@@ -359,7 +354,7 @@ def identify(path: Path) -> tuple[str, str] | None:
             digest = hashlib.sha256(head)
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-    except OSError:
+    except (OSError, LoadwatchError):
         return None
     return digest.hexdigest(), kind
 

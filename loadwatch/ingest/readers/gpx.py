@@ -25,6 +25,7 @@ from loadwatch.errors import (
 )
 from loadwatch.ingest.activity import Activity, make_samples, normalise_sport
 from loadwatch.ingest.geo import cumulative_distance_m, valid_positions
+from loadwatch.ingest.limits import check_xml_points
 from loadwatch.ingest.readers._xml import (
     decode_xml,
     implausible_times_note,
@@ -127,6 +128,7 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
     prolog = inspect_prolog(data, source, "GPX")
     text = decode_xml(data, source, prolog.encoding)
     inspect_prolog(as_gpxpy_parses(text), source, "GPX")  # what gpxpy hands its XML parser
+    check_xml_points(text, "gpx", source)
     gpx = _parse(text, source)
     if prolog.root != "gpx":
         raise UnsupportedFileError(
