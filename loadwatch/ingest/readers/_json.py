@@ -1,0 +1,50 @@
+"""What the JSON readers (Polar Flow, Suunto app) share: decoding a document safely."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from loadwatch.errors import CorruptFileError
+
+
+def load_json_object(data: bytes, source: str, fmt: str) -> dict[str, Any]:
+    """The top-level object of a JSON document in UTF-8 (a byte order mark is allowed).
+
+    Args:
+        data: The file's bytes.
+        source: Label used in errors.
+        fmt: The format's name in messages (``"Polar Flow"``).
+
+    Raises:
+        CorruptFileError: Not UTF-8, not well-formed JSON (a file cut short), or not an object.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise CorruptFileError(
+            f"is not valid UTF-8 text, so it is not a readable {fmt} file; export it again",
+            path=source,
+            offset=e.start,
+        ) from e
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise CorruptFileError(
+            f"is not a readable {fmt} file: its JSON is broken at line {e.lineno}, column "
+            f"{e.colno} ({e.msg}). The file is damaged or was cut short; export it again",
+            path=source,
+        ) from e
+    except RecursionError as e:  # nesting deeper than any export: a hostile file
+        raise CorruptFileError(f"nests its JSON too deeply to be a {fmt} file", path=source) from e
+    if not isinstance(document, dict):
+        raise CorruptFileError(f"is JSON, but not a {fmt} file (no object at its top)", path=source)
+    return document
+
+
+def number(value: object) -> float:
+    """A JSON value as a finite float; NaN for null, text, booleans and infinities."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return float("nan")
+    result = float(value)
+    return result if result == result and abs(result) != float("inf") else float("nan")
