@@ -9,7 +9,7 @@ from loadwatch.errors import CorruptFileError
 
 
 def load_json_object(data: bytes, source: str, fmt: str) -> dict[str, Any]:
-    """The top-level object of a JSON document in UTF-8 (a byte order mark is allowed).
+    """The top-level object of a JSON document in UTF-8, 16 or 32 (told as :mod:`json` does).
 
     Args:
         data: The file's bytes.
@@ -17,13 +17,16 @@ def load_json_object(data: bytes, source: str, fmt: str) -> dict[str, Any]:
         fmt: The format's name in messages (``"Polar Flow"``).
 
     Raises:
-        CorruptFileError: Not UTF-8, not well-formed JSON (a file cut short), or not an object.
+        CorruptFileError: Not valid text in its encoding, not well-formed JSON (a file cut
+            short), or not an object.
     """
+    encoding = json.detect_encoding(data)
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as e:
         raise CorruptFileError(
-            f"is not valid UTF-8 text, so it is not a readable {fmt} file; export it again",
+            f"is not valid {encoding.upper()} text, so it is not a readable {fmt} file; save it "
+            "again as UTF-8",
             path=source,
             offset=e.start,
         ) from e

@@ -78,8 +78,9 @@ def _exercise(exercise: dict[str, Any], name: str | None, zone: object, source: 
         if stop is not None and stop > start:
             times = pd.DataFrame({"time": [start, stop]})
         frames = [times.set_index("time")]
-    merged = pd.concat(frames, axis=1).sort_index()
-    merged = merged[~merged.index.duplicated()]
+    # A time given twice in one list keeps its first value (concat needs unique times).
+    frames = [frame[~frame.index.duplicated()] for frame in frames]
+    merged = pd.concat(frames, axis=1, sort=True)
     sport_word = exercise.get("sport") if isinstance(exercise.get("sport"), str) else None
     sport = normalise_sport(sport_word)
     columns: dict[str, object] = {"time": pd.Series(merged.index)}
