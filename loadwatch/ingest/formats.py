@@ -276,7 +276,7 @@ FORMATS: tuple[FileFormat, ...] = (
     ),
     FileFormat(
         format=Format.SUUNTO_JSON,
-        label="Suunto app JSON",
+        label="Suunto JSON",
         suffixes=(),  # named .json like many files that are not activities: told by content
         sniff=_is_suunto_json,
         load_reader=_suunto_json_reader,
@@ -287,7 +287,7 @@ FORMATS: tuple[FileFormat, ...] = (
     ),
     FileFormat(
         format=Format.POLAR_FLOW,
-        label="Polar Flow JSON",
+        label="Polar Flow",
         suffixes=(),  # named .json like many files that are not activities: told by content
         sniff=_is_polar_flow,
         load_reader=_polar_flow_reader,
