@@ -32,6 +32,8 @@ from loadwatch.errors import (
 )
 from loadwatch.ingest.activity import Activity, make_samples, normalise_sport
 from loadwatch.ingest.readers import fitfast
+from loadwatch.ingest.readers._fitcontent import session_totals
+from loadwatch.ingest.readers._fithr import fill_heart_rate
 from loadwatch.ingest.readers._fitparsed import read_with_fitparse, unreadable_header
 from loadwatch.ingest.readers.fitfast import Decoded, FitContent
 from loadwatch.ingest.readers.fitfast import number as _number
@@ -215,6 +217,7 @@ def _build_activities(content: FitContent, source: str, warnings: list[str]) -> 
         name: np.asarray(values, dtype="float64") for name, values in content.columns.items()
     }
     times = columns["timestamp"]
+    columns["heart_rate"] = fill_heart_rate(times, columns["heart_rate"], content.hrs)
     device = next(
         (d for t, d in zip(content.file_types, content.devices, strict=True) if t == "activity"),
         None,
@@ -246,6 +249,9 @@ def _build_activities(content: FitContent, source: str, warnings: list[str]) -> 
             start = samples["time"].iloc[0].to_pydatetime()
         else:
             start = FIT_EPOCH + timedelta(seconds=start_s)
+        timer_s, distance_m, ascent_m, short = session_totals(
+            session, float(times[mask].max()) if mask.any() else math.nan
+        )
         relative = start < FIT_EPOCH + timedelta(seconds=RELATIVE_TIME_LIMIT) or bool(
             (times[mask] < RELATIVE_TIME_LIMIT).any()
         )
@@ -259,10 +265,14 @@ def _build_activities(content: FitContent, source: str, warnings: list[str]) -> 
                 format="fit",
                 device=device,
                 activity_type=activity_type,
-                timer_s=_optional(session.get("total_timer_time")),
-                distance_m=_optional(session.get("total_distance")),
-                ascent_m=_optional(session.get("total_ascent")),
-                warnings=(*warnings, *([RELATIVE_TIMESTAMPS_WARNING] if relative else [])),
+                timer_s=timer_s,
+                distance_m=distance_m,
+                ascent_m=ascent_m,
+                warnings=(
+                    *warnings,
+                    *([RELATIVE_TIMESTAMPS_WARNING] if relative else []),
+                    *([short] if short else []),
+                ),
             )
         )
     if not activities:
