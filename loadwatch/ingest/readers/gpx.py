@@ -7,6 +7,7 @@ holding only those is :class:`~loadwatch.errors.NotAnActivityError`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from datetime import datetime
@@ -25,6 +26,7 @@ from loadwatch.errors import (
 )
 from loadwatch.ingest.activity import Activity, make_samples, normalise_sport
 from loadwatch.ingest.geo import cumulative_distance_m, valid_positions
+from loadwatch.ingest.readers._gpxpoints import drop_unplaced_points, unplaced_note
 from loadwatch.ingest.readers._xml import (
     decode_xml,
     implausible_times_note,
@@ -108,6 +110,9 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
       most half the points would be left in order is written in another order (newest first,
       say): its points are put in order by their times, with a warning, and none is dropped
       (see :func:`~loadwatch.ingest.readers._xml.order_by_time`).
+    - A ``<trkpt>`` without ``lat`` or ``lon`` makes gpxpy refuse the whole file; such points
+      are then taken out (with a warning) and the rest is read
+      (:mod:`~loadwatch.ingest.readers._gpxpoints`).
     - Several tracks give several activities; tracks without usable times are dropped silently
       as long as one track has them.
 
@@ -125,7 +130,14 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
         EmptyActivityError: Tracks, but none with usable timestamps and a duration.
     """
     prolog = inspect_prolog(data, source, "GPX")
-    gpx = _parse(decode_xml(data, source, prolog.encoding), source)
+    text = decode_xml(data, source, prolog.encoding)
+    try:
+        gpx, unplaced = _parse(text, source), 0
+    except CorruptFileError:  # perhaps only points without lat/lon: read the rest
+        text, unplaced = drop_unplaced_points(text)
+        if not unplaced:
+            raise
+        gpx = _parse(text, source)
     if prolog.root != "gpx":
         raise UnsupportedFileError(
             f"is not a GPX file: its root element is <{prolog.root}>, not <gpx>", path=source
@@ -148,6 +160,9 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
     activities = [result.activity for result in results if result.activity is not None]
     if not activities:
         raise EmptyActivityError(_why_empty(results), path=source)
+    if unplaced:
+        note = unplaced_note(unplaced)
+        activities = [dataclasses.replace(a, warnings=(*a.warnings, note)) for a in activities]
     return activities
 
 
