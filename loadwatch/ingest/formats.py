@@ -63,6 +63,7 @@ class Format(enum.StrEnum):
     POLAR_FLOW = "polar_flow"
     SML = "sml"
     SUUNTO_JSON = "suunto_json"
+    GARMIN_SUMMARY = "garmin_summary"
 
 
 #: A reader: a file's bytes and its ``source`` label in, every activity the file holds out.
@@ -186,6 +187,12 @@ def _is_suunto_json(head: bytes) -> bool:
     return text is not None and re.match(rb'\{\s*"DeviceLog"\s*:', text) is not None
 
 
+def _is_garmin_summary(head: bytes) -> bool:
+    # Garmin's export: a list whose first object opens with "summarizedActivitiesExport".
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return re.match(rb'\[\s*\{\s*"summarizedActivitiesExport"\s*:', text) is not None
+
+
 def _fit_reader() -> Reader:
     from loadwatch.ingest.readers.fit import read_fit
 
@@ -226,6 +233,12 @@ def _suunto_json_reader() -> Reader:
     from loadwatch.ingest.readers.suuntojson import read_suunto_json
 
     return read_suunto_json
+
+
+def _garmin_summary_reader() -> Reader:
+    from loadwatch.ingest.readers.garminsummary import read_garmin_summary
+
+    return read_garmin_summary
 
 
 #: Every format loadwatch reads, in the order messages name them.
@@ -304,6 +317,17 @@ FORMATS: tuple[FileFormat, ...] = (
         load_reader=_hrm_reader,
         version=1,
         rank=13,  # heart rate (speed, altitude) without position or sport
+        xml=False,
+        summed_distance=False,
+    ),
+    FileFormat(
+        format=Format.GARMIN_SUMMARY,
+        label="Garmin summary",
+        suffixes=(),  # named .json like many files that are not activities: told by content
+        sniff=_is_garmin_summary,
+        load_reader=_garmin_summary_reader,
+        version=1,
+        rank=14,  # totals only, no samples: any file of the same activity is kept instead
         xml=False,
         summed_distance=False,
     ),

@@ -20,6 +20,14 @@ def load_json_object(data: bytes, source: str, fmt: str) -> dict[str, Any]:
         CorruptFileError: Not valid text in its encoding, not well-formed JSON (a file cut
             short), or not an object.
     """
+    document = _load(data, source, fmt)
+    if not isinstance(document, dict):
+        raise CorruptFileError(f"is JSON, but not a {fmt} file (no object at its top)", path=source)
+    return document
+
+
+def _load(data: bytes, source: str, fmt: str) -> Any:
+    """Any JSON document, decoded in the encoding :func:`json.detect_encoding` finds."""
     encoding = json.detect_encoding(data)
     try:
         text = data.decode(encoding)
@@ -31,7 +39,7 @@ def load_json_object(data: bytes, source: str, fmt: str) -> dict[str, Any]:
             offset=e.start,
         ) from e
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as e:
         raise CorruptFileError(
             f"is not a readable {fmt} file: its JSON is broken at line {e.lineno}, column "
@@ -40,8 +48,17 @@ def load_json_object(data: bytes, source: str, fmt: str) -> dict[str, Any]:
         ) from e
     except RecursionError as e:  # nesting deeper than any export: a hostile file
         raise CorruptFileError(f"nests its JSON too deeply to be a {fmt} file", path=source) from e
-    if not isinstance(document, dict):
-        raise CorruptFileError(f"is JSON, but not a {fmt} file (no object at its top)", path=source)
+
+
+def load_json_array(data: bytes, source: str, fmt: str) -> list[Any]:
+    """The top-level array of a JSON document, decoded as :func:`load_json_object` does.
+
+    Raises:
+        CorruptFileError: Not valid text, not well-formed JSON, or not an array.
+    """
+    document = _load(data, source, fmt)
+    if not isinstance(document, list):
+        raise CorruptFileError(f"is JSON, but not a {fmt} file (no list at its top)", path=source)
     return document
 
 
