@@ -26,6 +26,17 @@ class MessageLike(Protocol):
         """The first field called ``name`` (or whose parent field is), else None."""
 
 
+#: Running-dynamics fields of FIT records and the sample columns they become; the profile's
+#: units (ms, percent, mm) are the columns' units, so the values pass unchanged.
+RUNNING_DYNAMICS_FIELDS: dict[str, str] = {
+    "stance_time": "stance_time_ms",
+    "stance_time_balance": "stance_time_balance_pct",
+    "vertical_oscillation": "vertical_oscillation_mm",
+    "vertical_ratio": "vertical_ratio_pct",
+    "step_length": "step_length_mm",
+}
+
+
 def number(value: object) -> float:
     """A FIT value as a float, NaN when it is missing or not a plain number."""
     if isinstance(value, int | float) and not isinstance(value, bool):

@@ -32,7 +32,7 @@ from loadwatch.errors import (
 )
 from loadwatch.ingest.activity import Activity, make_samples, normalise_sport
 from loadwatch.ingest.readers import fitfast
-from loadwatch.ingest.readers._fitcontent import session_totals
+from loadwatch.ingest.readers._fitcontent import RUNNING_DYNAMICS_FIELDS, session_totals
 from loadwatch.ingest.readers._fithr import fill_heart_rate
 from loadwatch.ingest.readers._fitparsed import read_with_fitparse, unreadable_header
 from loadwatch.ingest.readers.fitfast import Decoded, FitContent
@@ -191,6 +191,7 @@ def _samples(columns: dict[str, np.ndarray], mask: np.ndarray, sport: str) -> pd
             "altitude_m": np.where(
                 np.isnan(part["enhanced_altitude"]), part["altitude"], part["enhanced_altitude"]
             ),
+            **{column: part[field] for field, column in RUNNING_DYNAMICS_FIELDS.items()},
         }
     )
     if samples["time"].duplicated().any():  # a repeated row repeats its time (cheap to check)
