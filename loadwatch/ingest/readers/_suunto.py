@@ -4,7 +4,9 @@ Both hold a ``DeviceLog`` with a ``Header`` (``Activity``, ``DateTime``, ``Durat
 ``Distance``), a ``Device`` (``Name``) and ``Samples``, one per moment, with SI units as
 Suunto writes them: heart rate and cadence in hertz (beats and cycles per second: the corpus
 Ambit3's header average of 2.5 Hz is 150 bpm), speed in m/s, distance and altitude in metres,
-and positions (``Latitude``/``Longitude``) in radians. Each reader brings its samples to
+and positions (``Latitude``/``Longitude``) in radians, as Suunto's logs store them (the corpus
+files hold no position to check this against: a first file with GPS should confirm it). Each
+reader brings its samples to
 :class:`SuuntoSample` and :func:`activity` does the rest.
 """
 
