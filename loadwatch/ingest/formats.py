@@ -59,6 +59,11 @@ class Format(enum.StrEnum):
     FIT = "fit"
     GPX = "gpx"
     TCX = "tcx"
+    HRM = "hrm"
+    POLAR_FLOW = "polar_flow"
+    SML = "sml"
+    SUUNTO_JSON = "suunto_json"
+    GARMIN_SUMMARY = "garmin_summary"
 
 
 #: A reader: a file's bytes and its ``source`` label in, every activity the file holds out.
@@ -161,6 +166,41 @@ def _is_tcx(head: bytes) -> bool:
     return xml_root(head) in (b"TrainingCenterDatabase", b"Activities")
 
 
+def _json_head(head: bytes) -> bytes | None:
+    """A JSON object's first bytes with any byte-order mark and leading space removed."""
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return text if text.startswith(b"{") else None
+
+
+def _is_hrm(head: bytes) -> bool:
+    # Polar HRM: a text file whose first section is [Params], opening with its Version line.
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return text.startswith(b"[Params]") and b"Version=" in text[:64]
+
+
+def _is_polar_flow(head: bytes) -> bool:
+    # A Polar Flow training session: its first keys include exportVersion and, soon after,
+    # its exercises (or, in the corpus file, the session's startTime before them).
+    text = _json_head(head)
+    return text is not None and b'"exportVersion"' in text and b'"startTime"' in text
+
+
+def _is_sml(head: bytes) -> bool:
+    return xml_root(head) == b"sml"
+
+
+def _is_suunto_json(head: bytes) -> bool:
+    # The Suunto app's log: everything nests under "DeviceLog", its first key.
+    text = _json_head(head)
+    return text is not None and re.match(rb'\{\s*"DeviceLog"\s*:', text) is not None
+
+
+def _is_garmin_summary(head: bytes) -> bool:
+    # Garmin's export: a list whose first object opens with "summarizedActivitiesExport".
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return re.match(rb'\[\s*\{\s*"summarizedActivitiesExport"\s*:', text) is not None
+
+
 def _fit_reader() -> Reader:
     from loadwatch.ingest.readers.fit import read_fit
 
@@ -179,6 +219,36 @@ def _tcx_reader() -> Reader:
     return read_tcx
 
 
+def _hrm_reader() -> Reader:
+    from loadwatch.ingest.readers.hrm import read_hrm
+
+    return read_hrm
+
+
+def _polar_flow_reader() -> Reader:
+    from loadwatch.ingest.readers.polarflow import read_polar_flow
+
+    return read_polar_flow
+
+
+def _sml_reader() -> Reader:
+    from loadwatch.ingest.readers.sml import read_sml
+
+    return read_sml
+
+
+def _suunto_json_reader() -> Reader:
+    from loadwatch.ingest.readers.suuntojson import read_suunto_json
+
+    return read_suunto_json
+
+
+def _garmin_summary_reader() -> Reader:
+    from loadwatch.ingest.readers.garminsummary import read_garmin_summary
+
+    return read_garmin_summary
+
+
 #: Every format loadwatch reads, in the order messages name them.
 FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
@@ -187,7 +257,7 @@ FORMATS: tuple[FileFormat, ...] = (
         suffixes=(".fit",),
         sniff=_is_fit,
         load_reader=_fit_reader,
-        version=2,
+        version=3,  # 3: hr messages fill records' heart rate; a session ending early
         rank=0,  # the device's own record: every field, laps and sessions
         xml=False,
         summed_distance=False,
@@ -198,7 +268,7 @@ FORMATS: tuple[FileFormat, ...] = (
         suffixes=(".gpx",),
         sniff=_is_gpx,
         load_reader=_gpx_reader,
-        version=6,
+        version=7,  # 6: the DTD check on what gpxpy parses; 7: a point without lat/lon left out
         rank=2,  # points only: no laps, no totals
         xml=True,
         summed_distance=True,
@@ -212,6 +282,61 @@ FORMATS: tuple[FileFormat, ...] = (
         version=5,
         rank=1,  # laps and the device's totals, fewer fields than FIT
         xml=True,
+        summed_distance=False,
+    ),
+    FileFormat(
+        format=Format.SML,
+        label="Suunto SML",
+        suffixes=(".sml",),
+        sniff=_is_sml,
+        load_reader=_sml_reader,
+        version=1,
+        rank=10,  # the watch's own log: totals and every sample
+        xml=True,
+        summed_distance=False,
+    ),
+    FileFormat(
+        format=Format.SUUNTO_JSON,
+        label="Suunto JSON",
+        suffixes=(),  # named .json like many files that are not activities: told by content
+        sniff=_is_suunto_json,
+        load_reader=_suunto_json_reader,
+        version=1,
+        rank=11,  # the same log as SML, from the app
+        xml=False,
+        summed_distance=False,
+    ),
+    FileFormat(
+        format=Format.POLAR_FLOW,
+        label="Polar Flow",
+        suffixes=(),  # named .json like many files that are not activities: told by content
+        sniff=_is_polar_flow,
+        load_reader=_polar_flow_reader,
+        version=1,
+        rank=12,  # totals, heart rate and route; distance per sample summed from the route
+        xml=False,
+        summed_distance=False,
+    ),
+    FileFormat(
+        format=Format.HRM,
+        label="Polar HRM",
+        suffixes=(".hrm",),
+        sniff=_is_hrm,
+        load_reader=_hrm_reader,
+        version=1,
+        rank=13,  # heart rate (speed, altitude) without position or sport
+        xml=False,
+        summed_distance=False,
+    ),
+    FileFormat(
+        format=Format.GARMIN_SUMMARY,
+        label="Garmin summary",
+        suffixes=(),  # named .json like many files that are not activities: told by content
+        sniff=_is_garmin_summary,
+        load_reader=_garmin_summary_reader,
+        version=1,
+        rank=14,  # totals only, no samples: any file of the same activity is kept instead
+        xml=False,
         summed_distance=False,
     ),
 )

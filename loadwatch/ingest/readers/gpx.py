@@ -7,6 +7,7 @@ holding only those is :class:`~loadwatch.errors.NotAnActivityError`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from datetime import datetime
@@ -26,6 +27,7 @@ from loadwatch.errors import (
 from loadwatch.ingest.activity import Activity, make_samples, normalise_sport
 from loadwatch.ingest.geo import cumulative_distance_m, valid_positions
 from loadwatch.ingest.limits import check_xml_points
+from loadwatch.ingest.readers._gpxpoints import drop_unplaced_points, unplaced_note
 from loadwatch.ingest.readers._xml import (
     decode_xml,
     implausible_times_note,
@@ -109,6 +111,9 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
       most half the points would be left in order is written in another order (newest first,
       say): its points are put in order by their times, with a warning, and none is dropped
       (see :func:`~loadwatch.ingest.readers._xml.order_by_time`).
+    - A ``<trkpt>`` without ``lat`` or ``lon`` makes gpxpy refuse the whole file; such points
+      are then taken out (with a warning) and the rest is read
+      (:mod:`~loadwatch.ingest.readers._gpxpoints`).
     - Several tracks give several activities; tracks without usable times are dropped silently
       as long as one track has them.
 
@@ -129,7 +134,14 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
     text = decode_xml(data, source, prolog.encoding)
     inspect_prolog(as_gpxpy_parses(text), source, "GPX")  # what gpxpy hands its XML parser
     check_xml_points(text, "gpx", source)
-    gpx = _parse(text, source)
+    try:
+        gpx, unplaced = _parse(text, source), 0
+    except CorruptFileError:  # perhaps only points without lat/lon: read the rest
+        text, unplaced = drop_unplaced_points(text)
+        if not unplaced:
+            raise
+        inspect_prolog(as_gpxpy_parses(text), source, "GPX")  # checked again as it now is
+        gpx = _parse(text, source)
     if prolog.root != "gpx":
         raise UnsupportedFileError(
             f"is not a GPX file: its root element is <{prolog.root}>, not <gpx>", path=source
@@ -152,6 +164,9 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
     activities = [result.activity for result in results if result.activity is not None]
     if not activities:
         raise EmptyActivityError(_why_empty(results), path=source)
+    if unplaced:
+        note = unplaced_note(unplaced)
+        activities = [dataclasses.replace(a, warnings=(*a.warnings, note)) for a in activities]
     return activities
 
 
