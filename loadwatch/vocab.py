@@ -137,6 +137,10 @@ class RiskReason(enum.StrEnum):
     FREQUENCY = "frequency"
     ACWR = "acwr"
     MONOTONY = "monotony"
+    #: The body log: pain above 5 of 10 that week (the pain-monitoring model's "stop").
+    PAIN_STOP = "pain:above_5"
+    #: The body log: pain of 4-5 of 10 that week (the model's warning).
+    PAIN_WARNING = "pain:warning"
 
 
 #: Each reason in a few words, for where a risk level is shown ("high risk, from ...").
@@ -149,6 +153,8 @@ REASON_WORDS: dict[str, str] = {
     RiskReason.FREQUENCY: "the rise in runs",
     RiskReason.ACWR: "the disputed ACWR",
     RiskReason.MONOTONY: "the disputed monotony",
+    RiskReason.PAIN_STOP: "pain above 5/10 in your log",
+    RiskReason.PAIN_WARNING: "pain of 4–5/10 in your log",
 }
 
 #: How each note (advice, not a flag) is shown: the table's mark and a phrase for lists.
