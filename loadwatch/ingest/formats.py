@@ -42,8 +42,8 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from loadwatch.ingest.activity import Activity
@@ -59,10 +59,16 @@ class Format(enum.StrEnum):
     FIT = "fit"
     GPX = "gpx"
     TCX = "tcx"
+    APPLE_HEALTH = "apple-health"
 
 
 #: A reader: a file's bytes and its ``source`` label in, every activity the file holds out.
 Reader = Callable[[bytes, str], "list[Activity]"]
+
+#: A streamed reader (:attr:`FileFormat.load_stream_reader`): the file opened for reading
+#: bytes, its ``source`` label, and a function giving the bytes of a file named relative to
+#: the folder holding it (None when there is no such file); every activity out, one at a time.
+StreamReader = Callable[[IO[bytes], str, Callable[[str], "bytes | None"]], "Iterable[Activity]"]
 
 #: How many of a file's first bytes the sniff tests see.
 SNIFF_BYTES = 4096
@@ -96,6 +102,11 @@ class FileFormat:
         summed_distance: Whether its distance is summed from the points of its track rather
             than a device's own total (GPX files have none): duplicates are then matched with a
             looser distance tolerance, since GPS jitter adds to such sums.
+        load_stream_reader: For a format whose files may be far larger than any activity
+            file (Apple Health's ``export.xml``, several GB): imports its streamed reader.
+            Discovery then never reads such a file whole, whatever its size, and hands the
+            reader the open file and its neighbours (see
+            :class:`loadwatch.ingest.exports.Opener`). None for the others.
     """
 
     format: Format
@@ -107,6 +118,7 @@ class FileFormat:
     rank: int
     xml: bool
     summed_distance: bool
+    load_stream_reader: Callable[[], StreamReader] | None = None
 
     def read(self, data: bytes, source: str) -> list[Activity]:
         """Every activity in ``data``, a file of this format, through its reader.
@@ -153,6 +165,13 @@ def _is_tcx(head: bytes) -> bool:
     return xml_root(head) in (b"TrainingCenterDatabase", b"Activities")
 
 
+def _is_apple_health(head: bytes) -> bool:
+    # Apple's internal DTD is longer than the sniffed bytes: its DOCTYPE names the root.
+    return xml_root(head) == b"HealthData" or (
+        re.search(rb"<!DOCTYPE\s+HealthData[\s\[>]", _as_ascii_xml(head[:SNIFF_BYTES])) is not None
+    )
+
+
 def _fit_reader() -> Reader:
     from loadwatch.ingest.readers.fit import read_fit
 
@@ -169,6 +188,18 @@ def _tcx_reader() -> Reader:
     from loadwatch.ingest.readers.tcx import read_tcx
 
     return read_tcx
+
+
+def _apple_reader() -> Reader:
+    from loadwatch.ingest.readers.apple import read_apple_health
+
+    return read_apple_health
+
+
+def _apple_stream_reader() -> StreamReader:
+    from loadwatch.ingest.readers.apple import read_apple_export
+
+    return read_apple_export
 
 
 #: Every format loadwatch reads, in the order messages name them.
@@ -206,6 +237,18 @@ FORMATS: tuple[FileFormat, ...] = (
         xml=True,
         summed_distance=False,
     ),
+    FileFormat(
+        format=Format.APPLE_HEALTH,
+        label="Apple Health",
+        suffixes=(),  # export.xml: any other .xml file is none of loadwatch's business
+        sniff=_is_apple_health,
+        load_reader=_apple_reader,
+        version=1,
+        rank=3,  # totals, heart rate every few seconds, a route only when recorded outdoors
+        xml=True,
+        summed_distance=False,
+        load_stream_reader=_apple_stream_reader,
+    ),
 )
 
 
@@ -230,8 +273,12 @@ def described(conjunction: str = "or", *, xml: bool = False) -> str:
     Args:
         conjunction: The word before the last label: ``"or"``, ``"and"``, ``"nor"``.
         xml: Name only the XML formats (``"GPX or TCX"``).
+
+    Only the formats a file is named as (those with :attr:`FileFormat.suffixes`) are named:
+    these messages are about files named like activities that are not, and nobody names a
+    file as an Apple Health export.
     """
-    labels = [entry.label for entry in FORMATS if entry.xml or not xml]
+    labels = [entry.label for entry in FORMATS if (entry.xml or not xml) and entry.suffixes]
     if len(labels) <= 1:
         return "".join(labels)
     return f"{', '.join(labels[:-1])} {conjunction} {labels[-1]}"

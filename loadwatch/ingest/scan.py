@@ -372,7 +372,7 @@ def _summarise_source(
 ) -> tuple[list[ActivitySummary], Skipped | None]:
     """The summaries of one activity file's activities, or why it cannot be used."""
     try:
-        activities = read_source(source.data, source.format, source.label)
+        activities = read_source(source.data, source.format, source.label, source.opener)
         summaries = [summarise(activity) for activity in activities]
     except LoadwatchError as error:
         if on_error == OnError.RAISE:
@@ -387,7 +387,7 @@ def _summarise_source(
             f"could not be read because of a loadwatch bug ({detail}); please report it",
             bug=True,
         )
-    if len(activities) > 1:
+    if len(summaries) > 1:
         summaries = [
             dataclasses.replace(s, source=f"{source.label}#{n}") for n, s in enumerate(summaries, 1)
         ]

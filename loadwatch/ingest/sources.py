@@ -27,6 +27,7 @@ from typing import Literal
 
 from loadwatch.errors import SourceError, unreadable_folder
 from loadwatch.ingest import formats
+from loadwatch.ingest.exports import Opener, in_zip, on_disk, owner
 from loadwatch.ingest.formats import SNIFF_BYTES, Format
 from loadwatch.model import Skipped
 
@@ -54,12 +55,15 @@ class Source:
         format: Its format (a :class:`~loadwatch.ingest.formats.Format`, so it equals ``"fit"``...).
         data: The file's (decompressed) bytes.
         path: The file on disk that holds it (the archive, for a member).
+        opener: For a format read streamed (an Apple Health ``export.xml``): how to open it
+            and its neighbours, valid while discovery is at this file; ``data`` is then empty.
     """
 
     label: str
     format: Format
     data: bytes = dataclasses.field(repr=False)
     path: Path
+    opener: Opener | None = dataclasses.field(default=None, repr=False, compare=False)
 
 
 def sniff(head: bytes) -> Format | Literal["gzip", "zip"] | None:
@@ -206,6 +210,10 @@ def sources_in_file(file_path: Path, label: str) -> Iterator[Source | Skipped]:
     :class:`Skipped` with the reason.
     """
     looks_like_activity = _named_like_activity(label)
+    owned = owner(file_path.parent.name, lambda name: (file_path.parent.parent / name).is_file())
+    if owned is not None:  # a route of an export (exports.py says why)
+        yield from [Skipped(label, owned)] if owned else []
+        return
     try:
         with file_path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
@@ -213,6 +221,9 @@ def sources_in_file(file_path: Path, label: str) -> Iterator[Source | Skipped]:
             if kind is None:
                 if looks_like_activity:
                     yield Skipped(label, _unrecognised(head))
+                return
+            if _streamed(kind):
+                yield Source(label, Format(kind), b"", file_path, on_disk(file_path))
                 return
             size = os.fstat(handle.fileno()).st_size
             if kind == "zip":
@@ -257,6 +268,12 @@ def _from_bytes(
             yield from _from_zip(holder, label, io.BytesIO(data), depth=depth + 1)
         else:
             yield Skipped(label, "is an archive nested too deep inside other archives")
+
+
+def _streamed(kind: str | None) -> bool:
+    """Whether files of a kind are read streamed, never whole (Apple Health's export)."""
+    entry = formats.find(kind)
+    return entry is not None and entry.load_stream_reader is not None
 
 
 def _unrecognised(head: bytes) -> str:
@@ -329,11 +346,17 @@ def _from_member(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, holder: Path, depth: int
 ) -> Iterator[Source | Skipped]:
     named_like_activity = _named_like_activity(label)
+    folder, _, _ = info.filename.rpartition("/")
+    parent, _, folder = folder.rpartition("/")
+    owned = owner(folder, lambda name: f"{parent}/{name}".lstrip("/") in archive.NameToInfo)
+    if owned is not None:  # a route of an export (exports.py says why)
+        yield from [Skipped(label, owned)] if owned else []
+        return
     if info.flag_bits & 0x1:
         if named_like_activity:
             yield Skipped(label, "is encrypted inside its archive")
         return
-    if info.file_size > MAX_FILE_BYTES:
+    if info.file_size > MAX_FILE_BYTES and not _streamed_member(archive, info):
         if named_like_activity:
             yield Skipped(label, f"is {info.file_size / 2**20:.0f} MB, too large for an activity")
         return
@@ -345,6 +368,9 @@ def _from_member(
                 if named_like_activity:
                     yield Skipped(label, _unrecognised(head))
                 return
+            if _streamed(kind):
+                yield Source(label, Format(kind), b"", holder, in_zip(archive, info))
+                return
             # Declared sizes can lie (zip bombs): never read past the limit, whatever they say.
             data = head + member.read(MAX_FILE_BYTES + 1 - len(head))
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as error:
@@ -354,3 +380,12 @@ def _from_member(
         yield Skipped(label, "inflates past the size of any activity file; not read")
         return
     yield from _from_bytes(data, label, holder, kind, named_like_activity, depth)
+
+
+def _streamed_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a zip member is of a format read streamed, by its first bytes."""
+    try:
+        with archive.open(info) as member:
+            return _streamed(sniff(member.read(SNIFF_BYTES)))
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError):
+        return False
