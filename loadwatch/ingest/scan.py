@@ -27,7 +27,7 @@ from pathlib import Path
 from loadwatch.errors import LoadwatchError, SourceError
 from loadwatch.ingest.cache import Cache, identify, parser_version
 from loadwatch.ingest.cache_codec import Outcome, relabel, unlabel
-from loadwatch.ingest.gear import GearTable, StravaGear, collect_gear, gear_tables
+from loadwatch.ingest.gear import GearTable, StravaGear, collect_gear, gear_tables, with_strava
 from loadwatch.ingest.readers import read_source
 from loadwatch.ingest.sources import Source, iter_files, sources_in_file
 from loadwatch.ingest.summary import ActivitySummary, summarise
@@ -213,7 +213,7 @@ class _Found:
 
     def scan(self, pending: list[str], *, min_run_s: float, min_run_m: float) -> Scan:
         """The scan, duplicates set aside, then the runs too short to be runs."""
-        kept, duplicates = drop_duplicates(self.summaries)
+        kept, duplicates = drop_duplicates(with_strava(self.summaries, self.tables))
         kept, fragments = drop_fragments(kept, min_run_s=min_run_s, min_run_m=min_run_m)
         for fragment in fragments:
             self.set_aside(fragment)

@@ -106,6 +106,8 @@ class ActivitySummary:
         track_lat: For runs with GPS, latitudes every :data:`TRACK_STEP_M` along the run
             (float32: about 0.4 m, ample to match a map), for surfaces from a map; else empty.
         track_lon: The matching longitudes.
+        rpe: The athlete's perceived exertion (1 to 10) when Strava's ``activities.csv`` gives
+            one (:func:`loadwatch.ingest.gear.with_strava`), else NaN: no file holds one.
     """
 
     source: str
@@ -130,6 +132,7 @@ class ActivitySummary:
     warnings: tuple[str, ...] = ()
     track_lat: np.ndarray = dataclasses.field(default_factory=lambda: _NO_TRACK, repr=False)
     track_lon: np.ndarray = dataclasses.field(default_factory=lambda: _NO_TRACK, repr=False)
+    rpe: float = math.nan
 
     @property
     def mean_moving_speed_mps(self) -> float:
