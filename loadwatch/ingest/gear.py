@@ -28,6 +28,7 @@ from loadwatch.ingest.formats import SNIFF_BYTES
 from loadwatch.ingest.sources import sniff
 from loadwatch.ingest.stravacsv import StravaRow, clean_header, columns, read_rows
 from loadwatch.ingest.summary import ActivitySummary, Histogram
+from loadwatch.vocab import Sport
 
 #: The file of a Strava bulk export that lists every activity with its gear.
 STRAVA_ACTIVITIES_CSV = "activities.csv"
@@ -186,41 +187,41 @@ def _from_zip(stream: io.BufferedReader, label: str) -> Iterator[GearTable]:
 #: Strava's activity types (cleaned as header cells are, in the export's language) that
 #: :func:`~loadwatch.ingest.activity.normalise_sport` does not already know, and loadwatch's
 #: sport and sub-sport for each.
-STRAVA_TYPES: dict[str, tuple[str, str | None]] = {
-    "trail run": ("running", "trail"),
-    "virtual run": ("running", "treadmill"),
-    "course a pied": ("running", None),
-    "course": ("running", None),
-    "trail": ("running", "trail"),
-    "carrera": ("running", None),
-    "carrera por montana": ("running", "trail"),
-    "beh": ("running", None),
-    "trailovy beh": ("running", "trail"),
-    "walk": ("walking", None),
-    "hike": ("walking", None),
-    "marche": ("walking", None),
-    "randonnee": ("walking", None),
-    "caminata": ("walking", None),
-    "senderismo": ("walking", None),
-    "chuze": ("walking", None),
-    "turistika": ("walking", None),
-    "ride": ("cycling", None),
-    "virtual ride": ("cycling", None),
-    "e-bike ride": ("cycling", None),
-    "mountain bike ride": ("cycling", None),
-    "gravel ride": ("cycling", None),
-    "velo": ("cycling", None),
-    "ciclismo": ("cycling", None),
-    "jizda na kole": ("cycling", None),
-    "swim": ("swimming", None),
-    "natation": ("swimming", None),
-    "natacion": ("swimming", None),
-    "plavani": ("swimming", None),
-    "weight training": ("strength", None),
-    "musculation": ("strength", None),
-    "entrenamiento con pesas": ("strength", None),
-    "posilovani": ("strength", None),
-    "crossfit": ("strength", None),
+STRAVA_TYPES: dict[str, tuple[Sport, str | None]] = {
+    "trail run": (Sport.RUNNING, "trail"),
+    "virtual run": (Sport.RUNNING, "treadmill"),
+    "course a pied": (Sport.RUNNING, None),
+    "course": (Sport.RUNNING, None),
+    "trail": (Sport.RUNNING, "trail"),
+    "carrera": (Sport.RUNNING, None),
+    "carrera por montana": (Sport.RUNNING, "trail"),
+    "beh": (Sport.RUNNING, None),
+    "trailovy beh": (Sport.RUNNING, "trail"),
+    "walk": (Sport.WALKING, None),
+    "hike": (Sport.WALKING, None),
+    "marche": (Sport.WALKING, None),
+    "randonnee": (Sport.WALKING, None),
+    "caminata": (Sport.WALKING, None),
+    "senderismo": (Sport.WALKING, None),
+    "chuze": (Sport.WALKING, None),
+    "turistika": (Sport.WALKING, None),
+    "ride": (Sport.CYCLING, None),
+    "virtual ride": (Sport.CYCLING, None),
+    "e-bike ride": (Sport.CYCLING, None),
+    "mountain bike ride": (Sport.CYCLING, None),
+    "gravel ride": (Sport.CYCLING, None),
+    "velo": (Sport.CYCLING, None),
+    "ciclismo": (Sport.CYCLING, None),
+    "jizda na kole": (Sport.CYCLING, None),
+    "swim": (Sport.SWIMMING, None),
+    "natation": (Sport.SWIMMING, None),
+    "natacion": (Sport.SWIMMING, None),
+    "plavani": (Sport.SWIMMING, None),
+    "weight training": (Sport.STRENGTH, None),
+    "musculation": (Sport.STRENGTH, None),
+    "entrenamiento con pesas": (Sport.STRENGTH, None),
+    "posilovani": (Sport.STRENGTH, None),
+    "crossfit": (Sport.STRENGTH, None),
 }
 #: What a summary-only activity from ``activities.csv`` says of itself.
 CSV_ONLY = (

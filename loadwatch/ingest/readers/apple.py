@@ -37,6 +37,7 @@ import pandas as pd
 from loadwatch.errors import LoadwatchError, NotAnActivityError
 from loadwatch.ingest.activity import Activity, make_samples
 from loadwatch.ingest.readers._applexml import Workout, collect
+from loadwatch.vocab import Sport
 
 #: Opens a file named relative to the folder holding ``export.xml`` (a route GPX), giving its
 #: bytes, or None when there is no such file.
@@ -44,15 +45,15 @@ Nearby = Callable[[str], bytes | None]
 
 #: Apple's workout types (after ``HKWorkoutActivityType``), lower-case, and loadwatch's sports;
 #: every other type is "other".
-APPLE_SPORTS: dict[str, str] = {
-    "running": "running",
-    "walking": "walking",
-    "hiking": "walking",
-    "cycling": "cycling",
-    "handcycling": "cycling",
-    "swimming": "swimming",
-    "traditionalstrengthtraining": "strength",
-    "functionalstrengthtraining": "strength",
+APPLE_SPORTS: dict[str, Sport] = {
+    "running": Sport.RUNNING,
+    "walking": Sport.WALKING,
+    "hiking": Sport.WALKING,
+    "cycling": Sport.CYCLING,
+    "handcycling": Sport.CYCLING,
+    "swimming": Sport.SWIMMING,
+    "traditionalstrengthtraining": Sport.STRENGTH,
+    "functionalstrengthtraining": Sport.STRENGTH,
 }
 _PREFIX = "HKWorkoutActivityType"
 # A heart-rate reading is put on the route point nearest in time, up to this far away.
@@ -102,7 +103,7 @@ def read_apple_export(stream: IO[bytes], source: str, nearby: Nearby) -> Iterato
 
 def _sport(activity_type: str) -> str:
     key = activity_type.removeprefix(_PREFIX).lower()
-    return APPLE_SPORTS.get(key, "other")
+    return APPLE_SPORTS.get(key, Sport.OTHER)
 
 
 def _activity(
