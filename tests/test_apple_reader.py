@@ -166,6 +166,13 @@ def test_the_ios8_variant(tmp_path: Path) -> None:
     assert walk.distance_m == pytest.approx(2500)
 
 
+def test_read_activities_on_the_zip(zipped: Path) -> None:
+    """read_activities() on export.zip: every workout, the route from inside the zip."""
+    activities = read_activities(zipped)
+    assert len(activities) == 5
+    assert sum(a.has_gps for a in activities) == 1
+
+
 def test_read_activities_on_bytes(unzipped: Path) -> None:
     """The bytes of an export.xml give its workouts (routes need the folder)."""
     data = (unzipped / "apple_health_export" / "export.xml").read_bytes()
@@ -181,6 +188,10 @@ def test_a_large_export_is_streamed_not_refused(
     monkeypatch.setattr(sources, "MAX_FILE_BYTES", 100)
     assert len(scan(unzipped).summaries) == 5
     assert len(scan(zipped).summaries) == 5
+    (unzipped / "elsewhere").mkdir()
+    (unzipped / "elsewhere" / "run.gpx").write_text(ROUTE_GPX, encoding="utf-8")
+    (other,) = scan(unzipped / "elsewhere").skipped
+    assert "too large" in other.reason  # only the export's own format is streamed
 
 
 def test_an_export_without_workouts(tmp_path: Path) -> None:

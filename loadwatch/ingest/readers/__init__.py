@@ -84,7 +84,13 @@ def read_activities(source: str | Path | bytes) -> list[Activity]:
         if entry is None:
             raise UnsupportedFileError(f"is not a {formats.described()} file", path="<bytes>")
         return entry.read(data, "<bytes>")
-    found = list(iter_sources(source))
+    found: list[Source | Skipped] = []
+    streamed: list[Activity] | None = None
+    for item in iter_sources(source):
+        found.append(item)
+        if isinstance(item, Source) and item.opener is not None and streamed is None:
+            # An opener is valid only while discovery is at its file (a zip stays open).
+            streamed = list(read_source(item.data, item.format, str(source), item.opener))
     files = [item for item in found if isinstance(item, Source)]
     if not files:
         reasons = [item.reason for item in found if isinstance(item, Skipped)]
@@ -95,8 +101,9 @@ def read_activities(source: str | Path | bytes) -> list[Activity]:
             f"holds {len(files)} activity files; use loadwatch.timeline() for a folder or archive",
             path=source,
         )
-    one = files[0]
-    return list(read_source(one.data, one.format, str(source), one.opener))
+    if streamed is not None:
+        return streamed
+    return list(read_source(files[0].data, files[0].format, str(source)))
 
 
 def read_activity(source: str | Path | bytes) -> Activity:
