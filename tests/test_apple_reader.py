@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import zipfile
 from datetime import UTC, datetime
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from loadwatch import read_activities
-from loadwatch.errors import CorruptFileError, NotAnActivityError
-from loadwatch.ingest import sources
+from loadwatch.errors import CorruptFileError, NotAnActivityError, UnsupportedFileError
+from loadwatch.ingest import exports, sources
+from loadwatch.ingest.readers import read_streamed
 from loadwatch.ingest.readers.apple import read_apple_health
 from loadwatch.ingest.scan import scan
 from loadwatch.ingest.summary import ActivitySummary
@@ -315,3 +317,27 @@ def test_the_real_exports(corpus: Path) -> None:
     assert other.duration_s == pytest.approx(31.7368 * 60)
     zipped = scan(apple / "dogsheep__healthkit-to-sqlite" / "zip_contents")
     assert any("do not fall within the workout" in w.message for w in zipped.warnings)
+
+
+def test_the_opener_never_leaves_its_export(tmp_path: Path, zipped: Path) -> None:
+    """A route path climbing out of the export, or missing from the zip, gives nothing."""
+    (tmp_path / "secret.gpx").write_text(ROUTE_GPX, encoding="utf-8")
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (inner / "export.xml").write_text(export_xml(), encoding="utf-8")
+    opener = exports.on_disk(inner / "export.xml")
+    assert opener.nearby("../secret.gpx") is None
+    assert opener.nearby("nothing.gpx") is None
+    with zipfile.ZipFile(zipped) as archive:
+        info = archive.getinfo("apple_health_export/export.xml")
+        assert exports.in_zip(archive, info).nearby("workout-routes/none.gpx") is None
+        assert exports.in_zip(archive, info).nearby("workout-routes/route_1.gpx") == (
+            ROUTE_GPX.encode()
+        )
+
+
+def test_a_streamed_read_of_an_unknown_format() -> None:
+    """read_streamed() names a format that is not streamed as unknown."""
+    opener = exports.Opener(lambda: io.BytesIO(b""), lambda path: None)
+    with pytest.raises(UnsupportedFileError, match="unknown streamed format"):
+        list(read_streamed(opener, "gpx", "x.gpx"))

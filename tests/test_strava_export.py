@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import math
 import os
 import shutil
 import zipfile
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from factories import gpx
 
 from loadwatch import analyze
 from loadwatch.ingest.cache import Cache
+from loadwatch.ingest.cache_codec import decode_outcomes, encode_outcomes
 from loadwatch.ingest.gear import CSV_ONLY, parse_activities_csv, strava_sport
 from loadwatch.ingest.scan import Scan, scan
 from loadwatch.ingest.stravacsv import HEADERS, clean_header, number, parse_date, read_rows
@@ -309,3 +312,23 @@ def test_an_export_of_corpus_files(corpus: Path, tmp_path: Path) -> None:
     assert kept["export/activities/14582164182.fit.gz"].sport == "cycling"
     assert result.gear.gear["export/activities/906581465.gpx"] == "Speedgoat"
     assert "export/routes/906581465.gpx" in {s.source for s in result.skipped}
+
+
+def test_the_cache_refuses_a_strava_row_it_did_not_write() -> None:
+    """A stored row with a wrong field or type is not used (the file is read again)."""
+    table = parse_activities_csv(activities_csv("english-2024").encode(), "activities.csv")
+    blob = encode_outcomes([table])
+    assert decode_outcomes(blob) == [table]
+    document = json.loads(zlib.decompress(blob))
+    document["outcomes"][0]["gear"]["activities"][0]["rpe"] = "seven"
+    with pytest.raises(ValueError, match="rpe"):
+        decode_outcomes(zlib.compress(json.dumps(document).encode()))
+    document["outcomes"][0]["gear"]["activities"][0]["extra"] = 1
+    with pytest.raises(ValueError, match="other fields"):
+        decode_outcomes(zlib.compress(json.dumps(document).encode()))
+
+
+def test_a_header_that_is_not_csv() -> None:
+    """A header line too long for CSV: no gear column, said so."""
+    table = parse_activities_csv(b'"' + b"x" * 200_000 + b'"\n', "activities.csv")
+    assert table.problem is not None
