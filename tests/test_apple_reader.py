@@ -46,7 +46,7 @@ def _hr(moment: str, bpm: int) -> str:
 
 def export_xml(*, dtd: str = APPLE_DTD, route: bool = True) -> str:
     """A small export: an outdoor run with a route file, an indoor run, a strength workout,
-    a swim, heart rate before, during and after the first run."""
+    a swim, heart rate before, during and after the first run (not in time order)."""
     route_xml = (
         '<WorkoutRoute><FileReference path="/workout-routes/route_1.gpx"/></WorkoutRoute>'
         if route
@@ -55,10 +55,10 @@ def export_xml(*, dtd: str = APPLE_DTD, route: bool = True) -> str:
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 {dtd}<HealthData locale="fr_FR">
  <ExportDate value="2024-06-01 10:00:00 +0200"/>
+ {_hr("2024-05-06 09:30:00 +0200", 190)}
  {_hr("2024-05-06 08:50:00 +0200", 200)}
  {_hr("2024-05-06 09:02:10 +0200", 150)}
  {_hr("2024-05-06 09:03:50 +0200", 160)}
- {_hr("2024-05-06 09:30:00 +0200", 190)}
  <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="4" durationUnit="min"
   sourceName="Apple Watch de Léa" startDate="2024-05-06 09:00:00 +0200"
   endDate="2024-05-06 09:04:00 +0200">

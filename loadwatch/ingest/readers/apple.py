@@ -25,6 +25,7 @@ Energy is read but not used by loadwatch.
 
 from __future__ import annotations
 
+import array
 import io
 import math
 from collections.abc import Callable, Iterator
@@ -94,8 +95,11 @@ def read_apple_export(stream: IO[bytes], source: str, nearby: Nearby) -> Iterato
         )
     hr_time = np.frombuffer(found.hr_time, dtype=np.float64)
     hr_bpm = np.frombuffer(found.hr_bpm, dtype=np.float64)
-    order = np.argsort(hr_time, kind="stable")
-    hr_time, hr_bpm = hr_time[order], hr_bpm[order]
+    if len(hr_time) > 1 and bool((hr_time[1:] < hr_time[:-1]).any()):  # exports are in order
+        order = np.argsort(hr_time, kind="stable")
+        hr_time, hr_bpm = hr_time[order], hr_bpm[order]
+        del order
+        found.hr_time, found.hr_bpm = array.array("d"), array.array("d")  # keep the copies only
     for workout in sorted(found.workouts, key=lambda w: w.start):
         first, last = np.searchsorted(hr_time, [workout.start, workout.end], side="left")
         yield _activity(workout, hr_time[first:last], hr_bpm[first:last], source, nearby)
