@@ -14,7 +14,7 @@ statistics and metadata, and a route GPX file for one workout in three) until it
 
 Measured on 2026-12-07 (2 shared cores under heavy load, so wall times are long; CPU times
 are the figure to compare), ``python benchmarks/apple_export.py --gb 2 --zip``: a 2.00 GB
-export.xml, 3,373 workouts (1,125 with a route GPX), about 4 million heart-rate readings:
+export.xml, 3,373 workouts (a third with a route GPX), about 4 million heart-rate readings:
 
 - unzipped folder: 158 s CPU, peak RSS 257 MB;
 - export.zip (deflated): 154 s CPU, peak RSS 240 MB.
