@@ -315,6 +315,9 @@ def test_the_real_exports(corpus: Path) -> None:
     (other,) = scan(apple / "tdda__applehealthdata").summaries  # behind a full Apple DTD
     assert other.sport == "other"
     assert other.duration_s == pytest.approx(31.7368 * 60)
+    dtd = (apple / "AlekSi__applehealth" / "healthkit11.dtd").read_text(encoding="utf-8")
+    with_v11 = export_xml(dtd=f"<!DOCTYPE HealthData [\n{dtd}\n]>\n")  # Apple's DTD of iOS 12-13
+    assert len(read_apple_health(with_v11.encode(), "export.xml")) == 5
     zipped = scan(apple / "dogsheep__healthkit-to-sqlite" / "zip_contents")
     assert any("do not fall within the workout" in w.message for w in zipped.warnings)
 
