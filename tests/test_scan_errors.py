@@ -151,12 +151,12 @@ def buggy(monkeypatch: pytest.MonkeyPatch) -> None:
     LoadwatchError whose message mentions 'a loadwatch bug' on e-run.gpx."""
     real = scan_module.read_source
 
-    def read(data: bytes, fmt: str, label: str) -> Any:
+    def read(data: bytes, fmt: str, label: str, opener: Any = None) -> Any:
         if label == "c-run.gpx":
             raise RuntimeError("index out of range")
         if label == "e-run.gpx":
             raise LoadwatchError("names a loadwatch bug in its text, but is not one")
-        return real(data, fmt, label)
+        return real(data, fmt, label, opener)
 
     monkeypatch.setattr(scan_module, "read_source", read)
 

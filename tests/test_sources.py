@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from loadwatch.errors import SourceError
-from loadwatch.ingest import formats, sources
+from loadwatch.ingest import formats, limits, sources
 from loadwatch.ingest.formats import Format
 from loadwatch.ingest.sources import Source, iter_sources, sniff
 from loadwatch.model import Skipped
@@ -183,14 +183,14 @@ def test_archive_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         for n in range(5):
             archive.writestr(f"{n}.gpx", GPX)
     (tmp_path / "many.zip").write_bytes(buffer.getvalue())
-    monkeypatch.setattr(sources, "MAX_ARCHIVE_MEMBERS", 4)
+    monkeypatch.setattr(limits, "MAX_ARCHIVE_MEMBERS", 4)
     assert "more than the 4" in _found(tmp_path)["many.zip"]
 
-    monkeypatch.setattr(sources, "MAX_ARCHIVE_MEMBERS", 100)
-    monkeypatch.setattr(sources, "MAX_ARCHIVE_BYTES", 100)
+    monkeypatch.setattr(limits, "MAX_ARCHIVE_MEMBERS", 100)
+    monkeypatch.setattr(limits, "MAX_ARCHIVE_BYTES", 100)
     assert "would unpack to" in _found(tmp_path)["many.zip"]
 
-    monkeypatch.setattr(sources, "MAX_ARCHIVE_BYTES", 10**9)
+    monkeypatch.setattr(limits, "MAX_ARCHIVE_BYTES", 10**9)
     monkeypatch.setattr(sources, "MAX_FILE_BYTES", 500)
     bomb = tmp_path / "bomb.gpx.gz"
     bomb.write_bytes(gzip.compress(GPX + b" " * 10_000))

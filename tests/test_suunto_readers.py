@@ -65,7 +65,7 @@ def test_sml_without_utc_reads_the_header_local_time_as_utc() -> None:
         (
             sml(prolog='<!DOCTYPE sml [<!ENTITY x "xxxxxxxx">]>'),
             CorruptFileError,
-            "DTD or entities",
+            "declares a DTD",
         ),
         (sml(prolog="<!DOCTYPE sml>"), CorruptFileError, "DTD"),
         (sml().replace(b"utf-8", b"utf-16", 1), CorruptFileError, "decode|broken"),

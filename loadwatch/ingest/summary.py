@@ -116,6 +116,8 @@ class ActivitySummary:
         vertical_oscillation_mm: the torso's bounce,
         vertical_ratio_pct: bounce over step length,
         step_length_mm: and step length. Kept for the analysis to use later.
+        rpe: The athlete's perceived exertion (1 to 10) when Strava's ``activities.csv`` gives
+            one (:func:`loadwatch.ingest.gear.with_strava`), else NaN: no file holds one.
     """
 
     source: str
@@ -145,6 +147,7 @@ class ActivitySummary:
     vertical_oscillation_mm: float = math.nan
     vertical_ratio_pct: float = math.nan
     step_length_mm: float = math.nan
+    rpe: float = math.nan
 
     @property
     def mean_moving_speed_mps(self) -> float:
