@@ -217,6 +217,10 @@ class BudgetRule(enum.StrEnum):
     TEN_PERCENT = "ten_percent"
     EASIER_WEEK = "easier_week"
     LONGEST_RUN = "longest_run"
+    #: The longest run was a spike: single runs grow from what it was measured against.
+    SPIKE_REFERENCE = "spike_reference"
+    #: Next week's runs times its longest run, when less than the distance rules allow.
+    RUNS_TIMES_LONGEST = "runs_times_longest"
     ACWR = "acwr"
     #: The body log's pain: 4-5 holds next week's distance, above 5 cuts it back.
     PAIN_HOLD = "pain_hold"
@@ -229,6 +233,8 @@ BUDGET_WORDS: dict[str, str] = {
     BudgetRule.TEN_PERCENT: "this week +{pct}",
     BudgetRule.EASIER_WEEK: "the level of the weeks before your easier week +{pct}",
     BudgetRule.LONGEST_RUN: "the longest run of the last 30 days +10%",
+    BudgetRule.SPIKE_REFERENCE: "what your spike run was measured against +10%",
+    BudgetRule.RUNS_TIMES_LONGEST: "the runs allowed × the longest run allowed",
     BudgetRule.ACWR: "1.3 × the mean of the last 3 weeks, from the disputed ACWR",
     BudgetRule.PAIN_HOLD: "this week's, held for the pain you logged",
     BudgetRule.PAIN_SHRINK: "cut back from this week's for the pain you logged",

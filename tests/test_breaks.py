@@ -71,6 +71,11 @@ def test_a_comeback_after_five_weeks_off_is_a_spike_and_not_a_quiet_week(tmp_pat
     assert week["distance_change"] is None and week["acwr"] is None
     spike = next(line for line in week["advice"] if line.startswith("Your 15.0 km run"))
     assert "× your longest run before your 5-week break (5.0 km), less 41%" in spike
+    # Single runs grow from that reference, and say so (a week in progress: runs only).
+    budget = week["next_week"]
+    assert budget["longest_run_km"] == pytest.approx(5 * 0.9**5 * 1.1, abs=0.01)
+    assert budget["basis"][-1] == "longest_run_km:spike_reference"
+    assert "what your spike run was measured against +10%" in " ".join(week["advice"])
     table = _analyze(folder, "--as-of", "2026-08-19").output
     assert "No flags this week" not in table and "high risk" in table
 
