@@ -12,13 +12,15 @@ import os
 import shutil
 import zipfile
 import zlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from factories import gpx
 
 from loadwatch import analyze
+from loadwatch.body.entries import make_entry
+from loadwatch.body.store import append
 from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.cache_codec import decode_outcomes, encode_outcomes
 from loadwatch.ingest.gear import CSV_ONLY, parse_activities_csv, strava_sport
@@ -332,3 +334,23 @@ def test_a_header_that_is_not_csv() -> None:
     """A header line too long for CSV: no gear column, said so."""
     table = parse_activities_csv(b'"' + b"x" * 200_000 + b'"\n', "activities.csv")
     assert table.problem is not None
+
+
+def test_strava_s_perceived_exertion_is_the_run_s_effort_unless_the_log_says(
+    tmp_path: Path,
+) -> None:
+    """analyze(): the CSV's Perceived Exertion is each run's rpe and counts in srpe_load; an
+    effort logged in the body log for that run wins."""
+    build_export(tmp_path / "export", "english-2024")
+    result = analyze(tmp_path, timezone="UTC", as_of="2026-06-10")
+    runs = result.timeline[result.timeline["sport"] == "running"].set_index("source")
+    assert runs.loc["export/activities/1.gpx", "rpe"] == 7
+    assert runs.loc["export/activities.csv#3", "rpe"] == 6
+    assert result.weeks["srpe_load"].iloc[-1] > 0
+    body = tmp_path / "body.jsonl"
+    effort = make_entry("rpe", {"date": "2026-06-01", "rpe": 4}, date.max)
+    append(body, [effort])
+    logged = analyze(tmp_path, timezone="UTC", as_of="2026-06-10", body_log=body)
+    runs = logged.timeline[logged.timeline["sport"] == "running"].set_index("source")
+    assert runs.loc["export/activities/1.gpx", "rpe"] == 4
+    assert runs.loc["export/activities.csv#3", "rpe"] == 6
