@@ -103,7 +103,7 @@ FLAG_WORDS: dict[str, FlagWords] = {
     Flag.FREQUENCY: FlagWords("FREQ", "runs", "the number of runs", "F"),
     Flag.SESSION_SPIKE: FlagWords(
         "SPIKE",
-        "session spike: a run >10% over the 30-day longest",
+        "session spike: a run >10% over the longest before it",
         "a run more than 10% longer than the longest run before it (of the last 30 days, or"
         " before a break)",
         "S",
