@@ -19,6 +19,7 @@ from loadwatch._version import __version__
 from loadwatch.atomic import staged_set, write_atomically
 from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
 from loadwatch.model import Analysis
+from loadwatch.render.bodylog import latest_entries
 from loadwatch.render.data import report_dict, to_csv
 from loadwatch.render.page import render_index
 from loadwatch.render.risk_text import newest_advice
@@ -98,7 +99,11 @@ def write_outputs(
     report = report_dict(analysis)
     # The JSON's advice names distances in km: the page gets the newest week's in its units.
     page = render_index(
-        report, units=units, advice=newest_advice(analysis, units=units), generated=generated
+        report,
+        units=units,
+        advice=newest_advice(analysis, units=units),
+        generated=generated,
+        body_log=latest_entries(analysis.body),
     )
     files = {
         "weeks.csv": to_csv(analysis).encode("utf-8"),
