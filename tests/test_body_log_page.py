@@ -6,12 +6,15 @@ import dataclasses
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+import loadwatch
 from loadwatch.body.entries import make_entry
 from loadwatch.body.frame import body_frame
 from loadwatch.cli import cli
+from loadwatch.metrics.body import body_days
 from loadwatch.render.bodylog import latest_entries
 from tests.factories import gpx
 
@@ -92,3 +95,27 @@ def test_each_kind_of_entry_in_words() -> None:
         "Thu 5 Mar 2026: strength, 20 min, effort 6.5/10",
     ]
     assert latest_entries(None) == []
+
+
+def test_the_chart_gets_the_log_by_day_and_redraws_when_it_changes(
+    runs: Path, tmp_path: Path
+) -> None:
+    """The analysis gives the chart each day's pain per region, the strength sessions and the
+    check-ins; no log gives no pain panel; a new entry redraws the charts."""
+    analyse = {"as_of": "2026-03-08", "jobs": 1}
+    assert body_days(loadwatch.analyze(runs, **analyse).body, pd.DataFrame()) is None
+    out = tmp_path / "out"
+    _page(runs, out)
+    before = (out / "weekly-risk.png").read_bytes()
+    _log("pain", "4", "--where", "knee", "--when", "after", "--date", "2026-03-04")
+    _log("pain", "2", "--where", "knee", "--when", "next-morning", "--date", "2026-03-04")
+    _log("check-in", "--participation", "1", "--volume", "0", "--performance", "0",
+         "--symptoms", "1", "--date", "2026-03-08")  # fmt: skip
+    analysis = loadwatch.analyze(runs, **analyse)
+    days = body_days(analysis.body, analysis.timeline)
+    assert days is not None
+    assert days.pain.to_dict() == {"knee": {pd.Timestamp("2026-03-04"): 4.0}}
+    assert list(days.strength_recorded) == [pd.Timestamp("2026-03-03")]
+    assert days.check_ins.to_dict() == {pd.Timestamp("2026-03-08"): 16.0}
+    _page(runs, out)
+    assert (out / "weekly-risk.png").read_bytes() != before
