@@ -19,6 +19,7 @@ from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.metrics.body import attach_rpe
 from loadwatch.metrics.calendar import local_dates, to_local, week_of
+from loadwatch.metrics.calibration import with_srpe_load
 from loadwatch.metrics.redflags import red_flags
 from loadwatch.metrics.shoes import assign_gear, gear_through_duplicates, shoe_status
 from loadwatch.metrics.spikes import add_spikes
@@ -117,6 +118,7 @@ def analyze(
     # and only then is the timeline cut at --since.
     efforts = {s.source: s.rpe for s in summaries if not math.isnan(s.rpe)}
     frame = attach_rpe(add_spikes(frame, break_days=options.break_days), body, efforts)
+    frame = with_srpe_load(frame)  # a strapless run's effort gives its load
     gear = found.gear
     strava_gear = gear_through_duplicates(gear.gear, found.duplicates)
     frame = assign_gear(frame, shoes=settings.shoes, strava_gear=strava_gear)

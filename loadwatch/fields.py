@@ -175,10 +175,11 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
     Field("format", Kind.TEXT, "The file's format, in lower case (fit, gpx...).", frame=_LINE),
     Field("source", Kind.FILE, "The file in the folder (archive.zip/member inside a zip).",
           shown=_JSON, frame=_LINE),
-    Field("load", Kind.TRIMP, "trimp, else (runs) the estimate from pace, else null.",
+    Field("load", Kind.TRIMP, "trimp, else (runs) session RPE × minutes when an effort is known,"
+          " else the estimate from pace, else null.",
           shown=_JSON, frame=_LINE, needs="load"),
-    Field("load_source", Kind.TEXT, "Where load came from: heart_rate, pace_calibrated, pace or"
-          " none.", shown=_JSON, frame=_LINE, needs="load"),
+    Field("load_source", Kind.TEXT, "Where load came from: heart_rate, srpe_calibrated, srpe,"
+          " pace_calibrated, pace or none.", shown=_JSON, frame=_LINE, needs="load"),
     Field("trimp", Kind.TRIMP, "Banister's TRIMP from heart rate; null without enough of it.",
           shown=_JSON, frame=_LINE, needs="load"),
     Field("spike_ratio", Kind.RATIO, "A run's distance over its reference (spike_ref_km);"

@@ -277,6 +277,10 @@ class MeasureSource(enum.StrEnum):
     HEART_RATE = "heart_rate"
     PACE_CALIBRATED = "pace_calibrated"
     PACE = "pace"
+    #: Session RPE × minutes (load only), on the heart-rate scale by the runner's own runs.
+    SRPE_CALIBRATED = "srpe_calibrated"
+    #: Session RPE × minutes on its own scale (too few runs with both to calibrate it).
+    SRPE = "srpe"
     NONE = "none"
 
 

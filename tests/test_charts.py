@@ -18,6 +18,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.metrics.body import BodyDays
 from loadwatch.metrics.risk import add_spikes, risk_weeks
 from loadwatch.metrics.weekly import weekly
 from loadwatch.render.charts import (
@@ -301,20 +302,44 @@ def in_progress(weeks: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def pain_days(weeks: pd.DataFrame, regions: int = 3) -> BodyDays:
+    """A body log over ``weeks``: pains in ``regions`` regions, strength and check-ins."""
+    index = pd.DatetimeIndex(weeks.index)
+    days = index[::2] + pd.Timedelta(days=3)
+    names = ["knee", "lower-back", "calf", "achilles", "hip", "foot", "shin", "thigh"][:regions]
+    pain = pd.DataFrame(
+        {name: [float((k + j) % 9) for j in range(len(days))] for k, name in enumerate(names)},
+        index=days,
+    )
+    return BodyDays(
+        pain=pain,
+        strength_logged=pd.DatetimeIndex(index[::3] + pd.Timedelta(days=1)),
+        strength_recorded=pd.DatetimeIndex(index[1::3]),
+        check_ins=pd.Series(30.0, index=pd.DatetimeIndex(index + pd.Timedelta(days=6))),
+    )
+
+
 @pytest.mark.parametrize("n", [1, 12, 26, 27, 104, 520])
-@pytest.mark.parametrize(("risk", "now"), [(False, False), (True, False), (True, True)])
-def test_layout_keeps_text_inside_and_apart(n: int, risk: bool, now: bool) -> None:
+@pytest.mark.parametrize(
+    ("risk", "now", "pain"),
+    [(False, False, False), (True, False, False), (True, True, False), (True, True, True)],
+)
+def test_layout_keeps_text_inside_and_apart(n: int, risk: bool, now: bool, pain: bool) -> None:
     """Title, labels, tick labels and legends lie inside the figure, and no legend covers a panel.
 
     The chart has a fixed layout of its own, so this is what checks that its margins still fit
     whatever the history's length, the flags' legend words and the risk panel, and with a week
-    in progress and a stale folder's line under the title (``now``).
+    in progress and a stale folder's line under the title (``now``), with and without the pain
+    panel of a body log (``pain``: every region's legend entry).
     """
     weeks = with_risk_columns(make_weeks(n)) if risk else make_weeks(n)
     stale = None
     if now:
         weeks, stale = in_progress(weeks), date(2031, 1, 1)
-    fig = weekly_risk_figure(weeks, credit="© OpenStreetMap contributors", stale_since=stale)
+    body = pain_days(weeks, regions=7) if pain else None
+    fig = weekly_risk_figure(
+        weeks, credit="© OpenStreetMap contributors", stale_since=stale, body=body
+    )
     fig.draw_without_rendering()  # places the axis labels past their tick labels, as saving does
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     panels = [ax.get_window_extent(renderer) for ax in fig.axes]
@@ -460,3 +485,50 @@ def test_weeks_that_do_not_start_on_the_named_day_are_refused(tmp_path: Path) ->
     with pytest.raises(LoadwatchError, match="must start on Sundays"):
         write_charts(make_weeks(4), tmp_path, week_start=WeekStart.SUNDAY)
     assert not list(tmp_path.iterdir())
+
+
+def test_the_pain_panel_sits_under_the_load_panels_only_with_a_log() -> None:
+    """With a body log a pain panel comes after intensity, on the same weeks; without, none."""
+    weeks = with_risk_columns(make_weeks(12))
+    assert len(weekly_risk_figure(weeks).axes) == 5
+    fig = weekly_risk_figure(weeks, body=pain_days(weeks))
+    assert [ax.get_ylabel() for ax in fig.axes][3:5] == ["Intensity", "Pain (0-10)"]
+    assert fig.axes[4].get_xlim() == fig.axes[0].get_xlim()
+    levels = {tuple(line.get_ydata()) for line in fig.axes[4].get_lines()}
+    assert {(3.0, 3.0), (5.0, 5.0)} <= levels  # the pain-monitoring model's lines
+
+
+def test_the_pain_legend_lists_only_what_is_drawn() -> None:
+    """A log with one knee pain and nothing else: the knee and the model's lines, no strength or
+    check-in; a day outside the charted weeks is not drawn."""
+    weeks = make_weeks(4)
+    index = pd.DatetimeIndex(weeks.index)
+    pain = pd.DataFrame(
+        {"knee": [4.0, 9.0]},
+        index=[index[1] + pd.Timedelta(days=2), index[0] - pd.Timedelta(days=1)],
+    )
+    empty = pd.DatetimeIndex([])
+    body = BodyDays(pain, empty, empty, pd.Series([], index=empty, dtype="float64"))
+    ax = weekly_risk_figure(weeks, body=body).axes[3]
+    legend = ax.get_legend()
+    assert legend is not None
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "knee",
+        "above 3: load held",
+        "above 5: load cut back",
+    ]
+    (knee,) = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert list(knee.get_ydata()) == [4.0]
+    assert knee.get_xdata()[0] == pytest.approx(1 - 0.4 + 2.5 * 0.8 / 7)
+
+
+def test_a_log_without_pain_says_so() -> None:
+    """Only strength logged: the panel says no pain was logged and marks the session hollow."""
+    weeks = make_weeks(3)
+    day = pd.DatetimeIndex([pd.DatetimeIndex(weeks.index)[1]])
+    body = BodyDays(pd.DataFrame(index=pd.DatetimeIndex([])), day, pd.DatetimeIndex([]),
+                    pd.Series([], index=pd.DatetimeIndex([]), dtype="float64"))  # fmt: skip
+    ax = weekly_risk_figure(weeks, body=body).axes[3]
+    assert any(t.get_text() == "no pain logged" for t in ax.texts)
+    legend = ax.get_legend()
+    assert legend is not None and "strength (logged)" in [t.get_text() for t in legend.get_texts()]

@@ -100,7 +100,8 @@ def advise(
         count = int(row["strength_sessions"])
         lines.append(
             f"{count} strength session{'s' if count != 1 else ''} this week: physiotherapists "
-            "advise strength training 2–3 times a week."
+            "advise strength training 2–3 times a week (log one your watch did not record with "
+            "`loadwatch log strength --minutes 30`)."
         )
     if "shoe_wear" in notes:
         lines.extend(_shoe_advice(timeline, first_day, factor, units))

@@ -6,7 +6,8 @@ work and session-RPE load. Pure: the log arrives as the frame of
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -191,3 +192,55 @@ def _strength_note(notes: tuple[str, ...], low: bool) -> tuple[str, ...]:
         place = kept.index(Note.SHOE_WEAR) if Note.SHOE_WEAR in kept else len(kept)
         kept.insert(place, Note.LOW_STRENGTH)
     return tuple(kept)
+
+
+class BodyDays(NamedTuple):
+    """The body log day by day, for the chart's pain panel (:func:`body_days`).
+
+    Attributes:
+        pain: The day's highest pain per region: indexed by day (a tz-naive midnight), one
+            column per region logged, most painful region first; NaN where none was logged.
+        strength_logged: The days with a logged strength session.
+        strength_recorded: The days with a strength session the watch recorded.
+        check_ins: Each check-in's OSTRC-O2 severity (0-100), by day.
+    """
+
+    pain: pd.DataFrame
+    strength_logged: pd.DatetimeIndex
+    strength_recorded: pd.DatetimeIndex
+    check_ins: pd.Series
+
+
+def body_days(body: pd.DataFrame | None, timeline: pd.DataFrame) -> BodyDays | None:
+    """The body log by day beside the recorded strength sessions; ``None`` without a log
+    (no entry at all), so that a runner who keeps none gets no empty panel."""
+    if body is None or body.empty:
+        return None
+    pains = entries_of(body, EntryKind.PAIN)
+    pain = (
+        pains.pivot_table(index="day", columns="region", values="pain_level", aggfunc="max")
+        if len(pains)
+        else pd.DataFrame(index=pd.DatetimeIndex([]))
+    )
+    highest = pain.max()
+    order = sorted(pain.columns, key=lambda r: (-float(highest[r]), _REGION_ORDER.get(r, 99)))
+    recorded = timeline[timeline["sport"] == Sport.STRENGTH] if len(timeline) else timeline
+    checks = entries_of(body, EntryKind.CHECK_IN)
+    return BodyDays(
+        pain=pain[order].astype("float64").set_axis(_naive(pain.index), axis=0),
+        strength_logged=_naive(entries_of(body, EntryKind.STRENGTH)["day"].unique()),
+        strength_recorded=_naive(
+            calendar.local_days(recorded["start"]).unique() if len(recorded) else []
+        ),
+        check_ins=pd.Series(
+            checks["ostrc_score"].to_numpy(dtype="float64") if len(checks) else [],
+            index=_naive(checks["day"] if len(checks) else []),
+            dtype="float64",
+        ),
+    )
+
+
+def _naive(days: Iterable[object]) -> pd.DatetimeIndex:
+    """Local days as tz-naive midnights (the log's days carry their zone; the weeks do not)."""
+    index = pd.DatetimeIndex(list(days))
+    return index.tz_localize(None) if index.tz is not None else index

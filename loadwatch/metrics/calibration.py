@@ -5,7 +5,9 @@ scale is not the heart-rate one: the same easy run reads harder or easier depend
 of the two it was measured with. Over the runner's runs that have both, in a window of days
 around the run, the median ratio of the heart-rate measure to the pace measure says how the
 two scales relate for this runner at that time; the pace measure times it is then comparable
-with the heart-rate weeks. See ``docs/metrics.md`` ("Intensity", "Training load").
+with the heart-rate weeks. A strapless run with a perceived effort (``rpe``) has its session RPE
+load put on the same scale the same way (:func:`with_srpe_load`). See ``docs/metrics.md``
+("Intensity", "Training load").
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
+
+from loadwatch.vocab import MeasureSource, Sport
 
 #: Runs with both measures this many days either side of a run calibrate it.
 CALIBRATION_WINDOW_DAYS = 90
@@ -56,4 +61,35 @@ def calibration_ratios(
     last = np.searchsorted(when, days + window_days, side="right")
     for position in np.flatnonzero(last - first >= min_runs):
         out[position] = float(np.median(ratios[first[position] : last[position]]))
+    return out
+
+
+def with_srpe_load(timeline: pd.DataFrame) -> pd.DataFrame:
+    """The timeline with strapless runs' ``load`` from their session RPE, where they have one.
+
+    A run whose load is not from heart rate (``load_source`` ``pace``, ``pace_calibrated`` or
+    ``none``) but has an ``rpe`` (the body log's or the export's) gets session RPE × minutes
+    (Foster et al. 2001), times the median TRIMP / sRPE of the runner's runs with both in the
+    window around it (``load_source`` ``srpe_calibrated``); with fewer than
+    :data:`MIN_CALIBRATION_RUNS` such runs, the sRPE itself, on its own scale (``srpe``).
+    See ``docs/metrics.md`` ("Training load").
+    """
+    if timeline.empty or "rpe" not in timeline.columns or "load_source" not in timeline.columns:
+        return timeline
+    runs = (timeline["sport"] == Sport.RUNNING).to_numpy()
+    srpe = np.where(runs, (timeline["rpe"] * timeline["duration_s"] / 60.0).to_numpy(), np.nan)
+    by_heart_rate = timeline["load_source"] == MeasureSource.HEART_RATE
+    wanted = runs & np.isfinite(srpe) & ~by_heart_rate.to_numpy()
+    if not wanted.any():
+        return timeline
+    days = pd.to_datetime(timeline["start"], utc=True).astype("int64").to_numpy() / 86400e9
+    trimp = np.where(by_heart_rate, timeline["trimp"].to_numpy(dtype="float64"), np.nan)
+    ratio = calibration_ratios(days, trimp, srpe.astype("float64"))
+    out = timeline.copy()
+    calibrated = wanted & np.isfinite(ratio)
+    out.loc[calibrated, "load"] = srpe[calibrated] * ratio[calibrated]
+    out.loc[calibrated, "load_source"] = MeasureSource.SRPE_CALIBRATED
+    alone = wanted & ~np.isfinite(ratio)
+    out.loc[alone, "load"] = srpe[alone]
+    out.loc[alone, "load_source"] = MeasureSource.SRPE
     return out

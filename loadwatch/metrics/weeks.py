@@ -15,6 +15,7 @@ import pandas as pd
 from loadwatch.metrics.advice import with_advice
 from loadwatch.metrics.body import attach_rpe, body_weeks
 from loadwatch.metrics.budget import with_budget
+from loadwatch.metrics.calibration import with_srpe_load
 from loadwatch.metrics.levels import with_pain_levels
 from loadwatch.metrics.redflags import newest_pain, with_body_advice
 from loadwatch.metrics.risk import risk_weeks
@@ -73,9 +74,9 @@ def week_metrics(
     if "spike_ratio" not in timeline.columns:
         timeline = add_spikes(timeline, break_days=settings.break_days)
     day = _given(as_of, read_with.get("as_of"), None)
-    weeks = weekly(timeline, threshold=limit, week_start=week, as_of=day)
     if "rpe" not in timeline.columns:
-        timeline = attach_rpe(timeline, body)
+        timeline = with_srpe_load(attach_rpe(timeline, body))
+    weeks = weekly(timeline, threshold=limit, week_start=week, as_of=day)
     weeks = risk_weeks(weeks, timeline, settings=settings, week_start=week)
     weeks = body_weeks(
         weeks, timeline, body, week_start=week, strength_target=settings.strength_target

@@ -17,8 +17,10 @@ from pathlib import Path
 
 from loadwatch._version import __version__
 from loadwatch.atomic import staged_set, write_atomically
+from loadwatch.metrics.body import body_days
 from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
 from loadwatch.model import Analysis
+from loadwatch.render.bodylog import latest_entries
 from loadwatch.render.data import report_dict, to_csv
 from loadwatch.render.page import render_index
 from loadwatch.render.risk_text import newest_advice
@@ -58,6 +60,7 @@ def chart_key(analysis: Analysis, units: str) -> str:
         str(analysis.surface_map),  # the map's credit is on the chart
         str(_stale_since(analysis)),  # so is a stale folder's "no new activity since"
         analysis.weeks.to_csv(),
+        "" if analysis.body is None else analysis.body.to_csv(),  # the pain panel
     )
     for part in parts:
         digest.update(part.encode("utf-8"))
@@ -98,7 +101,11 @@ def write_outputs(
     report = report_dict(analysis)
     # The JSON's advice names distances in km: the page gets the newest week's in its units.
     page = render_index(
-        report, units=units, advice=newest_advice(analysis, units=units), generated=generated
+        report,
+        units=units,
+        advice=newest_advice(analysis, units=units),
+        generated=generated,
+        body_log=latest_entries(analysis.body),
     )
     files = {
         "weeks.csv": to_csv(analysis).encode("utf-8"),
@@ -124,6 +131,7 @@ def write_outputs(
                 week_start=analysis.week_start,
                 credit=MAP_ATTRIBUTION if analysis.surface_map is not None else None,
                 stale_since=_stale_since(analysis),
+                body=body_days(analysis.body, analysis.timeline),
             )
         for name, data in files.items():
             write_atomically(staging / name, data)

@@ -16,6 +16,7 @@ from typing import Any
 from loadwatch.fields import WEEK_FIELDS, Field, Kind, Output, display_order, shown_in
 from loadwatch.metrics.weekly import RULE_MEASURES
 from loadwatch.model import DEFAULT_THRESHOLD
+from loadwatch.render.bodylog import LOG_STRENGTH
 from loadwatch.render.flags import note_words, red_flag_sentences, words_for
 from loadwatch.render.progress import status_sentences
 from loadwatch.render.risk_text import reasons_text
@@ -91,6 +92,7 @@ def render_index(
     advice: Sequence[str] | None = None,
     chart: str | None = "weekly-risk.svg",
     generated: datetime | None = None,
+    body_log: Sequence[str] = (),
 ) -> str:
     """The page for a JSON report (the dict :func:`loadwatch.render.data.report_dict` returns).
 
@@ -103,6 +105,8 @@ def render_index(
             is in km, so with other units the page then lists the week's notes instead.
         chart: File name of the chart beside the page, or ``None`` for no chart.
         generated: When the page was made (shown at the foot), or ``None`` to leave it out.
+        body_log: The body log's newest entries in words, newest first
+            (:func:`loadwatch.render.bodylog.latest_entries`); listed after the red flags.
 
     Raises:
         ConfigError: ``units`` is neither ``"km"`` nor ``"mi"``.
@@ -129,6 +133,7 @@ def render_index(
             f'<p class="flag"><strong>{_e(text)}</strong></p>'
             for text in red_flag_sentences(report)
         ),
+        *_body_log(body_log),
         _status(newest, threshold, units, advice, status_sentences(report, units)),
     ]
     if chart:
@@ -138,6 +143,11 @@ def render_index(
         )
     parts.append("<h2>Week by week</h2>")
     parts.append(_weeks_table(weeks, threshold, units))
+    if any("low_strength" in (week.get("notes") or []) for week in weeks):
+        parts.append(
+            '<p class="muted">Strength work your watch did not record counts once logged: '
+            f"<code>{_e(LOG_STRENGTH)}</code> (with its minutes).</p>"
+        )
     parts.extend(_set_aside(report))
     foot = f"loadwatch {_e(report.get('loadwatch', ''))}; weeks in {_e(report.get('timezone'))}"
     surface_map = report.get("surface_map")
@@ -151,6 +161,15 @@ def render_index(
     )
     parts.extend(["</body>", "</html>", ""])
     return "\n".join(parts)
+
+
+def _body_log(entries: Sequence[str]) -> list[str]:
+    """The body log's newest entries (nothing without a log)."""
+    if not entries:
+        return []
+    items = "".join(f"<li>{_e(line)}</li>" for line in entries)
+    summary = f"Your body log, newest first ({len(entries)} entries)"
+    return [f"<details open><summary>{summary}</summary><ul>{items}</ul></details>"]
 
 
 def _status(

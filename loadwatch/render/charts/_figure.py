@@ -21,8 +21,10 @@ from matplotlib.figure import Figure
 
 from loadwatch.atomic import atomic_writer
 from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.metrics.body import BodyDays
 from loadwatch.metrics.calendar import check_weeks, last_day
 from loadwatch.model import DEFAULT_ACWR_LIMIT
+from loadwatch.render.charts._body import pain_panel
 from loadwatch.render.charts._panels import (
     MONTHS,
     distance_panel,
@@ -32,7 +34,13 @@ from loadwatch.render.charts._panels import (
     week_ticks,
 )
 from loadwatch.render.charts._progress import so_far
-from loadwatch.render.charts._risk import FLAG_MARK_STYLE, SpikeRun, acwr_panel, spike_marks
+from loadwatch.render.charts._risk import (
+    FLAG_MARK_STYLE,
+    acwr_panel,
+    flag_tuple,
+    spike_marks,
+    spike_tuple,
+)
 from loadwatch.render.charts._style import FLAG_COLOR, FLAG_HATCH, chart_style, column, legend
 from loadwatch.settings.checks import check_threshold
 from loadwatch.units import km_per_unit
@@ -56,6 +64,8 @@ _SUBTITLE_IN = 0.25
 _STALE_COLOR = "#8A4B00"
 # From the left spine to the y labels, so that they line up whatever each panel's ticks are.
 _YLABEL_IN = 0.5
+# The height the pain panel adds, when there is a body log.
+_PAIN_IN = 1.9
 
 
 def weekly_risk_figure(
@@ -68,6 +78,7 @@ def weekly_risk_figure(
     credit: str | None = None,
     week_start: WeekStart | None = None,
     stale_since: date | None = None,
+    body: BodyDays | None = None,
 ) -> Figure:
     """Draw distance, runs, intensity and surfaces per week, with the flagged weeks marked.
 
@@ -94,6 +105,8 @@ def weekly_risk_figure(
         stale_since: The day of the newest activity when the folder is stale (the analysis's
             ``status`` is ``"stale"``): a line under the title says there has been no new
             activity since then, so the newest week is not taken for this week.
+        body: The body log by day (:func:`loadwatch.metrics.body.body_days`): a pain panel
+            under the load panels; ``None`` (no log): none.
 
     Returns:
         A figure on an Agg canvas; with no runs at all it only says "No runs to chart".
@@ -104,7 +117,7 @@ def weekly_risk_figure(
             its weeks do not start on ``week_start``'s day.
     """
     return _build(
-        weeks, units, threshold, title, acwr_limit, credit, week_start, stale_since=stale_since
+        weeks, units, threshold, title, acwr_limit, credit, week_start, stale_since, body
     )[0]
 
 
@@ -116,8 +129,8 @@ def _build(
     acwr_limit: float | None = None,
     credit: str | None = None,
     week_start: WeekStart | None = None,
-    *,
     stale_since: date | None = None,
+    body: BodyDays | None = None,
 ) -> tuple[Figure, str]:
     """The figure and its title, for :func:`weekly_risk_figure` and :func:`write_charts`."""
     per_unit = km_per_unit(units)
@@ -136,12 +149,15 @@ def _build(
             return _empty_figure(heading), heading
         n = len(weeks)
         has_acwr = "acwr" in weeks.columns
-        fig = Figure(figsize=(min(max(5.5 + 0.12 * n, 9.0), 20.0), 11.5 if has_acwr else 10.0))
+        height = (11.5 if has_acwr else 10.0) + (_PAIN_IN if body is not None else 0.0)
+        fig = Figure(figsize=(min(max(5.5 + 0.12 * n, 9.0), 20.0), height))
         FigureCanvasAgg(fig)
         ratios = [3.0, 1.6, 1.3, 1.5, 1.5] if has_acwr else [3.0, 1.5, 1.7, 1.7]
+        if body is not None:  # the pain panel goes after intensity, before the surfaces
+            ratios.insert(-1, 1.9)
         axes = fig.subplots(len(ratios), 1, sharex=True, height_ratios=ratios)
         x = np.arange(n, dtype=float)
-        flags = [_flag_tuple(v) for v in weeks["flags"]] if "flags" in weeks else [()] * n
+        flags = [flag_tuple(v) for v in weeks["flags"]] if "flags" in weeks else [()] * n
         distance_km = column(weeks, "distance_km")
         if "distance_cap_km" in weeks.columns:  # the weekly metrics' own cap, where they give it
             cap_km = column(weeks, "distance_cap_km", fill=math.nan)
@@ -160,7 +176,7 @@ def _build(
             progress=None if progress is None else (progress.week, progress.room_km / per_unit),
         )
         if "spike_runs" in weeks.columns:
-            spikes = [_spike_tuple(v) for v in weeks["spike_runs"]]
+            spikes = [spike_tuple(v) for v in weeks["spike_runs"]]
             handles = spike_marks(axes[0], x, spikes, per_unit)
             if handles:
                 existing = axes[0].get_legend()
@@ -191,6 +207,8 @@ def _build(
         intensity_panel(
             rest[1], x, column(weeks, "intensity", fill=math.nan), flags, flag_colour=flag_style[0]
         )
+        if body is not None:
+            pain_panel(rest.pop(2), index, body)
         surface_panel(rest[2], x, weeks)
         pad = max(0.0, (4 - n) / 2)
         axes[-1].set_xlim(-0.6 - pad, n - 0.4 + pad)
@@ -253,6 +271,7 @@ def write_charts(
     credit: str | None = None,
     week_start: WeekStart | None = None,
     stale_since: date | None = None,
+    body: BodyDays | None = None,
 ) -> list[Path]:
     """Write the weekly chart as ``<basename>.png`` and ``<basename>.svg`` into ``out_dir``.
 
@@ -271,6 +290,7 @@ def write_charts(
         week_start: The day the weeks start on (see :func:`weekly_risk_figure`).
         stale_since: The newest activity's day when the folder is stale (see
             :func:`weekly_risk_figure`).
+        body: The body log by day, for the pain panel (see :func:`weekly_risk_figure`).
 
     Returns:
         The paths written: the PNG, then the SVG.
@@ -282,7 +302,7 @@ def write_charts(
     if basename in ("", ".", "..") or any(sep in basename for sep in ("/", "\\", os.sep)):
         raise ConfigError(f"basename must be a plain file name without folders; got {basename!r}")
     fig, heading = _build(
-        weeks, units, threshold, title, acwr_limit, credit, week_start, stale_since=stale_since
+        weeks, units, threshold, title, acwr_limit, credit, week_start, stale_since, body
     )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -319,26 +339,6 @@ def _checked(weeks: pd.DataFrame, week_start: WeekStart) -> pd.DataFrame:
     except ValueError as e:
         raise LoadwatchError(f"cannot chart the weekly table: {e}") from e
     return weeks.set_axis(index, axis=0).sort_index()
-
-
-def _flag_tuple(value: object) -> tuple[str, ...]:
-    """The flags of one week, from a tuple or list of names (or one name, or nothing)."""
-    if isinstance(value, str):
-        return (value,) if value else ()
-    if isinstance(value, tuple | list | set | frozenset | np.ndarray):
-        return tuple(str(v) for v in value)
-    return ()
-
-
-def _spike_tuple(value: object) -> tuple[SpikeRun, ...]:
-    """A week's spike runs from the ``spike_runs`` column (anything else: none)."""
-    if not isinstance(value, tuple | list):
-        return ()
-    return tuple(
-        (int(v[0]), float(v[1]), str(v[2]))
-        for v in value
-        if isinstance(v, tuple | list) and len(v) == 3
-    )
 
 
 def _title(

@@ -225,3 +225,23 @@ def uncoupled_equivalent(coupled: float, weeks: int) -> float:
     """The uncoupled ratio a coupled one equals (the inverse of
     :func:`loadwatch.metrics.levels.coupled_equivalent`): weeks x c / (weeks + 1 - c)."""
     return weeks * coupled / (weeks + 1 - coupled)
+
+
+def flag_tuple(value: object) -> tuple[str, ...]:
+    """The flags of one week, from a tuple or list of names (or one name, or nothing)."""
+    if isinstance(value, str):
+        return (value,) if value else ()
+    if isinstance(value, tuple | list | set | frozenset | np.ndarray):
+        return tuple(str(v) for v in value)
+    return ()
+
+
+def spike_tuple(value: object) -> tuple[SpikeRun, ...]:
+    """A week's spike runs from the ``spike_runs`` column (anything else: none)."""
+    if not isinstance(value, tuple | list):
+        return ()
+    return tuple(
+        (int(v[0]), float(v[1]), str(v[2]))
+        for v in value
+        if isinstance(v, tuple | list) and len(v) == 3
+    )
