@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from loadwatch.cli.exits import EXIT_BUSY, EXIT_FLAGGED
 from loadwatch.cli.params import RunSettings, analyze_options, option_error
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.ingest.lock import CacheBusyError
@@ -17,11 +18,6 @@ from loadwatch.options import resolve_options
 from loadwatch.render.console import colour, plain, progress_bar, tell, use_colour
 from loadwatch.render.data import to_csv, to_json
 from loadwatch.render.table import render_table
-
-#: Exit code when --fail-on-flag is given and the newest week is flagged.
-EXIT_FLAGGED = 3
-#: Exit code when another run held the cache for longer than --wait.
-EXIT_BUSY = 4
 
 
 # Paths are checked by the library, not by click: a missing or unreadable one is then the
