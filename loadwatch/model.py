@@ -248,7 +248,7 @@ class Analysis:
     """Everything one analysis found.
 
     Attributes:
-        root: The analysed folder or file.
+        root: The analysed folder or file (the first of :attr:`roots`, when several were).
         timezone: The IANA time zone weeks were counted in.
         threshold: The growth that raised a flag (0.10 is 10%).
         timeline: One row per activity (see :data:`loadwatch.metrics.timeline.TIMELINE_COLUMNS`),
@@ -275,6 +275,8 @@ class Analysis:
         after_as_of: Activities found but left out as starting after ``as_of``'s end.
         last_activity: The local start of the newest activity up to ``as_of``, if any.
         stale_limit: Days without a new activity after which the folder is stale.
+        roots: Every analysed folder or file, when several were analysed together (``()``:
+            only :attr:`root`).
     """
 
     root: Path
@@ -298,6 +300,7 @@ class Analysis:
     after_as_of: int = 0
     last_activity: pd.Timestamp | None = None
     stale_limit: int = DEFAULT_STALE_DAYS
+    roots: tuple[Path, ...] = ()
 
     @property
     def stale_days(self) -> int | None:

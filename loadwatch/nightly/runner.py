@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Unpack
 
 from loadwatch.analysis import analyze
-from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.errors import ConfigError, LoadwatchError, SourceError
+from loadwatch.ingest import formats
 from loadwatch.ingest.cache import Cache, default_cache_path
 from loadwatch.ingest.lock import RunLock
 from loadwatch.ingest.scan import ProgressCallback
+from loadwatch.labels import shown
 from loadwatch.model import Analysis, AnalyzeOptions, OptionValues
 from loadwatch.nightly.notify import WeekStatus, newest_week, run_notify
 from loadwatch.nightly.outputs import write_outputs
@@ -203,7 +205,32 @@ def _when_empty(result: Analysis, out: Path | None) -> list[str]:
         return [_nothing_by(result)]  # a day chosen before it all: say so, then report
     if out is not None:
         _refuse_empty_over_report(result.root, out)
-    return []
+    if result.pending:  # files still syncing: the next run reads them
+        return []
+    raise SourceError(_no_activity(result), path=None)
+
+
+def _no_activity(result: Analysis) -> str:
+    """Why an analysis found no activity at all: each file set aside and its reason, or that
+    the folder holds no activity file, or that the file is none."""
+    roots = result.roots or (result.root,)
+    where = ", ".join(shown(root) for root in roots)
+    if result.skipped:
+        reasons = "; ".join(f"{shown(s.source)} {shown(s.reason)}" for s in result.skipped[:3])
+        more = len(result.skipped) - 3
+        return f"no activity could be read from {where}: {reasons}" + (
+            f" (and {more} more)" if more > 0 else ""
+        )
+    files = [root for root in roots if root.is_file()]
+    if files:
+        return (
+            f"{', '.join(shown(file) for file in files)}: not {formats.described()}, nor a .gz "
+            "or .zip archive holding one"
+        )
+    return (
+        f"no {formats.described()} files found in {where}: is it the folder your watch or app "
+        "syncs into?"
+    )
 
 
 def _nothing_by(result: Analysis) -> str:
