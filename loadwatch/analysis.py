@@ -13,6 +13,7 @@ from typing import Unpack
 import pandas as pd
 
 from loadwatch.ingest.cache import Cache
+from loadwatch.ingest.roots import Inputs, roots_of
 from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.metrics.calendar import local_dates, week_of
@@ -25,7 +26,7 @@ from loadwatch.options import override_options, resolve_options, today
 
 
 def analyze(
-    path: str | Path,
+    path: Inputs,
     options: AnalyzeOptions | None = None,
     *,
     progress: ProgressCallback | None = None,
@@ -40,9 +41,12 @@ def analyze(
         analyze("runs")
         analyze("runs", timezone="Europe/Berlin", threshold=0.1, since=date(2026, 1, 1))
         analyze("runs", resolve_options("runs", load="trimp"), threshold=0.2)
+        analyze(["~/Garmin", "export.zip"])     # several inputs, duplicates left out across them
 
     Args:
-        path: The folder a watch or app syncs into (or one file, or a zip export).
+        path: The folder a watch or app syncs into (or one file, or a zip export), or a list
+            of several: each one's ``loadwatch.toml`` is read, and an activity in two of them
+            is counted once.
         options: The resolved settings; keywords given as well change them.
         progress: Called as ``progress(files_done, files_total, label)`` after each file.
         cache: An open :class:`~loadwatch.ingest.cache.Cache`: files whose content was read
@@ -67,19 +71,21 @@ def analyze(
             (days without a new activity after which :attr:`Analysis.status` is ``"stale"``).
 
     Raises:
-        SourceError: ``path`` does not exist or cannot be read.
+        SourceError: ``path`` (or one of them) does not exist or cannot be read, or is an
+            empty list.
         ConfigError: A config file or a setting cannot be used; ``setting`` names it.
     """
-    root = Path(path)
+    roots = roots_of(path)
+    root = roots[0]
     if options is None:
-        options = resolve_options(root, **overrides)
+        options = resolve_options(roots, **overrides)
     elif overrides:
         options = override_options(options, **overrides)
     settings, person, risk = options.config, options.athlete, options.risk
     zone, limit, extract, since = options.timezone, options.threshold, options.osm, options.since
 
     found = scan(
-        root,
+        roots,
         on_error=options.on_error,
         progress=progress,
         cache=cache,
@@ -142,6 +148,7 @@ def analyze(
         after_as_of=after_as_of,
         last_activity=last_activity,
         stale_limit=options.stale_days,
+        roots=roots if len(roots) > 1 else (),
     )
 
 
@@ -163,7 +170,7 @@ def _map_surfaces(
 
 
 def timeline(
-    path: str | Path,
+    path: Inputs,
     options: AnalyzeOptions | None = None,
     **overrides: Unpack[OptionValues],
 ) -> pd.DataFrame:

@@ -149,7 +149,7 @@ _OTHER_OPTIONS: dict[str | None, tuple[_Decorator, ...]] = {
 
 #: What the command itself keeps: the words of the command line that are neither the
 #: analysis's settings nor the run's.
-_OWN = ("path", "output_format", "fail_on_flag", "log_file", "quiet")
+_OWN = ("paths", "output_format", "fail_on_flag", "log_file", "quiet")
 
 
 def analyze_options(command: Callable[..., None]) -> Callable[..., None]:

@@ -29,7 +29,8 @@ from loadwatch.ingest.cache import Cache, identify, parser_version
 from loadwatch.ingest.cache_codec import Outcome, relabel, unlabel
 from loadwatch.ingest.gear import GearTable, StravaGear, collect_gear, gear_tables
 from loadwatch.ingest.readers import read_source
-from loadwatch.ingest.sources import Source, iter_files, sources_in_file
+from loadwatch.ingest.roots import Inputs, forget_missing, iter_inputs
+from loadwatch.ingest.sources import Source, sources_in_file
 from loadwatch.ingest.summary import ActivitySummary, summarise
 from loadwatch.ingest.usable import MIN_RUN_M, MIN_RUN_S, drop_duplicates, drop_fragments, unusable
 from loadwatch.model import Duplicate, FileWarning, Skipped
@@ -107,7 +108,7 @@ def parse_file(path: Path, label: str, *, on_error: OnError = OnError.SKIP) -> F
 
 
 def scan(
-    path: str | Path,
+    path: Inputs,
     *,
     on_error: OnError = OnError.SKIP,
     progress: ProgressCallback | None = None,
@@ -120,7 +121,7 @@ def scan(
     """Read every activity file under ``path`` into summaries, and Strava's gear with them.
 
     Args:
-        path: A folder (searched recursively, archives included) or a single file.
+        path: A folder (searched recursively, archives included) or a file, or several.
         on_error: What to do with a file that cannot be used: ``SKIP`` sets it aside in
             :attr:`Scan.skipped` with its reason; ``WARN`` also logs a warning (on the
             :data:`logger` ``loadwatch.ingest.scan``); ``RAISE`` raises the first one's error,
@@ -164,8 +165,7 @@ def scan(
                     found.add(work.label, result)
                 if progress is not None:
                     progress(done, total, work.label)
-        if cache is not None:
-            cache.forget_files_under(Path(path).resolve(), seen)
+        forget_missing(cache, path, seen)
     return found.scan(pending, min_run_s=min_run_s, min_run_m=min_run_m)
 
 
@@ -179,10 +179,10 @@ class _Found:
         self.warnings: list[FileWarning] = []
         self.tables: list[GearTable] = []
 
-    def files(self, path: str | Path) -> list[tuple[Path, str]]:
+    def files(self, path: Inputs) -> list[tuple[Path, str]]:
         """The files under ``path``, setting aside the folders that cannot be listed."""
         files: list[tuple[Path, str]] = []
-        for item in iter_files(path):
+        for item in iter_inputs(path):
             if isinstance(item, Skipped):
                 self.set_aside(item, SourceError)
             else:

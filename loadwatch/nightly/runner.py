@@ -20,6 +20,7 @@ from loadwatch.errors import ConfigError, LoadwatchError, SourceError
 from loadwatch.ingest import formats
 from loadwatch.ingest.cache import Cache, default_cache_path
 from loadwatch.ingest.lock import RunLock
+from loadwatch.ingest.roots import Inputs, roots_of
 from loadwatch.ingest.scan import ProgressCallback
 from loadwatch.labels import shown
 from loadwatch.model import Analysis, AnalyzeOptions, OptionValues
@@ -69,7 +70,7 @@ def resolve_cache_path(root: Path, cache: str | Path | None) -> Path:
 
 
 def run(
-    path: str | Path,
+    path: Inputs,
     options: AnalyzeOptions | None = None,
     *,
     out: str | Path | None = None,
@@ -88,7 +89,8 @@ def run(
     file sets those, so they need no resolving.
 
     Args:
-        path: The watched folder.
+        path: The watched folder, or several folders and files analysed together (the
+            run's state, for the notification, is kept under the first).
         options: The analysis's settings (from :func:`loadwatch.options.resolve_options`).
         out: Folder for the charts, ``weeks.csv``, ``latest.json`` and ``index.html``.
         units: Distance units of the charts.
@@ -107,14 +109,16 @@ def run(
             written, or another run holds the cache for longer than ``wait_s``
             (:class:`~loadwatch.ingest.lock.CacheBusyError`).
     """
-    root = Path(path)
+    roots = roots_of(path)
+    root = roots[0]
     messages: list[str] = []
     if out is not None:
-        refuse_inside(root, Path(out))
-    with _opened_cache(root, cache, wait_s) as database:
+        for watched in roots:
+            refuse_inside(watched, Path(out))
+    with _opened_cache(roots, cache, wait_s) as database:
         if database is not None:
             messages.extend(database.warnings)
-        result = analyze(root, options, progress=progress, cache=database, **overrides)
+        result = analyze(roots, options, progress=progress, cache=database, **overrides)
         previous = database.get_state(root.resolve()) if database is not None else None
         if result.timeline.empty:
             messages.extend(_when_empty(result, None if out is None else Path(out)))
@@ -155,12 +159,14 @@ def run(
 
 @contextlib.contextmanager
 def _opened_cache(
-    root: Path, cache: str | Path | bool | None, wait_s: float
+    roots: tuple[Path, ...], cache: str | Path | bool | None, wait_s: float
 ) -> Iterator[Cache | None]:
     if cache is False:
         yield None
         return
-    location = resolve_cache_path(root, None if cache is True else cache)
+    chosen = None if cache is True else cache
+    locations = [resolve_cache_path(root, chosen) for root in roots]  # each input checked
+    location = locations[0]
     with RunLock(location, wait_s), Cache(location) as database:
         yield database
 
