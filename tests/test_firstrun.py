@@ -107,7 +107,7 @@ def test_init_never_replaces_a_config_silently() -> None:
     assert code == 1 and "kept" in err
     code, _, err = invoke(*args, input="\n\nn\n")  # no rest HR, no shoes; do not replace
     assert code == 1 and path.read_text(encoding="utf-8") == "threshold = 0.2\n"
-    code, out, err = invoke(*args, input="\n\ny\n")
+    code, _, err = invoke(*args, input="\n\ny\n")
     assert code == 0, err
     assert "max_hr = 190" in path.read_text(encoding="utf-8")
     code, _, err = invoke(*args, "--rest-hr", "45", "--no-input", "--force")
@@ -210,9 +210,9 @@ def test_the_built_package_ships_the_docs(tmp_path: Path) -> None:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
     build = tmp_path / "build"
+    setup = ["-c", "from setuptools import setup; setup()", "-q", "build_py"]
     subprocess.run(
-        [sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py"]
-        + ["--build-lib", str(build)],
+        [sys.executable, *setup, "--build-lib", str(build)],
         cwd=source,
         check=True,
         capture_output=True,
