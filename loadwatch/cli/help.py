@@ -16,7 +16,7 @@ from loadwatch.manual import PAGES, doc_page
 def docs_command(page: str | None) -> None:
     """Print a page of loadwatch's documentation.
 
-    Without PAGE, lists the pages. The table's and the page's words (ACWR, spike, monotony...)
+    Without a page, lists them. The table's and the page's words (ACWR, spike, monotony...)
     are defined in `loadwatch docs metrics`, each with its source.
 
     \b

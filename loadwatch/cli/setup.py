@@ -99,16 +99,36 @@ def _option_reader(read: Callable[[str], Any]) -> Callable[..., Any]:
 
 
 @click.command("init")
-@click.option("--timezone", callback=_option_reader(_QUESTIONS["timezone"][1]))
-@click.option("--rest-hr", callback=_option_reader(_QUESTIONS["rest_hr"][1]))
-@click.option("--max-hr", callback=_option_reader(_QUESTIONS["max_hr"][1]))
+@click.option(
+    "--timezone",
+    metavar="ZONE",
+    callback=_option_reader(_QUESTIONS["timezone"][1]),
+    help="IANA time zone weeks are counted in, such as Europe/Berlin.",
+)
+@click.option(
+    "--rest-hr",
+    metavar="BPM",
+    callback=_option_reader(_QUESTIONS["rest_hr"][1]),
+    help="Resting heart rate.",
+)
+@click.option(
+    "--max-hr",
+    metavar="BPM",
+    callback=_option_reader(_QUESTIONS["max_hr"][1]),
+    help="Maximum heart rate.",
+)
 @click.option(
     "--threshold-pace",
     metavar="M:SS",
     callback=_option_reader(_QUESTIONS["threshold_pace"][1]),
     help="Per km, for runs without heart rate.",
 )
-@click.option("--week-start", metavar="DAY", callback=_option_reader(_QUESTIONS["week_start"][1]))
+@click.option(
+    "--week-start",
+    metavar="DAY",
+    callback=_option_reader(_QUESTIONS["week_start"][1]),
+    help="The day weeks begin on: monday or sunday.",
+)
 @click.option(
     "--shoe",
     "shoes",
@@ -178,7 +198,9 @@ def _answers(given: dict[str, Any], *, ask: bool) -> Answers:
 
 
 @click.command("config")
-@click.argument("paths", nargs=-1, type=click.Path(readable=False, path_type=Path))
+@click.argument(
+    "paths", metavar="[PATH]...", nargs=-1, type=click.Path(readable=False, path_type=Path)
+)
 @click.option(
     "--config",
     "config_file",
@@ -190,7 +212,7 @@ def _answers(given: dict[str, Any], *, ask: bool) -> Answers:
 def config_command(paths: tuple[Path, ...], **params: Any) -> None:
     """Show the settings in force.
 
-    Prints every setting an analysis of PATHS would use, and where each came from: your user
+    Prints every setting an analysis of PATH would use, and where each came from: your user
     config, a folder's loadwatch.toml, --config FILE, an option, or the default.
 
     \b
