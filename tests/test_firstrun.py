@@ -22,9 +22,9 @@ from loadwatch.settings.config import user_config_path
 from loadwatch.settings.firstrun import Answers, config_text, write_config
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The answers to init's questions: time zone, a rest HR asked again, max HR, week start,
-#: two shoes, then Enter to end the shoes.
-ANSWERS = "Europe/Paris\n300\n50\n188\nsunday\nPegasus 40@2026-06-01\nOld pair\n\n"
+#: The answers to init's questions: time zone, a rest HR asked again, a max HR asked again,
+#: week start, two shoes, then Enter to end the shoes.
+ANSWERS = "Europe/Paris\n300\n50\n45\n188\nsunday\nPegasus 40@2026-06-01\nOld pair\n\n"
 
 
 def invoke(*args: str, input: str | None = None) -> tuple[int, str, str]:
@@ -74,6 +74,7 @@ def test_init_asks_writes_and_config_reads_it_back(demo: Path) -> None:
     code, out, err = invoke("init", input=ANSWERS)
     assert code == 0, err
     assert "must be a heart rate in bpm between 25 and 250, not 300" in out
+    assert "must be higher than your resting heart rate (50)" in out
     written = tomllib.loads(user_config_path().read_text(encoding="utf-8"))
     assert written["timezone"] == "Europe/Paris" and written["week_start"] == "sunday"
     assert written["athlete"] == {"rest_hr": 50, "max_hr": 188}

@@ -181,6 +181,8 @@ def _answers(given: dict[str, Any], *, ask: bool) -> Answers:
         if key == "threshold_pace" and (values["rest_hr"] or values["max_hr"]):
             continue
         default = {"timezone": system_timezone(), "week_start": "monday"}.get(key, "")
+        if key == "max_hr":
+            read = _above(values["rest_hr"], read)
         values[key] = click.prompt(question, default=default, value_proc=read, show_default=True)
     if values["rest_hr"] is not None and values["max_hr"] is not None:
         try:
@@ -195,6 +197,18 @@ def _answers(given: dict[str, Any], *, ask: bool) -> Answers:
             break
         shoes.append(answer)
     return Answers(**{**values, "shoes": tuple(shoes)})
+
+
+def _above(rest_hr: int | None, read: Callable[[str], Any]) -> Callable[[str], Any]:
+    """The maximum heart rate's reader when the resting one is known: it must be higher."""
+
+    def checked(text: str) -> Any:
+        top = read(text)
+        if rest_hr is not None and top is not None and top <= rest_hr:
+            raise click.BadParameter(f"must be higher than your resting heart rate ({rest_hr})")
+        return top
+
+    return checked
 
 
 @click.command("config")
