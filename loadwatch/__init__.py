@@ -31,6 +31,7 @@ from loadwatch.vocab import LoadBasis, OnError, WeekStart
 
 if TYPE_CHECKING:
     from loadwatch.analysis import analyze, timeline
+    from loadwatch.body.frame import read_body_log
     from loadwatch.ingest.activity import SAMPLE_COLUMNS, SPORTS, Activity
     from loadwatch.ingest.readers import read_activities, read_activity
     from loadwatch.metrics.weeks import week_metrics as weekly
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
 _LAZY: dict[str, tuple[str, str]] = {
     "analyze": ("loadwatch.analysis", "analyze"),
     "timeline": ("loadwatch.analysis", "timeline"),
+    "read_body_log": ("loadwatch.body.frame", "read_body_log"),
     "SAMPLE_COLUMNS": ("loadwatch.ingest.activity", "SAMPLE_COLUMNS"),
     "SPORTS": ("loadwatch.ingest.activity", "SPORTS"),
     "Activity": ("loadwatch.ingest.activity", "Activity"),
@@ -118,6 +120,7 @@ __all__ = [
     "load_config",
     "read_activities",
     "read_activity",
+    "read_body_log",
     "resolve_options",
     "timeline",
     "weekly",

@@ -12,13 +12,16 @@ from typing import Unpack
 
 import pandas as pd
 
+from loadwatch.body.frame import read_logs
 from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.roots import Inputs, roots_of
 from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
-from loadwatch.metrics.calendar import local_dates, week_of
-from loadwatch.metrics.risk import add_spikes
+from loadwatch.metrics.body import attach_rpe
+from loadwatch.metrics.calendar import local_dates, to_local, week_of
+from loadwatch.metrics.redflags import red_flags
 from loadwatch.metrics.shoes import assign_gear, gear_through_duplicates, shoe_status
+from loadwatch.metrics.spikes import add_spikes
 from loadwatch.metrics.timeline import build_timeline, since_filter, thresholds, weeks_since
 from loadwatch.metrics.weeks import week_metrics
 from loadwatch.model import Analysis, AnalyzeOptions, FileWarning, OptionValues
@@ -68,7 +71,10 @@ def analyze(
             ``pip install 'loadwatch[maps]'``), ``week_start`` (the day weeks begin on),
             ``as_of`` (the local day to analyse as on: activities starting after it are left
             out, and its week is the week in progress; default today) and ``stale_days``
-            (days without a new activity after which :attr:`Analysis.status` is ``"stale"``).
+            (days without a new activity after which :attr:`Analysis.status` is ``"stale"``),
+            ``body_log`` (the body log to read, see ``docs/body-log.md``; default the config's
+            ``[body] log``, else ``body-log.jsonl`` in the data folder; a ``body-log.csv`` in
+            the analysed folder is read too).
 
     Raises:
         SourceError: ``path`` (or one of them) does not exist or cannot be read, or is an
@@ -94,24 +100,27 @@ def analyze(
         min_run_s=options.min_run_s,
         min_run_m=options.min_run_m,
     )
-    limits = thresholds(found.summaries, person)
-    matched = _map_surfaces(found.summaries, extract) if extract is not None else None
+    # Activities after as_of are left out before anything is derived from them: the thresholds
+    # guessed from the history and the strapless runs' calibration see only what was known then.
+    as_of = options.as_of if options.as_of is not None else today(zone)
+    summaries = _until(found.summaries, as_of, zone)
+    after_as_of = len(found.summaries) - len(summaries)
+    limits = thresholds(summaries, person)
+    matched = _map_surfaces(summaries, extract) if extract is not None else None
     frame = build_timeline(
-        found.summaries,
+        summaries,
         limits,
         timezone=zone,
         rules=settings.surface_rules,
         sex=person.sex,
         map_surfaces=matched,
     )
-    as_of = options.as_of if options.as_of is not None else today(zone)
-    found_all = len(frame)
-    frame = _until(frame, as_of)
-    after_as_of = found_all - len(frame)
     last_activity = pd.Timestamp(frame["start"].max()) if len(frame) else None
+    body, body_problems = read_logs(options.body_log, root, zone)
+    body = _body_until(body, as_of)
     # Spikes look back 30 days and shoes count every run in them: both use the whole history,
     # and only then is the timeline cut at --since.
-    frame = add_spikes(frame)
+    frame = attach_rpe(add_spikes(frame, break_days=options.break_days), body)
     gear = found.gear
     strava_gear = gear_through_duplicates(gear.gear, found.duplicates)
     frame = assign_gear(frame, shoes=settings.shoes, strava_gear=strava_gear)
@@ -123,7 +132,7 @@ def analyze(
     # The weeks are counted on the whole history, and only then cut at --since: the first
     # weeks shown keep their change and ACWR.
     weeks = week_metrics(
-        frame, threshold=limit, risk=risk, week_start=options.week_start, as_of=as_of
+        frame, threshold=limit, risk=risk, week_start=options.week_start, as_of=as_of, body=body
     )
     frame, weeks = since_filter(frame, first_day), weeks_since(weeks, first_day)
     return Analysis(
@@ -135,7 +144,10 @@ def analyze(
         thresholds=limits,
         skipped=found.skipped,
         duplicates=found.duplicates,
-        warnings=[*found.warnings, *(FileWarning(label, text) for label, text in gear.problems)],
+        warnings=[
+            *found.warnings,
+            *(FileWarning(label, text) for label, text in [*gear.problems, *body_problems]),
+        ],
         config=settings,
         risk=risk,
         shoes=shoes,
@@ -148,15 +160,28 @@ def analyze(
         after_as_of=after_as_of,
         last_activity=last_activity,
         stale_limit=options.stale_days,
+        body=body,
+        red_flags=red_flags(body, as_of, week_start=options.week_start),
         roots=roots if len(roots) > 1 else (),
     )
 
 
-def _until(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """The activities that started on or before ``as_of``, a local date."""
-    if frame.empty:
-        return frame
-    kept: pd.DataFrame = frame[local_dates(frame["start"]) <= as_of].reset_index(drop=True)
+def _until(
+    summaries: Sequence[ActivitySummary], as_of: date, timezone: str
+) -> list[ActivitySummary]:
+    """The activities that started on or before ``as_of``, a local date in ``timezone``."""
+    if not summaries:
+        return []
+    starts = to_local(pd.Series([pd.Timestamp(s.start) for s in summaries]), timezone)
+    kept = (local_dates(starts) <= as_of).to_numpy()
+    return [s for s, keep in zip(summaries, kept, strict=True) if keep]
+
+
+def _body_until(body: pd.DataFrame | None, as_of: date) -> pd.DataFrame | None:
+    """The body log's entries up to ``as_of``, a local date (``None``: no log)."""
+    if body is None or body.empty:
+        return body
+    kept: pd.DataFrame = body[body["day"].dt.date <= as_of].reset_index(drop=True)
     return kept
 
 

@@ -32,9 +32,10 @@ class LoadwatchError(Exception):
         where = ""
         if self.path is not None:
             where = f"{shown(self.path)}: "
+        # The message may name a path too (a cache, an output folder): shown, like the path.
         if self.offset is not None:
-            return f"{where}{self.message} (at byte {self.offset})"
-        return f"{where}{self.message}"
+            return f"{where}{shown(self.message)} (at byte {self.offset})"
+        return f"{where}{shown(self.message)}"
 
 
 class SourceError(LoadwatchError):

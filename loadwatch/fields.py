@@ -5,165 +5,48 @@ Every per-week, per-activity and per-shoe field is one :class:`Field` of :data:`
 Everything else is derived from these: the metrics frames' column tuples (``WEEKLY_COLUMNS``,
 ``RISK_COLUMNS``, ``TIMELINE_COLUMNS``, ``SPIKE_COLUMNS``), the JSON keys, the CSV columns, the
 page's table, the terminal table's headers and the field tables of ``docs/metrics.md``. A new
-weekly field is one entry here plus the code that computes it.
+weekly field is one entry here plus the code that computes it. What a field is, and what a list
+of fields gives each output, is :mod:`loadwatch.schema`'s; this module re-exports it.
 
-This module imports nothing of loadwatch but :mod:`loadwatch.vocab`: the metrics, render and
-nightly stages all read it. :func:`docs_tables` gives the field tables of ``docs/metrics.md``;
-``LOADWATCH_UPDATE_DOCS=1 python -m pytest tests/test_fields.py`` puts them in place.
+This module imports nothing of loadwatch but :mod:`loadwatch.schema` and :mod:`loadwatch.vocab`:
+the metrics, render and nightly stages all read it. :func:`docs_tables` gives the field tables
+of ``docs/metrics.md``; ``LOADWATCH_UPDATE_DOCS=1 python -m pytest tests/test_fields.py`` puts
+them in place.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import enum
-from collections.abc import Iterable, Sequence
+from loadwatch.schema import (
+    Field,
+    Frame,
+    Kind,
+    Output,
+    columns,
+    csv_columns,
+    display_order,
+    either,
+    markdown_table,
+    shown_in,
+)
+from loadwatch.vocab import Budget, Flag, NextWeekPart, Note, RiskLevel, SpikeBasis, Sport, Surface
 
-from loadwatch.vocab import Budget, Flag, NextWeekPart, Note, RiskLevel, Sport, Surface
-
-
-class Output(enum.StrEnum):
-    """Where a field is shown (the Python frames aside, which hold every field of theirs)."""
-
-    JSON = "JSON"
-    CSV = "CSV"
-    #: The terminal table of ``loadwatch analyze``.
-    TABLE = "table"
-    #: The week-by-week table of ``index.html``.
-    PAGE = "page"
-
-
-class Frame(enum.StrEnum):
-    """The metrics frame a field is a column of, each with its column tuple."""
-
-    #: :func:`loadwatch.metrics.weekly.weekly`: ``WEEKLY_COLUMNS``, indexed by ``week_start``.
-    WEEKLY = "weekly"
-    #: :func:`loadwatch.metrics.risk.risk_weeks` adds ``RISK_COLUMNS`` to the weekly frame.
-    RISK = "risk"
-    #: :func:`loadwatch.metrics.timeline.build_timeline`: ``TIMELINE_COLUMNS``.
-    TIMELINE = "timeline"
-    #: :func:`loadwatch.metrics.risk.add_spikes` adds ``SPIKE_COLUMNS`` to the timeline.
-    SPIKE = "spike"
-    #: :func:`loadwatch.metrics.shoes.assign_gear` adds ``GEAR_TIMELINE_COLUMNS``.
-    GEAR = "gear"
-
-
-class Kind(enum.StrEnum):
-    """What a field's values are: a number in a unit, or text, a list, a date..."""
-
-    COUNT = "count"
-    KM = "km"
-    METRES = "m"
-    SECONDS = "s"
-    MINUTES = "min"
-    BPM = "bpm"
-    SPEED = "m/s"
-    #: One figure over another; 1.00 is "the same".
-    RATIO = "ratio"
-    #: A change: 0.10 is +10%.
-    FRACTION = "fraction"
-    TRIMP = "TRIMP"
-    #: A load in the basis chosen with ``--load``.
-    BASIS = "km, h or TRIMP"
-    TEXT = "text"
-    #: A file's label in the folder, shown as :func:`loadwatch.labels.shown` writes it.
-    FILE = "file"
-    LIST = "list"
-    DATE = "date"
-    TIME = "time"
-    BOOL = "true/false"
-
-    @property
-    def is_number(self) -> bool:
-        """Whether values of this kind are numbers (rounded in the JSON, null when unknown)."""
-        return self in _NUMBER_DIGITS
-
-
-#: Digits the JSON keeps of each kind of number, unless a field says otherwise.
-_NUMBER_DIGITS: dict[Kind, int] = {
-    Kind.COUNT: 0,
-    Kind.KM: 3,
-    Kind.METRES: 1,
-    Kind.SECONDS: 1,
-    Kind.MINUTES: 1,
-    Kind.BPM: 1,
-    Kind.SPEED: 3,
-    Kind.RATIO: 3,
-    Kind.FRACTION: 4,
-    Kind.TRIMP: 1,
-    Kind.BASIS: 1,
-}
-#: Kinds that are a quantity in a unit (their value is the unit).
-_WITH_UNIT = frozenset(_NUMBER_DIGITS) - {Kind.COUNT, Kind.RATIO, Kind.FRACTION}
-_NOWHERE: frozenset[Output] = frozenset()
-
-
-@dataclasses.dataclass(frozen=True)
-class Field:
-    """One field: a column of a frame, a key of the JSON, maybe a CSV column and a table's.
-
-    Attributes:
-        name: The frame column, JSON key and CSV column.
-        kind: What its values are (and so their unit and how they are written).
-        definition: One line saying what it is, for the docs' field table.
-        shown: Where it appears besides the frame.
-        frame: The frame it is a column of; ``None`` for one added later (``advice``).
-        label: The terminal table's header; ``{units}`` stands for ``km`` or ``mi``.
-        heading: The page table's header, when it differs from ``label``; ``{member}`` stands
-            for the member of ``per``.
-        digits: Digits the JSON keeps, when not the kind's usual ones.
-        per: One value per member of this enum (``surface_km_road``, ``surface_km_trail``...,
-            a ``surface_km`` object in the JSON).
-        needs: The JSON and CSV carry it only when the frame has this column (a frame made
-            without that step of the analysis lacks it).
-        null_unless: The JSON gives ``null`` for it where this column holds no value.
-        change_of: The field whose week-on-week change this is; tables show it beside that one.
-        index: It is its frame's index, not a column.
-        member_kinds: Each member's kind, in order, when they differ (``next_week``).
-    """
-
-    name: str
-    kind: Kind
-    definition: str
-    shown: frozenset[Output] = _NOWHERE
-    frame: Frame | None = None
-    label: str = ""
-    heading: str = ""
-    digits: int | None = None
-    per: type[enum.StrEnum] | None = None
-    needs: str | None = None
-    null_unless: str | None = None
-    change_of: str | None = None
-    index: bool = False
-    member_kinds: tuple[Kind, ...] = ()
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """Its frame (and CSV) columns: its name, or one ``name_member`` per member of ``per``."""
-        if self.per is None:
-            return (self.name,)
-        return tuple(f"{self.name}_{member}" for member in self.per)
-
-    @property
-    def unit(self) -> str:
-        """Its unit (``km``, ``s``...), or ``""`` for a ratio, a count, text..."""
-        return self.kind.value if self.kind in _WITH_UNIT else ""
-
-    @property
-    def precision(self) -> int:
-        """Digits the JSON keeps (numbers only)."""
-        return self.digits if self.digits is not None else _NUMBER_DIGITS.get(self.kind, 0)
-
-    def header(self, output: Output, *, units: str = "km", member: str = "") -> str:
-        """Its header in the terminal table or on the page, for distances in ``units``."""
-        text = self.heading if output is Output.PAGE and self.heading else self.label
-        return text.format(units=units, member=member)
-
-
-def _either(members: Iterable[str]) -> str:
-    """``a, b or c``."""
-    names = [str(m) for m in members]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-
+#: The schema's types and functions, read from here by the stages (they live in ``schema``).
+__all__ = [
+    "ACTIVITY_FIELDS",
+    "SHOE_FIELDS",
+    "WEEK_FIELDS",
+    "Field",
+    "Frame",
+    "Kind",
+    "Output",
+    "columns",
+    "csv_columns",
+    "display_order",
+    "docs_tables",
+    "markdown_table",
+    "shown_in",
+    "with_docs_tables",
+]
 
 _ALL = frozenset(Output)
 _DATA = frozenset({Output.JSON, Output.CSV})
@@ -171,6 +54,22 @@ _JSON = frozenset({Output.JSON})
 _WEEK, _RISK, _LINE = Frame.WEEKLY, Frame.RISK, Frame.TIMELINE
 
 # fmt: off
+#: The body log's weekly fields (issue 12, ``docs/body-log.md``), last in the weekly order.
+_BODY_WEEK_FIELDS: tuple[Field, ...] = (
+    Field("pain_max", Kind.SCORE, "The highest pain logged in the week, 0-10; null without a"
+          " pain entry.", shown=_DATA, frame=Frame.BODY, needs="pain_days", digits=0),
+    Field("pain_days", Kind.COUNT, "Days of the week with a pain of 1 or more logged.",
+          shown=_DATA, frame=Frame.BODY, needs="pain_days"),
+    Field("pain_regions", Kind.LIST, "The regions with a pain of 1 or more logged, most painful"
+          " first (joined by ; in the CSV).", shown=_DATA, frame=Frame.BODY, needs="pain_days"),
+    Field("ostrc_severity", Kind.SCORE, "The week's OSTRC-O2 severity score, 0-100 (the highest"
+          " if several); null without a check-in.",
+          shown=_DATA, frame=Frame.BODY, needs="pain_days", digits=0),
+    Field("srpe_load", Kind.SCORE, "Session RPE × minutes of the runs and logged strength"
+          " sessions with an effort (Foster et al. 2001); null without one.",
+          shown=_DATA, frame=Frame.BODY, needs="pain_days", digits=0),
+)
+
 #: The weekly fields, in the JSON's and the CSV's order.
 WEEK_FIELDS: tuple[Field, ...] = (
     Field("week_start", Kind.DATE, "The local date the week begins on (see *Weeks*).",
@@ -201,9 +100,9 @@ WEEK_FIELDS: tuple[Field, ...] = (
     Field("surface_km", Kind.KM,
           "The distance on each surface class (the table shows the main one and its share).",
           shown=_ALL, frame=_WEEK, per=Surface, label="Surface", heading="{member} {units}"),
-    Field("flags", Kind.LIST, f"The flags raised: {_either(Flag)} (joined by ; in the CSV).",
+    Field("flags", Kind.LIST, f"The flags raised: {either(Flag)} (joined by ; in the CSV).",
           shown=_ALL, frame=_WEEK, label="Flags"),
-    Field("notes", Kind.LIST, f"Notes that leave the risk as it is: {_either(Note)} (joined by ;"
+    Field("notes", Kind.LIST, f"Notes that leave the risk as it is: {either(Note)} (joined by ;"
           " in the CSV).",
           shown=_ALL, frame=_WEEK, heading="Notes"),
     Field("load", Kind.TRIMP, "The sum of the runs' loads; null when none of them has one, 0"
@@ -225,9 +124,10 @@ WEEK_FIELDS: tuple[Field, ...] = (
           shown=_DATA, frame=_RISK, needs="risk"),
     Field("max_spike_ratio", Kind.RATIO, "The largest spike ratio of the week's runs.",
           shown=_DATA, frame=_RISK, needs="risk"),
-    Field("strength_sessions", Kind.COUNT, "Strength activities in the week.",
+    Field("strength_sessions", Kind.COUNT, "Strength sessions in the week: recorded activities,"
+          " and sessions logged on days without a recorded one.",
           shown=_DATA, frame=_RISK, needs="risk"),
-    Field("risk", Kind.TEXT, f"The week's overuse risk: {_either(RiskLevel)}.",
+    Field("risk", Kind.TEXT, f"The week's overuse risk: {either(RiskLevel)}.",
           shown=_DATA | {Output.TABLE}, frame=_RISK, needs="risk"),
     Field("risk_reasons", Kind.LIST, "What set the risk level (see *Risk level*); empty when low"
           " (joined by ; in the CSV).", shown=_DATA, frame=_RISK, needs="risk"),
@@ -245,13 +145,16 @@ WEEK_FIELDS: tuple[Field, ...] = (
     Field("next_week", Kind.KM, "The newest week's budget for next week (see *Next week's budget*);"
           " null for older weeks.", shown=_DATA, per=NextWeekPart, needs="next_week_basis",
           null_unless="next_week_basis", member_kinds=(Kind.KM, Kind.COUNT, Kind.KM, Kind.LIST)),
+    Field("intensity_source", Kind.TEXT, "Intensity's scale: heart_rate, pace_calibrated or pace"
+          " (not compared with the others).", shown=_DATA, frame=_WEEK),
+    *_BODY_WEEK_FIELDS,
 )
 
 #: The per-activity fields, in the JSON's order.
 ACTIVITY_FIELDS: tuple[Field, ...] = (
     Field("start", Kind.TIME, "The local start time, with its offset from UTC.",
           shown=_JSON, frame=_LINE),
-    Field("sport", Kind.TEXT, f"What it was: {_either(Sport)}. Only runs are load.",
+    Field("sport", Kind.TEXT, f"What it was: {either(Sport)}. Only runs are load.",
           shown=_JSON, frame=_LINE),
     Field("sub_sport", Kind.TEXT, "The file's finer sport word, if any.", frame=_LINE),
     Field("surface", Kind.TEXT, "A run's surface class with the most distance; null for others.",
@@ -274,16 +177,21 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
           shown=_JSON, frame=_LINE),
     Field("load", Kind.TRIMP, "trimp, else (runs) the estimate from pace, else null.",
           shown=_JSON, frame=_LINE, needs="load"),
-    Field("load_source", Kind.TEXT, "Where load came from: heart_rate, pace or none.",
-          shown=_JSON, frame=_LINE, needs="load"),
+    Field("load_source", Kind.TEXT, "Where load came from: heart_rate, pace_calibrated, pace or"
+          " none.", shown=_JSON, frame=_LINE, needs="load"),
     Field("trimp", Kind.TRIMP, "Banister's TRIMP from heart rate; null without enough of it.",
           shown=_JSON, frame=_LINE, needs="load"),
-    Field("spike_ratio", Kind.RATIO, "A run's distance over the longest run of the 30 days"
-          " before; null when not judged.",
+    Field("spike_ratio", Kind.RATIO, "A run's distance over its reference (spike_ref_km);"
+          " null when not judged.",
           shown=_JSON, frame=Frame.SPIKE, needs="spike_ratio"),
     Field("spike", Kind.TEXT, "A run's spike class: small, moderate or large; null for none.",
           shown=_JSON, frame=Frame.SPIKE, needs="spike_ratio"),
-    Field("spike_ref_km", Kind.KM, "The longest run of the 30 days before.", frame=Frame.SPIKE),
+    Field("spike_ref_km", Kind.KM, "The distance a run was compared with.", frame=Frame.SPIKE),
+    Field("spike_basis", Kind.TEXT, f"What the run was judged against: {either(SpikeBasis)};"
+          " null when not judged.",
+          shown=_JSON, frame=Frame.SPIKE, needs="spike_ratio"),
+    Field("break_weeks", Kind.COUNT, "Whole weeks of the break before a run.", frame=Frame.SPIKE),
+    Field("history_days", Kind.COUNT, "Whole days of records before a run.", frame=Frame.SPIKE),
     Field("gear", Kind.TEXT, "The shoe (or other gear), if known.",
           shown=_JSON, frame=Frame.GEAR, needs="gear"),
     Field("shoe_km", Kind.KM, "A run's shoe's distance up to and including the run.",
@@ -294,6 +202,11 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
     Field("surface_source", Kind.TEXT, "Where a run's surfaces came from: rule, metadata, map"
           " or none; null for others.",
           shown=_JSON, frame=_LINE),
+    Field("intensity_source", Kind.TEXT, "Where intensity came from: heart_rate, pace_calibrated"
+          " (pace on the runner's heart-rate scale), pace or none.", shown=_JSON, frame=_LINE),
+    Field("rpe", Kind.SCORE, "The run's perceived effort (session RPE, CR-10 scale 0-10) from"
+          " the body log; null when none was logged.", shown=_JSON, frame=Frame.BODY,
+          needs="rpe"),
 )
 
 #: The fields of each shoe in the JSON's ``shoes``.
@@ -307,61 +220,6 @@ SHOE_FIELDS: tuple[Field, ...] = (
     Field("last_run", Kind.DATE, "The local date of its last run.", shown=_JSON),
 )
 # fmt: on
-
-
-def columns(fields: Sequence[Field], frame: Frame) -> tuple[str, ...]:
-    """The columns ``frame``'s fields give it, in order (its index aside)."""
-    return tuple(c for f in fields if f.frame is frame and not f.index for c in f.columns)
-
-
-def shown_in(fields: Sequence[Field], output: Output) -> tuple[Field, ...]:
-    """The fields ``output`` shows, in schema order."""
-    return tuple(f for f in fields if output in f.shown)
-
-
-def csv_columns(fields: Sequence[Field], *, needs: str | None = None) -> tuple[str, ...]:
-    """The CSV header (per-member fields flattened), or the part of it that ``needs`` a column."""
-    chosen = [f for f in shown_in(fields, Output.CSV) if needs is None or f.needs == needs]
-    return tuple(c for f in chosen for c in f.columns)
-
-
-def display_order(fields: Sequence[Field]) -> tuple[Field, ...]:
-    """``fields`` as the tables show them: schema order, each change right after its field."""
-    placed = [f for f in fields if f.change_of is None]
-    for change in (f for f in fields if f.change_of is not None):
-        after = next((k for k, f in enumerate(placed) if f.name == change.change_of), None)
-        placed.insert(len(placed) if after is None else after + 1, change)
-    return tuple(placed)
-
-
-def markdown_table(fields: Sequence[Field]) -> str:
-    """A Markdown table of ``fields``: name, kind, where shown (with headers), definition."""
-    lines = ["| field | kind | in | definition |", "|---|---|---|---|"]
-    for f in fields:
-        kind = f"{f.kind} per {f.per.__name__.lower()}" if f.per is not None else str(f.kind)
-        if f.member_kinds:
-            each = zip(f.per or (), f.member_kinds, strict=True)
-            kind = f"{f.kind} (an object: {', '.join(f'{m} {k}' for m, k in each)})"
-        cells = (f"`{f.name}`", kind, _where(f), f.definition)
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def _where(f: Field) -> str:
-    """Where ``f`` is shown, with its table headers: ``JSON, CSV, table `Int`, page``."""
-    if not f.shown:
-        return "frame only"
-    parts = []
-    for output in Output:
-        if output not in f.shown:
-            continue
-        each = output is Output.PAGE and f.per is not None  # one column per member
-        header = f.header(output, member=next(iter(f.per), "") if f.per else "")
-        if output in (Output.TABLE, Output.PAGE) and header:
-            parts.append(f"{output} `{header}`" + (" …" if each else ""))
-        else:
-            parts.append(str(output))
-    return ", ".join(parts)
 
 
 _BEGIN = "<!-- fields: begin -->"

@@ -16,7 +16,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "metrics": ("metrics.md", "every figure and flag: its definition, its source, its critique"),
     "nightly": ("nightly.md", "the nightly job: schedule, log, notifications"),
     "surfaces": ("surfaces-from-maps.md", "road, trail and track from OpenStreetMap"),
-    "body-log": ("body-log.md", "the body log: pain, sleep and how they are read"),
+    "body-log": ("body-log.md", "the body log: pain, effort, strength work and red flags"),
+    "limits": ("limits.md", "how large a file, an archive or a folder may be"),
 }
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from loadwatch.settings.checks import check_heart_rates
 from loadwatch.settings.config import Athlete, Config
 from loadwatch.settings.declared import SETTINGS
-from loadwatch.vocab import LoadBasis, OnError, WeekStart
+from loadwatch.vocab import LoadBasis, OnError, RedFlag, WeekStart
 
 _TOLERANCE = 1e-9
 
@@ -63,7 +63,8 @@ class Thresholds:
         max_hr: Maximum heart rate (bpm), NaN when no run has heart rate and none is configured.
         threshold_hr: Threshold heart rate (bpm), NaN when unknown.
         threshold_speed_mps: Threshold speed (m/s), NaN when unknown.
-        origin: For each of the four, ``"config"``, ``"history"`` or ``"default"``.
+        origin: For each of the four, ``"config"``, ``"history"``, ``"default"``, ``"guess"``
+            or ``"unknown"`` (:class:`loadwatch.vocab.Origin`).
     """
 
     rest_hr: float
@@ -99,6 +100,21 @@ class ShoeStatus:
         return self.distance_km > self.limit_km + _TOLERANCE
 
 
+@dataclasses.dataclass(frozen=True)
+class BodyRedFlag:
+    """A red flag found in the body log (``red_flags`` in the JSON; ``docs/body-log.md``).
+
+    Attributes:
+        flag: Which sign it is.
+        since: The local day it began.
+        why: What in the log raised it, in words.
+    """
+
+    flag: RedFlag
+    since: date
+    why: str
+
+
 #: ACWR above which the acwr flag is raised, unless configured.
 DEFAULT_ACWR_LIMIT = 1.5
 #: Monotony above which the monotony flag is raised (Foster 1998).
@@ -107,6 +123,8 @@ DEFAULT_MONOTONY_LIMIT = 2.0
 DEFAULT_STRENGTH_TARGET = 2
 #: Basis of ACWR, monotony and strain unless configured.
 DEFAULT_LOAD = LoadBasis.DISTANCE
+#: Days without a run after which a run comes back from a break, unless configured.
+DEFAULT_BREAK_DAYS = 14
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,12 +137,15 @@ class RiskSettings:
         acwr_limit: ACWR above which the ``acwr`` flag is raised.
         monotony_limit: Monotony above which the ``monotony`` flag is raised.
         strength_target: Strength sessions a week below which ``low_strength`` is noted.
+        break_days: Days without a run after which a run is judged as coming back from a
+            break (:func:`loadwatch.metrics.spikes.add_spikes`).
     """
 
     load: LoadBasis = DEFAULT_LOAD
     acwr_limit: float = DEFAULT_ACWR_LIMIT
     monotony_limit: float = DEFAULT_MONOTONY_LIMIT
     strength_target: int = DEFAULT_STRENGTH_TARGET
+    break_days: int = DEFAULT_BREAK_DAYS
 
 
 #: The settings used when none are given.
@@ -163,6 +184,7 @@ class AnalyzeOptions:
         load: Basis of ACWR, monotony and strain.
         acwr_limit: ACWR above which the ``acwr`` flag is raised.
         strength_target: Strength sessions a week below which ``low_strength`` is noted.
+        break_days: Days without a run after which a run comes back from a break.
         osm: An OpenStreetMap extract to tell road, trail and track apart by, if any.
         on_error: What to do with a file that cannot be used.
         jobs: Files parsed at once, each in a process of its own; 1 parses them all in this one.
@@ -171,6 +193,7 @@ class AnalyzeOptions:
         min_run_s: A run shorter than this many seconds is set aside, too short to be a run.
         min_run_m: So is a run with a distance shorter than this many metres.
         stale_days: Days without a new activity after which the folder is called stale.
+        body_log: The body log to read (``None``: the one in the user's data folder, if any).
         config: What the config files said (the surface rules and shoes are taken from there).
     """
 
@@ -182,6 +205,7 @@ class AnalyzeOptions:
     load: LoadBasis = DEFAULT_LOAD
     acwr_limit: float = DEFAULT_ACWR_LIMIT
     strength_target: int = DEFAULT_STRENGTH_TARGET
+    break_days: int = DEFAULT_BREAK_DAYS
     osm: Path | None = None
     on_error: OnError = OnError.SKIP
     jobs: int = 1
@@ -190,6 +214,7 @@ class AnalyzeOptions:
     min_run_s: float = DEFAULT_MIN_RUN_S
     min_run_m: float = DEFAULT_MIN_RUN_M
     stale_days: int = DEFAULT_STALE_DAYS
+    body_log: Path | None = None
     config: Config = dataclasses.field(default_factory=Config)
 
     def __post_init__(self) -> None:
@@ -209,7 +234,10 @@ class AnalyzeOptions:
     def risk(self) -> RiskSettings:
         """The load basis and limits of the risk measures."""
         return RiskSettings(
-            load=self.load, acwr_limit=self.acwr_limit, strength_target=self.strength_target
+            load=self.load,
+            acwr_limit=self.acwr_limit,
+            strength_target=self.strength_target,
+            break_days=self.break_days,
         )
 
 
@@ -232,6 +260,7 @@ class OptionValues(TypedDict, total=False):
     load: LoadBasis | str | None
     acwr_limit: float | None
     strength_target: int | None
+    break_days: int | None
     osm: str | Path | None
     on_error: OnError | str | None
     jobs: int | None
@@ -240,6 +269,7 @@ class OptionValues(TypedDict, total=False):
     min_run_s: float | None
     min_run_m: float | None
     stale_days: int | None
+    body_log: str | Path | None
     config: Config | str | Path | None
 
 
@@ -253,7 +283,7 @@ class Analysis:
         threshold: The growth that raised a flag (0.10 is 10%).
         timeline: One row per activity (see :data:`loadwatch.metrics.timeline.TIMELINE_COLUMNS`),
             with
-            each run's spike (:data:`loadwatch.metrics.risk.SPIKE_COLUMNS`) and shoe
+            each run's spike (:data:`loadwatch.metrics.spikes.SPIKE_COLUMNS`) and shoe
             (:data:`loadwatch.metrics.shoes.GEAR_TIMELINE_COLUMNS`).
         weeks: One row per calendar week (see :data:`loadwatch.metrics.weekly.WEEKLY_COLUMNS`), with
             the risk measures (:data:`loadwatch.metrics.risk.RISK_COLUMNS`) and ``advice`` (for the
@@ -275,6 +305,9 @@ class Analysis:
         after_as_of: Activities found but left out as starting after ``as_of``'s end.
         last_activity: The local start of the newest activity up to ``as_of``, if any.
         stale_limit: Days without a new activity after which the folder is stale.
+        body: The body log's entries up to ``as_of`` (:func:`loadwatch.read_body_log`'s
+            frame), ``None`` when there is no log.
+        red_flags: The red flags the body log raises on ``as_of``.
         roots: Every analysed folder or file, when several were analysed together (``()``:
             only :attr:`root`).
     """
@@ -300,6 +333,8 @@ class Analysis:
     after_as_of: int = 0
     last_activity: pd.Timestamp | None = None
     stale_limit: int = DEFAULT_STALE_DAYS
+    body: pd.DataFrame | None = None
+    red_flags: list[BodyRedFlag] = dataclasses.field(default_factory=list)
     roots: tuple[Path, ...] = ()
 
     @property

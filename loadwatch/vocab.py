@@ -45,6 +45,8 @@ class LoadBasis(enum.StrEnum):
     DISTANCE = "distance"
     DURATION = "duration"
     TRIMP = "trimp"
+    #: Session RPE × minutes of the runs with an effort in the body log (Foster et al. 2001).
+    SRPE = "srpe"
 
 
 class RiskLevel(enum.StrEnum):
@@ -102,7 +104,8 @@ FLAG_WORDS: dict[str, FlagWords] = {
     Flag.SESSION_SPIKE: FlagWords(
         "SPIKE",
         "session spike: a run >10% over the 30-day longest",
-        "a run more than 10% longer than the longest of the 30 days before it",
+        "a run more than 10% longer than the longest run before it (of the last 30 days, or"
+        " before a break)",
         "S",
     ),
     Flag.ACWR: FlagWords(
@@ -209,6 +212,9 @@ class BudgetRule(enum.StrEnum):
     EASIER_WEEK = "easier_week"
     LONGEST_RUN = "longest_run"
     ACWR = "acwr"
+    #: The body log's pain: 4-5 holds next week's distance, above 5 cuts it back.
+    PAIN_HOLD = "pain_hold"
+    PAIN_SHRINK = "pain_shrink"
     WEEK_IN_PROGRESS = "week_in_progress"
 
 
@@ -218,5 +224,110 @@ BUDGET_WORDS: dict[str, str] = {
     BudgetRule.EASIER_WEEK: "the level of the weeks before your easier week +{pct}",
     BudgetRule.LONGEST_RUN: "the longest run of the last 30 days +10%",
     BudgetRule.ACWR: "1.3 × the mean of the last 3 weeks, from the disputed ACWR",
+    BudgetRule.PAIN_HOLD: "this week's, held for the pain you logged",
+    BudgetRule.PAIN_SHRINK: "cut back from this week's for the pain you logged",
     BudgetRule.WEEK_IN_PROGRESS: "set when this week is over",
 }
+
+
+class SpikeBasis(enum.StrEnum):
+    """What a run's spike was measured against (``activities[].spike_basis``)."""
+
+    #: The longest run of the 30 days before it.
+    DAYS_30 = "30_days"
+    #: The longest run since the records began, less than 30 days before it.
+    SHORT_HISTORY = "short_history"
+    #: The longest run of the 30 days before a break, less 10% a week of the break.
+    AFTER_BREAK = "after_break"
+
+
+class Origin(enum.StrEnum):
+    """Where a threshold came from (see ``docs/metrics.md``, "Thresholds")."""
+
+    CONFIG = "config"
+    HISTORY = "history"
+    DEFAULT = "default"
+    GUESS = "guess"
+    UNKNOWN = "unknown"
+
+
+#: Origins that say the number is not the runner's own: the legend says how to set it.
+NOT_MEASURED = frozenset({Origin.DEFAULT, Origin.GUESS})
+#: How to replace them, said wherever a guess or a default is shown.
+SET_THRESHOLDS_HINT = (
+    "set rest_hr, max_hr, threshold_hr or threshold_pace under [athlete] in loadwatch.toml"
+)
+
+
+class MeasureSource(enum.StrEnum):
+    """Where a run's intensity or load came from (``intensity_source``, ``load_source``)."""
+
+    HEART_RATE = "heart_rate"
+    PACE_CALIBRATED = "pace_calibrated"
+    PACE = "pace"
+    NONE = "none"
+
+
+# --- the body log (issue 12) ------------------------------------------------------------------
+
+
+class EntryKind(enum.StrEnum):
+    """What a line of the body log records (see ``docs/body-log.md``)."""
+
+    PAIN = "pain"
+    STRENGTH = "strength"
+    RPE = "rpe"
+    CHECK_IN = "check-in"
+    #: A tombstone: the entry it names is removed.
+    REMOVED = "removed"
+
+
+class PainRegion(enum.StrEnum):
+    """Where a pain is, from a fixed list so that weeks can be compared."""
+
+    LOWER_BACK = "lower-back"
+    UPPER_BACK = "upper-back"
+    HIP = "hip"
+    GLUTE = "glute"
+    HAMSTRING = "hamstring"
+    THIGH = "thigh"
+    KNEE = "knee"
+    SHIN = "shin"
+    CALF = "calf"
+    ACHILLES = "achilles"
+    ANKLE = "ankle"
+    FOOT = "foot"
+    OTHER = "other"
+
+
+class PainTiming(enum.StrEnum):
+    """When a pain was felt, as the pain-monitoring model asks (Silbernagel et al. 2007)."""
+
+    DURING = "during"
+    AFTER = "after"
+    NEXT_MORNING = "next-morning"
+    REST = "rest"
+
+
+class RedFlag(enum.StrEnum):
+    """A sign in the body log that calls for a physiotherapist or doctor (``red_flags``)."""
+
+    PAIN_8_WEEKS = "pain_8_weeks"
+    PAIN_SPREADING = "pain_spreading"
+    SEVERE_PAIN = "severe_pain"
+
+
+#: Each red flag in a few words, for the table, the page and ``--notify``.
+RED_FLAG_WORDS: dict[str, str] = {
+    RedFlag.PAIN_8_WEEKS: "pain logged in each of 8 weeks in a row",
+    RedFlag.PAIN_SPREADING: "pain in the calf, shin, ankle or foot during a back or hip pain spell",
+    RedFlag.SEVERE_PAIN: "a pain of 7 or more out of 10",
+}
+
+
+class PainVerdict(enum.StrEnum):
+    """What the pain-monitoring model says of next week's load (Silbernagel et al. 2007)."""
+
+    OK = "ok"
+    HOLD = "hold"
+    SHRINK = "shrink"

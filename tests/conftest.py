@@ -34,6 +34,7 @@ def _isolated_user_folders(
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
 
 
 @pytest.fixture
@@ -46,9 +47,11 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = scan_module.parse_file
 
-    def spy(path: Path, label: str, *, on_error: OnError = OnError.SKIP) -> FileResult:
+    def spy(
+        path: Path, label: str, *, on_error: OnError = OnError.SKIP, digest: bool = False
+    ) -> FileResult:
         calls.append(label)
-        return real(path, label, on_error=on_error)
+        return real(path, label, on_error=on_error, digest=digest)
 
     monkeypatch.setattr(scan_module, "parse_file", spy)
     return calls

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import loadwatch
+from loadwatch.metrics.body import BODY_WEEK_COLUMNS
 from loadwatch.metrics.budget import BUDGET_COLUMNS
 from loadwatch.metrics.risk import RISK_COLUMNS
 from loadwatch.metrics.weekly import WEEKLY_COLUMNS
@@ -49,11 +50,12 @@ def test_analyze_as_the_readme_calls_it(in_repo: Path) -> None:
 
 
 def test_weeks_hold_every_weekly_and_risk_column(result: loadwatch.Analysis) -> None:
-    """``analyze().weeks`` has the 10% rule's columns, the risk measures, next week's budget
-    and the advice."""
+    """``analyze().weeks`` has the 10% rule's columns, the risk measures, next week's budget,
+    the body log's and the advice."""
     columns = list(result.weeks.columns)
     assert columns[: len(WEEKLY_COLUMNS)] == list(WEEKLY_COLUMNS)
-    assert set(columns) == {*WEEKLY_COLUMNS, *RISK_COLUMNS, *BUDGET_COLUMNS, "advice"}
+    expected = {*WEEKLY_COLUMNS, *RISK_COLUMNS, *BUDGET_COLUMNS, *BODY_WEEK_COLUMNS, "advice"}
+    assert set(columns) == expected
     assert columns[-1] == "advice"
 
 

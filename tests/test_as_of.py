@@ -55,6 +55,8 @@ def test_a_monday_night_with_one_run_is_this_week_so_far(tmp_path: Path) -> None
     """One 18.5 km run on Monday after weeks of 40 km: not a drop, not an easier week."""
     folder = tmp_path / "watch"
     _steady(folder)
+    # A long run in the first week: Monday's 18.5 km is no spike against the runs before it.
+    _run_file(folder, MONDAY + timedelta(days=1), 18.5)
     monday = MONDAY + timedelta(weeks=3)
     _run_file(folder, monday, 18.5)
     report = _json(folder, "--as-of", "2026-06-22")

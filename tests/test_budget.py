@@ -101,7 +101,9 @@ def test_a_flagged_week_of_plus_27_percent_gets_the_ten_percent_cap(tmp_path: Pa
     budget = week["next_week"]
     assert budget["max_km"] == pytest.approx(25.4 * 1.1, abs=0.01)
     assert budget["max_runs"] == 3  # 3 x 1.10 = 3.3, rounded down
-    assert budget["longest_run_km"] == pytest.approx(13.2, abs=0.01)  # its 12 km + 10%
+    # Its 12 km run is a small spike over the 10 km before it (a short history, judged since
+    # the break rule): single runs grow from the 10 km it was measured against, not from it.
+    assert budget["longest_run_km"] == pytest.approx(11.0, abs=0.01)
     assert budget["basis"] == [
         "max_km:ten_percent",
         "max_runs:ten_percent",

@@ -38,9 +38,12 @@ def _runs(folder: Path, weeks: list[list[int]]) -> None:
 
 @pytest.fixture
 def runs(tmp_path: Path) -> Path:
-    """Three weeks: 90 min, 100 min (+11%: flagged), then 4 runs (+33% frequency)."""
+    """Three weeks: 90 min, 100 min (+11%: flagged), then 4 runs (+33% frequency).
+
+    The first run is the longest of the first week, so that no later run is a spike.
+    """
     folder = tmp_path / "runs"
-    _runs(folder, [[30, 30, 30], [30, 30, 40], [25, 25, 25, 25]])
+    _runs(folder, [[40, 25, 25], [30, 30, 40], [25, 25, 25, 25]])
     (folder / "broken.gpx").write_text("<gpx><trk><trkseg><trkpt lat='1' lon='2'>")
     (folder / "readme.txt").write_text("my runs")
     return folder
@@ -153,12 +156,15 @@ def test_csv_has_one_row_per_week(runs: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[1]["flags"] == "distance"
     # The risk columns come after the 10%-rule ones, the week in progress's after them, then
-    # next week's budget.
+    # next week's budget, the intensity's scale and the body log's (issue 12) last.
+    body = ["pain_max", "pain_days", "pain_regions", "ostrc_severity", "srpe_load"]
+    assert list(rows[1])[-5:] == body
+    columns = list(rows[1])[:-5]
     budget = ["next_week_max_km", "next_week_max_runs", "next_week_longest_run_km"]
-    assert list(rows[1])[-4:] == [*budget, "next_week_basis"]
+    assert columns[-5:] == [*budget, "next_week_basis", "intensity_source"]
     tail = ["complete", "days_elapsed", "remaining_km", "remaining_runs"]
-    assert list(rows[1])[-8:-4] == tail
-    risk = list(rows[1])[-8 - len(RISK_CSV_FIELDS) : -8]
+    assert columns[-9:-5] == tail
+    risk = columns[-9 - len(RISK_CSV_FIELDS) : -9]
     assert risk == list(RISK_CSV_FIELDS)
     assert rows[1]["risk"] == "elevated"  # +11% distance: a 10%-rule flag
 
@@ -233,8 +239,16 @@ def _unreadable(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
             raise PermissionError(13, "Permission denied", str(self))
         return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
 
+    real_os_open = os.open
+
+    def os_open(target: str | Path, flags: int, *args: int) -> int:
+        if Path(target) == path:
+            raise PermissionError(13, "Permission denied", str(target))
+        return real_os_open(target, flags, *args)
+
     monkeypatch.setattr(os, "access", access)
     monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "open", os_open)
     monkeypatch.setattr(Path, "open", open_)
     _unsearchable(monkeypatch, path)
 

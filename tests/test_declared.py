@@ -91,6 +91,7 @@ def test_the_config_file_knows_the_declared_keys_and_no_others(tmp_path: Path) -
     assert keys[""] == {
         "as_of",
         "athlete",
+        "body",
         "nightly",
         "risk",
         "runs",
@@ -104,7 +105,7 @@ def test_the_config_file_knows_the_declared_keys_and_no_others(tmp_path: Path) -
     file.write_text("jobs = 2\n")
     with pytest.raises(ConfigError) as caught:
         load_config(config_file=file, user_config=False)
-    known = "unknown key 'jobs' (known keys here: as_of, athlete, nightly, risk,"
+    known = "unknown key 'jobs' (known keys here: as_of, athlete, body, nightly, risk,"
     assert caught.value.message.startswith(known)
 
 
@@ -213,7 +214,7 @@ def test_a_toy_setting_is_read_from_a_file_and_resolved(folder: Path, tmp_path: 
     assert toy_of(folder, config=mine, toy_limit=0) == 0
     (folder / "loadwatch.toml").write_text("[risk]\ntoy = 1\n")
     with pytest.raises(
-        ConfigError, match="known keys here: acwr_limit, load, strength_target, toy"
+        ConfigError, match="known keys here: acwr_limit, break_days, load, strength_target, toy"
     ):
         toy_of(folder)
 

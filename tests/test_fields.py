@@ -139,7 +139,7 @@ def test_a_field_s_unit_is_its_kind_s() -> None:
     assert units["distance_km"] == "km" and units["duration_s"] == "s"
     assert units["hard_minutes"] == "min" and units["load"] == "TRIMP"
     assert units["intensity"] == units["runs"] == units["flags"] == ""
-    assert Field("x", Kind.BASIS, "X.").unit == "km, h or TRIMP"
+    assert Field("x", Kind.BASIS, "X.").unit == "km, h, TRIMP or sRPE"
 
 
 def test_every_kind_can_be_written() -> None:
@@ -197,12 +197,12 @@ def test_frame_column_tuples_are_the_schema_s() -> None:
 
 def test_the_frames_hold_exactly_the_declared_columns(analysis: Analysis) -> None:
     """Every column the analysis computes is declared, and every declared one is computed."""
-    week_frames = (Frame.WEEKLY, Frame.RISK)
+    week_frames = (Frame.WEEKLY, Frame.RISK, Frame.BODY)
     declared_weeks = {c for frame in week_frames for c in columns(WEEK_FIELDS, frame)}
     budget = {c for f in WEEK_FIELDS if f.name == "next_week" for c in f.columns}
     assert set(analysis.weeks.columns) == declared_weeks | {"advice"} | budget
     assert analysis.weeks.index.name == "week_start"
-    line_frames = (Frame.TIMELINE, Frame.SPIKE, Frame.GEAR)
+    line_frames = (Frame.TIMELINE, Frame.SPIKE, Frame.GEAR, Frame.BODY)
     declared_line = {c for frame in line_frames for c in columns(ACTIVITY_FIELDS, frame)}
     assert set(analysis.timeline.columns) == declared_line
     assert list(weekly(analysis.timeline).columns) == list(WEEKLY_COLUMNS)
@@ -232,11 +232,15 @@ def test_csv_header_comes_from_the_schema_as_recorded(analysis: Analysis) -> Non
     recorded = (ROOT / "tests" / "golden" / "sample_data.csv").read_text().splitlines()[0]
     assert recorded.split(",") == header[: len(recorded.split(","))]
     # The risk columns come after the weekly ones, and the week-in-progress columns (added
-    # after the golden file was recorded) after them, then next week's budget.
+    # after the golden file was recorded) after them, then next week's budget and the
+    # intensity's scale, and the body log's (issue 12) last.
+    body = ["pain_max", "pain_days", "pain_regions", "ostrc_severity", "srpe_load"]
+    assert header[-len(body) :] == body
+    header = header[: -len(body)]
     tail = ["complete", "days_elapsed", "remaining_km", "remaining_runs"]
     budget = ["next_week_max_km", "next_week_max_runs", "next_week_longest_run_km"]
-    assert header[-4:] == [*budget, "next_week_basis"]
-    header = header[:-4]
+    assert header[-5:] == [*budget, "next_week_basis", "intensity_source"]
+    header = header[:-5]
     assert header[-len(tail) :] == tail
     assert header[-len(tail) - len(RISK_CSV_FIELDS) : -len(tail)] == list(RISK_CSV_FIELDS)
 

@@ -143,9 +143,11 @@ def test_since_only_hides_the_weeks_before_it(tmp_path: Path) -> None:
 def test_spike_across_the_autumn_clock_change(tmp_path: Path) -> None:
     """In Berlin on 25 Oct 2026 the clocks go back at 03:00: a run at 02:10 CEST and one at
     02:05 CET, 55 minutes later, are judged in that order. The second is 1.6 times the first
-    (moderate); the first is judged against the run a month before, not the later one."""
+    (moderate); the first is judged against the runs before it, not the later one."""
     write(tmp_path, "sep01.gpx", gpx(datetime(2026, 9, 1, 7, 0, tzinfo=UTC), minutes=30))
     write(tmp_path, "sep30.gpx", gpx(datetime(2026, 9, 30, 7, 0, tzinfo=UTC), minutes=30))
+    # A run within 14 days of the first, so that it does not come back from a break.
+    write(tmp_path, "oct12.gpx", gpx(datetime(2026, 10, 12, 7, 0, tzinfo=UTC), minutes=30))
     write(tmp_path, "first.gpx", gpx(datetime(2026, 10, 25, 0, 10, tzinfo=UTC), minutes=30))
     write(tmp_path, "second.gpx", gpx(datetime(2026, 10, 25, 1, 5, tzinfo=UTC), minutes=48))
     data = analyze_json(tmp_path, "--timezone", "Europe/Berlin")

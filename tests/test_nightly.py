@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from factories import gpx
 
 from loadwatch.cli import EXIT_BUSY, EXIT_FLAGGED, cli
-from loadwatch.errors import ConfigError
+from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.ingest import cache as cache_module
 from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.lock import RunLock
@@ -241,7 +241,8 @@ def test_a_second_run_waits_then_gives_up(folder: Path, tmp_path: Path) -> None:
 def test_a_failed_run_leaves_the_previous_outputs(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """If writing fails halfway, latest.json and index.html stay as the last good run left them."""
+    """If writing fails halfway, every output (the charts too) stays as the last good run left
+    it, and the error is loadwatch's, naming the folder."""
     out = tmp_path / "out"
     _run(folder, tmp_path, out=out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
@@ -257,11 +258,9 @@ def test_a_failed_run_leaves_the_previous_outputs(
         real(target, data)
 
     monkeypatch.setattr(loadwatch.nightly.outputs, "write_atomically", fail_on_json)
-    with pytest.raises(OSError):
+    with pytest.raises(LoadwatchError, match="No space left on device"):
         _run(folder, tmp_path, out=out)
-    assert (out / "latest.json").read_bytes() == before["latest.json"]
-    assert (out / "index.html").read_bytes() == before["index.html"]
-    assert sorted(p.name for p in out.iterdir()) == sorted(before)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 def test_a_killed_run_leaves_the_previous_outputs(folder: Path, tmp_path: Path) -> None:
@@ -396,9 +395,9 @@ def test_notify_summary_words_each_flag() -> None:
     assert text.splitlines() == [
         "loadwatch: week of 2026-06-15: 4 runs, 42.0 km.",
         "Flagged: distance and the number of runs grew more than the week-on-week rule allows; "
-        "a run more than 10% longer than the longest of the 30 days before it; a load high "
-        "against the 3 weeks before (ACWR, a disputed measure); days too much alike (monotony, "
-        "a disputed measure).",
+        "a run more than 10% longer than the longest run before it (of the last 30 days, or "
+        "before a break); a load high against the 3 weeks before (ACWR, a disputed measure); "
+        "days too much alike (monotony, a disputed measure).",
         "New since the last run: a load high against the 3 weeks before (ACWR, a disputed "
         "measure).",
     ]
@@ -417,8 +416,10 @@ def test_notify_runs_only_when_the_newest_week_gains_a_flag(folder: Path, tmp_pa
     first = _run(folder, tmp_path, notify=command)
     assert first.notified
     text = log.read_text()
-    assert "week=2026-06-15 flags=distance" in text
-    assert "Flagged: distance grew more than the week-on-week rule allows." in text
+    # Its 40-minute runs after 30-minute ones are also a spike on a short history (two weeks).
+    assert "week=2026-06-15 flags=distance,session_spike" in text
+    assert "Flagged: distance grew more than the week-on-week rule allows;" in text
+    assert "of your first 14 days of records (5.4 km), a short reference: a moderate spike" in text
 
     again = _run(folder, tmp_path, notify=command)
     assert not again.notified  # the same flag is not news

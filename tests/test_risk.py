@@ -45,9 +45,15 @@ def day(offset: int, clock: str = "07:00") -> str:
     return f"{(MONDAY + timedelta(days=offset)).isoformat()} {clock}"
 
 
-def analysed(rows: list[dict[str, Any]], **settings: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The timeline with spikes, and the weekly frame with risk columns."""
-    frame = add_spikes(timeline_frame(rows))
+def analysed(
+    rows: list[dict[str, Any]], *, break_days: int = 14, **settings: Any
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The timeline with spikes, and the weekly frame with risk columns.
+
+    The window tests below pass ``break_days=30``: a run 30 days after the last is then no
+    comeback from a break, and its window alone decides (breaks: ``tests/test_breaks.py``).
+    """
+    frame = add_spikes(timeline_frame(rows), break_days=break_days)
     return frame, risk_weeks(weekly(frame), frame, settings=RiskSettings(**settings))
 
 
@@ -71,7 +77,8 @@ def analysed(rows: list[dict[str, Any]], **settings: Any) -> tuple[pd.DataFrame,
 def test_spike_classes_and_edges(km: float, ratio: float, expected: str | None) -> None:
     """A run 30 days after a 10 km run gets ratio km / 10 and the class of the issue's table."""
     frame, _ = analysed(
-        [{"start": day(0), "distance_km": 10.0}, {"start": day(30), "distance_km": km}]
+        [{"start": day(0), "distance_km": 10.0}, {"start": day(30), "distance_km": km}],
+        break_days=30,
     )
     assert frame["spike_ratio"].iloc[1] == pytest.approx(ratio)
     assert frame["spike"].iloc[1] == expected
@@ -88,14 +95,17 @@ def test_edges_hold_after_float_arithmetic() -> None:
     assert spike_class(math.inf) == "large"
 
 
-def test_runs_within_the_first_30_days_are_not_judged() -> None:
-    """A run 29 days after the first activity has no ratio, however long it is."""
+def test_runs_within_the_first_30_days_are_judged_on_a_short_history() -> None:
+    """A run 29 days after the first activity is judged against the runs there are."""
     frame, weeks = analysed(
-        [{"start": day(0), "distance_km": 5.0}, {"start": day(29), "distance_km": 30.0}]
+        [{"start": day(0), "distance_km": 5.0}, {"start": day(29), "distance_km": 30.0}],
+        break_days=30,
     )
-    assert math.isnan(frame["spike_ratio"].iloc[1]) and frame["spike"].iloc[1] is None
-    assert weeks["max_spike"].iloc[-1] is None
-    assert "session_spike" not in weeks["flags"].iloc[-1]
+    assert frame["spike_ratio"].iloc[1] == pytest.approx(6.0)
+    assert frame["spike_basis"].iloc[1] == "short_history"
+    assert frame["history_days"].iloc[1] == 29
+    assert weeks["max_spike"].iloc[-1] == "large"
+    assert frame["spike_basis"].iloc[0] is None  # the first run has nothing to be judged on
 
 
 def test_history_is_the_first_activity_of_any_sport() -> None:
@@ -105,7 +115,8 @@ def test_history_is_the_first_activity_of_any_sport() -> None:
             {"start": day(0), "distance_km": 60.0, "sport": "cycling"},
             {"start": day(10), "distance_km": 8.0},
             {"start": day(30), "distance_km": 10.0},
-        ]
+        ],
+        break_days=30,
     )
     assert frame["spike_ref_km"].iloc[2] == 8.0
     assert frame["spike_ratio"].iloc[2] == pytest.approx(1.25)
@@ -120,10 +131,12 @@ def test_same_day_earlier_runs_count_and_old_runs_drop_out() -> None:
             {"start": day(0), "distance_km": 20.0},
             {"start": day(31, "07:00"), "distance_km": 5.0},
             {"start": day(31, "18:00"), "distance_km": 6.0},
-        ]
+        ],
+        break_days=30,
     )
-    # The morning run's window (from day 1, 07:00) holds no run: no reference, no ratio.
-    assert math.isnan(frame["spike_ref_km"].iloc[1]) and math.isnan(frame["spike_ratio"].iloc[1])
+    # The morning run's window (from day 1, 07:00) holds no run: it comes back from a break.
+    assert frame["spike_basis"].iloc[1] == "after_break"
+    assert frame["spike_basis"].iloc[2] == "30_days"
     assert frame["spike_ref_km"].iloc[2] == 5.0
     assert frame["spike_ratio"].iloc[2] == pytest.approx(1.2)
     assert frame["spike"].iloc[2] == "small"
@@ -132,7 +145,8 @@ def test_same_day_earlier_runs_count_and_old_runs_drop_out() -> None:
 def test_window_includes_its_first_instant() -> None:
     """A run exactly 30 days earlier, to the minute, is in the window; a minute earlier is not."""
     inside, _ = analysed(
-        [{"start": day(0, "07:00"), "distance_km": 10.0}, {"start": day(30), "distance_km": 15.0}]
+        [{"start": day(0, "07:00"), "distance_km": 10.0}, {"start": day(30), "distance_km": 15.0}],
+        break_days=30,
     )
     assert inside["spike"].iloc[1] == "moderate"
     outside, _ = analysed(
@@ -140,7 +154,8 @@ def test_window_includes_its_first_instant() -> None:
             {"start": day(0, "06:59"), "distance_km": 10.0},
             {"start": day(1), "distance_km": 4.0},
             {"start": day(30), "distance_km": 15.0},
-        ]
+        ],
+        break_days=30,
     )
     assert outside["spike_ref_km"].iloc[2] == 4.0
     assert outside["spike"].iloc[2] == "large"
@@ -153,7 +168,8 @@ def test_weekly_spike_fields_and_flag() -> None:
             {"start": day(0), "distance_km": 10.0},
             {"start": day(30), "distance_km": 12.0},  # Wed of week 5: small (1.2)
             {"start": day(32), "distance_km": 21.0},  # Fri: 21 / 12 = 1.75, moderate
-        ]
+        ],
+        break_days=30,
     )
     last = weeks.iloc[-1]
     assert last["max_spike"] == "moderate"
@@ -397,15 +413,20 @@ def test_every_risk_field_on_a_known_history() -> None:
     _, weeks = analysed(rows)
     assert list(weeks["load"]) == [50.0, 100.0, 150.0, 155.0, 0.0, 100.0]
     assert list(weeks["strength_sessions"]) == [0] * 6
-    # Only week 6's run is 30 days into the history: 20 km against the 31 km of day 21.
-    assert list(weeks["max_spike"]) == [None] * 6
-    assert weeks["max_spike_ratio"].iloc[:5].isna().all()
+    # The first weeks are judged on a short history (2.0 and 1.5: moderate; 31 / 30: none);
+    # week 6's run is 30 days into it: 20 km against the 31 km of day 21 (14 days before it is
+    # no break).
+    assert list(weeks["max_spike"]) == [None, "moderate", "moderate", None, None, None]
+    assert weeks["max_spike_ratio"].iloc[[0, 4]].isna().all()
+    assert weeks["max_spike_ratio"].iloc[3] == pytest.approx(31 / 30)
     assert weeks["max_spike_ratio"].iloc[5] == pytest.approx(20 / 31)
-    # +100% and +50% (distance: elevated, however large), then ACWR 1.55 (elevated), the rest
-    # week and a 0.98 ACWR (low).
+    # +100% and +50% with their spikes (elevated, however large), then ACWR 1.55 (elevated),
+    # the rest week and a 0.98 ACWR (low).
     assert list(weeks["risk"]) == ["low", "elevated", "elevated", "elevated", "low", "low"]
-    assert [list(f) for f in weeks["flags"]] == [[], ["distance"], ["distance"], ["acwr"], [], []]
-    assert [list(r) for r in weeks["risk_reasons"]] == [list(f) for f in weeks["flags"]]
+    spiked = ["distance", "session_spike"]
+    assert [list(f) for f in weeks["flags"]] == [[], spiked, spiked, ["acwr"], [], []]
+    reasons = ["session_spike:moderate", "distance"]
+    assert [list(r) for r in weeks["risk_reasons"]] == [[], reasons, reasons, ["acwr"], [], []]
     assert [list(n) for n in weeks["notes"]] == [["hard_surface"]] * 4 + [
         ["low_load"],
         ["hard_surface"],
@@ -452,26 +473,39 @@ def histories(draw: st.DrawFn) -> list[dict[str, Any]]:
 @given(histories())
 @settings(max_examples=150, deadline=None)
 def test_spikes_match_the_definition_on_any_history(rows: list[dict[str, Any]]) -> None:
-    """A brute-force reading of the definition gives the same ratio for every run."""
+    """A brute-force reading of the definition gives the same ratio and basis for every run."""
     frame = add_spikes(timeline_frame(rows, tz="UTC"))
     starts = [datetime.strptime(r["start"], "%Y-%m-%d %H:%M") for r in rows]
-    first = min(starts)
+    runs = [
+        (s, r["distance_km"]) for r, s in zip(rows, starts, strict=True) if r["sport"] == "running"
+    ]
     for i, row in enumerate(rows):
         got = frame["spike_ratio"].iloc[i]
-        if row["sport"] != "running" or starts[i] - timedelta(days=30) < first:
-            assert math.isnan(got)
+        before = [(s, km) for s, km in runs if s < starts[i]]
+        if row["sport"] != "running" or not before:
+            assert math.isnan(got) and frame["spike_basis"].iloc[i] is None
             continue
-        window = [
-            r["distance_km"]
-            for r, s in zip(rows, starts, strict=True)
-            if r["sport"] == "running" and starts[i] - timedelta(days=30) <= s < starts[i]
-        ]
-        longest = max(window, default=0.0)
-        if longest <= 0:
+        ref, basis = _brute_reference(before, starts[i], min(starts))
+        if ref <= 0:
             assert math.isnan(got)
         else:
-            assert got == pytest.approx(row["distance_km"] / longest)
+            assert got == pytest.approx(row["distance_km"] / ref)
             assert frame["spike"].iloc[i] == spike_class(got)
+            assert frame["spike_basis"].iloc[i] == basis
+
+
+def _brute_reference(
+    before: list[tuple[datetime, float]], start: datetime, first: datetime
+) -> tuple[float, str]:
+    """The definition of docs/metrics.md read literally: a run's reference and its basis."""
+    last = max(s for s, _ in before)
+    if last < start - timedelta(days=14):
+        longest = max(km for s, km in before if last - timedelta(days=30) <= s)
+        weeks = (start - last) // timedelta(days=7)
+        return longest * 0.9 ** min(weeks, 8), "after_break"
+    if start - timedelta(days=30) < first:
+        return max(km for _, km in before), "short_history"
+    return max(km for s, km in before if start - timedelta(days=30) <= s), "30_days"
 
 
 @given(histories())

@@ -63,9 +63,9 @@ def test_distance_advice_caps_next_week_at_ten_percent() -> None:
 
 def test_spike_advice_names_the_run_and_the_safe_length() -> None:
     """A 15 km run after a 10 km longest: ratio 1.50, keep single runs to 11.0 km."""
-    frame, weeks = weeks_of(
-        [{"start": on(0), "distance_km": 10.0}, {"start": on(30), "distance_km": 15.0}]
-    )
+    # The 5 km run of day 20 keeps day 30's from coming back from a break.
+    kms = {0: 10.0, 20: 5.0, 30: 15.0}
+    frame, weeks = weeks_of([{"start": on(d), "distance_km": km} for d, km in kms.items()])
     text = next(a for a in advise(weeks, frame) if a.startswith("Your 15.0 km run"))
     assert "on Wed 1 Jul" in text
     assert "1.50 × the longest run of the 30 days before it (10.0 km)" in text

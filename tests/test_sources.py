@@ -211,14 +211,14 @@ def test_unreadable_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     """A file that cannot be opened is reported, and the walk goes on."""
     (tmp_path / "locked.fit").write_bytes(FIT_HEAD)
     (tmp_path / "ok.fit").write_bytes(FIT_HEAD)
-    real_open = Path.open
+    real_open = os.open
 
-    def refuse(self: Path, *args: object, **kwargs: object) -> object:
-        if self.name == "locked.fit":
+    def refuse(path: str | Path, flags: int, *args: int) -> int:
+        if Path(path).name == "locked.fit":
             raise PermissionError(13, "Permission denied")
-        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+        return real_open(path, flags, *args)
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     found = _found(tmp_path)
     assert found["ok.fit"] == "fit"
     assert found["locked.fit"] == "skipped: cannot be read: Permission denied"
@@ -230,10 +230,17 @@ def test_skipped_is_a_small_record() -> None:
 
 
 def test_fifos_and_devices_are_passed_over(tmp_path: Path) -> None:
-    """A named pipe (which would block a read forever) is not a file to read."""
+    """A named pipe or device (which could block a read forever) is not read; named like an
+    activity, it is listed as skipped, saying what it is."""
     os.mkfifo(tmp_path / "pipe.fit")
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "null.gpx").symlink_to("/dev/null")
     (tmp_path / "run.gpx").write_bytes(GPX)
-    assert _found(tmp_path) == {"run.gpx": "gpx"}
+    assert _found(tmp_path) == {
+        "run.gpx": "gpx",
+        "pipe.fit": "skipped: is a named pipe (FIFO), not a file; not read",
+        "null.gpx": "skipped: is a device, not a file; not read",
+    }
 
 
 def _refuse_listing(monkeypatch: pytest.MonkeyPatch, *folders: Path) -> None:

@@ -21,7 +21,11 @@ from loadwatch.settings.config import Athlete
 
 def test_default_thresholds_come_from_the_history() -> None:
     """Rest 60, max = highest 99th-percentile HR of any run, threshold = rest + 0.85 x reserve."""
-    runs = [summarise(activity(hr=150)), summarise(activity("2026-06-03T07:00:00Z", hr=180))]
+    easy = [summarise(activity(f"2026-06-0{d}T07:00:00Z", hr=150)) for d in (1, 2, 3)]
+    hard = [
+        summarise(activity(f"2026-06-0{d}T07:00:00Z", hr=180, speed=3.6)) for d in (5, 6)
+    ]  # two hard efforts, 120 bpm above rest against the typical run's 90: they show the max
+    runs = [*easy, *hard]
     ride = summarise(activity("2026-06-04T07:00:00Z", hr=195, sport="cycling"))
     limits = thresholds([*runs, ride], Athlete())
     assert limits.rest_hr == 60

@@ -2,7 +2,8 @@
 
 :mod:`~loadwatch.cli.analyze` is ``loadwatch analyze`` (its options, gathered into the
 library's, in :mod:`~loadwatch.cli.params`); :mod:`~loadwatch.cli.schedule` is
-``loadwatch schedule``; :mod:`~loadwatch.cli.setup` is ``loadwatch init`` and
+``loadwatch schedule``; :mod:`~loadwatch.cli.log` is ``loadwatch log``;
+:mod:`~loadwatch.cli.setup` is ``loadwatch init`` and
 ``loadwatch config``; :mod:`~loadwatch.cli.help` is ``loadwatch docs`` and ``loadwatch demo``.
 What they print is made by :mod:`loadwatch.render`.
 
@@ -34,6 +35,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("loadwatch.cli.help", "demo_command", "Write sample activity files into DIR."),
     "docs": ("loadwatch.cli.help", "docs_command", "Print a page of loadwatch's documentation."),
     "init": ("loadwatch.cli.setup", "init_command", "Set up your config: a few questions."),
+    "log": (
+        "loadwatch.cli.log",
+        "log_command",
+        "Keep a body log: pain, the effort of runs, strength work and a weekly check-in.",
+    ),
     "schedule": (
         "loadwatch.cli.schedule",
         "schedule_command",

@@ -13,6 +13,7 @@ from loadwatch.cli.exits import EXIT_BUSY, EXIT_FLAGGED
 from loadwatch.cli.params import RunSettings, analyze_options, option_error
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.ingest.lock import CacheBusyError
+from loadwatch.labels import shown
 from loadwatch.model import AnalyzeOptions, OptionValues
 from loadwatch.nightly.log import logging_to, open_log
 from loadwatch.nightly.runner import refuse_inside, run
@@ -101,7 +102,7 @@ def analyze_command(
             )
             click.echo(text, nl=False, color=coloured)
         for message in outcome.messages:
-            click.echo(f"warning: {message}", err=True)
+            click.echo(f"warning: {shown(message)}", err=True)
         if not quiet:
             tell(result, outcome.written)
         if fail_on_flag and outcome.status is not None and outcome.status.flags:

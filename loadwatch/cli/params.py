@@ -13,6 +13,7 @@ which names a setting (``threshold``), into click's error, which names the optio
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -50,6 +51,24 @@ _CLICK_TYPES: dict[object, click.ParamType[Any]] = {
     date: click.DateTime(formats=["%Y-%m-%d"]),
     Path: click.Path(dir_okay=False, readable=False, path_type=Path),
 }
+
+
+class Seconds(click.ParamType[float]):
+    """A number of seconds, 0 or more and finite: ``nan`` or ``inf`` would wait for ever."""
+
+    name = "seconds"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        """``value`` as a float, or click's usage error (exit 2) saying what is wanted."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        if not math.isfinite(number) or number < 0:
+            self.fail(f"it must be a number of seconds, 0 or more, not {value}", param, ctx)
+        return number
 
 
 def setting_of_param() -> dict[str, str]:
@@ -119,7 +138,7 @@ _OTHER_OPTIONS: dict[str | None, tuple[_Decorator, ...]] = {
     "settle_s": (
         click.option(
             "--wait",
-            type=click.FloatRange(min=0),
+            type=Seconds(),
             default=DEFAULT_WAIT_S,
             show_default=True,
             metavar="SECONDS",

@@ -12,11 +12,13 @@ from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.nightly.job import ScheduleError, parse_at
 from loadwatch.nightly.runner import refuse_inside
 from loadwatch.nightly.schedule import (
+    UnsafeArgumentError,
     build_job,
     install_cron,
     install_systemd,
     installed_cron_jobs,
     jobs_to_remove,
+    refuse_unsafe_arguments,
     remove_jobs,
     systemd_dir,
     systemd_jobs,
@@ -102,6 +104,7 @@ def schedule_command(
             return
         if path is None or out is None:
             raise click.UsageError("PATH and --out are needed to install a nightly job.")
+        refuse_unsafe_arguments(path, out, analyze_args)
         _check_analyze_args(path, out, analyze_args)
         job = build_job(path, out, at, list(analyze_args))
         if systemd:
@@ -120,6 +123,8 @@ def schedule_command(
             install_cron(job)
             click.echo(f"Added to your crontab: every day at {at}.", err=True)
         click.echo(f"Its log: {job.log}", err=True)
+    except UnsafeArgumentError as error:  # a usage error: nothing was, or could be, installed
+        raise click.UsageError(str(error)) from error
     except LoadwatchError as error:
         raise click.ClickException(str(error)) from error
 

@@ -17,8 +17,9 @@ is decoded strictly; anything that does not decode is treated as not cached. A d
 corrupt, of another program or of an unknown schema is set aside (renamed, never deleted) and a
 new one is built, with a warning.
 
-How a result is turned into bytes is :mod:`loadwatch.ingest.cache_codec`; keeping to one run at a
-time per cache is :mod:`loadwatch.ingest.lock`.
+How a result is turned into bytes is :mod:`loadwatch.ingest.cache_codec`; whether a database can
+serve, :mod:`loadwatch.ingest.cache_checks`; keeping to one run at a time per cache is
+:mod:`loadwatch.ingest.lock`.
 """
 
 from __future__ import annotations
@@ -35,12 +36,21 @@ from pathlib import Path
 from typing import Any
 
 from loadwatch.errors import LoadwatchError
+from loadwatch.ingest.cache_checks import (
+    CacheUnusableError,
+    CacheWriteError,
+    Unusable,
+    check_identity,
+    check_tables,
+    check_writable,
+)
 from loadwatch.ingest.cache_codec import Outcome, decode_outcomes, encode_outcomes
 from loadwatch.ingest.formats import SNIFF_BYTES
 from loadwatch.ingest.gear import GEAR_KIND, GEAR_VERSION, is_activities_csv
 from loadwatch.ingest.readers import READER_VERSIONS
 from loadwatch.ingest.sources import sniff
 from loadwatch.ingest.summary import SUMMARY_VERSION
+from loadwatch.ingest.walk import open_regular
 from loadwatch.settings.dirs import user_cache_dir
 
 #: Tags the database file as loadwatch's (SQLite ``PRAGMA application_id``: "LWch").
@@ -125,14 +135,37 @@ class Cache:
                 "--cache or run with --no-cache",
                 path=self.path.parent,
             ) from error
+        if self.path.is_symlink() and not self.path.exists():
+            raise CacheUnusableError(
+                f"is a symbolic link to {self.path.readlink()}, which does not exist (a disk "
+                "not mounted?)",
+                path=self.path,
+            )
         try:
             self._db = self._open()
-        except _Unusable as problem:
+        except Unusable as problem:
+            self._db = self._rebuilt(problem)
+
+    def _rebuilt(self, problem: Unusable) -> sqlite3.Connection:
+        """Set the unusable database aside and open a new one; when either cannot be done,
+        :class:`CacheUnusableError` (the run goes on without a cache)."""
+        try:
             aside = self._set_aside()
-            self.warnings.append(
-                f"the cache {self.path} {problem}; it was moved to {aside.name} and is rebuilt"
-            )
-            self._db = self._open()
+        except OSError as error:
+            raise CacheUnusableError(
+                f"{problem}, and it cannot be set aside to build a new one "
+                f"({error.strerror or error})",
+                path=self.path,
+            ) from error
+        self.warnings.append(
+            f"the cache {self.path} {problem}; it was moved to {aside.name} and is rebuilt"
+        )
+        try:
+            return self._open()
+        except Unusable as again:
+            raise CacheUnusableError(
+                f"{problem}, and a new one {again} either", path=self.path
+            ) from None
 
     # -- opening -------------------------------------------------------------------------
 
@@ -141,32 +174,22 @@ class Cache:
         try:
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         except sqlite3.Error as error:
-            raise _Unusable(f"cannot be opened ({error})") from error
+            raise Unusable(f"cannot be opened ({error})") from error
         try:
             if existed:
-                self._check(db)
+                check_identity(db, APPLICATION_ID, SCHEMA_VERSION)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             self._migrate(db)
+            check_tables(db)
+            check_writable(db)
         except sqlite3.DatabaseError as error:
             db.close()
-            raise _Unusable(f"is damaged ({error})") from error
-        except _Unusable:
+            raise Unusable(f"is damaged ({error})") from error
+        except Unusable:
             db.close()
             raise
         return db
-
-    @staticmethod
-    def _check(db: sqlite3.Connection) -> None:
-        (application,) = db.execute("PRAGMA application_id").fetchone()
-        if application != APPLICATION_ID:
-            raise _Unusable("is not a loadwatch cache")
-        (version,) = db.execute("PRAGMA user_version").fetchone()
-        if version > SCHEMA_VERSION:
-            raise _Unusable(f"was written by a newer loadwatch (schema {version})")
-        (verdict,) = db.execute("PRAGMA quick_check").fetchone()
-        if verdict != "ok":
-            raise _Unusable(f"is damaged ({verdict})")
 
     @staticmethod
     def _migrate(db: sqlite3.Connection) -> None:
@@ -271,10 +294,17 @@ class Cache:
         self._db.execute("BEGIN")
         try:
             yield
+            self._db.execute("COMMIT")
+        except sqlite3.Error as error:  # a disk full, a file made read-only during the run
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            raise CacheWriteError(
+                f"cannot be written ({error}); run with --no-cache or choose another --cache",
+                path=self.path,
+            ) from error
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
 
     def get_state(self, root: Path) -> dict[str, Any] | None:
         """What the last run over ``root`` remembered (e.g. the newest week's flags)."""
@@ -288,20 +318,23 @@ class Cache:
         return value if isinstance(value, dict) else None
 
     def set_state(self, root: Path, value: dict[str, Any]) -> None:
-        """Remember ``value`` for the next run over ``root``."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO state (root, value) VALUES (?, ?)",
-            (_key(root), json.dumps(value, sort_keys=True)),
-        )
+        """Remember ``value`` for the next run over ``root``.
+
+        Raises:
+            CacheWriteError: The database cannot be written (the disk is full, say).
+        """
+        try:
+            self._db.execute(
+                "INSERT OR REPLACE INTO state (root, value) VALUES (?, ?)",
+                (_key(root), json.dumps(value, sort_keys=True)),
+            )
+        except sqlite3.Error as error:
+            raise CacheWriteError(f"cannot be written ({error})", path=self.path) from error
 
 
 def _key(path: str | Path) -> bytes:
     """A path as the cache keeps it: its bytes on disk, whatever they decode to (or not)."""
     return os.fsencode(path)
-
-
-class _Unusable(Exception):
-    """The database file cannot be used as a loadwatch cache (said why in the message)."""
 
 
 def identify(path: Path) -> tuple[str, str] | None:
@@ -312,7 +345,8 @@ def identify(path: Path) -> tuple[str, str] | None:
     (photos, notes) are not hashed, so a large video in the folder costs nothing.
     """
     try:
-        with path.open("rb") as handle:
+        handle, _ = open_regular(path)  # never blocks: a pipe swapped in is not waited on
+        with handle:
             head = handle.read(SNIFF_BYTES)
             kind = sniff(head) or (GEAR_KIND if is_activities_csv(path) else None)
             if kind is None:
@@ -320,7 +354,7 @@ def identify(path: Path) -> tuple[str, str] | None:
             digest = hashlib.sha256(head)
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-    except OSError:
+    except (OSError, LoadwatchError):
         return None
     return digest.hexdigest(), kind
 

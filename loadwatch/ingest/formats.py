@@ -71,6 +71,13 @@ _XML_ROOT = re.compile(
     rb"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)",
     re.DOTALL,
 )
+#: A DOCTYPE with an internal subset (``<!DOCTYPE gpx [ ... ]>``), which :data:`_XML_ROOT` does
+#: not pass over: its name is the root element's, so the reader is the one to refuse the DTD
+#: with its reason, rather than the file passing as "XML of no format loadwatch reads".
+_XML_DOCTYPE = re.compile(
+    rb"^(?:\s|<\?.*?\?>|<!--.*?-->)*<!DOCTYPE\s+([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)",
+    re.DOTALL,
+)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -123,7 +130,8 @@ def xml_root(head: bytes) -> bytes | None:
     Args:
         head: The file's first bytes: plain, UTF-8 with a byte-order mark, or UTF-16.
     """
-    match = _XML_ROOT.match(_as_ascii_xml(head[:SNIFF_BYTES]))
+    text = _as_ascii_xml(head[:SNIFF_BYTES])
+    match = _XML_ROOT.match(text) or _XML_DOCTYPE.match(text)
     return None if match is None else match.group(2)
 
 
@@ -190,7 +198,7 @@ FORMATS: tuple[FileFormat, ...] = (
         suffixes=(".gpx",),
         sniff=_is_gpx,
         load_reader=_gpx_reader,
-        version=5,
+        version=6,
         rank=2,  # points only: no laps, no totals
         xml=True,
         summed_distance=True,

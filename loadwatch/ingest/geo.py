@@ -6,8 +6,12 @@ well inside GPS noise for the distances between consecutive track points.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
+
+from loadwatch.ingest.limits import TRACK_POINTS_PER_SAMPLE
 
 #: Mean Earth radius (IUGG R1), in metres.
 EARTH_RADIUS_M = 6_371_008.8
@@ -110,7 +114,9 @@ def resample_track(
     pause, where the distance stands still while the position jumps, then gets no points);
     otherwise the distance is the sum of great-circle steps between positioned points. Points
     without a position are skipped. A run of length ``L`` gives ``max(1, round(L / step_m))``
-    points, so that the points times ``step_m`` add up to ``L`` within half a step.
+    points, so that the points times ``step_m`` add up to ``L`` within half a step; but never
+    more than :data:`~loadwatch.ingest.limits.TRACK_POINTS_PER_SAMPLE` per positioned point, so
+    that the work is bounded by the points, whatever distance the file claims.
 
     Args:
         lat: Latitudes, degrees, in the order recorded (NaN where there is no fix).
@@ -146,13 +152,17 @@ def resample_track(
             along = np.maximum.accumulate(given)
     if along is None:
         along = cumulative_distance_m(lat_a, lon_a)
-    along = along - along[0]
+    with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+        along = along - along[0]
     total = float(along[-1])
+    if not math.isfinite(total):  # a counter of finite but huge numbers: follow the positions
+        along = cumulative_distance_m(lat_a, lon_a)
+        total = float(along[-1])
     if total <= 0:
         return lat_a[:1].copy(), lon_a[:1].copy()
     # np.interp wants strictly increasing x: a micrometre per point separates the points of a
     # standstill, so that a position jump during a pause is crossed in a micrometre, not a step.
     along = along + np.arange(along.size) * 1e-6
-    count = max(1, round(total / step_m))
+    count = min(max(1, round(total / step_m)), TRACK_POINTS_PER_SAMPLE * lat_a.size)
     targets = np.minimum((np.arange(count) + 0.5) * step_m, total)
     return np.interp(targets, along, lat_a), np.interp(targets, along, lon_a)

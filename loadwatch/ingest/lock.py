@@ -14,12 +14,15 @@ it did better (telling a held lock from a file system without locks) is done her
 from __future__ import annotations
 
 import contextlib
+import math
+import os
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from loadwatch.errors import LoadwatchError
+from loadwatch.errors import ConfigError, LoadwatchError
 
 
 class CacheBusyError(LoadwatchError):
@@ -34,10 +37,16 @@ class RunLock:
         wait_s: How long to wait for another run to finish before giving up.
 
     Raises:
+        ConfigError: ``wait_s`` is not a finite number of seconds, 0 or more (NaN would never
+            time out).
         CacheBusyError: On entering, when the lock was not free within ``wait_s``.
     """
 
     def __init__(self, cache_path: Path, wait_s: float = 60.0) -> None:
+        if not math.isfinite(wait_s) or wait_s < 0:
+            raise ConfigError(
+                f"wait must be a number of seconds, 0 or more, not {wait_s}", setting="wait"
+            )
         self.path = Path(f"{cache_path}.lock")
         self.wait_s = wait_s
         self._handle: Any = None
@@ -65,12 +74,15 @@ class RunLock:
                 ) from error
             if locked:
                 self._handle = handle
+                _say_holder(handle)
                 return self
             if time.monotonic() >= deadline:
+                holder = _holder(handle)
                 handle.close()
                 raise CacheBusyError(
-                    f"another loadwatch run has been using the cache for over {self.wait_s:g} s; "
-                    "try again when it has finished (or use --wait to wait longer)",
+                    f"another loadwatch run{holder} has been using the cache for over "
+                    f"{self.wait_s:g} s; try again when it has finished (or use --wait to wait "
+                    "longer). If it hangs, end that process: every later run waits for it",
                     path=self.path,
                 )
             time.sleep(0.1)
@@ -80,6 +92,26 @@ class RunLock:
             _unlock(self._handle)
             self._handle.close()
             self._handle = None
+
+
+def _say_holder(handle: Any) -> None:
+    """Write which process holds the lock, and since when, into the lock file."""
+    with contextlib.suppress(OSError):
+        handle.seek(0)
+        handle.truncate()
+        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+        handle.write(f"{os.getpid()} {stamp}\n".encode())
+        handle.flush()
+
+
+def _holder(handle: Any) -> str:
+    """`` (process 1234, since 2026-06-01T02:30:00+02:00)``, as the holder wrote it; or ``""``."""
+    try:
+        handle.seek(0)
+        pid, stamp = handle.read(100).decode("ascii").split()
+    except (OSError, ValueError):
+        return ""
+    return f" (process {int(pid)}, since {stamp})" if pid.isdigit() else ""
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only

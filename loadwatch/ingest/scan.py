@@ -12,12 +12,10 @@ from __future__ import annotations
 import collections
 import contextlib
 import dataclasses
+import gc
+import hashlib
 import logging
-import multiprocessing
-import os
-import signal
-import sys
-import threading
+import stat
 import time
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,6 +31,7 @@ from loadwatch.ingest.roots import Inputs, forget_missing, iter_inputs
 from loadwatch.ingest.sources import Source, sources_in_file
 from loadwatch.ingest.summary import ActivitySummary, summarise
 from loadwatch.ingest.usable import MIN_RUN_M, MIN_RUN_S, drop_duplicates, drop_fragments, unusable
+from loadwatch.ingest.workers import worker_pool as _worker_pool
 from loadwatch.model import Duplicate, FileWarning, Skipped
 from loadwatch.settings.checks import check_jobs, check_on_error
 from loadwatch.vocab import OnError
@@ -70,12 +69,20 @@ ProgressCallback = Callable[[int, int, str], None]
 @dataclasses.dataclass(frozen=True)
 class FileResult:
     """What one file on disk gave: its summaries, skipped entries and gear tables (labels
-    relative to it)."""
+    relative to it), and the SHA-256 of the bytes that gave them, when asked for."""
 
     outcomes: list[Outcome]
+    digest: str | None = None
 
 
-def parse_file(path: Path, label: str, *, on_error: OnError = OnError.SKIP) -> FileResult:
+#: An activity file at least this large is followed by a garbage collection once summarised:
+#: a reader's exception keeps its frames, and so the file's bytes, alive in a reference cycle.
+COLLECT_AFTER_BYTES = 4 * 1024 * 1024
+
+
+def parse_file(
+    path: Path, label: str, *, on_error: OnError = OnError.SKIP, digest: bool = False
+) -> FileResult:
     """Read one file on disk (an activity file, an archive of them or an ``activities.csv``).
 
     This is the unit of parsing work: it needs only the path, and returns only small summaries,
@@ -88,12 +95,15 @@ def parse_file(path: Path, label: str, *, on_error: OnError = OnError.SKIP) -> F
         on_error: With ``RAISE``, stop at the first problem; ``SKIP`` and ``WARN`` both make
             problems :class:`~loadwatch.model.Skipped` outcomes (:func:`scan` does the logging,
             for cached outcomes too).
+        digest: Also give the SHA-256 of the bytes read (:attr:`FileResult.digest`), so that
+            the outcomes are cached under the content that gave them.
 
     Raises:
         LoadwatchError: With ``RAISE``, the first problem.
     """
     outcomes: list[Outcome] = []
-    for item in sources_in_file(path, label):
+    hasher = hashlib.sha256() if digest else None
+    for item in sources_in_file(path, label, digest=hasher):
         if isinstance(item, Skipped):
             if on_error == OnError.RAISE:
                 raise LoadwatchError(item.reason, path=item.source)
@@ -103,8 +113,12 @@ def parse_file(path: Path, label: str, *, on_error: OnError = OnError.SKIP) -> F
         outcomes.extend(summaries)
         if problem is not None:
             outcomes.append(problem)
+        if len(item.data) >= COLLECT_AFTER_BYTES:
+            del item
+            gc.collect()
     outcomes.extend(gear_tables(path, label))
-    return FileResult([unlabel(outcome, label) for outcome in outcomes])
+    found = None if hasher is None else hasher.hexdigest()
+    return FileResult([unlabel(outcome, label) for outcome in outcomes], found)
 
 
 def scan(
@@ -152,15 +166,13 @@ def scan(
     seen: set[str] = set()
     context = cache.transaction() if cache is not None else contextlib.nullcontext()
     with context:
-        plans = (
-            _plan(file, label, cache, settle_s, now, seen, found.on_error) for file, label in files
-        )
+        plans = (_plan(item, cache, settle_s, now, seen, found.on_error) for item in files)
         with contextlib.closing(_parsed(plans, found.on_error, jobs)) as parsed:
             for done, (work, result) in enumerate(parsed, start=1):
                 if result is None:
                     pending.append(work.label)
                 else:
-                    if cache is not None and work.key is not None and not _hit_a_bug(result):
+                    if cache is not None and work.key is not None and _keep(work.key, result):
                         cache.store(*work.key, result.outcomes)
                     found.add(work.label, result)
                 if progress is not None:
@@ -179,11 +191,12 @@ class _Found:
         self.warnings: list[FileWarning] = []
         self.tables: list[GearTable] = []
 
-    def files(self, path: Inputs) -> list[tuple[Path, str]]:
-        """The files under ``path``, setting aside the folders that cannot be listed."""
-        files: list[tuple[Path, str]] = []
+    def files(self, path: Inputs) -> list[tuple[Path, str] | Skipped]:
+        """The files under ``path``, setting aside the folders that cannot be listed (the
+        entries the walk skipped, an empty file say, keep their place in file order)."""
+        files: list[tuple[Path, str] | Skipped] = []
         for item in iter_inputs(path):
-            if isinstance(item, Skipped):
+            if isinstance(item, Skipped) and item.source.endswith("/"):
                 self.set_aside(item, SourceError)
             else:
                 files.append(item)
@@ -234,9 +247,11 @@ class _Work:
     key: tuple[str, str] | None = None  # the content digest and parser version
 
 
+_NO_FILE = Path()
+
+
 def _plan(
-    file_path: Path,
-    label: str,
+    item: tuple[Path, str] | Skipped,
     cache: Cache | None,
     settle_s: float,
     now: float,
@@ -247,12 +262,18 @@ def _plan(
 
     With ``RAISE``, a file the cache knows as set aside is parsed again, so that it raises its
     own error (a :class:`~loadwatch.errors.CorruptFileError` at its byte offset, say) rather
-    than one rebuilt from the reason's text: a warm run raises what a cold one does.
+    than one rebuilt from the reason's text: a warm run raises what a cold one does. An entry
+    the walk skipped needs nothing.
     """
+    if isinstance(item, Skipped):
+        return _Work(_NO_FILE, item.source, FileResult([Skipped("", item.reason)]))
+    file_path, label = item
     try:
         info = file_path.stat()
     except OSError:
         return _Work(file_path, label, parse=True)  # parsing reports why it cannot be read
+    if not stat.S_ISREG(info.st_mode):
+        return _Work(file_path, label, parse=True)  # parsing says what it is, without waiting
     if settle_s > 0 and now - info.st_mtime < settle_s:
         return _Work(file_path, label)
     if cache is None:
@@ -295,15 +316,18 @@ def _parsed(
     try:
         for work in plans:
             item: _Pending = work.result
+            digest = work.key is not None
             here = parsed_here < INLINE_FILES and inline_s < INLINE_SECONDS
             if work.parse and pool is None and (jobs == 1 or here):
                 parsed_here += 1
                 started = time.perf_counter()
-                item = parse_file(work.path, work.label, on_error=on_error)
+                item = parse_file(work.path, work.label, on_error=on_error, digest=digest)
                 inline_s += time.perf_counter() - started
             elif work.parse:
                 pool = pool or _worker_pool(jobs)
-                item = pool.submit(parse_file, work.path, work.label, on_error=on_error)
+                item = pool.submit(
+                    parse_file, work.path, work.label, on_error=on_error, digest=digest
+                )
                 queued += 1
             window.append((work, item))
             while window and (
@@ -335,38 +359,6 @@ def _result(pending: _Pending) -> FileResult | None:
         ) from error
 
 
-def _worker_pool(jobs: int) -> ProcessPoolExecutor:
-    """Processes that parse files.
-
-    On Linux they are forked from this process: they start at once with its modules (and no
-    more: the command line imports matplotlib only after the scan), and the calling script is
-    not imported again. Elsewhere the platform's default applies (spawn on macOS and Windows,
-    where scripts need the usual ``if __name__ == "__main__":`` guard).
-    """
-    linux = sys.platform.startswith("linux")
-    context = multiprocessing.get_context("fork" if linux else None)
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)
-    )
-
-
-def _end_with(parent: int) -> None:
-    """In a worker process: end it as soon as ``parent`` is gone (killed, say), so that no
-    worker outlives its run, nor keeps the files it inherited (the cache lock) open.
-
-    Ctrl-C is left to the parent, which stops handing out files; a worker interrupted in the
-    middle of one would only make the pool fail.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.2)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="loadwatch-parent-watch", daemon=True).start()
-
-
 def _summarise_source(
     source: Source, *, on_error: OnError
 ) -> tuple[list[ActivitySummary], Skipped | None]:
@@ -392,6 +384,12 @@ def _summarise_source(
             dataclasses.replace(s, source=f"{source.label}#{n}") for n, s in enumerate(summaries, 1)
         ]
     return summaries, None
+
+
+def _keep(key: tuple[str, str], result: FileResult) -> bool:
+    """Whether a parsed file's outcomes go into the cache under ``key``: not when a bug of ours
+    gave them, nor when the bytes parsed are not those hashed (the file changed in between)."""
+    return result.digest == key[0] and not _hit_a_bug(result)
 
 
 def _hit_a_bug(result: FileResult) -> bool:

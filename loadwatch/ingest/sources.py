@@ -1,47 +1,53 @@
 """Discovery: find the activity files in a folder a watch or app syncs into.
 
-Walks a path (or takes a single file), recognises each format of the registry
-(:mod:`~loadwatch.ingest.formats`) by its first bytes whatever the file is called, and looks
-inside ``.gz`` files and ``.zip`` archives (Strava bulk exports are a zip of
+Walks a path (:mod:`~loadwatch.ingest.walk`) or takes a single file, recognises each format
+of the registry (:mod:`~loadwatch.ingest.formats`) by its first bytes whatever the file is
+called, and looks inside ``.gz`` files and ``.zip`` archives (Strava bulk exports are a zip of
 ``activities/*.fit.gz``) without ever extracting them to disk. Nothing under the path is
 written, renamed or touched.
 
 Everything is yielded lazily, one file at a time, so a folder of thousands of runs never sits in
-memory at once.
+memory at once; no archive decompresses more than :mod:`~loadwatch.ingest.limits` allows.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import gzip
 import io
+import itertools
 import os
-import re
-import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import IO, BinaryIO, Literal, Protocol
 
-from loadwatch.errors import SourceError, unreadable_folder
+from loadwatch.errors import SourceError
 from loadwatch.ingest import formats
 from loadwatch.ingest.formats import SNIFF_BYTES, Format
+from loadwatch.ingest.limits import (
+    MAX_ARCHIVE_BYTES,
+    MAX_ARCHIVE_DEPTH,
+    MAX_ARCHIVE_MEMBERS,
+    MAX_ARCHIVE_RATIO,
+    MAX_FILE_BYTES,
+    MIN_ARCHIVE_WORK_BYTES,
+)
+from loadwatch.ingest.walk import (
+    iter_files,
+    named_like_activity,
+    named_like_archive,
+    open_regular,
+    unrecognised,
+)
 from loadwatch.model import Skipped
 
-#: The largest single activity file (after decompression) we accept. Real FIT files of a
-#: 24-hour ultra are a few tens of MB; anything past this is not a watch export.
-MAX_FILE_BYTES = 256 * 1024 * 1024
-#: An archive with more members than this is refused whole (a Strava export of 10 years holds
-#: a few thousand).
-MAX_ARCHIVE_MEMBERS = 100_000
-#: An archive whose members add up to more than this, uncompressed, is refused whole.
-MAX_ARCHIVE_BYTES = 16 * 1024 * 1024 * 1024
-#: Archives inside archives are followed this deep (zip -> zip -> .gz is the most seen).
-MAX_ARCHIVE_DEPTH = 2
+__all__ = ["MAX_FILE_BYTES", "Source", "gunzip", "iter_files", "iter_sources", "sniff"]
 
-_ARCHIVE_NAME = re.compile(r"\.(gz|zip)$", re.IGNORECASE)
+#: Archive members are decompressed this many bytes at a time, counted against the archive's
+#: work (:data:`~loadwatch.ingest.limits.MAX_ARCHIVE_RATIO`).
+_CHUNK = 1 << 20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +68,13 @@ class Source:
     path: Path
 
 
+class Hasher(Protocol):
+    """What :func:`sources_in_file` feeds the bytes it reads to (a :mod:`hashlib` object)."""
+
+    def update(self, data: bytes, /) -> None:
+        """Add ``data``."""
+
+
 def sniff(head: bytes) -> Format | Literal["gzip", "zip"] | None:
     """Tell the format from a file's first bytes.
 
@@ -78,62 +91,11 @@ def sniff(head: bytes) -> Format | Literal["gzip", "zip"] | None:
     return None if entry is None else entry.format
 
 
-def _named_like_activity(label: str) -> bool:
-    """Whether a name suggests the user meant it to be an activity (``run.fit``, ``a.gpx.gz``).
-
-    Such a file is reported when it cannot be used, while any other unrecognised file is passed
-    over quietly.
-    """
-    return _activity_name(formats.suffix_pattern()).search(label) is not None
-
-
-@functools.lru_cache(maxsize=4)
-def _activity_name(suffixes: str) -> re.Pattern[str]:
-    return re.compile(rf"(?:{suffixes})(?:\.gz|\.zip)?$", re.IGNORECASE)
-
-
-def iter_files(path: str | Path) -> Iterator[tuple[Path, str] | Skipped]:
-    """Yield every file under ``path`` that discovery looks at, with its label.
-
-    Args:
-        path: A folder (walked recursively, following links but never in a loop, passing over
-            hidden files and folders such as ``.stversions``) or a single file.
-
-    Yields:
-        ``(file, label)`` pairs in a stable order; the label is the path relative to ``path``
-        with ``/`` separators (the file's name when ``path`` is a file). A folder inside
-        ``path`` that cannot be listed gives a :class:`Skipped` instead (its label ends in
-        ``/``): the activities in it are missing, and the user must be told.
-
-    Raises:
-        SourceError: When ``path`` does not exist or cannot be read at all.
-    """
-    root = Path(path)
-    try:
-        info = root.stat()
-    except FileNotFoundError:
-        raise SourceError("no such file or folder", path=root) from None
-    except OSError as error:
-        raise SourceError(f"cannot be read: {error.strerror}", path=root) from error
-    if stat.S_ISDIR(info.st_mode):
-        yield from _walk(root)
-        return
-    try:  # the one file asked for: one that cannot be read is an error, not a skipped file
-        with root.open("rb"):
-            pass
-    except OSError as error:
-        raise SourceError(
-            f"is a file that cannot be read ({error.strerror or error}); check its permissions",
-            path=root,
-        ) from error
-    yield root, root.name
-
-
 def iter_sources(path: str | Path) -> Iterator[Source | Skipped]:
     """Yield every activity file under ``path``, and every unusable one with its reason.
 
     Args:
-        path: A folder or a single file, as for :func:`iter_files`.
+        path: A folder or a single file, as for :func:`~loadwatch.ingest.walk.iter_files`.
 
     Yields:
         :class:`Source` for each file of a format loadwatch reads, in a stable order;
@@ -150,87 +112,115 @@ def iter_sources(path: str | Path) -> Iterator[Source | Skipped]:
             yield from sources_in_file(*item)
 
 
-def _walk(root: Path) -> Iterator[tuple[Path, str] | Skipped]:
-    seen: set[tuple[int, int]] = set()
-    unlistable: list[OSError] = []
-    for directory, dirnames, filenames in os.walk(
-        root, onerror=unlistable.append, followlinks=True
-    ):
-        yield from _unlistable(root, unlistable)
-        here = Path(directory)
-        try:
-            info = here.stat()
-        except OSError:
-            dirnames[:] = []
-            continue
-        key = (info.st_dev, info.st_ino)
-        if key in seen:  # a link back to a folder already walked: a loop, or a second way in
-            dirnames[:] = []
-            continue
-        seen.add(key)
-        dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            file_path = here / name
-            if not file_path.is_file():  # a FIFO or device would block the read forever
-                continue
-            yield file_path, file_path.relative_to(root).as_posix()
-    yield from _unlistable(root, unlistable)
-
-
-def _unlistable(root: Path, errors: list[OSError]) -> Iterator[Skipped]:
-    """The folders ``os.walk`` could not list, as skipped entries (and empties ``errors``).
-
-    Raises:
-        SourceError: When the folder that cannot be listed is ``root`` itself.
-    """
-    while errors:
-        error = errors.pop(0)
-        folder = Path(error.filename) if error.filename is not None else root
-        reason = error.strerror or str(error)
-        if folder == root:
-            raise unreadable_folder(root, error) from error
-        if isinstance(error, FileNotFoundError):
-            continue  # removed while it was being walked: there is nothing left in it to miss
-        yield Skipped(
-            folder.relative_to(root).as_posix() + "/",
-            f"is a folder that cannot be read ({reason}); the activities in it were left out",
-        )
-
-
-def sources_in_file(file_path: Path, label: str) -> Iterator[Source | Skipped]:
+def sources_in_file(
+    file_path: Path, label: str, *, digest: Hasher | None = None
+) -> Iterator[Source | Skipped]:
     """The activity files in one file on disk: itself, or the members of a gz or zip archive.
 
     Unrelated files give nothing; files that look like activities but cannot be used give a
-    :class:`Skipped` with the reason.
+    :class:`Skipped` with the reason. The file is opened without blocking and must be a
+    regular file (a named pipe or device named like an activity is skipped, saying so).
+
+    Args:
+        file_path: The file.
+        label: Its label.
+        digest: Fed every byte of the file that was read, as it was read, so that what is
+            kept can be filed under the content that gave it (a file rewritten while it was
+            read then has another digest than the one taken before).
     """
-    looks_like_activity = _named_like_activity(label)
+    looks_like_activity = named_like_activity(label)
     try:
-        with file_path.open("rb") as handle:
+        handle, info = open_regular(file_path)
+    except (OSError, SourceError) as error:
+        if looks_like_activity or named_like_archive(label):
+            reason = error.message if isinstance(error, SourceError) else _cannot_read(error)
+            yield Skipped(label, reason)
+        return
+    with handle:
+        try:
             head = handle.read(SNIFF_BYTES)
             kind = sniff(head)
-            if kind is None:
-                if looks_like_activity:
-                    yield Skipped(label, _unrecognised(head))
-                return
-            size = os.fstat(handle.fileno()).st_size
             if kind == "zip":
-                yield from _from_zip(file_path, label, handle, depth=1)
+                yield from _zip_on_disk(file_path, label, handle, info, digest)
                 return
-            if size > MAX_FILE_BYTES:
-                yield Skipped(label, f"is {size / 2**20:.0f} MB, too large for an activity file")
-                return
-            data = head + handle.read()
-    except OSError as error:
-        if looks_like_activity or _ARCHIVE_NAME.search(label):
-            yield Skipped(label, f"cannot be read: {error.strerror or error}")
+            data = head + handle.read(MAX_FILE_BYTES + 1 - len(head)) if kind else head
+        except OSError as error:
+            if looks_like_activity or named_like_archive(label):
+                yield Skipped(label, _cannot_read(error))
+            return
+    if digest is not None:
+        digest.update(data)
+    if kind is None:
+        if looks_like_activity:
+            yield Skipped(label, unrecognised(head))
+        return
+    if len(data) > MAX_FILE_BYTES:
+        size = max(len(data), info.st_size)
+        yield Skipped(label, f"is {size / 2**20:.0f} MB, too large for an activity file")
         return
     yield from _from_bytes(data, label, file_path, kind, looks_like_activity, depth=0)
 
 
+def _cannot_read(error: OSError) -> str:
+    return f"cannot be read: {error.strerror or error}"
+
+
+def _zip_on_disk(
+    file_path: Path,
+    label: str,
+    handle: BinaryIO,
+    info: os.stat_result,
+    digest: Hasher | None,
+) -> Iterator[Source | Skipped]:
+    """The members of a zip archive on disk, its whole content fed to ``digest`` first."""
+    if digest is not None:
+        handle.seek(0)
+        for block in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(block)
+    budget = _Budget(max(MIN_ARCHIVE_WORK_BYTES, MAX_ARCHIVE_RATIO * info.st_size))
+    yield from _from_zip(file_path, label, handle, depth=1, budget=budget)
+    if digest is not None and _changed(info, os.fstat(handle.fileno())):
+        digest.update(b"changed while it was read")  # not the content hashed: never kept
+
+
+def _changed(before: os.stat_result, after: os.stat_result) -> bool:
+    return any(getattr(before, k) != getattr(after, k) for k in _STAMPS)
+
+
+_STAMPS = ("st_size", "st_mtime_ns", "st_ctime_ns")
+
+
+@dataclasses.dataclass
+class _Budget:
+    """The bytes an archive may still have decompressed, all members and nested archives
+    together (:data:`~loadwatch.ingest.limits.MAX_ARCHIVE_RATIO`)."""
+
+    total: int
+    spent: int = 0
+
+    def spend(self, count: int) -> None:
+        """Count ``count`` bytes decompressed; raises :class:`_OverBudget` past the total."""
+        self.spent += count
+        if self.spent > self.total:
+            raise _OverBudget(self.total)
+
+
+class _OverBudget(Exception):
+    """An archive decompressed more than its budget: the rest of it is not read."""
+
+    def __init__(self, total: int) -> None:
+        super().__init__(total)
+        self.total = total
+
+
 def _from_bytes(
-    data: bytes, label: str, holder: Path, kind: str, named_like_activity: bool, depth: int
+    data: bytes,
+    label: str,
+    holder: Path,
+    kind: str,
+    named_like: bool,
+    depth: int,
+    budget: _Budget | None = None,
 ) -> Iterator[Source | Skipped]:
     entry = formats.find(kind)
     if entry is not None:
@@ -240,41 +230,34 @@ def _from_bytes(
         try:
             inner = gunzip(data)
         except SourceError as error:
-            if named_like_activity:
+            if named_like:
                 yield Skipped(label, error.message)
             return
+        if budget is not None:
+            budget.spend(len(inner))
         inner_kind = sniff(inner[:SNIFF_BYTES])
         inner_entry = formats.find(inner_kind)
         if inner_entry is not None:
             yield Source(label, inner_entry.format, inner, holder)
         elif inner_kind == "zip" and depth < MAX_ARCHIVE_DEPTH:
-            yield from _from_zip(holder, label, io.BytesIO(inner), depth=depth + 1)
-        elif named_like_activity:
+            yield from _nested_zip(holder, label, inner, depth + 1, budget)
+        elif named_like:
             yield Skipped(label, f"is a gzip file, but what it holds is not {formats.described()}")
         return
     if kind == "zip":
         if depth < MAX_ARCHIVE_DEPTH:
-            yield from _from_zip(holder, label, io.BytesIO(data), depth=depth + 1)
+            yield from _nested_zip(holder, label, data, depth + 1, budget)
         else:
             yield Skipped(label, "is an archive nested too deep inside other archives")
 
 
-def _unrecognised(head: bytes) -> str:
-    if not head:
-        return "is empty"
-    if head.lstrip().startswith(b"<"):
-        return _not_xml_format()
-    return f"is not a {formats.described()} file (its content does not match its name)"
-
-
-def _not_xml_format() -> str:
-    """What to say of XML that no format claims: ``is XML, but neither GPX nor TCX``."""
-    xml = [entry.label for entry in formats.FORMATS if entry.xml]
-    if len(xml) == 1:
-        return f"is XML, but not {xml[0]}"
-    if not xml:
-        return f"is XML, not {formats.described()}"
-    return f"is XML, but neither {formats.described('nor', xml=True)}"
+def _nested_zip(
+    holder: Path, label: str, data: bytes, depth: int, budget: _Budget | None
+) -> Iterator[Source | Skipped]:
+    """A zip inside another file: it shares its holder's budget, or has one of its own."""
+    if budget is None:
+        budget = _Budget(max(MIN_ARCHIVE_WORK_BYTES, MAX_ARCHIVE_RATIO * len(data)))
+    yield from _from_zip(holder, label, io.BytesIO(data), depth=depth, budget=budget)
 
 
 def gunzip(data: bytes) -> bytes:
@@ -292,7 +275,7 @@ def gunzip(data: bytes) -> bytes:
 
 
 def _from_zip(
-    holder: Path, label: str, stream: io.BufferedIOBase | io.BytesIO, depth: int
+    holder: Path, label: str, stream: IO[bytes], depth: int, budget: _Budget
 ) -> Iterator[Source | Skipped]:
     """Yield the activities inside a zip archive, read member by member in memory."""
     try:
@@ -301,56 +284,114 @@ def _from_zip(
         yield Skipped(label, f"is a damaged zip archive ({error})")
         return
     with archive:
+        refusal = _refused(archive.infolist())
+        if refusal is not None:
+            yield Skipped(label, refusal)
+            return
         members = [info for info in archive.infolist() if not info.is_dir()]
-        if len(members) > MAX_ARCHIVE_MEMBERS:
+        try:
+            for info in sorted(members, key=lambda member: member.filename):
+                yield from _named_member(archive, info, label, holder, depth, budget)
+        except _OverBudget as over:
+            if depth > 1:
+                raise  # the outermost archive says it, once
             yield Skipped(
                 label,
-                f"holds {len(members):,} files, more than the {MAX_ARCHIVE_MEMBERS:,} "
-                "loadwatch reads from one archive; unpack it and point loadwatch at the folder",
+                f"decompresses to more than {over.total / 2**20:,.0f} MB, more than loadwatch "
+                f"reads from an archive of its size ({MAX_ARCHIVE_RATIO} times it); the rest of "
+                "it was not read (a zip bomb?)",
             )
-            return
-        declared = sum(info.file_size for info in members)
-        if declared > MAX_ARCHIVE_BYTES:
-            yield Skipped(
-                label,
-                f"would unpack to {declared / 2**30:.1f} GB, more than the "
-                f"{MAX_ARCHIVE_BYTES // 2**30} GB loadwatch reads from one archive",
-            )
-            return
-        for info in sorted(members, key=lambda member: member.filename):
-            name = info.filename
-            if any(part.startswith(".") or part == "__MACOSX" for part in name.split("/")):
-                continue
-            member_label = f"{label}/{name}"
-            yield from _from_member(archive, info, member_label, holder, depth)
+
+
+def _named_member(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    label: str,
+    holder: Path,
+    depth: int,
+    budget: _Budget,
+) -> Iterator[Source | Skipped]:
+    """One member, unless its name hides it (``.stversions``, ``__MACOSX``) or leads out."""
+    name = info.filename
+    parts = name.replace("\\", "/").split("/")
+    if ".." in parts or name.startswith(("/", "\\")) or ":" in parts[0]:
+        yield Skipped(f"{label}/{name}", "has a name that leads out of its archive; not read")
+        return
+    if any(part.startswith(".") or part == "__MACOSX" for part in parts):
+        return
+    yield from _from_member(archive, info, f"{label}/{name}", holder, depth, budget)
+
+
+def _refused(infos: list[zipfile.ZipInfo]) -> str | None:
+    """Why an archive is refused whole before any member is read, or None."""
+    members = [info for info in infos if not info.is_dir()]
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        return (
+            f"holds {len(members):,} files, more than the {MAX_ARCHIVE_MEMBERS:,} "
+            "loadwatch reads from one archive; unpack it and point loadwatch at the folder"
+        )
+    declared = sum(info.file_size for info in members)
+    if declared > MAX_ARCHIVE_BYTES:
+        return (
+            f"would unpack to {declared / 2**30:.1f} GB, more than the "
+            f"{MAX_ARCHIVE_BYTES // 2**30} GB loadwatch reads from one archive"
+        )
+    # Each entry's data lies after its own 30-byte local header; entries sharing bytes are the
+    # trick of zip bombs that make one compressed member count many times.
+    spans = sorted(
+        (info.header_offset, info.header_offset + 30 + info.compress_size) for info in infos
+    )
+    if any(later[0] < earlier[1] for earlier, later in itertools.pairwise(spans)):
+        return "has entries that overlap one another (a zip bomb's trick); not read"
+    return None
 
 
 def _from_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, holder: Path, depth: int
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    label: str,
+    holder: Path,
+    depth: int,
+    budget: _Budget,
 ) -> Iterator[Source | Skipped]:
-    named_like_activity = _named_like_activity(label)
+    named_like = named_like_activity(label)
     if info.flag_bits & 0x1:
-        if named_like_activity:
+        if named_like:
             yield Skipped(label, "is encrypted inside its archive")
         return
     if info.file_size > MAX_FILE_BYTES:
-        if named_like_activity:
+        if named_like:
             yield Skipped(label, f"is {info.file_size / 2**20:.0f} MB, too large for an activity")
         return
     try:
         with archive.open(info) as member:
             head = member.read(SNIFF_BYTES)
+            budget.spend(len(head))
             kind = sniff(head)
             if kind is None:
-                if named_like_activity:
-                    yield Skipped(label, _unrecognised(head))
+                if named_like:
+                    yield Skipped(label, unrecognised(head))
                 return
             # Declared sizes can lie (zip bombs): never read past the limit, whatever they say.
-            data = head + member.read(MAX_FILE_BYTES + 1 - len(head))
+            data = _read_member(member, head, budget)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as error:
         yield Skipped(label, f"cannot be read from its archive ({error})")
         return
     if len(data) > MAX_FILE_BYTES:
         yield Skipped(label, "inflates past the size of any activity file; not read")
         return
-    yield from _from_bytes(data, label, holder, kind, named_like_activity, depth)
+    yield from _from_bytes(data, label, holder, kind, named_like, depth, budget)
+
+
+def _read_member(member: IO[bytes], head: bytes, budget: _Budget) -> bytes:
+    """A member's bytes after ``head``, in chunks, up to one byte past the file limit."""
+    chunks = [head]
+    total = len(head)
+    while total <= MAX_FILE_BYTES:
+        chunk = member.read(min(_CHUNK, MAX_FILE_BYTES + 1 - total))
+        if not chunk:
+            break
+        budget.spend(len(chunk))
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from loadwatch.ingest.activity import Activity
 from loadwatch.ingest.geo import resample_track
+from loadwatch.ingest.limits import implausible
 
 #: Bump whenever :func:`summarise` would give a different summary for the same activity: the
 #: incremental cache then summarises every file again.
@@ -33,6 +34,8 @@ TRACK_STEP_M = 20.0
 _NO_TRACK: np.ndarray = np.empty(0, dtype=np.float32)
 #: Resolution of the speed histogram (m/s): 0.01 m/s is 0.036 km/h, far below GPS noise.
 SPEED_BIN_MPS = 0.01
+#: Histogram values at or beyond this size (no speed or heart rate comes near) are not binned.
+_BINNABLE = 1e6
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,7 +54,8 @@ class Histogram:
     @classmethod
     def of(cls, values: np.ndarray, seconds: np.ndarray, resolution: float) -> Histogram:
         """Bin ``values`` to ``resolution`` and add up ``seconds`` per bin (NaNs ignored)."""
-        keep = np.isfinite(values) & np.isfinite(seconds) & (seconds > 0)
+        with np.errstate(invalid="ignore"):  # values no device records are not binned
+            keep = (np.abs(values) < _BINNABLE) & np.isfinite(seconds) & (seconds > 0)
         if not keep.any():
             return cls(np.empty(0), np.empty(0))
         bins = np.round(values[keep] / resolution).astype(np.int64)
@@ -186,7 +190,17 @@ def summarise(activity: Activity) -> ActivitySummary:
     if elev_gain_m != activity.ascent_m:  # no usable total from the device: climb the samples
         elev_gain_m = ascent(samples["altitude_m"].to_numpy(dtype="float64"))
     hr_known = hr[np.isfinite(hr) & (hr > 0)]
-    track_lat, track_lon = _track(activity)
+    hr_p99 = float(np.percentile(hr_known, 99)) if len(hr_known) else math.nan
+    # Totals no one reaches (a damaged or forged file) are set aside by usable.unusable: their
+    # path is not resampled, which a distance counter of billions of metres would make endless.
+    believable = not implausible(
+        activity.sport,
+        distance_m=distance_m,
+        elapsed_s=max(duration_s, moving_s),
+        ascent_m=elev_gain_m,
+        hr_bpm=hr_p99,
+    )
+    track_lat, track_lon = _track(activity) if believable else (_NO_TRACK, _NO_TRACK)
     return ActivitySummary(
         source=activity.source,
         format=activity.format,
@@ -203,7 +217,7 @@ def summarise(activity: Activity) -> ActivitySummary:
         moving_s=moving_s,
         moving_distance_m=moving_distance,
         elev_gain_m=elev_gain_m,
-        hr_p99=float(np.percentile(hr_known, 99)) if len(hr_known) else math.nan,
+        hr_p99=hr_p99,
         hr=Histogram.of(np.where(hr > 0, hr, np.nan)[1:], moving_dt, 1.0),
         speed=Histogram.of(speed, moving_dt, SPEED_BIN_MPS) if has_speed else _EMPTY,
         relative_time=any(w.startswith("relative timestamps") for w in activity.warnings),

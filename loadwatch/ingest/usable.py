@@ -12,6 +12,7 @@ import bisect
 from collections.abc import Iterable
 
 from loadwatch.ingest import formats
+from loadwatch.ingest.limits import implausible
 from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.model import DEFAULT_MIN_RUN_M, DEFAULT_MIN_RUN_S, Duplicate, Skipped
 
@@ -43,16 +44,6 @@ DUPLICATE_DISTANCE_FRACTION = 0.03
 #: Kept activities spanning longer than this (two days: only damaged files, or a multi-day race)
 #: are compared with every candidate instead of widening every candidate's window search.
 _INDEXED_SPAN_S = 2 * 86_400.0
-#: Fastest believable mean speed of a whole activity, by sport (m/s): a damaged file can
-#: claim thousands of km in seconds, which would wreck every weekly figure after it.
-MAX_MEAN_SPEED_MPS: dict[str, float] = {
-    "running": 12.0,  # 43 km/h: faster than any sprint, let alone a run
-    "walking": 12.0,
-    "swimming": 5.0,
-    "cycling": 30.0,  # 108 km/h
-    "strength": 30.0,
-    "other": 100.0,  # 360 km/h
-}
 #: A run shorter than this (timer or moving time, whichever is longer) is a fragment: a
 #: recording started by mistake, or a watch restarted mid-run, not a run of its own
 #: (``runs.min_duration_s`` in a config file).
@@ -65,9 +56,9 @@ MIN_RUN_M = DEFAULT_MIN_RUN_M
 def unusable(summary: ActivitySummary) -> str | None:
     """Why an activity cannot be used in a timeline, or ``None`` when it can.
 
-    Its timestamps must be real dates, it must have a distance or a duration, and its mean speed
-    must be believable for its sport (:data:`MAX_MEAN_SPEED_MPS`). Whether a run is long enough
-    to be one is :func:`too_short`'s, asked after duplicates are set aside.
+    Its timestamps must be real dates, it must have a distance or a duration, and its totals
+    and mean speed must be believable (:func:`~loadwatch.ingest.limits.implausible`). Whether a
+    run is long enough to be one is :func:`too_short`'s, asked after duplicates are set aside.
     """
     if summary.relative_time:
         return (
@@ -76,17 +67,13 @@ def unusable(summary: ActivitySummary) -> str | None:
         )
     if summary.distance_m <= 0 and summary.duration_s <= 0:
         return "is empty: no distance and no duration"
-    limit = MAX_MEAN_SPEED_MPS.get(summary.sport, MAX_MEAN_SPEED_MPS["other"])
-    elapsed = max(summary.duration_s, summary.moving_s)
-    if summary.distance_m > 0 and elapsed <= 0:
-        return f"has {summary.distance_m:,.0f} m but no duration: its times are all the same"
-    if summary.distance_m > 0 and summary.distance_m / elapsed > limit:
-        return (
-            f"is not believable: {summary.distance_m / 1000:,.1f} km at "
-            f"{summary.distance_m / elapsed * 3.6:,.0f} km/h for {summary.sport}; the file is "
-            "probably damaged (export it again)"
-        )
-    return None
+    return implausible(
+        summary.sport,
+        distance_m=summary.distance_m,
+        elapsed_s=max(summary.duration_s, summary.moving_s),
+        ascent_m=summary.elev_gain_m,
+        hr_bpm=summary.hr_p99,
+    )
 
 
 def too_short(

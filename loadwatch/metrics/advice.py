@@ -19,6 +19,7 @@ from loadwatch.metrics.budget import NextWeek, budget_of, chronic_next, next_wee
 from loadwatch.metrics.calendar import DAY_NAMES, in_week
 from loadwatch.metrics.levels import coupled_equivalent, decisive
 from loadwatch.metrics.risk import ACWR_BAND, ACWR_WEEKS, LOAD_UNITS, SPIKE_CLASSES
+from loadwatch.metrics.spikes import reference_words
 from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
 from loadwatch.units import km_per_unit
 from loadwatch.vocab import BUDGET_WORDS, BudgetRule, Flag, LoadBasis, NextWeekPart, Surface
@@ -255,8 +256,8 @@ def _spike_advice(
     why = _why(budget, NextWeekPart.LONGEST_RUN_KM, threshold) or "that longest +10%"
     return (
         f"Your {dist(top['distance_km'])} run on {_day(pd.Timestamp(top['start']))} was "
-        f"{decisive(float(top['spike_ratio']), [edge for _, edge in SPIKE_CLASSES])} × the "
-        f"longest run of the 30 days before it ({dist(ref)}): "
+        f"{decisive(float(top['spike_ratio']), [edge for _, edge in SPIKE_CLASSES])} × "
+        f"{reference_words(top, dist)}: "
         f"a {top['spike']} spike. Keep single runs to {dist(keep)} or less ({why}) "
         "and lengthen them step by step."
     )

@@ -19,10 +19,11 @@ from datetime import date, timedelta
 import pandas as pd
 
 from loadwatch.metrics.calendar import last_day, local_days
+from loadwatch.metrics.painmodel import PainCheck
 from loadwatch.metrics.risk import ACWR_BAND, ACWR_WEEKS, SPIKE_WINDOW_DAYS
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE
 from loadwatch.model import DEFAULT_SETTINGS, DEFAULT_THRESHOLD, RiskSettings
-from loadwatch.vocab import BudgetRule, Flag, LoadBasis, NextWeekPart, Sport
+from loadwatch.vocab import BudgetRule, Flag, LoadBasis, NextWeekPart, PainVerdict, Sport
 
 #: The longest run's allowance over the longest of the last 30 days: the edge of a spike
 #: (Frandsen et al. 2025), not the week-on-week threshold.
@@ -49,6 +50,8 @@ class Situation:
         settings: The risk settings the weeks were computed with.
         day: The day the budget is made on: ``as_of``, or the newest week's last day if that
             comes first.
+        pain: The pain-monitoring model's verdict from the body log
+            (:func:`loadwatch.metrics.painmodel.pain_check`); ``None`` without a log.
     """
 
     weeks: pd.DataFrame
@@ -56,6 +59,7 @@ class Situation:
     threshold: float
     settings: RiskSettings
     day: date
+    pain: PainCheck | None = None
 
     @property
     def newest(self) -> pd.Series:
@@ -173,8 +177,25 @@ def acwr(situation: Situation) -> Iterable[Limit]:
         yield Limit(NextWeekPart.MAX_KM, chronic * ACWR_BAND[1], BudgetRule.ACWR)
 
 
+def pain(situation: Situation) -> Iterable[Limit]:
+    """The pain-monitoring model (Silbernagel et al. 2007) on next week's km.
+
+    Pain of 4-5 (or next-morning pain worse than the last) holds next week at this week's
+    distance; pain above 5 cuts it back (:data:`loadwatch.metrics.painmodel.SHRINK_FACTOR`).
+    """
+    check = situation.pain
+    if check is None or not situation.complete:
+        return
+    cap = check.cap_km(float(situation.newest["distance_km"]))
+    if cap is not None:
+        rule = (
+            BudgetRule.PAIN_SHRINK if check.verdict is PainVerdict.SHRINK else BudgetRule.PAIN_HOLD
+        )
+        yield Limit(NextWeekPart.MAX_KM, cap, rule)
+
+
 #: The rules, in the order ``basis`` lists ties.
-RULES: tuple[Rule, ...] = (ten_percent, longest_run, acwr)
+RULES: tuple[Rule, ...] = (ten_percent, longest_run, acwr, pain)
 
 
 def chronic_next(weeks: pd.DataFrame) -> float:
@@ -190,6 +211,7 @@ def next_week(
     threshold: float = DEFAULT_THRESHOLD,
     settings: RiskSettings = DEFAULT_SETTINGS,
     as_of: date | None = None,
+    pain: PainCheck | None = None,
     rules: Iterable[Rule] = RULES,
 ) -> NextWeek:
     """Next week's budget after the newest week of ``weeks``.
@@ -201,6 +223,7 @@ def next_week(
         settings: The risk settings the weeks were computed with.
         as_of: The day it is made on; ``None``, or a day after the newest week: that week's
             last day.
+        pain: The pain-monitoring model's verdict, from the body log; ``None`` without one.
         rules: The rules to apply (:data:`RULES`).
 
     Returns:
@@ -212,7 +235,7 @@ def next_week(
     # folder's is what its last week allowed, said after the warning that nothing new came).
     end = last_day(pd.Timestamp(weeks.index[-1])).date()
     day = end if as_of is None else min(as_of, end)
-    situation = Situation(weeks, timeline, threshold, settings, day)
+    situation = Situation(weeks, timeline, threshold, settings, day, pain)
     limits = [limit for rule in rules for limit in rule(situation)]
     values: dict[NextWeekPart, float | None] = {}
     basis: list[str] = []
@@ -243,13 +266,16 @@ def with_budget(
     threshold: float = DEFAULT_THRESHOLD,
     settings: RiskSettings = DEFAULT_SETTINGS,
     as_of: date | None = None,
+    pain: PainCheck | None = None,
 ) -> pd.DataFrame:
     """A copy of ``weeks`` with :data:`BUDGET_COLUMNS`: the newest week's :func:`next_week`."""
     out = weeks.copy()
     figures = {part: [math.nan] * len(out) for part in FIGURES}
     basis: list[tuple[str, ...] | None] = [None] * len(out)
     if len(out):
-        budget = next_week(out, timeline, threshold=threshold, settings=settings, as_of=as_of)
+        budget = next_week(
+            out, timeline, threshold=threshold, settings=settings, as_of=as_of, pain=pain
+        )
         for part in FIGURES:
             figure = getattr(budget, str(part))
             figures[part][-1] = math.nan if figure is None else float(figure)

@@ -4,8 +4,8 @@ Pure functions over the timeline and the weekly frame of :func:`loadwatch.metric
 with every threshold an explicit parameter; no I/O. Each measure, its source and its caveats are
 in ``docs/metrics.md`` ("Overuse risk"). In short:
 
-- a run's **spike** compares its distance with the longest run of the 30 days before it
-  (Frandsen et al. 2025);
+- a run's **spike** (:mod:`loadwatch.metrics.spikes`, re-exported here) compares its distance
+  with the longest run of the 30 days before it (Frandsen et al. 2025), or before a break;
 - a week's **ACWR** is its load over the mean load of the 3 calendar weeks before it, and
   ``acwr_ewma`` the exponentially weighted daily version (Williams et al. 2017);
 - **monotony** is a week's mean daily load over its standard deviation, **strain** the week's
@@ -21,23 +21,19 @@ import math
 import numpy as np
 import pandas as pd
 
-from loadwatch.fields import ACTIVITY_FIELDS, WEEK_FIELDS, Frame, columns
+from loadwatch.fields import WEEK_FIELDS, Frame, columns
 from loadwatch.metrics import calendar
-from loadwatch.metrics.instants import same_clock_before, utc_instants
 from loadwatch.metrics.levels import assess, distance_fell
+from loadwatch.metrics.spikes import SPIKE_CLASSES as SPIKE_CLASSES
+from loadwatch.metrics.spikes import SPIKE_COLUMNS as SPIKE_COLUMNS
+from loadwatch.metrics.spikes import SPIKE_WINDOW_DAYS as SPIKE_WINDOW_DAYS
+from loadwatch.metrics.spikes import add_spikes as add_spikes
+from loadwatch.metrics.spikes import spike_class as spike_class
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE
 from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
 from loadwatch.settings.checks import LOAD_BASES
 from loadwatch.vocab import Flag, Note, RiskLevel, Sport, WeekStart
 
-#: Days before a run in which its longest predecessor is looked for.
-SPIKE_WINDOW_DAYS = 30
-#: Spike classes and the ratio each starts *above* (Frandsen et al. 2025); <= 1.10 is no spike.
-SPIKE_CLASSES: tuple[tuple[str, float], ...] = (
-    ("large", 2.00),
-    ("moderate", 1.30),
-    ("small", 1.10),
-)
 #: Calendar weeks the uncoupled ACWR averages as its chronic load.
 ACWR_WEEKS = 3
 #: ACWR below which the week gets the low_load note.
@@ -48,79 +44,17 @@ ACWR_BAND: tuple[float, float] = (0.8, 1.3)
 EWMA_ACUTE_DAYS = 7
 EWMA_CHRONIC_DAYS = 28
 #: Unit of each load basis, for people.
-LOAD_UNITS: dict[str, str] = {"distance": "km", "duration": "h", "trimp": "TRIMP"}
+LOAD_UNITS: dict[str, str] = {"distance": "km", "duration": "h", "trimp": "TRIMP", "srpe": "sRPE"}
 
-#: Timeline columns :func:`add_spikes` adds (from the field schema).
-SPIKE_COLUMNS: tuple[str, ...] = columns(ACTIVITY_FIELDS, Frame.SPIKE)
 #: Weekly columns :func:`risk_weeks` adds (``flags`` and ``notes`` are extended, not added).
 RISK_COLUMNS: tuple[str, ...] = columns(WEEK_FIELDS, Frame.RISK)
 
 # Comparisons with a limit allow for floating-point rounding: 11 km after 10 km is exactly 1.10.
 
 
-def spike_class(ratio: float) -> str | None:
-    """The spike class of a distance ratio: ``None`` up to 1.10, then small, moderate, large.
-
-    Each class starts *above* its lower edge: 1.10 is no spike, 1.30 small, 2.00 moderate.
-    NaN (not judged) is none; an infinite ratio (after a run of a few micrometres) is large.
-    """
-    if math.isnan(ratio):
-        return None
-    for name, above in SPIKE_CLASSES:
-        if ratio > above + LIMIT_TOLERANCE:
-            return name
-    return None
-
-
-def add_spikes(timeline: pd.DataFrame, *, window_days: int = SPIKE_WINDOW_DAYS) -> pd.DataFrame:
-    """Add each run's spike ratio and class (a new frame; other activities get nulls).
-
-    ``spike_ref_km`` is the longest run that started in the ``window_days`` days before the run
-    (from the same local clock time ``window_days`` days earlier up to its start; a run earlier
-    the same day counts, the run itself and runs starting at the same instant do not). Runs are
-    ordered and windows bounded by instants (:mod:`~loadwatch.metrics.instants`), not clock
-    times, which repeat an hour each autumn. ``spike_ratio`` is the run's distance over it, and
-    ``spike`` its :func:`spike_class`. Both are null when the timeline does not reach back
-    ``window_days`` days before the run (its first activity started later), or when no run (or
-    only runs of 0 km) fall in the window.
-
-    Args:
-        timeline: One row per activity with ``start`` (local), ``sport`` and ``distance_km``.
-        window_days: The look-back window.
-    """
-    frame = timeline.copy()
-    ratio = np.full(len(frame), np.nan)
-    reference = np.full(len(frame), np.nan)
-    runs = np.flatnonzero((frame["sport"] == "running").to_numpy())
-    if len(runs):
-        instants = utc_instants(frame["start"])
-        window_starts = same_clock_before(frame["start"].iloc[runs], window_days)
-        history_start, run_starts = instants.min(), instants[runs]
-        order = np.argsort(run_starts, kind="stable")
-        sorted_starts = run_starts[order]
-        distance = frame["distance_km"].astype("float64").to_numpy()[runs][order]
-        for k, (begin, km) in enumerate(zip(sorted_starts, distance, strict=True)):
-            back = window_starts[order[k]]
-            if back < history_start:
-                continue
-            first = np.searchsorted(sorted_starts, back, side="left")
-            last = np.searchsorted(sorted_starts, begin, side="left")
-            if last <= first:
-                continue
-            longest = float(np.nanmax(distance[first:last]))
-            position = runs[order[k]]
-            reference[position] = longest
-            if longest > 0 and math.isfinite(km):
-                with np.errstate(over="ignore"):
-                    ratio[position] = km / longest
-    frame["spike_ratio"] = ratio
-    frame["spike"] = pd.Series([spike_class(r) for r in ratio], index=frame.index, dtype="object")
-    frame["spike_ref_km"] = reference
-    return frame
-
-
 def run_basis(timeline: pd.DataFrame, load: str) -> pd.Series:
-    """Each activity's load in ``load``'s basis: km, hours of timer time, or ``load``.
+    """Each activity's load in ``load``'s basis: km, hours of timer time, ``load``, or session
+    RPE × minutes (``srpe``).
 
     Raises:
         ValueError: ``load`` is not one of :data:`loadwatch.settings.checks.LOAD_BASES`.
@@ -133,6 +67,9 @@ def run_basis(timeline: pd.DataFrame, load: str) -> pd.Series:
         values = (
             timeline["load"] if "load" in timeline.columns else timeline["distance_km"] * np.nan
         )
+    elif load == "srpe":  # the body log's efforts (metrics.body.attach_rpe); none: no load
+        rpe = timeline["rpe"] if "rpe" in timeline.columns else timeline["distance_km"] * np.nan
+        values = rpe * timeline["duration_s"] / 60.0
     else:
         raise ValueError(f"load must be one of {', '.join(LOAD_BASES)}, not {load!r}")
     basis: pd.Series = values.astype("float64").fillna(0.0)
@@ -289,7 +226,7 @@ def risk_weeks(
             out[column] = pd.Series(dtype="object")
         return out
     if "spike_ratio" not in timeline.columns:
-        timeline = add_spikes(timeline)
+        timeline = add_spikes(timeline, break_days=settings.break_days)
     index = pd.DatetimeIndex(out.index)
     runs = timeline[timeline["sport"] == "running"]
     run_weeks = calendar.week_starts(runs["start"], week_start)

@@ -27,8 +27,9 @@ DEFAULT_SEX = "male"
 #: threshold heart rate is derived when the config gives none, and what is assumed at threshold
 #: pace when it is unknown.
 THRESHOLD_HRR_FRACTION = 0.85
-#: Where a run's load came from.
-LOAD_SOURCES: tuple[str, ...] = ("heart_rate", "pace", "none")
+#: Where a run's load came from: heart rate; pace, scaled to the runner's own heart-rate load
+#: (:mod:`loadwatch.metrics.calibration`); pace alone; nothing.
+LOAD_SOURCES: tuple[str, ...] = ("heart_rate", "pace_calibrated", "pace", "none")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,7 +40,8 @@ class ActivityLoad:
         trimp: Banister TRIMP from heart rate; NaN when the activity has too little heart rate
             or the maximum heart rate is unknown.
         load: ``trimp`` when known, else (for runs) the pace-based estimate; NaN when neither.
-        source: ``"heart_rate"``, ``"pace"`` or ``"none"``: where ``load`` came from.
+        source: One of :data:`LOAD_SOURCES`: where ``load`` came from (this module gives
+            ``"heart_rate"``, ``"pace"`` or ``"none"``; the timeline calibrates ``"pace"``).
     """
 
     trimp: float
@@ -141,17 +143,46 @@ def activity_load(
     if math.isfinite(trimp):
         return ActivityLoad(trimp, trimp, "heart_rate")
     if summary.sport == "running":
-        usable = (
-            math.isfinite(threshold_hr)
-            and math.isfinite(max_hr)
-            and max_hr > rest_hr
-            and rest_hr < threshold_hr <= max_hr
+        estimate = pace_load(
+            summary,
+            rest_hr=rest_hr,
+            max_hr=max_hr,
+            threshold_hr=threshold_hr,
+            threshold_speed_mps=threshold_speed_mps,
+            sex=sex,
         )
-        at_threshold = (
-            (threshold_hr - rest_hr) / (max_hr - rest_hr) if usable else THRESHOLD_HRR_FRACTION
-        )
-        estimate = pace_trimp(summary.speed, threshold_speed_mps, at_threshold, sex)
         if math.isfinite(estimate):
-            scaled = estimate * summary.moving_s / summary.speed.total_s
-            return ActivityLoad(math.nan, scaled, "pace")
+            return ActivityLoad(math.nan, estimate, "pace")
     return ActivityLoad(math.nan, math.nan, "none")
+
+
+def pace_load(
+    summary: ActivitySummary,
+    *,
+    rest_hr: float,
+    max_hr: float,
+    threshold_hr: float,
+    threshold_speed_mps: float,
+    sex: str = DEFAULT_SEX,
+) -> float:
+    """:func:`pace_trimp` of an activity's speed, scaled from time with speed to moving time.
+
+    Computed for any activity with speed (runs with heart rate too), so that the pace scale can
+    be calibrated against the heart-rate one on the runs that have both.
+
+    Returns:
+        The estimate; NaN without speed or a threshold speed.
+    """
+    usable = (
+        math.isfinite(threshold_hr)
+        and math.isfinite(max_hr)
+        and max_hr > rest_hr
+        and rest_hr < threshold_hr <= max_hr
+    )
+    at_threshold = (
+        (threshold_hr - rest_hr) / (max_hr - rest_hr) if usable else THRESHOLD_HRR_FRACTION
+    )
+    estimate = pace_trimp(summary.speed, threshold_speed_mps, at_threshold, sex)
+    if not math.isfinite(estimate):
+        return math.nan
+    return estimate * summary.moving_s / summary.speed.total_s

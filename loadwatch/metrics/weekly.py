@@ -17,7 +17,7 @@ import pandas as pd
 from loadwatch.fields import WEEK_FIELDS, Frame, columns
 from loadwatch.metrics.calendar import week_range, week_starts
 from loadwatch.model import DEFAULT_THRESHOLD
-from loadwatch.vocab import Flag, Note, Surface, WeekStart
+from loadwatch.vocab import Flag, MeasureSource, Note, Surface, WeekStart
 
 #: A week whose known-surface distance is at least this share road gets the hard_surface note...
 HARD_SURFACE_SHARE = 0.90
@@ -100,6 +100,7 @@ def weekly(
     weighted = grouped["weighted_intensity"].sum(min_count=1)
     seconds = grouped["intensity_s"].sum()
     weeks["intensity"] = (weighted / seconds).where(seconds > 0)
+    weeks["intensity_source"] = _intensity_sources(runs)
     split = [f"surface_km_{surface}" for surface in Surface]
     if all(column in runs.columns for column in split):
         # Each run's own breakdown (a map can split one run over several surfaces).
@@ -116,13 +117,38 @@ def weekly(
             weeks[f"surface_km_{surface}"] = surface_km.get(surface, 0.0)
 
     weeks = weeks.reindex(week_range(weeks.index.min(), weeks.index.max()))
-    totals = [c for c in weeks.columns if c != "intensity"]
+    totals = [c for c in weeks.columns if c not in ("intensity", "intensity_source")]
     weeks[totals] = weeks[totals].fillna(0.0)
     weeks["runs"] = weeks["runs"].astype("int64")
     weeks = _apply_rule(weeks, threshold)
     result = _in_progress(weeks, as_of, threshold)[list(WEEKLY_COLUMNS)]
     result.attrs["week_start"] = WeekStart(week_start)
     return result
+
+
+def _intensity_sources(runs: pd.DataFrame) -> pd.Series:
+    """Each week's intensity scale: ``pace`` when most of its timed intensity is from pace
+    alone, ``pace_calibrated`` when some is pace put on the heart-rate scale, else
+    ``heart_rate``; None without any intensity. A timeline without sources is heart rate."""
+    known = runs["intensity"].notna()
+    source = runs["intensity_source"] if "intensity_source" in runs else pd.Series(None, runs.index)
+    timed = runs.assign(
+        pace_s=runs["moving_s"].where(known & (source == MeasureSource.PACE), 0.0),
+        calibrated_s=runs["moving_s"].where(known & (source == MeasureSource.PACE_CALIBRATED), 0.0),
+    ).groupby("week_start")
+    seconds = timed["intensity_s"].sum()
+    pace_s, calibrated_s = timed["pace_s"].sum(), timed["calibrated_s"].sum()
+    words = [
+        None
+        if total <= 0
+        else MeasureSource.PACE
+        if pace > total / 2
+        else MeasureSource.PACE_CALIBRATED
+        if calibrated > 0
+        else MeasureSource.HEART_RATE
+        for total, pace, calibrated in zip(seconds, pace_s, calibrated_s, strict=True)
+    ]
+    return pd.Series(words, index=seconds.index, dtype="object")
 
 
 def _apply_rule(weeks: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -133,6 +159,9 @@ def _apply_rule(weeks: pd.DataFrame, threshold: float) -> pd.DataFrame:
         before = previous[column].astype("float64")
         now = weeks[column].astype("float64")
         usable = had_runs & (before > 0) & before.notna() & now.notna()
+        if flag == Flag.INTENSITY:  # like with like: pace alone is not on the heart-rate scale
+            on_pace = weeks["intensity_source"] == MeasureSource.PACE
+            usable &= on_pace == on_pace.shift(1, fill_value=False)
         change = ((now - before) / before).where(usable)
         name = "runs_change" if column == "runs" else f"{column.removesuffix('_km')}_change"
         weeks[name] = change

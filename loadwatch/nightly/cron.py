@@ -14,7 +14,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from loadwatch.nightly.job import CRON_MARKER, Job, ScheduleError, analyses
+from loadwatch.nightly.job import CRON_MARKER, Job, ScheduleError, analyses, cron_unescape
+
+#: What every loadwatch job's command holds: how the first half of a line split by a new line
+#: (installed by loadwatch 0.x, before control characters were refused) is recognised.
+_JOB_COMMAND = " -m loadwatch analyze "
 
 
 def _crontab_command() -> str:
@@ -49,15 +53,42 @@ def write_crontab(lines: list[str]) -> None:
 
 
 def cron_jobs(lines: list[str] | None = None) -> list[str]:
-    """loadwatch's own lines in the crontab."""
-    return [line for line in (read_crontab() if lines is None else lines) if CRON_MARKER in line]
+    """loadwatch's own entries in the crontab, each as its text (a new line inside an entry an
+    older loadwatch split in two: see :func:`cron_entries`)."""
+    table = read_crontab() if lines is None else lines
+    return ["\n".join(table[i] for i in entry) for entry in cron_entries(table)]
+
+
+def cron_entries(lines: list[str]) -> list[range]:
+    """Which crontab lines make each of loadwatch's entries: the line with the marker, and
+    before it, when it is the second half of a job split by a new line in an argument, the
+    lines back to the job's first half. Removing an entry removes all of them, never half."""
+    entries: list[range] = []
+    start = 0
+    for index, line in enumerate(lines):
+        if CRON_MARKER not in line:
+            continue
+        first = index
+        if _JOB_COMMAND not in line:
+            first = next(
+                (i for i in range(index - 1, start - 1, -1) if _JOB_COMMAND in lines[i]), index
+            )
+        entries.append(range(first, index + 1))
+        start = index + 1
+    return entries
+
+
+def without_entries(lines: list[str], entries: list[range]) -> list[str]:
+    """The crontab ``lines`` less the lines of ``entries``."""
+    gone = {index for entry in entries for index in entry}
+    return [line for index, line in enumerate(lines) if index not in gone]
 
 
 def install_cron(job: Job) -> None:
     """Add the job to the crontab, replacing an earlier one with the same id."""
     lines = read_crontab()
-    kept = [line for line in lines if not line.endswith(f"{CRON_MARKER}{job.id}")]
-    write_crontab([*kept, job.cron_line()])
+    same = [e for e in cron_entries(lines) if lines[e[-1]].endswith(f"{CRON_MARKER}{job.id}")]
+    write_crontab([*without_entries(lines, same), job.cron_line()])
 
 
 def installed_cron_jobs(path: Path | None = None) -> list[str]:
@@ -69,11 +100,11 @@ def installed_cron_jobs(path: Path | None = None) -> list[str]:
 
 def job_is_for(command_line: str, path: Path | None) -> bool:
     """Whether an installed crontab line's command analyses ``path`` (any job when ``path`` is
-    None). Its ``\\%`` is cron's escape of ``%`` (see :meth:`Job.cron_line`)."""
+    None), read as cron hands it to the shell (see :func:`~loadwatch.nightly.job.cron_unescape`)."""
     if path is None:
         return True
     try:
-        words = shlex.split(command_line.split(CRON_MARKER)[0].replace("\\%", "%"))
+        words = shlex.split(cron_unescape(command_line.split(CRON_MARKER)[0]))
     except ValueError:
         return False
     return analyses(words, path)

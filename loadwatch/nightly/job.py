@@ -14,9 +14,11 @@ import os
 import re
 import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from loadwatch.errors import LoadwatchError
+from loadwatch.labels import shown
 from loadwatch.settings.declared import SETTINGS
 from loadwatch.settings.dirs import user_state_dir
 
@@ -32,10 +34,38 @@ _PATH_OPTIONS = (
     *(s.option.name for s in SETTINGS if s.option is not None and s.option.type is Path),
 )
 _AT = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+#: Control characters (C0, DEL, C1): a new line in a crontab or a unit file starts a new entry.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class ScheduleError(LoadwatchError):
     """The job cannot be installed, listed or removed (no crontab, systemctl failed...)."""
+
+
+class UnsafeArgumentError(ScheduleError):
+    """An argument of the job holds a control character, so it cannot be scheduled safely."""
+
+
+def refuse_control_characters(what: str, value: str | Path) -> None:
+    """Refuse a scheduled argument with a control character in it.
+
+    A new line (or carriage return) in a crontab line or a unit file would start a new entry,
+    a second command run every night; no folder, file or command needs one.
+
+    Args:
+        what: The argument, for the message (``"the folder"``, ``"--notify"``...).
+        value: Its value.
+
+    Raises:
+        UnsafeArgumentError: When ``value`` holds a control character.
+    """
+    found = _CONTROL.search(str(value))
+    if found is not None:
+        raise UnsafeArgumentError(
+            f"{what} holds a control character ({found.group()!r}); a nightly job cannot "
+            "hold one safely (a new line would start a second command), so rename it or "
+            "leave it out"
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,13 +94,24 @@ class Job:
     def cron_line(self) -> str:
         """The crontab line: ``MM HH * * * command  # loadwatch-job:ID``.
 
-        ``%`` means "new line" to cron, so it is escaped in the command.
+        ``%`` means "new line" to cron, so it is escaped in the command (see :func:`cron_escape`).
+
+        Raises:
+            UnsafeArgumentError: An argument holds a control character.
         """
-        command = self.command().replace("%", "\\%")
+        for arg in self.argv:
+            refuse_control_characters("the command", arg)
+        command = cron_escape(self.command())
         return f"{self.minute} {self.hour} * * * {command} {CRON_MARKER}{self.id}"
 
     def systemd_units(self) -> dict[str, str]:
-        """The user service and timer files, by file name."""
+        """The user service and timer files, by file name.
+
+        Raises:
+            UnsafeArgumentError: An argument holds a control character.
+        """
+        for arg in self.argv:
+            refuse_control_characters("the command", arg)
         name = f"loadwatch-{self.id}"
         service = (
             "[Unit]\n"
@@ -89,6 +130,24 @@ class Job:
             "WantedBy=timers.target\n"
         )
         return {f"{name}.service": service, f"{name}.timer": timer}
+
+
+def refuse_unsafe_arguments(path: str | Path, out: str | Path, analyze_args: Sequence[str]) -> None:
+    """Refuse a job whose folder, output folder or options hold a control character.
+
+    Raises:
+        UnsafeArgumentError: Naming the first such argument (see
+            :func:`refuse_control_characters`).
+    """
+    refuse_control_characters("the folder", path)
+    refuse_control_characters("--out", out)
+    option = "an option"
+    for arg in analyze_args:
+        if arg.startswith("-"):
+            option = shown(arg.partition("=")[0])
+            refuse_control_characters(option, arg)
+        else:
+            refuse_control_characters(f"the value of {option}", arg)
 
 
 def parse_at(text: str) -> tuple[int, int]:
@@ -114,7 +173,9 @@ def build_job(path: str | Path, out: str | Path, at: str, analyze_args: list[str
 
     Raises:
         ScheduleError: A bad time, or a folder that does not exist or cannot be read.
+        UnsafeArgumentError: An argument holds a control character (a new line, say).
     """
+    refuse_unsafe_arguments(path, out, analyze_args)
     hour, minute = parse_at(at)
     root = Path(path).expanduser().resolve()
     if not root.exists():
@@ -140,6 +201,8 @@ def build_job(path: str | Path, out: str | Path, at: str, analyze_args: list[str
         "--log",
         str(log),
     )
+    for arg in argv:  # the log folder and this Python too
+        refuse_control_characters("the command", arg)
     return Job(job_id, hour, minute, argv, log)
 
 
@@ -175,3 +238,39 @@ def systemd_quote(argv: tuple[str, ...]) -> str:
         escaped = escaped.replace("%", "%%").replace("$", "$$")
         parts.append(f'"{escaped}"' if re.search(r'[\s"\'\\;]', arg) or not arg else escaped)
     return " ".join(parts)
+
+
+def cron_escape(command: str) -> str:
+    """A shell command as a crontab line's command field.
+
+    Cron turns an unescaped ``%`` into a new line (the rest goes to the command's stdin) and
+    ``\\%`` into ``%``; a backslash before anything else stays. So every ``%`` is written
+    ``\\%``; and where the command itself has a backslash right before a ``%`` (only inside
+    :func:`shlex.quote`'s single quotes), the quotes are closed and opened again between them
+    (``\\''%``), for the shell joins the two parts back into ``\\%``.
+    """
+    return command.replace("\\%", "\\''%").replace("%", "\\%")
+
+
+def cron_unescape(command: str) -> str:
+    """What cron hands the shell for a crontab command field: its text up to the first
+    unescaped ``%`` (the rest is stdin), with each ``\\%`` turned into ``%``.
+
+    The rule of Debian's cron (``do_command.c``), so that listing and removing read a line as
+    cron runs it.
+    """
+    result: list[str] = []
+    escaped = False
+    for char in command:
+        if escaped:
+            if char == "%":
+                result[-1] = "%"
+            else:
+                result.append(char)
+            escaped = False
+        elif char == "%":
+            break
+        else:
+            result.append(char)
+            escaped = char == "\\"
+    return "".join(result)

@@ -1,8 +1,8 @@
 """The log of nightly runs (``--log``): everything a command prints, appended, rotated by size.
 
 :func:`open_log` rotates the log once it has grown past :data:`LOG_MAX_BYTES` (keeping
-:data:`LOG_BACKUPS` old ones) and opens it for appending; :func:`logging_to` sends standard
-output and standard error there, after a line saying when and what ran.
+:data:`LOG_BACKUPS` old ones), opens it for appending and writes a line saying when and what
+ran; :func:`logging_to` sends standard output and standard error there.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import TextIO
 
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.ingest.sources import sniff
+from loadwatch.labels import shown
 from loadwatch.nightly.runner import refuse_inside
 
 #: A --log file is rotated when it grows past this, keeping this many old ones.
@@ -45,7 +46,16 @@ def open_log(log_file: Path, *, watched: Path | None = None) -> TextIO:
         _rotate(log_file)
         log_file.parent.mkdir(parents=True, exist_ok=True)
         # A name that is not UTF-8 must never stop the log, whatever shows it.
-        return log_file.open("a", encoding="utf-8", errors="backslashreplace")
+        log = log_file.open("a", encoding="utf-8", errors="backslashreplace")
+        try:  # written now, so that a log that takes no text (/dev/full) is said at once
+            stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+            log.write(f"\n== {stamp} loadwatch {' '.join(shown(a) for a in sys.argv[1:])}\n")
+            log.flush()
+        except OSError:
+            with contextlib.suppress(OSError):
+                log.close()
+            raise
+        return log
     except OSError as error:
         raise LoadwatchError(
             f"cannot write the log ({error.strerror or error}); choose another log file",
@@ -94,17 +104,22 @@ def _is_utf8(head: bytes) -> bool:
 
 @contextlib.contextmanager
 def logging_to(log: TextIO | None) -> Iterator[None]:
-    """Send everything printed to ``log`` (from :func:`open_log`), and close it at the end;
-    with ``None``, output stays where it is."""
+    """Send everything printed to ``log`` (from :func:`open_log`, which wrote the line saying
+    when and what ran), and close it at the end; with ``None``, output stays where it is."""
     if log is None:
         yield
         return
-    with log:
-        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-        log.write(f"\n== {stamp} loadwatch {' '.join(sys.argv[1:])}\n")
-        log.flush()
+    try:
         with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
             yield
+    finally:
+        try:
+            log.close()
+        except OSError as error:  # the disk filled up during the run: say so where it can be seen
+            sys.stderr.write(
+                f"warning: the log {shown(getattr(log, 'name', 'file'))} could not be written "
+                f"({error.strerror or error})\n"
+            )
 
 
 def _rotate(log_file: Path) -> None:

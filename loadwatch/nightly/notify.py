@@ -17,10 +17,12 @@ from typing import Any
 
 import pandas as pd
 
+from loadwatch.metrics.levels import decisive
+from loadwatch.metrics.spikes import SPIKE_CLASSES, reference_words, top_spike
 from loadwatch.metrics.weekly import RULE_MEASURES
 from loadwatch.model import Analysis
 from loadwatch.render.data import report_dict
-from loadwatch.render.flags import words_for
+from loadwatch.render.flags import red_flag_sentences, words_for
 from loadwatch.render.progress import status_sentences
 
 #: How long a notification command may run before it is stopped.
@@ -42,6 +44,10 @@ class WeekStatus:
         stale_since: The newest activity's local start (ISO) while the folder is stale: it
             names the stale spell. ``None`` while it is current.
         new_stale: Whether this stale spell was not told of yet.
+        spike: The week's largest spike in words, with what it was measured against (the 30
+            days before it, the runs before a break, or a short history); ``None`` without one.
+        red_flags: The body log's red flags (their names), said first in ``first``.
+        new_red_flags: Those the previous run had not told of.
     """
 
     week_start: str
@@ -52,11 +58,14 @@ class WeekStatus:
     first: tuple[str, ...] = ()
     stale_since: str | None = None
     new_stale: bool = False
+    spike: str | None = None
+    red_flags: tuple[str, ...] = ()
+    new_red_flags: tuple[str, ...] = ()
 
     @property
     def news(self) -> bool:
-        """Whether there is something to tell: a new flag, or a new stale spell."""
-        return bool(self.new_flags) or self.new_stale
+        """Whether there is something to tell: a new flag, a new stale spell or red flag."""
+        return bool(self.new_flags) or self.new_stale or bool(self.new_red_flags)
 
     def state(self) -> dict[str, Any]:
         """What to remember for the next run."""
@@ -64,6 +73,7 @@ class WeekStatus:
             "week_start": self.week_start,
             "flags": list(self.flags),
             "stale_since": self.stale_since,
+            "red_flags": list(self.red_flags),
         }
 
     def summary(self) -> str:
@@ -78,6 +88,8 @@ class WeekStatus:
         lines = [*self.first, f"loadwatch: {week}: {self.runs} runs, {self.distance_km:.1f} km."]
         if self.flags:
             lines.append(f"Flagged: {flag_words(self.flags)}.")
+        if self.spike is not None:
+            lines.append(self.spike)
         if self.new_flags:
             new = "; ".join(words_for(flag).what for flag in self.new_flags)
             lines.append(f"New since the last run: {new}.")
@@ -122,16 +134,39 @@ def newest_week(analysis: Analysis, previous: Mapping[str, Any] | None) -> WeekS
     report = report_dict(analysis)
     stale_since = report["last_activity"] if analysis.status == "stale" else None
     told = (previous or {}).get("stale_since")
+    red = tuple(str(found["flag"]) for found in report["red_flags"])
+    red_told = {str(flag) for flag in (previous or {}).get("red_flags", [])}
     return WeekStatus(
         week_start,
         flags,
         new,
         float(row["distance_km"]),
         int(row["runs"]),
-        first=tuple(status_sentences(report)),
+        first=(*red_flag_sentences(report), *status_sentences(report)),
         stale_since=stale_since,
         new_stale=stale_since is not None and stale_since != told,
+        spike=spike_sentence(analysis.timeline, label),
+        red_flags=red,
+        new_red_flags=tuple(flag for flag in red if flag not in red_told),
     )
+
+
+def spike_sentence(timeline: pd.DataFrame, first_day: pd.Timestamp) -> str | None:
+    """The largest spike of the week starting on ``first_day``, and its reference, in words."""
+    top = top_spike(timeline, first_day)
+    if top is None:
+        return None
+    ratio = decisive(float(top["spike_ratio"]), [edge for _, edge in SPIKE_CLASSES])
+    when = pd.Timestamp(top["start"])
+    return (
+        f"Spike: the {float(top['distance_km']):.1f} km run of {when.day_name()[:3]} {when.day} "
+        f"{when.month_name()[:3]} "
+        f"was {ratio} × {reference_words(top, _km)}: a {top['spike']} spike."
+    )
+
+
+def _km(km: float) -> str:
+    return f"{km:.1f} km"
 
 
 def run_notify(command: str, status: WeekStatus, report: Path | None = None) -> str | None:

@@ -1,7 +1,10 @@
 """Everything ``--out DIR`` writes: the charts, ``weeks.csv``, ``latest.json`` and ``index.html``.
 
-Each file is replaced atomically, and ``latest.json`` and ``index.html`` are written last: a run
-that fails (or is killed) part-way leaves the previous good report in place.
+The files of one run are published together (:func:`loadwatch.atomic.staged_set`): written into
+a hidden folder inside ``DIR`` first, then renamed into place, ``latest.json`` and ``index.html``
+last. ``DIR`` stays a plain folder of plain files, always one run's set: a run that fails (or is
+killed) while writing leaves the previous set in place, and what it left behind is cleared, or
+finished publishing, by the next run.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from loadwatch._version import __version__
-from loadwatch.atomic import write_atomically
+from loadwatch.atomic import staged_set, write_atomically
 from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
 from loadwatch.model import Analysis
 from loadwatch.render.data import report_dict, to_csv
@@ -105,25 +108,28 @@ def write_outputs(
         "index.html": page.encode("utf-8"),
     }
     charts = [folder / name for name in OUTPUT_FILES[:2]]
-    written: list[Path] = []
-    if key != unchanged_charts or not all(path.is_file() for path in charts):
-        from loadwatch.render.charts import (
-            write_charts,  # matplotlib is slow to import: only if drawn
-        )
+    redraw = key != unchanged_charts or not all(path.is_file() for path in charts)
+    with staged_set(folder, order=OUTPUT_FILES) as staging:
+        if redraw:
+            from loadwatch.render.charts import (
+                write_charts,  # matplotlib is slow to import: only if drawn
+            )
 
-        written = write_charts(
-            analysis.weeks,
-            folder,
-            units=units,
-            threshold=analysis.threshold,
-            acwr_limit=analysis.risk.acwr_limit,
-            week_start=analysis.week_start,
-            credit=MAP_ATTRIBUTION if analysis.surface_map is not None else None,
-            stale_since=_stale_since(analysis),
-        )
-    for name, data in files.items():
-        write_atomically(folder / name, data)
-        written.append(folder / name)
+            write_charts(
+                analysis.weeks,
+                staging,
+                units=units,
+                threshold=analysis.threshold,
+                acwr_limit=analysis.risk.acwr_limit,
+                week_start=analysis.week_start,
+                credit=MAP_ATTRIBUTION if analysis.surface_map is not None else None,
+                stale_since=_stale_since(analysis),
+            )
+        for name, data in files.items():
+            write_atomically(staging / name, data)
+        staged = {path.name for path in staging.iterdir()}
+    rank = {name: index for index, name in enumerate(OUTPUT_FILES)}
+    written = [folder / name for name in sorted(staged, key=lambda n: (rank.get(n, -1), n))]
     return Written(written, key)
 
 

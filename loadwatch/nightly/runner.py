@@ -19,6 +19,7 @@ from loadwatch.analysis import analyze
 from loadwatch.errors import ConfigError, LoadwatchError, SourceError
 from loadwatch.ingest import formats
 from loadwatch.ingest.cache import Cache, default_cache_path
+from loadwatch.ingest.cache_checks import CacheUnusableError, CacheWriteError
 from loadwatch.ingest.lock import RunLock
 from loadwatch.ingest.roots import Inputs, roots_of
 from loadwatch.ingest.scan import ProgressCallback
@@ -115,9 +116,7 @@ def run(
     if out is not None:
         for watched in roots:
             refuse_inside(watched, Path(out))
-    with _opened_cache(roots, cache, wait_s) as database:
-        if database is not None:
-            messages.extend(database.warnings)
+    with _opened_cache(roots, cache, wait_s, messages) as database:
         result = analyze(roots, options, progress=progress, cache=database, **overrides)
         previous = database.get_state(root.resolve()) if database is not None else None
         if result.timeline.empty:
@@ -153,22 +152,38 @@ def run(
                 state.update(status.state())
             if out is not None and charts_key is not None:
                 state["charts"] = {**state.get("charts", {}), str(Path(out).resolve()): charts_key}
-            database.set_state(root.resolve(), state)
+            try:
+                database.set_state(root.resolve(), state)
+            except CacheWriteError as error:  # the report is written: say so, and go on
+                messages.append(f"{error}; the next run cannot tell what is new since this one")
     return RunResult(result, written, status, notified, messages)
 
 
 @contextlib.contextmanager
 def _opened_cache(
-    roots: tuple[Path, ...], cache: str | Path | bool | None, wait_s: float
+    roots: tuple[Path, ...], cache: str | Path | bool | None, wait_s: float, messages: list[str]
 ) -> Iterator[Cache | None]:
+    """The cache, locked, its warnings added to ``messages``; None without one, or when it can
+    be neither used nor rebuilt (said in ``messages``: the run goes on without it)."""
     if cache is False:
         yield None
         return
     chosen = None if cache is True else cache
     locations = [resolve_cache_path(root, chosen) for root in roots]  # each input checked
     location = locations[0]
-    with RunLock(location, wait_s), Cache(location) as database:
-        yield database
+    with RunLock(location, wait_s):
+        try:
+            database = Cache(location)
+        except CacheUnusableError as error:
+            messages.append(
+                f"{error}; this run goes without the cache (every file is read again and every "
+                "flag counts as new): make it writable, or choose another --cache"
+            )
+            yield None
+            return
+        with database:
+            messages.extend(database.warnings)
+            yield database
 
 
 def _refuse_empty_over_report(root: Path, out: Path) -> None:

@@ -13,14 +13,23 @@ import shutil
 from pathlib import Path
 
 from loadwatch.nightly.cron import (
-    cron_jobs,
+    cron_entries,
     install_cron,
     installed_cron_jobs,
     job_is_for,
     read_crontab,
+    without_entries,
     write_crontab,
 )
-from loadwatch.nightly.job import CRON_MARKER, Job, ScheduleError, build_job, parse_at
+from loadwatch.nightly.job import (
+    CRON_MARKER,
+    Job,
+    ScheduleError,
+    UnsafeArgumentError,
+    build_job,
+    parse_at,
+    refuse_unsafe_arguments,
+)
 from loadwatch.nightly.systemd import (
     install_systemd,
     remove_systemd,
@@ -33,6 +42,7 @@ __all__ = [
     "CRON_MARKER",
     "Job",
     "ScheduleError",
+    "UnsafeArgumentError",
     "build_job",
     "install_cron",
     "install_systemd",
@@ -40,6 +50,7 @@ __all__ = [
     "jobs_to_remove",
     "parse_at",
     "read_crontab",
+    "refuse_unsafe_arguments",
     "remove_jobs",
     "systemd_dir",
     "systemd_jobs",
@@ -74,8 +85,12 @@ def remove_jobs(path: Path | None, *, systemd: bool) -> list[str]:
         ScheduleError: The crontab cannot be read or rewritten, or a timer cannot be disabled.
     """
     lines = [] if systemd or not shutil.which("crontab") else read_crontab()
-    gone = [line for line in cron_jobs(lines) if job_is_for(line, path)]
+    entries = [e for e in cron_entries(lines) if job_is_for(_entry_text(lines, e), path)]
     units = remove_systemd(path)
-    if gone:
-        write_crontab([line for line in lines if line not in gone])
-    return gone + [str(unit) for unit in units]
+    if entries:
+        write_crontab(without_entries(lines, entries))
+    return [_entry_text(lines, entry) for entry in entries] + [str(unit) for unit in units]
+
+
+def _entry_text(lines: list[str], entry: range) -> str:
+    return "\n".join(lines[index] for index in entry)

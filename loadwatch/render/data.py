@@ -32,7 +32,8 @@ from loadwatch.fields import (
 from loadwatch.labels import shown
 from loadwatch.metrics.risk import LOAD_UNITS
 from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
-from loadwatch.model import Analysis
+from loadwatch.model import Analysis, Thresholds
+from loadwatch.vocab import NOT_MEASURED, SET_THRESHOLDS_HINT, Origin
 
 
 def _number(value: Any, digits: int) -> float | None:
@@ -140,6 +141,30 @@ def _shoes(analysis: Analysis) -> list[dict[str, Any]]:
     ]
 
 
+def thresholds_record(limits: Thresholds) -> dict[str, Any]:
+    """The thresholds intensity and load were measured against, each with where it came from.
+
+    ``how_to_set`` says how to replace a guess or a default (null when there is none).
+    """
+    pace = 1000.0 / limits.threshold_speed_mps if limits.threshold_speed_mps > 0 else math.nan
+    values = {
+        "rest_hr": limits.rest_hr,
+        "max_hr": limits.max_hr,
+        "threshold_hr": limits.threshold_hr,
+        "threshold_pace_s_per_km": pace,
+    }
+    keys = ("rest_hr", "max_hr", "threshold_hr", "threshold_speed_mps")
+    origin = {
+        name: limits.origin.get(key, Origin.UNKNOWN) for name, key in zip(values, keys, strict=True)
+    }
+    guessed = NOT_MEASURED.intersection(origin.values())
+    return {
+        **{k: round(v, 1) if math.isfinite(v) else None for k, v in values.items()},
+        "origin": {k: str(v) for k, v in origin.items()},
+        "how_to_set": SET_THRESHOLDS_HINT if guessed else None,
+    }
+
+
 def report_dict(analysis: Analysis) -> dict[str, Any]:
     """The JSON report as plain Python data (distances always in km)."""
     risk = analysis.risk
@@ -171,6 +196,7 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
             else {"extract": analysis.surface_map.name, "attribution": MAP_ATTRIBUTION}
         ),
         "threshold": analysis.threshold,
+        "thresholds": thresholds_record(analysis.thresholds),
         "week_start": analysis.week_start.value,
         "as_of": None if analysis.as_of is None else analysis.as_of.isoformat(),
         "after_as_of": analysis.after_as_of,
@@ -180,6 +206,10 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
         "stale_days": analysis.stale_days,
         "stale_limit": analysis.stale_limit,
         "status": analysis.status,
+        "red_flags": [
+            {"flag": str(found.flag), "since": found.since.isoformat(), "why": found.why}
+            for found in analysis.red_flags
+        ],
     }
 
 

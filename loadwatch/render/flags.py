@@ -9,7 +9,10 @@ them up. ``docs/metrics.md`` defines each flag. A flag a newer loadwatch adds, u
 
 from __future__ import annotations
 
-from loadwatch.vocab import FLAG_WORDS, NOTE_WORDS, FlagWords
+from collections.abc import Mapping
+from typing import Any
+
+from loadwatch.vocab import FLAG_WORDS, NOTE_WORDS, RED_FLAG_WORDS, FlagWords
 
 
 def words_for(flag: str) -> FlagWords:
@@ -29,3 +32,16 @@ def note_mark(note: str) -> str:
 def note_words(note: str) -> str:
     """``note`` as a phrase for a list (its name in words when unknown)."""
     return NOTE_WORDS.get(note, ("", note.replace("_", " ")))[1]
+
+
+def red_flag_sentences(report: Mapping[str, Any]) -> list[str]:
+    """The body log's red flags (the JSON report's ``red_flags``), one sentence each, said
+    before anything else: what raised it, since when, and to see someone."""
+    sentences = []
+    for found in report.get("red_flags", []) or []:
+        name = RED_FLAG_WORDS.get(found.get("flag", ""), str(found.get("flag", "")))
+        sentences.append(
+            f"RED FLAG since {found.get('since')}: {name} ({found.get('why')}). "
+            "See a physiotherapist or doctor."
+        )
+    return sentences

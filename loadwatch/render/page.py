@@ -16,7 +16,7 @@ from typing import Any
 from loadwatch.fields import WEEK_FIELDS, Field, Kind, Output, display_order, shown_in
 from loadwatch.metrics.weekly import RULE_MEASURES
 from loadwatch.model import DEFAULT_THRESHOLD
-from loadwatch.render.flags import note_words, words_for
+from loadwatch.render.flags import note_words, red_flag_sentences, words_for
 from loadwatch.render.progress import status_sentences
 from loadwatch.render.risk_text import reasons_text
 from loadwatch.render.table import change_text
@@ -125,6 +125,10 @@ def render_index(
         "</head>",
         "<body>",
         "<h1>Weekly running load</h1>",
+        *(
+            f'<p class="flag"><strong>{_e(text)}</strong></p>'
+            for text in red_flag_sentences(report)
+        ),
         _status(newest, threshold, units, advice, status_sentences(report, units)),
     ]
     if chart:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from loadwatch.metrics.advice import advise
 from loadwatch.metrics.levels import coupled_equivalent, decisive
+from loadwatch.metrics.redflags import body_words
 from loadwatch.metrics.risk import ACWR_WEEKS, LOAD_UNITS
 from loadwatch.model import Analysis
 from loadwatch.render.flags import note_mark, words_for
@@ -90,12 +91,20 @@ def newest_advice(analysis: Analysis, *, units: str) -> list[str]:
     weeks = analysis.weeks
     if weeks.empty or "risk" not in weeks.columns:
         return []
-    lines = advise(
+    said = advise(
         weeks,
         analysis.timeline,
         threshold=analysis.threshold,
         settings=analysis.risk,
         units=units,
+    )
+    lines = body_words(
+        said,
+        weeks,
+        analysis.timeline,
+        analysis.body,
+        as_of=analysis.as_of,
+        week_start=analysis.week_start,
     )
     said_first = not bool(weeks["complete"].iloc[-1]) and analysis.status != "stale"
     return lines[1:] if said_first else lines

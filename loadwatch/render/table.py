@@ -20,10 +20,11 @@ from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES
 from loadwatch.model import Analysis
 from loadwatch.render.data import report_dict
-from loadwatch.render.flags import note_mark, words_for
+from loadwatch.render.flags import note_mark, red_flag_sentences, words_for
 from loadwatch.render.progress import status_sentences
 from loadwatch.render.risk_text import RISK_LABELS, newest_week_lines, risk_legend
 from loadwatch.units import km_per_unit
+from loadwatch.vocab import NOT_MEASURED, SET_THRESHOLDS_HINT
 
 #: The table fits an 80-column terminal.
 TABLE_WIDTH = 80
@@ -84,7 +85,11 @@ def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plai
     """
     factor = 1.0 / km_per_unit(units)
     weeks = analysis.weeks
-    lines: list[str] = [style(_header(units), "head")]
+    lines: list[str] = []
+    for sentence in red_flag_sentences(report_dict(analysis)):  # the body log's, first
+        wrapped = textwrap.wrap(sentence, width=TABLE_WIDTH, subsequent_indent="  ")
+        lines.extend([style(wrapped[0], "flag"), *wrapped[1:], ""])
+    lines.append(style(_header(units), "head"))
     if weeks.empty:
         lines.append(style("(no runs found)", "dim"))
         return "\n".join(lines) + "\n"
@@ -268,17 +273,24 @@ def _legend(analysis: Analysis, units: str) -> list[str]:
         ),
     ]
     parts = []
+    origin = limits.origin
     if math.isfinite(limits.threshold_hr):
-        parts.append(
-            f"threshold heart rate {limits.threshold_hr:.0f} bpm "
-            f"({limits.origin['threshold_hr']}; rest {limits.rest_hr:.0f}, max {limits.max_hr:.0f})"
-        )
+        own = origin["threshold_hr"]
+        rest = f"rest {limits.rest_hr:.0f}{_unless(origin['rest_hr'], own)}"
+        top = f"max {limits.max_hr:.0f}{_unless(origin['max_hr'], own)}"
+        parts.append(f"threshold heart rate {limits.threshold_hr:.0f} bpm ({own}; {rest}, {top})")
     if math.isfinite(limits.threshold_speed_mps):
         pace = round(1000.0 / limits.threshold_speed_mps * km_per_unit(units))
         parts.append(
-            f"threshold pace {pace // 60}:{pace % 60:02d}/{units} "
-            f"({limits.origin['threshold_speed_mps']})"
+            f"threshold pace {pace // 60}:{pace % 60:02d}/{units} ({origin['threshold_speed_mps']})"
         )
+    if parts and NOT_MEASURED.intersection(origin.values()):
+        parts[-1] += f". Guesses and defaults: {SET_THRESHOLDS_HINT}"
     if parts:
         lines.append("Int: 1.00 = threshold; " + "; ".join(parts) + ".")
     return lines
+
+
+def _unless(origin: str, same: str) -> str:
+    """`` default`` (a number's origin) after it, unless it is the threshold's own."""
+    return "" if origin == same else f" {origin}"

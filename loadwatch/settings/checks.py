@@ -224,6 +224,21 @@ def check_osm(value: object, setting: str = "surfaces.osm", *, path: _Where = No
     raise _bad(setting, "the path of an OSM extract (.osm.pbf)", value, path)
 
 
+def check_body_log(value: object, setting: str = "body.log", *, path: _Where = None) -> Path:
+    """Return ``value`` as the path of the body log (``~`` expanded); see ``docs/body-log.md``.
+
+    Raises:
+        ConfigError: When it is not a path at all (empty text, a number).
+    """
+    if isinstance(value, os.PathLike) or (isinstance(value, str) and value.strip()):
+        return Path(value).expanduser()
+    raise ConfigError(
+        f"{setting} must be the path of the body log file, not {value!r}",
+        setting=setting,
+        path=path,
+    )
+
+
 def check_on_error(value: object, setting: str = "on_error") -> OnError:
     """Return ``value`` if it is one of :class:`~loadwatch.vocab.OnError` (any case).
 

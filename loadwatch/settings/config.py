@@ -49,11 +49,14 @@ their own shape have their own parsers: ``[athlete]`` and ``[[surfaces.rules]]``
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
+import os
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from loadwatch.errors import ConfigError, SourceError, unreadable_folder
 from loadwatch.settings.declared import SETTINGS, Config, Setting, file_keys
@@ -168,12 +171,44 @@ def _folder_config(root: Path) -> list[Path]:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
+        with _open_regular(path) as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"is not valid TOML: {error}", path=path) from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(_not_utf8(path, error), path=path) from error
+    except RecursionError as error:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(
+            "nests arrays or tables too deeply to be a loadwatch config; a config needs only "
+            "a few levels",
+            path=path,
+        ) from error
     except OSError as error:
         raise ConfigError(f"cannot be read: {error.strerror}", path=path) from error
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """Open a config for reading, refusing what is not a regular file (a FIFO would block the
+    run for ever): opened without blocking, its type checked on what was opened."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise ConfigError(
+            "is not a regular file (a pipe or a device?); a config is a TOML file", path=path
+        )
+    return os.fdopen(descriptor, "rb")
+
+
+def _not_utf8(path: Path, error: UnicodeDecodeError) -> str:
+    """What to say of a config that is not UTF-8 (TOML files must be), naming UTF-16 if it is."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        head = b""
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    found = " (it is UTF-16)" if utf16 else f" (byte {error.start + 1} is not)"
+    return f"is not UTF-8 text{found}; TOML config files must be UTF-8, so save it again as UTF-8"
 
 
 def parse_config(document: Mapping[str, Any], path: Path | str = "<config>") -> Config:

@@ -26,9 +26,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from loadwatch.errors import ConfigError
 from loadwatch.settings.checks import (
     check_acwr_limit,
+    check_body_log,
     check_jobs,
     check_load,
     check_min_run_m,
@@ -43,6 +43,7 @@ from loadwatch.settings.checks import (
     check_week_start,
     system_timezone,
 )
+from loadwatch.settings.day_checks import check_as_of, check_break_days, check_stale_days
 from loadwatch.settings.shoes import Shoe
 from loadwatch.settings.tables import Athlete, SurfaceRule
 from loadwatch.vocab import LoadBasis, OnError, WeekStart
@@ -105,39 +106,6 @@ class Setting:
 def _beside(value: Path, file: Path) -> Path:
     """``value`` relative to the folder of the config file that names it."""
     return file.parent / value
-
-
-def check_as_of(value: object, setting: str = "as_of", *, path: Path | None = None) -> date:
-    """Return ``value`` as the day an analysis is made on: a date, or text such as
-    ``"2026-09-20"`` (a config file's ``as_of = 2026-09-20`` is a TOML date).
-
-    Raises:
-        ConfigError: When it is neither, naming the file it came from.
-    """
-    try:
-        return check_since(value, setting)
-    except ConfigError as error:
-        if path is None:
-            raise
-        raise ConfigError(str(error), setting=setting, path=path) from error
-
-
-def check_stale_days(
-    value: object, setting: str = "nightly.stale_days", *, path: Path | None = None
-) -> int:
-    """Return ``value`` if it is a whole number of days, 1 or more: the days without a new
-    activity after which a folder is called stale.
-
-    Raises:
-        ConfigError: When it is not.
-    """
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(
-            f"{setting} must be a whole number of days, 1 or more, not {value!r}",
-            setting=setting,
-            path=path,
-        )
-    return value
 
 
 def _cores() -> int:
@@ -212,7 +180,7 @@ SETTINGS: tuple[Setting, ...] = (
         in_file=True,
         option=CommandOption(
             "--load",
-            "What ACWR, monotony and strain measure: distance, duration or trimp  "
+            "What ACWR, monotony and strain measure: distance, duration, trimp or srpe  "
             "[default: the config's risk.load, else distance].",
             metavar="BASIS",
         ),
@@ -230,6 +198,19 @@ SETTINGS: tuple[Setting, ...] = (
         ),
     ),
     Setting("strength_target", "risk.strength_target", check_strength_target, in_file=True),
+    Setting(
+        "break_days",
+        "risk.break_days",
+        check_break_days,
+        in_file=True,
+        option=CommandOption(
+            "--break-days",
+            "Days without a run after which a run is judged against the runs before the "
+            "break  [default: the config's risk.break_days, else 14].",
+            type=int,
+            metavar="DAYS",
+        ),
+    ),
     Setting("min_run_s", "runs.min_duration_s", check_min_run_s, in_file=True),
     Setting("min_run_m", "runs.min_distance_m", check_min_run_m, in_file=True),
     Setting("stale_days", "nightly.stale_days", check_stale_days, in_file=True),
@@ -242,6 +223,19 @@ SETTINGS: tuple[Setting, ...] = (
         option=CommandOption(
             "--osm",
             "An OpenStreetMap extract of your region (.osm.pbf): road, trail and track by map.",
+            type=Path,
+        ),
+    ),
+    Setting(
+        "body_log",
+        "body.log",
+        check_body_log,
+        in_file=True,
+        from_file=_beside,
+        option=CommandOption(
+            "--body-log",
+            "The body log (pain, effort, strength, check-ins) to read  [default: the config's "
+            "body.log, else body-log.jsonl in your data folder].",
             type=Path,
         ),
     ),
@@ -306,6 +300,8 @@ class Config:
         acwr_limit: ACWR above which the ``acwr`` flag is raised, or ``None`` for the default.
         strength_target: Strength sessions a week below which ``low_strength`` is noted, or
             ``None`` for the default.
+        break_days: Days without a run after which a run comes back from a break
+            (``[risk] break_days``), or ``None`` for the default (14).
         shoes: The runner's shoes, highest precedence first.
         osm: An OpenStreetMap extract of the runner's region, to tell road, trail and track
             apart by the map (a relative path in a config file is relative to that file).
@@ -315,6 +311,7 @@ class Config:
         as_of: The day to analyse as on (``as_of = 2026-09-20``), or ``None`` for today.
         stale_days: Days without a new activity after which the folder is stale
             (``[nightly] stale_days``), or ``None`` for the default (10).
+        body_log: The body log (``[body] log``), or ``None`` for the one in the data folder.
     """
 
     athlete: Athlete = dataclasses.field(default_factory=Athlete)
@@ -332,6 +329,8 @@ class Config:
     min_run_m: float | None = None
     as_of: date | None = None
     stale_days: int | None = None
+    break_days: int | None = None
+    body_log: Path | None = None
 
 
 def file_keys() -> dict[str, frozenset[str]]:

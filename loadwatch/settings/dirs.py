@@ -44,3 +44,12 @@ def user_state_dir() -> Path:
     # Windows, "log" inside the XDG state folder. loadwatch keeps nothing but logs in its state
     # folder, so on Linux they stay where they have always been, in that folder itself.
     return platformdirs.user_log_path(APP_NAME, appauthor=False, opinion=sys.platform == "win32")
+
+
+def user_data_dir() -> Path:
+    """Folder of what the user wrote through loadwatch: the body log (``loadwatch log``).
+
+    ``~/.local/share/loadwatch``, ``~/Library/Application Support/loadwatch`` or
+    ``%LOCALAPPDATA%\\loadwatch``. Unlike the cache, never safe to delete.
+    """
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)

@@ -59,3 +59,11 @@ def read_files(path: Path) -> list[loadwatch.Activity]:
     except loadwatch.LoadwatchError as error:
         print(f"cannot read {path}: {error}")
     return [one, zipped, *sessions]
+
+
+def body_log(path: Path) -> pd.DataFrame:
+    """``loadwatch.read_body_log``: the body log as a DataFrame, and its left-out lines."""
+    frame: pd.DataFrame = loadwatch.read_body_log(path, timezone="Europe/Berlin")
+    warnings: list[str] = frame.attrs["warnings"]
+    print(warnings)
+    return frame

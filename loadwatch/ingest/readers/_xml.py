@@ -3,7 +3,9 @@
 Safety: activity files come from anywhere, so before any XML library sees a document we refuse
 one that declares a DTD. Entities can only be declared inside a DTD, so without one there is
 nothing to expand: no "billion laughs", no external entity fetching a local file or a URL. The
-check runs expat only as far as the root element's start tag, so it costs next to nothing.
+check is expat's own DTD hooks (not a text search), run on exactly the input the reader's parser
+is then given (a reader that changes the text first, as gpxpy does, is checked on the changed
+text too), and only as far as the root element's start tag, so it costs next to nothing.
 """
 
 from __future__ import annotations
@@ -74,11 +76,12 @@ def raise_malformed(
     )
 
 
-def inspect_prolog(data: bytes, source: str, fmt: str) -> XmlProlog:
+def inspect_prolog(data: bytes | str, source: str, fmt: str) -> XmlProlog:
     """Check the document's start: refuse a DTD or entity declaration, find the root element.
 
     Args:
-        data: The raw document, in any encoding expat understands (BOMs included).
+        data: The document exactly as the parser will be given it: raw bytes in any encoding
+            expat understands (BOMs included), or text.
         source: Label used in errors.
         fmt: ``"GPX"`` or ``"TCX"``, for messages.
 
@@ -114,9 +117,9 @@ def inspect_prolog(data: bytes, source: str, fmt: str) -> XmlProlog:
         pass
     except _DtdDeclared:
         raise CorruptFileError(
-            "declares a DTD or entities, which loadwatch refuses for safety (they can expand "
-            f"without limit or read other files); {fmt} files from watches and apps never need "
-            "one, so export the activity again",
+            "declares a DTD; loadwatch does not read DTDs for safety (their entities can "
+            f"expand without limit or read other files). {fmt} files from watches and apps "
+            "never need one, so export the activity again",
             path=source,
         ) from None
     except expat.ExpatError as e:

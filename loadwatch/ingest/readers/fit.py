@@ -31,6 +31,7 @@ from loadwatch.errors import (
     UnsupportedFileError,
 )
 from loadwatch.ingest.activity import Activity, make_samples, normalise_sport
+from loadwatch.ingest.limits import MAX_FITPARSE_BYTES
 from loadwatch.ingest.readers import fitfast
 from loadwatch.ingest.readers._fitparsed import read_with_fitparse, unreadable_header
 from loadwatch.ingest.readers.fitfast import Decoded, FitContent
@@ -90,6 +91,17 @@ def _read_fast(data: bytes, source: str) -> Decoded:
         raise unreadable_header(e, source) from e
 
 
+def _read_slowly(data: bytes, source: str) -> Decoded:
+    """Decode the file with fitparse, if it is small enough for its pace."""
+    if len(data) > MAX_FITPARSE_BYTES:
+        raise UnsupportedFileError(
+            f"uses FIT features only the slow decoder reads, and is too large for it "
+            f"({len(data) / 2**20:.0f} MB, over {MAX_FITPARSE_BYTES // 2**20} MB)",
+            path=source,
+        )
+    return read_with_fitparse(data, source)
+
+
 def _read_messages(data: bytes, source: str, decoder: str) -> tuple[Decoded, list[str]]:
     """Read the file's messages; returns them and file-level warnings."""
     parse = None
@@ -107,7 +119,7 @@ def _read_messages(data: bytes, source: str, decoder: str) -> tuple[Decoded, lis
             if decoder == "fast":
                 raise
     if parse is None:
-        parse = read_with_fitparse(data, source)
+        parse = _read_slowly(data, source)
     warnings: list[str] = []
     if parse.crc_mismatch:
         warnings.append(CRC_WARNING)

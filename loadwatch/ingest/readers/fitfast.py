@@ -18,7 +18,7 @@ without it), and a field whose size is not a multiple of its type is read as pla
 the FIT SDK does (fitparse gives up on the whole file there).
 
 Anything else it does not handle raises :class:`Unsupported`, and the caller decodes the file
-with fitparse instead.
+with fitparse instead. Files past :mod:`~loadwatch.ingest.limits` are refused as it reads them.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from fitparse.utils import FitEOFError, FitHeaderError, FitParseError
 
+from loadwatch.ingest.limits import check_fit_structure, check_records
 from loadwatch.ingest.readers import _fitprofile as profile
 from loadwatch.ingest.readers._fitcolumns import fast_columns, slow_columns
 from loadwatch.ingest.readers._fitcontent import Decoded, FitContent, MessageLike, number, word
@@ -108,7 +109,7 @@ class _Decoder:
         self.groups: list[tuple[Layout, list[int]]] = []  # fast records: positions by layout
         self.slow_records: list[tuple[int, dict[str, Any]]] = []
         self.compressed_times: dict[int, int] = {}
-        self.other_messages = 0
+        self.other_messages = self.definitions = 0
         self._new_file()
 
     def _new_file(self) -> None:
@@ -126,9 +127,10 @@ class _Decoder:
     def run(self) -> Decoded:
         """Read every chained file in turn, stopping at the first fault."""
         stop: _Stop | None = None
-        pos = 0
+        pos = files = 0
         try:
             while True:
+                check_fit_structure(files := files + 1, 0)
                 start = pos
                 pos, end = self._header(pos, first=start == 0)
                 pos = self._messages(pos, end)
@@ -208,6 +210,7 @@ class _Decoder:
                     action = actions[local_type]
                     if action == FAST:
                         sinks[local_type].append(pos)
+                        check_records(len(sinks[local_type]))
                     elif action == SKIP:
                         skipped += 1
                     elif action == SKIP_TIMED:
@@ -260,6 +263,7 @@ class _Decoder:
             if layout.kind == profile.RECORD:
                 values = message.get_values()
                 self.slow_records.append((pos, {k: values.get(k) for k in RECORD_WANTED}))
+                check_records(len(self.slow_records))
             else:
                 self.other_messages += 1
                 self.content.add(message)
@@ -343,6 +347,8 @@ class _Decoder:
                 raise _eof(3, at + (size - at) // 3 * 3, size)
             dev = data[at : at + 3 * dev_count]
             at += 3 * dev_count
+        self.definitions += 1
+        check_fit_structure(0, self.definitions)
         layout = compile_layout(global_num, endian, raw, dev)
         self._bind(header & 0x0F, layout)
         for component in layout.resets:

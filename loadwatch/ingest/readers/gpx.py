@@ -25,6 +25,7 @@ from loadwatch.errors import (
 )
 from loadwatch.ingest.activity import Activity, make_samples, normalise_sport
 from loadwatch.ingest.geo import cumulative_distance_m, valid_positions
+from loadwatch.ingest.limits import check_xml_points
 from loadwatch.ingest.readers._xml import (
     decode_xml,
     implausible_times_note,
@@ -125,7 +126,10 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
         EmptyActivityError: Tracks, but none with usable timestamps and a duration.
     """
     prolog = inspect_prolog(data, source, "GPX")
-    gpx = _parse(decode_xml(data, source, prolog.encoding), source)
+    text = decode_xml(data, source, prolog.encoding)
+    inspect_prolog(as_gpxpy_parses(text), source, "GPX")  # what gpxpy hands its XML parser
+    check_xml_points(text, "gpx", source)
+    gpx = _parse(text, source)
     if prolog.root != "gpx":
         raise UnsupportedFileError(
             f"is not a GPX file: its root element is <{prolog.root}>, not <gpx>", path=source
@@ -149,6 +153,18 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
     if not activities:
         raise EmptyActivityError(_why_empty(results), path=source)
     return activities
+
+
+#: gpxpy (``GPXParser.parse``) deletes the first match of this from the text before parsing it,
+#: wherever it is (inside a comment, say): deleting it can reveal a DTD the bytes hid, so the
+#: DTD check also runs on the text as gpxpy parses it. ``tests/attacks/test_xml_dtd.py`` checks
+#: that gpxpy still does exactly this.
+GPXPY_DEFAULT_NAMESPACE = re.compile(r"""\sxmlns=(['"])[^'"]+\1""")
+
+
+def as_gpxpy_parses(text: str) -> str:
+    """The text gpxpy gives its XML parser for ``text``: without its first default namespace."""
+    return GPXPY_DEFAULT_NAMESPACE.sub("", text, count=1)
 
 
 def _parse(text: str, source: str) -> Any:

@@ -24,7 +24,9 @@ from loadwatch.errors import (
 )
 from loadwatch.ingest.activity import Activity, make_samples, normalise_sport
 from loadwatch.ingest.geo import cumulative_distance_m, valid_positions
+from loadwatch.ingest.limits import check_xml_points
 from loadwatch.ingest.readers._xml import (
+    decode_xml,
     implausible_times_note,
     inspect_prolog,
     local_name,
@@ -78,7 +80,9 @@ def read_tcx(data: bytes, source: str) -> list[Activity]:
         NotAnActivityError: Only courses or workouts (plans), or no activity at all.
         EmptyActivityError: Activities, but none with timed trackpoints.
     """
-    inspect_prolog(data, source, "TCX")
+    prolog = inspect_prolog(data, source, "TCX")
+    wide = b"\0" in data[:4]  # UTF-16 or UTF-32: count the points in the text
+    check_xml_points(decode_xml(data, source, prolog.encoding) if wide else data, "tcx", source)
     root = _parse(data, source)
     if local_name(root.tag) != "TrainingCenterDatabase":
         raise UnsupportedFileError(

@@ -1,0 +1,169 @@
+"""How much work one input may cause: every limit of reading, named once.
+
+loadwatch runs unattended for years on a folder anyone can drop files into, so no single file,
+archive or total may make a run slow, hungry or wrong. Each limit is far above what a real watch
+or app export holds, and low enough that the worst input stays under a few seconds and a few
+hundred MB. ``docs/limits.md`` says why each number was chosen; the modules that apply them
+(:mod:`~loadwatch.ingest.sources`, the readers, :mod:`~loadwatch.ingest.summary`) import them
+from here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from loadwatch.errors import UnsupportedFileError
+
+#: The largest activity file (after decompression) read: a 24-hour run recorded every second
+#: is a few MB as FIT and about 15 MB as TCX.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: The most samples (track points, FIT records) one file may hold: about 55 hours at one a
+#: second (a day of 1 Hz recording is 86,400).
+MAX_POINTS = 200_000
+#: The most FIT definition messages in one file: devices define a few dozen layouts; one before
+#: every record is a file built to be slow.
+MAX_FIT_DEFINITIONS = 10_000
+#: The most FIT files chained one after another in one file (a watch writes one).
+MAX_FIT_CHAINED = 8
+#: The largest FIT file read with fitparse, the slow decoder the fast one leaves odd files to
+#: (about 10,000 records a second): a few seconds of work at most.
+MAX_FITPARSE_BYTES = 4 * 1024 * 1024
+#: Files smaller than this hold no activity (a FIT header alone is 12 bytes): passed over
+#: without being opened twice, hashed or cached.
+MIN_ACTIVITY_BYTES = 12
+#: An archive with more members than this is refused whole (ten years of a Strava export hold
+#: a few thousand).
+MAX_ARCHIVE_MEMBERS = 100_000
+#: An archive whose members say they add up to more than this is refused whole.
+MAX_ARCHIVE_BYTES = 16 * 1024 * 1024 * 1024
+#: Archives inside archives are followed this deep (zip -> zip -> .gz is the most seen).
+MAX_ARCHIVE_DEPTH = 2
+#: The bytes one archive may have decompressed, all members and nested archives together, are
+#: this many times the archive's own size...
+MAX_ARCHIVE_RATIO = 40
+#: ...or this many, when that is more: what a small archive of a few real activities needs.
+MIN_ARCHIVE_WORK_BYTES = 256 * 1024 * 1024
+
+#: The longest believable activity (s): ten days, beyond the longest multi-day races recorded
+#: in one file.
+MAX_ACTIVITY_S = 10 * 86_400.0
+#: The longest believable distance of one activity (m): 10,000 km.
+MAX_ACTIVITY_M = 10_000_000.0
+#: The most climbing believable in one activity (m): ten days of the steepest mountain races.
+MAX_ASCENT_M = 100_000.0
+#: The highest believable heart rate (bpm), as the 99th percentile of an activity's readings.
+MAX_HR_BPM = 300.0
+#: Fastest believable mean speed of a whole activity, by sport (m/s): a damaged file can
+#: claim thousands of km in seconds, which would wreck every weekly figure after it.
+MAX_MEAN_SPEED_MPS: dict[str, float] = {
+    "running": 12.0,  # 43 km/h: faster than any sprint, let alone a run
+    "walking": 12.0,
+    "swimming": 5.0,
+    "cycling": 30.0,  # 108 km/h
+    "strength": 30.0,
+    "other": 100.0,  # 360 km/h
+}
+#: A resampled track has at most this many points per sample it was made from: a track with a
+#: point every kilometre is still followed every 20 m, while three points claiming billions of
+#: metres give 150 points, not 200 million (the believable distance bounds it too: 10,000 km
+#: are 500,000 points of 20 m).
+TRACK_POINTS_PER_SAMPLE = 50
+
+
+def implausible(
+    sport: str, *, distance_m: float, elapsed_s: float, ascent_m: float, hr_bpm: float
+) -> str | None:
+    """Why an activity's totals cannot be believed (a damaged or forged file), or None.
+
+    Every total must be finite and within its limit (:data:`MAX_ACTIVITY_S`,
+    :data:`MAX_ACTIVITY_M`, :data:`MAX_ASCENT_M`, :data:`MAX_HR_BPM`), and the mean speed
+    within the sport's :data:`MAX_MEAN_SPEED_MPS`. NaN stands for a total the file lacks.
+    """
+    damaged = "; the file is probably damaged (export it again)"
+    if distance_m > 0 and elapsed_s <= 0:
+        return f"has {distance_m:,.0f} m but no duration: its times are all the same"
+    limit = MAX_MEAN_SPEED_MPS.get(sport, MAX_MEAN_SPEED_MPS["other"])
+    if distance_m > 0 and distance_m / elapsed_s > limit:
+        return (
+            f"is not believable: {distance_m / 1000:,.1f} km at "
+            f"{distance_m / elapsed_s * 3.6:,.0f} km/h for {sport}{damaged}"
+        )
+    if not elapsed_s <= MAX_ACTIVITY_S:
+        return f"is not believable: it lasts {_days(elapsed_s)}, more than ten days{damaged}"
+    if not distance_m <= MAX_ACTIVITY_M:
+        return f"is not believable: {_km(distance_m)} in one activity{damaged}"
+    if not (math.isnan(ascent_m) or ascent_m <= MAX_ASCENT_M):
+        return f"is not believable: {_km(ascent_m)} of climbing{damaged}"
+    if not (math.isnan(hr_bpm) or hr_bpm <= MAX_HR_BPM):
+        return f"is not believable: a heart rate of {hr_bpm:,.0f} bpm{damaged}"
+    return None
+
+
+def _days(seconds: float) -> str:
+    return f"{seconds / 86_400:,.0f} days" if seconds < 1e11 else "forever"
+
+
+def _km(metres: float) -> str:
+    return f"{metres / 1000:,.0f} km" if metres < 1e12 else "an endless distance"
+
+
+_XML_POINT = {
+    "gpx": r"<(?:[\w.-]+:)?(?:trkpt|rtept)[\s>/]",
+    "tcx": r"<(?:[\w.-]+:)?Trackpoint[\s>/]",
+}
+
+
+def check_xml_points(document: str | bytes, fmt: str, source: str) -> None:
+    """Refuse an XML file (``"gpx"`` or ``"tcx"``) with more than :data:`MAX_POINTS` point
+    elements, counted in its text before any parsing.
+
+    Raises:
+        UnsupportedFileError: It has more.
+    """
+    pattern = _XML_POINT[fmt]
+    found = (
+        re.finditer(pattern, document)
+        if isinstance(document, str)
+        else re.finditer(pattern.encode(), document)
+    )
+    for count, _ in enumerate(found, start=1):
+        if count > MAX_POINTS:
+            raise UnsupportedFileError(too_many_points(count + sum(1 for _ in found)), path=source)
+
+
+def check_records(count: int) -> None:
+    """Refuse a FIT file once it has more than :data:`MAX_POINTS` records of one layout.
+
+    Raises:
+        UnsupportedFileError: It has.
+    """
+    if count > MAX_POINTS:
+        raise UnsupportedFileError(too_many_points())
+
+
+def too_many_points(count: int | None = None) -> str:
+    """The reason a file of ``count`` samples (more than the limit when None) is refused."""
+    held = "more than " if count is None else f"{count:,} points, more than the "
+    return (
+        f"holds {held}{MAX_POINTS:,} points, the most loadwatch reads from one activity "
+        "(over two days at one a second); split it, or export the activity again"
+    )
+
+
+def check_fit_structure(files: int, definitions: int) -> None:
+    """Refuse a FIT file chaining more than :data:`MAX_FIT_CHAINED` files, or with more than
+    :data:`MAX_FIT_DEFINITIONS` definition messages (one before every record makes it slow).
+
+    Raises:
+        UnsupportedFileError: It does.
+    """
+    if files > MAX_FIT_CHAINED:
+        raise UnsupportedFileError(
+            f"chains more than {MAX_FIT_CHAINED} FIT files one after another; a watch writes one"
+        )
+    if definitions > MAX_FIT_DEFINITIONS:
+        raise UnsupportedFileError(
+            f"defines its messages more than {MAX_FIT_DEFINITIONS:,} times; a watch defines "
+            "them a few dozen times (the file was made to be slow, or is damaged)"
+        )
