@@ -107,7 +107,8 @@ def test_the_nightly_run_takes_several_inputs(
 
 @pytest.mark.parametrize("kind", ["random bytes", "truncated zip", "empty folder", "all bad"])
 def test_no_activity_at_all_exits_1_with_the_reason(tmp_path: Path, kind: str) -> None:
-    """A damaged archive, a file that is none, or a folder with no activity: exit 1, and why."""
+    """A damaged archive, a file that is none, broken files given as PATHs, or a folder with
+    no activity file: exit 1, and why."""
     target = tmp_path / "input"
     if kind == "random bytes":
         target = tmp_path / "fake.zip"
@@ -132,10 +133,19 @@ def test_no_activity_at_all_exits_1_with_the_reason(tmp_path: Path, kind: str) -
         for number in range(5):
             (target / f"broken-{number}.gpx").write_text("<gpx>", encoding="utf-8")
         words = "no activity could be read from"
-    code, out, err = invoke("analyze", str(target), *AS_OF)
+    inputs = sorted(str(file) for file in target.iterdir()) if kind == "all bad" else [target]
+    code, out, err = invoke("analyze", *map(str, inputs), *AS_OF)
     assert code == 1 and words in err and out == ""
     if kind == "all bad":
         assert "(and 2 more)" in err
+
+
+def test_a_folder_of_files_set_aside_lists_them_and_exits_0(tmp_path: Path) -> None:
+    """A folder whose every file is set aside is no error: each is listed with its reason."""
+    for number in range(2):
+        (tmp_path / f"broken-{number}.gpx").write_text("<gpx>", encoding="utf-8")
+    code, _, err = invoke("analyze", str(tmp_path), *AS_OF)
+    assert code == 0 and "Skipped 2 file(s)" in err
 
 
 def test_files_still_syncing_are_no_error(tmp_path: Path) -> None:

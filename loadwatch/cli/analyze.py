@@ -59,7 +59,7 @@ def analyze_command(
       loadwatch analyze ~/Sync/watch --out ~/loadwatch --settle 120 --notify 'notify-send loadwatch'
 
     \b
-    Exit codes: 0 the analysis ran; 1 an error (no activity found at all, a damaged
+    Exit codes: 0 the analysis ran; 1 an error (no activity file found at all, a damaged
     archive, a folder that cannot be read...); 2 a usage error; 3 the newest week is
     flagged (with --fail-on-flag); 4 another run held the cache for --wait seconds.
     """

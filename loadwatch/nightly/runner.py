@@ -226,15 +226,17 @@ def _when_empty(result: Analysis, out: Path | None) -> list[str]:
         return [_nothing_by(result)]  # a day chosen before it all: say so, then report
     if out is not None:
         _refuse_empty_over_report(result.root, out)
+    roots = result.roots or (result.root,)
     if result.pending:  # files still syncing: the next run reads them
         return []
-    raise SourceError(_no_activity(result), path=None)
+    if result.skipped and not all(root.is_file() for root in roots):
+        return []  # a folder's files, each set aside with its reason: the listing says why
+    raise SourceError(_no_activity(result, roots), path=None)
 
 
-def _no_activity(result: Analysis) -> str:
-    """Why an analysis found no activity at all: each file set aside and its reason, or that
-    the folder holds no activity file, or that the file is none."""
-    roots = result.roots or (result.root,)
+def _no_activity(result: Analysis, roots: tuple[Path, ...]) -> str:
+    """Why an analysis of ``roots`` found no activity at all: each input file set aside and its
+    reason, or that the folder holds no activity file, or that the file is none."""
     where = ", ".join(shown(root) for root in roots)
     if result.skipped:
         reasons = "; ".join(f"{shown(s.source)} {shown(s.reason)}" for s in result.skipped[:3])
