@@ -9,7 +9,7 @@ apply across the inputs as within one, since all of their activities are one lis
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from loadwatch.errors import SourceError
@@ -35,12 +35,15 @@ def roots_of(inputs: Inputs) -> tuple[Path, ...]:
     return roots
 
 
-def iter_inputs(inputs: Inputs) -> Iterator[tuple[Path, str] | Skipped]:
-    """:func:`~loadwatch.ingest.sources.iter_files` over every input, labels prefixed by the
-    input's name when there are several (a second input of the same name gets `` (2)``)."""
+def iter_inputs(
+    inputs: Inputs, walk: Callable[[Path], Iterable[tuple[Path, str] | Skipped]] = iter_files
+) -> Iterator[tuple[Path, str] | Skipped]:
+    """``walk`` (:func:`~loadwatch.ingest.sources.iter_files`) over every input, labels
+    prefixed by the input's name when there are several (a second input of the same name gets
+    `` (2)``)."""
     roots = roots_of(inputs)
     if len(roots) == 1:
-        yield from iter_files(roots[0])
+        yield from walk(roots[0])
         return
     names: set[str] = set()
     for root in roots:
@@ -49,7 +52,7 @@ def iter_inputs(inputs: Inputs) -> Iterator[tuple[Path, str] | Skipped]:
         while unique in names:
             unique, number = f"{name} ({number})", number + 1
         names.add(unique)
-        for item in iter_files(root):
+        for item in walk(root):
             if isinstance(item, Skipped):
                 yield dataclasses.replace(item, source=f"{unique}/{item.source}")
             else:

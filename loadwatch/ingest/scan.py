@@ -28,7 +28,7 @@ from loadwatch.ingest.cache_codec import Outcome, relabel, unlabel
 from loadwatch.ingest.gear import GearTable, StravaGear, collect_gear, gear_tables
 from loadwatch.ingest.readers import read_source
 from loadwatch.ingest.roots import Inputs, forget_missing, iter_inputs
-from loadwatch.ingest.sources import Source, sources_in_file
+from loadwatch.ingest.sources import Source, iter_files, sources_in_file
 from loadwatch.ingest.summary import ActivitySummary, summarise
 from loadwatch.ingest.usable import MIN_RUN_M, MIN_RUN_S, drop_duplicates, drop_fragments, unusable
 from loadwatch.ingest.workers import worker_pool as _worker_pool
@@ -195,7 +195,7 @@ class _Found:
         """The files under ``path``, setting aside the folders that cannot be listed (the
         entries the walk skipped, an empty file say, keep their place in file order)."""
         files: list[tuple[Path, str] | Skipped] = []
-        for item in iter_inputs(path):
+        for item in iter_inputs(path, iter_files):
             if isinstance(item, Skipped) and item.source.endswith("/"):
                 self.set_aside(item, SourceError)
             else:
