@@ -5,6 +5,7 @@ This is what ``loadwatch analyze`` runs; a notebook user gets the same :class:`A
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -120,7 +121,8 @@ def analyze(
     body = _body_until(body, as_of)
     # Spikes look back 30 days and shoes count every run in them: both use the whole history,
     # and only then is the timeline cut at --since.
-    frame = attach_rpe(add_spikes(frame, break_days=options.break_days), body)
+    efforts = {s.source: s.rpe for s in summaries if not math.isnan(s.rpe)}
+    frame = attach_rpe(add_spikes(frame, break_days=options.break_days), body, efforts)
     gear = found.gear
     strava_gear = gear_through_duplicates(gear.gear, found.duplicates)
     frame = assign_gear(frame, shoes=settings.shoes, strava_gear=strava_gear)

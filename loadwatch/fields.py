@@ -204,8 +204,9 @@ ACTIVITY_FIELDS: tuple[Field, ...] = (
           shown=_JSON, frame=_LINE),
     Field("intensity_source", Kind.TEXT, "Where intensity came from: heart_rate, pace_calibrated"
           " (pace on the runner's heart-rate scale), pace or none.", shown=_JSON, frame=_LINE),
-    Field("rpe", Kind.SCORE, "The run's perceived effort (session RPE, CR-10 scale 0-10) from"
-          " the body log; null when none was logged.", shown=_JSON, frame=Frame.BODY,
+    Field("rpe", Kind.SCORE, "The run's perceived effort (CR-10, 0-10) from the body log, else"
+          " Strava's activities.csv; null when neither has one.",
+          shown=_JSON, frame=Frame.BODY,
           needs="rpe"),
 )
 

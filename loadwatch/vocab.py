@@ -103,7 +103,7 @@ FLAG_WORDS: dict[str, FlagWords] = {
     Flag.FREQUENCY: FlagWords("FREQ", "runs", "the number of runs", "F"),
     Flag.SESSION_SPIKE: FlagWords(
         "SPIKE",
-        "session spike: a run >10% over the 30-day longest",
+        "session spike: a run >10% over the longest before it",
         "a run more than 10% longer than the longest run before it (of the last 30 days, or"
         " before a break)",
         "S",
@@ -137,6 +137,10 @@ class RiskReason(enum.StrEnum):
     FREQUENCY = "frequency"
     ACWR = "acwr"
     MONOTONY = "monotony"
+    #: The body log: pain above 5 of 10 that week (the pain-monitoring model's "stop").
+    PAIN_STOP = "pain:above_5"
+    #: The body log: pain of 4-5 of 10 that week (the model's warning).
+    PAIN_WARNING = "pain:warning"
 
 
 #: Each reason in a few words, for where a risk level is shown ("high risk, from ...").
@@ -149,6 +153,8 @@ REASON_WORDS: dict[str, str] = {
     RiskReason.FREQUENCY: "the rise in runs",
     RiskReason.ACWR: "the disputed ACWR",
     RiskReason.MONOTONY: "the disputed monotony",
+    RiskReason.PAIN_STOP: "pain above 5/10 in your log",
+    RiskReason.PAIN_WARNING: "pain of 4–5/10 in your log",
 }
 
 #: How each note (advice, not a flag) is shown: the table's mark and a phrase for lists.
@@ -211,6 +217,10 @@ class BudgetRule(enum.StrEnum):
     TEN_PERCENT = "ten_percent"
     EASIER_WEEK = "easier_week"
     LONGEST_RUN = "longest_run"
+    #: The longest run was a spike: single runs grow from what it was measured against.
+    SPIKE_REFERENCE = "spike_reference"
+    #: Next week's runs times its longest run, when less than the distance rules allow.
+    RUNS_TIMES_LONGEST = "runs_times_longest"
     ACWR = "acwr"
     #: The body log's pain: 4-5 holds next week's distance, above 5 cuts it back.
     PAIN_HOLD = "pain_hold"
@@ -223,6 +233,8 @@ BUDGET_WORDS: dict[str, str] = {
     BudgetRule.TEN_PERCENT: "this week +{pct}",
     BudgetRule.EASIER_WEEK: "the level of the weeks before your easier week +{pct}",
     BudgetRule.LONGEST_RUN: "the longest run of the last 30 days +10%",
+    BudgetRule.SPIKE_REFERENCE: "what your spike run was measured against +10%",
+    BudgetRule.RUNS_TIMES_LONGEST: "the runs allowed × the longest run allowed",
     BudgetRule.ACWR: "1.3 × the mean of the last 3 weeks, from the disputed ACWR",
     BudgetRule.PAIN_HOLD: "this week's, held for the pain you logged",
     BudgetRule.PAIN_SHRINK: "cut back from this week's for the pain you logged",

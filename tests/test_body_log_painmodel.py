@@ -153,3 +153,25 @@ def test_the_table_says_the_verdict_and_not_the_fixed_red_flags(tmp_path: Path) 
     assert "Pain model: keep next week's load as this week's" in out
     assert "held for the pain you logged" in out
     assert "See a physiotherapist or doctor if pain is severe" not in out
+
+
+@pytest.mark.parametrize(
+    ("level", "risk", "reasons"),
+    [(3, "low", []), (4, "elevated", ["pain:warning"]), (6, "high", ["pain:above_5"])],
+)
+def test_pain_in_the_log_sets_the_week_s_risk(
+    tmp_path: Path, level: int, risk: str, reasons: list[str]
+) -> None:
+    """A week's pain: up to 3 leaves it low, 4-5 makes it elevated, above 5 high, with why."""
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    for day in (2, 4, 9, 11):
+        start = datetime(2026, 3, day, 6, 0, tzinfo=UTC)
+        (folder / f"{day}.gpx").write_text(gpx(start, minutes=30), encoding="utf-8")
+    body = tmp_path / "body.jsonl"
+    append(body, [pain("2026-03-12", level, "during", "knee")])
+    args = ["analyze", str(folder), "--body-log", str(body), "--as-of", "2026-03-15",
+            "--timezone", "Europe/Berlin", "--jobs", "1", "--format", "json"]  # fmt: skip
+    weeks = json.loads(CliRunner().invoke(cli, args).stdout)["weeks"]
+    assert weeks[0]["risk"] == "low"  # the week before, without pain
+    assert (weeks[-1]["risk"], weeks[-1]["risk_reasons"]) == (risk, reasons)

@@ -71,6 +71,11 @@ def test_a_comeback_after_five_weeks_off_is_a_spike_and_not_a_quiet_week(tmp_pat
     assert week["distance_change"] is None and week["acwr"] is None
     spike = next(line for line in week["advice"] if line.startswith("Your 15.0 km run"))
     assert "× your longest run before your 5-week break (5.0 km), less 41%" in spike
+    # Single runs grow from that reference, and say so (a week in progress: runs only).
+    budget = week["next_week"]
+    assert budget["longest_run_km"] == pytest.approx(5 * 0.9**5 * 1.1, abs=0.01)
+    assert budget["basis"][-1] == "longest_run_km:spike_reference"
+    assert "what your spike run was measured against +10%" in " ".join(week["advice"])
     table = _analyze(folder, "--as-of", "2026-08-19").output
     assert "No flags this week" not in table and "high risk" in table
 
@@ -100,6 +105,32 @@ def test_a_new_users_runs_are_judged_from_the_second_on(tmp_path: Path) -> None:
     assert week["risk"] == "elevated" and "session_spike" in week["flags"]
     spike = next(line for line in week["advice"] if line.startswith("Your 6.7 km run"))
     assert "the longest of your first 7 days of records (5.0 km), a short reference" in spike
+
+
+def test_a_large_spike_on_a_short_history_makes_a_week_elevated_not_high(tmp_path: Path) -> None:
+    """A 3 km first run, then 10 km: a large spike on a short reference weighs as elevated."""
+    folder = tmp_path / "watch"
+    for day, km in [(0, 3.0), (3, 10.0)]:
+        _run(folder, MONDAY + timedelta(days=day), km)
+    report = _json(folder, "2026-06-07")
+    run = _last_run(report)
+    assert run["spike"] == "large" and run["spike_basis"] == "short_history"
+    week = report["weeks"][-1]
+    assert week["risk"] == "elevated" and week["risk_reasons"] == ["session_spike:large"]
+
+
+def test_a_spike_on_a_full_history_in_the_same_week_still_counts(tmp_path: Path) -> None:
+    """A large spike on 30 days of history makes its week high beside a short-history one."""
+    folder = tmp_path / "watch"
+    for day, km in [(0, 2.5), (7, 2.5), (14, 2.5), (21, 2.5), (28, 6.0), (30, 13.0)]:
+        _run(folder, MONDAY + timedelta(days=day), km)
+    report = _json(folder, "2026-07-05")
+    runs = [a for a in report["activities"] if a["sport"] == "running"][-2:]
+    assert [(a["spike"], a["spike_basis"]) for a in runs] == [
+        ("large", "short_history"),
+        ("large", "30_days"),
+    ]
+    assert report["weeks"][-1]["risk"] == "high"
 
 
 @pytest.mark.parametrize(("days", "basis"), [(14, "30_days"), (15, "after_break")])

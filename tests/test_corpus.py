@@ -98,3 +98,38 @@ def test_cli_on_the_corpus_exits_0(corpus: Path) -> None:
     outcome = CliRunner().invoke(cli, ["analyze", str(corpus / "tcx"), "--timezone", "UTC"])
     assert outcome.exit_code == 0, outcome.stderr
     assert "runpandas-malformed.tcx" in outcome.stderr
+
+
+def test_every_apple_health_file_is_read_or_skipped(corpus: Path) -> None:
+    """The shared exports' Apple Health files: each export.xml (zipped or not) gives its
+    workouts or is skipped with a reason; route GPX files belong to their export.xml."""
+    apple = corpus.parent / "corpus-exports" / "apple_health"
+    if not apple.is_dir():
+        pytest.skip("the shared exports (corpus-exports) are not beside the corpus")
+    result = analyze(apple, timezone="UTC")
+    seen = [
+        *(_base(s) for s in result.timeline["source"]),
+        *(_base(d.source) for d in result.duplicates),
+        *(s.source for s in result.skipped),
+    ]
+    candidates = [
+        p
+        for p in apple.rglob("*")
+        if p.is_file()
+        and (
+            p.suffix.lower() in {*ACTIVITY_SUFFIXES, ".zip"}
+            or (p.suffix == ".xml" and b"HealthData" in p.read_bytes()[:400])
+        )
+    ]
+    for path in candidates:
+        label = path.relative_to(apple).as_posix()
+        if path.parent.name == "workout-routes" and (path.parent.parent / "export.xml").exists():
+            assert label not in seen  # the route of a workout, never an activity of its own
+            continue
+        assert any(s == label or s.startswith(f"{label}/") for s in seen), label
+    assert all(reason.strip() for reason in (s.reason for s in result.skipped))
+    workouts = result.timeline[result.timeline["source"].str.contains("export")]
+    assert len(workouts) == 10  # 8 + 1 + 1 workouts; the copies of them are duplicates
+    skipped = {s.source: s.reason for s in result.skipped}
+    assert "without workouts" in skipped["AlekSi__applehealth/testdata.xml"]
+    assert len([p for p in candidates if p.suffix == ".xml"]) == 5

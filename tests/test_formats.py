@@ -26,6 +26,8 @@ from loadwatch.ingest.summary import summarise
 from loadwatch.ingest.usable import drop_duplicates
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
+#: The formats files are named as (with suffixes), but the last: what messages name.
+ALL_BUT_TOY = "FIT, GPX, TCX, Suunto SML"
 
 
 def _problems(entries: tuple[FileFormat, ...]) -> list[str]:
@@ -119,9 +121,9 @@ def test_lookup_by_format_or_its_string() -> None:
 
 def test_described_names_the_formats_in_registry_order() -> None:
     """The words every message uses, built from the labels."""
-    assert formats.described() == "FIT, GPX or TCX"
-    assert formats.described("and") == "FIT, GPX and TCX"
-    assert formats.described("nor", xml=True) == "GPX nor TCX"
+    assert formats.described() == f"{ALL_BUT_TOY} or Polar HRM"
+    assert formats.described("and") == f"{ALL_BUT_TOY} and Polar HRM"
+    assert formats.described("nor", xml=True) == "GPX, TCX nor Suunto SML"
 
 
 def test_duplicates_keep_the_lowest_rank_and_unknown_formats_rank_last() -> None:
@@ -211,7 +213,7 @@ def test_a_new_format_is_one_reader_and_one_entry(
         patch.setattr(formats, "FORMATS", (*FORMATS, _toy_entry(rank=3)))
         assert _found(toy_folder) == {
             "Long.TOY.gz": "toy",
-            "broken.toy": "skipped: is not a FIT, GPX, TCX or TOY file "
+            "broken.toy": f"skipped: is not a {ALL_BUT_TOY}, Polar HRM or TOY file "
             "(its content does not match its name)",
             "export.dat": "toy",  # told by its content, as every format is
             "run.toy": "toy",
@@ -221,10 +223,10 @@ def test_a_new_format_is_one_reader_and_one_entry(
         assert long_run.start == datetime(2026, 6, 7, 8, tzinfo=UTC)
         assert long_run.samples["distance_m"].iloc[-1] == pytest.approx(90 * 60 * 3.0)
         assert loadwatch.read_activity(toy_folder / "run.toy").format == "toy"
-        with pytest.raises(UnsupportedFileError, match="is not a FIT, GPX, TCX or TOY file"):
+        with pytest.raises(UnsupportedFileError, match=f"is not a {ALL_BUT_TOY}, Polar HRM or TOY"):
             loadwatch.read_activities(b"neither toy nor anything else")
     assert formats.find("toy") is None  # nothing is left registered
-    assert formats.described() == "FIT, GPX or TCX"
+    assert formats.described() == f"{ALL_BUT_TOY} or Polar HRM"
     assert _found(toy_folder) == {}  # .toy is no activity name any more: passed over quietly
     with pytest.raises(UnsupportedFileError, match="unknown format 'toy'"):
         read_source(b"TOY1 2026-06-01T07:00:00Z 30\n", "toy", "run.toy")

@@ -80,7 +80,7 @@ def test_archive_work_budget_covers_nested_archives(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An archive stops once it (with the archives inside it) has decompressed its share."""
-    monkeypatch.setattr(sources, "MIN_ARCHIVE_WORK_BYTES", 100_000)
+    monkeypatch.setattr(limits, "MIN_ARCHIVE_WORK_BYTES", 100_000)
     monkeypatch.setattr(sources, "MAX_ARCHIVE_RATIO", 1)
     inner = hostile.stored(hostile.zip_of_bombs(4, 60_000))
     (tmp_path / "outer.zip").write_bytes(hostile.zip_of([("in.zip", inner)]))

@@ -36,6 +36,7 @@ import numpy as np
 import pytest
 
 from loadwatch.errors import LoadwatchError
+from loadwatch.ingest.activity import RUNNING_DYNAMICS
 from loadwatch.ingest.cache import parser_version
 from loadwatch.ingest.readers import READER_VERSIONS, read_source
 from loadwatch.ingest.sources import Source, iter_sources
@@ -110,6 +111,7 @@ def _canonical(summary: ActivitySummary) -> dict[str, Any]:
         "warnings": list(summary.warnings),
         "track_lat": _fixed_array(summary.track_lat, _DEGREES),
         "track_lon": _fixed_array(summary.track_lon, _DEGREES),
+        **{name: _fixed(getattr(summary, name), 2) for name in RUNNING_DYNAMICS},
     }
 
 

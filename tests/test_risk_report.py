@@ -48,9 +48,9 @@ def on(offset: int, clock: str = "07:00") -> str:
 
 def test_distance_advice_caps_next_week_at_ten_percent() -> None:
     """20 km after 16 km (+25%): next week at most 22.0 km; red flags always last."""
-    frame, weeks = weeks_of(
-        [{"start": on(0), "distance_km": 16.0}, {"start": on(7), "distance_km": 20.0}]
-    )
+    # 12 + 4 km, then 10 + 10 km: no single run longer than the 12 km before it.
+    kms = {0: 12.0, 2: 4.0, 7: 10.0, 9: 10.0}
+    frame, weeks = weeks_of([{"start": on(d), "distance_km": km} for d, km in kms.items()])
     advice = advise(weeks, frame)
     assert advice[0] == (
         "Distance rose +25% to 20.0 km. Next week, stay at or below 22.0 km (this week +10%)."
@@ -75,7 +75,8 @@ def test_spike_advice_names_the_run_and_the_safe_length() -> None:
 
 def test_acwr_and_distance_advice_agree_on_one_cap() -> None:
     """After 10, 10, 10 km, 20 km: +100% and ACWR 2.0; one cap, 1.3 x 13.33 = 17.3 km."""
-    rows = [{"start": on(7 * k), "distance_km": km} for k, km in enumerate([10, 10, 10, 20.0])]
+    # A 10 km run a week, then two: no single run longer than before.
+    rows = [{"start": on(d), "distance_km": 10.0} for d in (0, 7, 14, 21, 23)]
     frame, weeks = weeks_of(rows)
     advice = advise(weeks, frame)
     assert "Next week, stay at or below 17.3 km (1.3 × the mean of the last 3 weeks" in advice[0]
@@ -275,3 +276,18 @@ def test_analyze_load_option_overrides_the_config(tmp_path: Path) -> None:
         handle.write('[risk]\nload = "trimp"\nstrength_target = 3\n')
     assert analyze(folder).risk == RiskSettings(load="trimp", strength_target=3)
     assert analyze(folder, load="distance").risk.load == "distance"
+
+
+def test_the_distance_budget_stays_within_its_runs_of_its_longest_run() -> None:
+    """One 20 km run after one of 16 km: 1 run of at most 17.6 km, so at most 17.6 km, not
+    the 22.0 km the 10% rule alone would allow; the sentences say the same figure."""
+    frame, weeks = weeks_of(
+        [{"start": on(0), "distance_km": 16.0}, {"start": on(7), "distance_km": 20.0}]
+    )
+    advice = advise(weeks, frame)
+    assert advice[0] == (
+        "Distance rose +25% to 20.0 km. Next week, stay at or below 17.6 km (the runs allowed "
+        "× the longest run allowed)."
+    )
+    budget = next(a for a in advice if "Next week:" in a)
+    assert "at most 1 run" in budget and "single runs up to 17.6 km" in budget

@@ -14,6 +14,7 @@ from factories import gpx
 
 from loadwatch.analysis import analyze
 from loadwatch.errors import ConfigError, CorruptFileError, LoadwatchError
+from loadwatch.ingest import formats
 from loadwatch.ingest import scan as scan_module
 from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.cache_codec import decode_outcomes, encode_outcomes
@@ -21,6 +22,9 @@ from loadwatch.ingest.scan import scan
 from loadwatch.model import Skipped
 from loadwatch.render.data import to_json
 from loadwatch.vocab import OnError
+
+#: The formats every "is not a ... file" message names.
+ALL = formats.described()
 
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
 BAD = ["b-cut.gpx", "d-fake.fit"]
@@ -57,7 +61,7 @@ def test_skip_sets_bad_files_aside_with_their_reason_and_logs_nothing(
     caplog.set_level(logging.DEBUG)
     found = scan(folder)
     assert [s.source for s in found.skipped] == BAD
-    assert "is not a FIT, GPX or TCX file" in found.skipped[1].reason
+    assert f"is not a {ALL} file" in found.skipped[1].reason
     assert [s.source for s in found.summaries] == ["a-run.gpx", "c-run.gpx", "e-run.gpx"]
     assert _warnings(caplog) == []
 
@@ -147,12 +151,12 @@ def buggy(monkeypatch: pytest.MonkeyPatch) -> None:
     LoadwatchError whose message mentions 'a loadwatch bug' on e-run.gpx."""
     real = scan_module.read_source
 
-    def read(data: bytes, fmt: str, label: str) -> Any:
+    def read(data: bytes, fmt: str, label: str, opener: Any = None) -> Any:
         if label == "c-run.gpx":
             raise RuntimeError("index out of range")
         if label == "e-run.gpx":
             raise LoadwatchError("names a loadwatch bug in its text, but is not one")
-        return real(data, fmt, label)
+        return real(data, fmt, label, opener)
 
     monkeypatch.setattr(scan_module, "read_source", read)
 

@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 
 from loadwatch.errors import SourceError
-from loadwatch.ingest import sources
+from loadwatch.ingest import formats, limits, sources
 from loadwatch.ingest.formats import Format
 from loadwatch.ingest.sources import Source, iter_sources, sniff
 from loadwatch.model import Skipped
+
+#: The formats every "is not a ... file" message names.
+ALL = formats.described()
 
 FIT_HEAD = bytes([14, 0x10, 0, 0, 0, 0, 0, 0]) + b".FIT" + b"\0\0"
 GPX = b'<?xml version="1.0"?>\n<gpx version="1.1" creator="x"><trk/></gpx>'
@@ -84,28 +87,32 @@ def test_activity_named_junk_is_skipped_with_a_reason(tmp_path: Path) -> None:
     (tmp_path / "broken.fit").write_bytes(b"this is not a fit file")
     (tmp_path / "empty.gpx").write_bytes(b"")
     found = _found(tmp_path)
-    assert found["broken.fit"].startswith("skipped: is not a FIT, GPX or TCX file")
+    assert found["broken.fit"].startswith(f"skipped: is not a {ALL} file")
     assert found["empty.gpx"] == "skipped: is empty"
 
 
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("route.gpx", b"<?xml version='1.0'?><kml/>", "is XML, but neither GPX nor TCX"),
+        (
+            "route.gpx",
+            b"<?xml version='1.0'?><kml/>",
+            "is XML, but neither GPX, TCX nor Suunto SML",
+        ),
         (
             "run.fit.gz",
             gzip.compress(b"plain text"),
-            "is a gzip file, but what it holds is not FIT, GPX or TCX",
+            f"is a gzip file, but what it holds is not {ALL}",
         ),
         (
             "Run.TCX",
             b"\0\1\2",
-            "is not a FIT, GPX or TCX file (its content does not match its name)",
+            f"is not a {ALL} file (its content does not match its name)",
         ),
         (
             "run.gpx.zip",
             b"PK",
-            "is not a FIT, GPX or TCX file (its content does not match its name)",
+            f"is not a {ALL} file (its content does not match its name)",
         ),
         ("run.fitness", b"\0\1\2", None),  # not an activity's name: passed over quietly
         ("fit", b"\0\1\2", None),
@@ -176,14 +183,14 @@ def test_archive_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         for n in range(5):
             archive.writestr(f"{n}.gpx", GPX)
     (tmp_path / "many.zip").write_bytes(buffer.getvalue())
-    monkeypatch.setattr(sources, "MAX_ARCHIVE_MEMBERS", 4)
+    monkeypatch.setattr(limits, "MAX_ARCHIVE_MEMBERS", 4)
     assert "more than the 4" in _found(tmp_path)["many.zip"]
 
-    monkeypatch.setattr(sources, "MAX_ARCHIVE_MEMBERS", 100)
-    monkeypatch.setattr(sources, "MAX_ARCHIVE_BYTES", 100)
+    monkeypatch.setattr(limits, "MAX_ARCHIVE_MEMBERS", 100)
+    monkeypatch.setattr(limits, "MAX_ARCHIVE_BYTES", 100)
     assert "would unpack to" in _found(tmp_path)["many.zip"]
 
-    monkeypatch.setattr(sources, "MAX_ARCHIVE_BYTES", 10**9)
+    monkeypatch.setattr(limits, "MAX_ARCHIVE_BYTES", 10**9)
     monkeypatch.setattr(sources, "MAX_FILE_BYTES", 500)
     bomb = tmp_path / "bomb.gpx.gz"
     bomb.write_bytes(gzip.compress(GPX + b" " * 10_000))

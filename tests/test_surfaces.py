@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from loadwatch.ingest.formats import records_positions
 from loadwatch.metrics.surfaces import classify_surface
 from loadwatch.settings.config import SurfaceRule
 
@@ -60,3 +61,12 @@ def test_user_rules_come_first() -> None:
 def test_fit_sub_sport_beats_the_name() -> None:
     """The device's own sub_sport wins over words in the name."""
     assert surface(sub_sport="trail", name="Road run") == "trail"
+
+
+@pytest.mark.parametrize("fmt", ["hrm", "garmin_summary", "apple-health", "strava-csv"])
+def test_no_position_means_indoors_only_where_the_format_records_positions(fmt: str) -> None:
+    """A run without GPS is a treadmill run in a FIT file, but unknown in a format that never
+    holds positions, holds totals alone or says indoor itself (and rows of activities.csv)."""
+    assert surface(has_gps=False) == "treadmill"
+    assert surface(has_gps=False, records_positions=records_positions(fmt)) == "unknown"
+    assert records_positions("fit") and records_positions("tcx")

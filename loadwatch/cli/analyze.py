@@ -46,9 +46,9 @@ def analyze_command(
     """Analyse the activity files in PATH week by week.
 
     PATH is a folder your watch or app syncs into (searched recursively, .gz and .zip
-    included), a single FIT/GPX/TCX file, or a Strava bulk-export zip; give several to
-    analyse them together (an activity found in two of them counts once). Nothing in PATH
-    is ever written or changed.
+    included), a single FIT/GPX/TCX file, a Strava bulk-export zip, or Apple Health's
+    export.zip; give several to analyse them together (an activity found in two of them
+    counts once). Nothing in PATH is ever written or changed.
 
     \b
     Examples:

@@ -19,6 +19,20 @@ SAMPLE_COLUMNS: tuple[str, ...] = (
     "lat",
     "lon",
     "altitude_m",
+    # Running dynamics (a chest strap or foot pod, some wrist watches), NaN where not recorded:
+    "stance_time_ms",  # ground contact time of a step
+    "stance_time_balance_pct",  # left foot's share of the ground contact time
+    "vertical_oscillation_mm",  # bounce of the torso per step
+    "vertical_ratio_pct",  # vertical oscillation over step length
+    "step_length_mm",
+)
+#: The running-dynamics columns of :data:`SAMPLE_COLUMNS` (kept for the analysis to use later).
+RUNNING_DYNAMICS: tuple[str, ...] = (
+    "stance_time_ms",
+    "stance_time_balance_pct",
+    "vertical_oscillation_mm",
+    "vertical_ratio_pct",
+    "step_length_mm",
 )
 
 #: Normalised sports. Everything a file can say maps onto one of these.

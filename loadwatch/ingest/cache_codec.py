@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from loadwatch.ingest.gear import GearTable
+from loadwatch.ingest.stravacsv import StravaRow
 from loadwatch.ingest.summary import ActivitySummary, Histogram
 from loadwatch.model import Skipped
 
@@ -78,7 +79,12 @@ def encode_outcomes(outcomes: Sequence[Outcome]) -> bytes:
             items.append({"skipped": entry})
         elif isinstance(outcome, GearTable):
             rows = [list(row) for row in outcome.rows]
-            gear = {"source": outcome.source, "rows": rows, "problem": outcome.problem}
+            gear = {
+                "source": outcome.source,
+                "rows": rows,
+                "problem": outcome.problem,
+                "activities": [dataclasses.asdict(row) for row in outcome.activities],
+            }
             items.append({"gear": gear})
         else:
             items.append({"summary": _summary_fields(outcome)})
@@ -138,7 +144,28 @@ def _gear_table(entry: dict[str, Any]) -> GearTable:
         raise ValueError("a gear table is not text")
     if problem is not None and not isinstance(problem, str):
         raise ValueError("a gear table's problem is not text")
-    return GearTable(source, tuple((file, gear) for file, gear in rows), problem)
+    activities = tuple(_strava_row(row) for row in entry.get("activities", ()))
+    return GearTable(source, tuple((file, gear) for file, gear in rows), problem, activities)
+
+
+_ROW_TYPES = {field.name: field.type for field in dataclasses.fields(StravaRow)}
+
+
+def _strava_row(entry: dict[str, Any]) -> StravaRow:
+    """One row of an ``activities.csv`` back from the cache, every field checked."""
+    if set(entry) != set(_ROW_TYPES):
+        raise ValueError("a Strava row is stored with other fields")
+    for name, value in entry.items():
+        kind = _ROW_TYPES[name]
+        ok = (
+            isinstance(value, bool)
+            if kind == "bool"
+            else value is None
+            or (isinstance(value, str) if "str" in kind else isinstance(value, int | float))
+        )
+        if not ok:
+            raise ValueError(f"a Strava row's {name} is not what it should be")
+    return StravaRow(**entry)
 
 
 def _summary(entry: dict[str, Any]) -> ActivitySummary:

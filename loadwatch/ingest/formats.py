@@ -18,8 +18,9 @@ Adding a format (say KML):
    canonical samples, raising only :class:`~loadwatch.errors.LoadwatchError` subclasses
    (``raise ... from`` the parser's own error). ``tests/test_kml_reader.py`` tests it.
 3. Here, write its sniff test (``_is_kml(head)``: true only for this format's first bytes;
-   :func:`xml_root` helps for XML) and its loader (``_kml_reader``, importing the reader inside
-   the function), then add one :class:`FileFormat` to :data:`FORMATS` with ``version=1``, a
+   :func:`~loadwatch.ingest.xmlhead.xml_root` helps for XML), then add one
+   :class:`FileFormat` to :data:`FORMATS` with ``load_reader=_reader("kml", "read_kml")``
+   (imported when first used), ``version=1``, a
    ``rank`` of its own, its suffixes, its label, and whether it is XML and has only summed
    distances. ``tests/test_formats.py`` checks that every :class:`Format`
    member has one entry and that suffixes and ranks do not clash.
@@ -41,9 +42,13 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import importlib
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import IO, TYPE_CHECKING, Any
+
+from loadwatch.ingest.xmlhead import SNIFF_BYTES as SNIFF_BYTES  # what sources read from here
+from loadwatch.ingest.xmlhead import ascii_xml, xml_root
 
 if TYPE_CHECKING:
     from loadwatch.ingest.activity import Activity
@@ -59,25 +64,21 @@ class Format(enum.StrEnum):
     FIT = "fit"
     GPX = "gpx"
     TCX = "tcx"
+    HRM = "hrm"
+    POLAR_FLOW = "polar_flow"
+    SML = "sml"
+    SUUNTO_JSON = "suunto_json"
+    GARMIN_SUMMARY = "garmin_summary"
+    APPLE_HEALTH = "apple-health"
 
 
 #: A reader: a file's bytes and its ``source`` label in, every activity the file holds out.
 Reader = Callable[[bytes, str], "list[Activity]"]
 
-#: How many of a file's first bytes the sniff tests see.
-SNIFF_BYTES = 4096
-
-_XML_ROOT = re.compile(
-    rb"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)",
-    re.DOTALL,
-)
-#: A DOCTYPE with an internal subset (``<!DOCTYPE gpx [ ... ]>``), which :data:`_XML_ROOT` does
-#: not pass over: its name is the root element's, so the reader is the one to refuse the DTD
-#: with its reason, rather than the file passing as "XML of no format loadwatch reads".
-_XML_DOCTYPE = re.compile(
-    rb"^(?:\s|<\?.*?\?>|<!--.*?-->)*<!DOCTYPE\s+([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)",
-    re.DOTALL,
-)
+#: A streamed reader (:attr:`FileFormat.load_stream_reader`): the file opened for reading
+#: bytes, its ``source`` label, and a function giving the bytes of a file named relative to
+#: the folder holding it (None when there is no such file); every activity out, one at a time.
+StreamReader = Callable[[IO[bytes], str, Callable[[str], "bytes | None"]], "Iterable[Activity]"]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -103,6 +104,15 @@ class FileFormat:
         summed_distance: Whether its distance is summed from the points of its track rather
             than a device's own total (GPX files have none): duplicates are then matched with a
             looser distance tolerance, since GPS jitter adds to such sums.
+        positions: Whether its files hold positions when recorded outdoors, so that a run in
+            one without any was indoors (a treadmill: see :mod:`loadwatch.metrics.surfaces`).
+            False for a format that never holds them (Polar HRM), holds only totals (Garmin's
+            summaries) or says indoor itself (Apple Health).
+        load_stream_reader: For a format whose files may be far larger than any activity
+            file (Apple Health's ``export.xml``, several GB): imports its streamed reader.
+            Discovery then never reads such a file whole, whatever its size, and hands the
+            reader the open file and its neighbours (see
+            :class:`loadwatch.ingest.exports.Opener`). None for the others.
     """
 
     format: Format
@@ -114,6 +124,8 @@ class FileFormat:
     rank: int
     xml: bool
     summed_distance: bool
+    positions: bool = True
+    load_stream_reader: Callable[[], StreamReader] | None = None
 
     def read(self, data: bytes, source: str) -> list[Activity]:
         """Every activity in ``data``, a file of this format, through its reader.
@@ -122,28 +134,6 @@ class FileFormat:
             LoadwatchError: For anything that stops the file from being read.
         """
         return self.load_reader()(data, source)
-
-
-def xml_root(head: bytes) -> bytes | None:
-    """The local name of an XML document's root element (``b"gpx"``), or None if not XML.
-
-    Args:
-        head: The file's first bytes: plain, UTF-8 with a byte-order mark, or UTF-16.
-    """
-    text = _as_ascii_xml(head[:SNIFF_BYTES])
-    match = _XML_ROOT.match(text) or _XML_DOCTYPE.match(text)
-    return None if match is None else match.group(2)
-
-
-def _as_ascii_xml(head: bytes) -> bytes:
-    """Bring the start of a possibly BOM-prefixed or UTF-16 XML file to plain bytes."""
-    if head.startswith(b"\xef\xbb\xbf"):
-        return head[3:]
-    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if head.startswith(bom):
-            usable = head[2 : 2 + (len(head) - 2) // 2 * 2]
-            return usable.decode(encoding, errors="replace").encode("utf-8", errors="replace")
-    return head
 
 
 def _is_fit(head: bytes) -> bool:
@@ -161,22 +151,56 @@ def _is_tcx(head: bytes) -> bool:
     return xml_root(head) in (b"TrainingCenterDatabase", b"Activities")
 
 
-def _fit_reader() -> Reader:
-    from loadwatch.ingest.readers.fit import read_fit
-
-    return read_fit
-
-
-def _gpx_reader() -> Reader:
-    from loadwatch.ingest.readers.gpx import read_gpx
-
-    return read_gpx
+def _json_head(head: bytes) -> bytes | None:
+    """A JSON object's first bytes with any byte-order mark and leading space removed."""
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return text if text.startswith(b"{") else None
 
 
-def _tcx_reader() -> Reader:
-    from loadwatch.ingest.readers.tcx import read_tcx
+def _is_hrm(head: bytes) -> bool:
+    # Polar HRM: a text file whose first section is [Params], opening with its Version line.
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return text.startswith(b"[Params]") and b"Version=" in text[:64]
 
-    return read_tcx
+
+def _is_polar_flow(head: bytes) -> bool:
+    # A Polar Flow training session: its first keys include exportVersion and, soon after,
+    # its exercises (or, in the corpus file, the session's startTime before them).
+    text = _json_head(head)
+    return text is not None and b'"exportVersion"' in text and b'"startTime"' in text
+
+
+def _is_sml(head: bytes) -> bool:
+    return xml_root(head) == b"sml"
+
+
+def _is_suunto_json(head: bytes) -> bool:
+    # The Suunto app's log: everything nests under "DeviceLog", its first key.
+    text = _json_head(head)
+    return text is not None and re.match(rb'\{\s*"DeviceLog"\s*:', text) is not None
+
+
+def _is_garmin_summary(head: bytes) -> bool:
+    # Garmin's export: a list whose first object opens with "summarizedActivitiesExport".
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return re.match(rb'\[\s*\{\s*"summarizedActivitiesExport"\s*:', text) is not None
+
+
+def _is_apple_health(head: bytes) -> bool:
+    # Apple's internal DTD is longer than the sniffed bytes: its DOCTYPE names the root.
+    return xml_root(head) == b"HealthData" or (
+        re.search(rb"<!DOCTYPE\s+HealthData[\s\[>]", ascii_xml(head[:SNIFF_BYTES])) is not None
+    )
+
+
+def _reader(module: str, name: str) -> Callable[[], Any]:
+    """A loader of the reader ``name`` of ``loadwatch.ingest.readers.<module>``, imported when
+    a file of the format is first read (so that ``import loadwatch`` pays for no parser)."""
+
+    def load() -> Any:
+        return getattr(importlib.import_module(f"loadwatch.ingest.readers.{module}"), name)
+
+    return load
 
 
 #: Every format loadwatch reads, in the order messages name them.
@@ -186,8 +210,8 @@ FORMATS: tuple[FileFormat, ...] = (
         label="FIT",
         suffixes=(".fit",),
         sniff=_is_fit,
-        load_reader=_fit_reader,
-        version=2,
+        load_reader=_reader("fit", "read_fit"),
+        version=3,  # 3: hr messages fill records' heart rate; a session ending early
         rank=0,  # the device's own record: every field, laps and sessions
         xml=False,
         summed_distance=False,
@@ -197,8 +221,8 @@ FORMATS: tuple[FileFormat, ...] = (
         label="GPX",
         suffixes=(".gpx",),
         sniff=_is_gpx,
-        load_reader=_gpx_reader,
-        version=6,
+        load_reader=_reader("gpx", "read_gpx"),
+        version=7,  # 6: the DTD check on what gpxpy parses; 7: a point without lat/lon left out
         rank=2,  # points only: no laps, no totals
         xml=True,
         summed_distance=True,
@@ -208,11 +232,81 @@ FORMATS: tuple[FileFormat, ...] = (
         label="TCX",
         suffixes=(".tcx",),
         sniff=_is_tcx,
-        load_reader=_tcx_reader,
+        load_reader=_reader("tcx", "read_tcx"),
         version=5,
         rank=1,  # laps and the device's totals, fewer fields than FIT
         xml=True,
         summed_distance=False,
+    ),
+    FileFormat(
+        format=Format.SML,
+        label="Suunto SML",
+        suffixes=(".sml",),
+        sniff=_is_sml,
+        load_reader=_reader("sml", "read_sml"),
+        version=1,
+        rank=10,  # the watch's own log: totals and every sample
+        xml=True,
+        summed_distance=False,
+    ),
+    FileFormat(
+        format=Format.SUUNTO_JSON,
+        label="Suunto JSON",
+        suffixes=(),  # named .json like many files that are not activities: told by content
+        sniff=_is_suunto_json,
+        load_reader=_reader("suuntojson", "read_suunto_json"),
+        version=1,
+        rank=11,  # the same log as SML, from the app
+        xml=False,
+        summed_distance=False,
+    ),
+    FileFormat(
+        format=Format.POLAR_FLOW,
+        label="Polar Flow",
+        suffixes=(),  # named .json like many files that are not activities: told by content
+        sniff=_is_polar_flow,
+        load_reader=_reader("polarflow", "read_polar_flow"),
+        version=1,
+        rank=12,  # totals, heart rate and route; distance per sample summed from the route
+        xml=False,
+        summed_distance=False,
+    ),
+    FileFormat(
+        format=Format.HRM,
+        label="Polar HRM",
+        suffixes=(".hrm",),
+        sniff=_is_hrm,
+        load_reader=_reader("hrm", "read_hrm"),
+        version=1,
+        rank=13,  # heart rate (speed, altitude) without position or sport
+        xml=False,
+        summed_distance=False,
+        positions=False,  # heart rate and speed, never a position
+    ),
+    FileFormat(
+        format=Format.GARMIN_SUMMARY,
+        label="Garmin summary",
+        suffixes=(),  # named .json like many files that are not activities: told by content
+        sniff=_is_garmin_summary,
+        load_reader=_reader("garminsummary", "read_garmin_summary"),
+        version=1,
+        rank=14,  # totals only, no samples: any file of the same activity is kept instead
+        xml=False,
+        summed_distance=False,
+        positions=False,  # totals only
+    ),
+    FileFormat(
+        format=Format.APPLE_HEALTH,
+        label="Apple Health",
+        suffixes=(),  # export.xml: any other .xml file is none of loadwatch's business
+        sniff=_is_apple_health,
+        load_reader=_reader("apple", "read_apple_health"),
+        version=1,
+        rank=3,  # totals, heart rate every few seconds, a route only when recorded outdoors
+        xml=True,
+        summed_distance=False,
+        positions=False,  # a workout says itself when it was indoors (HKIndoorWorkout)
+        load_stream_reader=_reader("apple", "read_apple_export"),
     ),
 )
 
@@ -232,14 +326,25 @@ def recognise(head: bytes) -> FileFormat | None:
     return next((entry for entry in FORMATS if entry.sniff(head)), None)
 
 
+def records_positions(name: str | None) -> bool:
+    """Whether a run of this format without positions was indoors (:attr:`FileFormat.positions`);
+    false for activities of no registered format (Strava's activities.csv rows)."""
+    entry = find(name)
+    return entry is not None and entry.positions
+
+
 def described(conjunction: str = "or", *, xml: bool = False) -> str:
     """The formats' labels as a sentence names them: ``"FIT, GPX or TCX"``.
 
     Args:
         conjunction: The word before the last label: ``"or"``, ``"and"``, ``"nor"``.
         xml: Name only the XML formats (``"GPX or TCX"``).
+
+    Only the formats a file is named as (those with :attr:`FileFormat.suffixes`) are named:
+    these messages are about files named like activities that are not, and nobody names a
+    file as an Apple Health export.
     """
-    labels = [entry.label for entry in FORMATS if entry.xml or not xml]
+    labels = [entry.label for entry in FORMATS if (entry.xml or not xml) and entry.suffixes]
     if len(labels) <= 1:
         return "".join(labels)
     return f"{', '.join(labels[:-1])} {conjunction} {labels[-1]}"

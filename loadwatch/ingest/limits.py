@@ -10,8 +10,11 @@ from here.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import math
 import re
+import zipfile
 
 from loadwatch.errors import UnsupportedFileError
 
@@ -167,3 +170,55 @@ def check_fit_structure(files: int, definitions: int) -> None:
             f"defines its messages more than {MAX_FIT_DEFINITIONS:,} times; a watch defines "
             "them a few dozen times (the file was made to be slow, or is damaged)"
         )
+
+
+@dataclasses.dataclass
+class ArchiveBudget:
+    """The bytes an archive may still have decompressed, all members and nested archives
+    together (:data:`~loadwatch.ingest.limits.MAX_ARCHIVE_RATIO`)."""
+
+    total: int
+    spent: int = 0
+
+    @classmethod
+    def for_size(cls, size: int) -> ArchiveBudget:
+        """The budget of an archive of ``size`` bytes."""
+        return cls(max(MIN_ARCHIVE_WORK_BYTES, MAX_ARCHIVE_RATIO * size))
+
+    def spend(self, count: int) -> None:
+        """Count ``count`` bytes decompressed; raises :class:`OverBudget` past the total."""
+        self.spent += count
+        if self.spent > self.total:
+            raise OverBudget(self.total)
+
+
+class OverBudget(Exception):
+    """An archive decompressed more than its budget: the rest of it is not read."""
+
+    def __init__(self, total: int) -> None:
+        super().__init__(total)
+        self.total = total
+
+
+def archive_refusal(infos: list[zipfile.ZipInfo]) -> str | None:
+    """Why an archive is refused whole before any member is read, or None."""
+    members = [info for info in infos if not info.is_dir()]
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        return (
+            f"holds {len(members):,} files, more than the {MAX_ARCHIVE_MEMBERS:,} "
+            "loadwatch reads from one archive; unpack it and point loadwatch at the folder"
+        )
+    declared = sum(info.file_size for info in members)
+    if declared > MAX_ARCHIVE_BYTES:
+        return (
+            f"would unpack to {declared / 2**30:.1f} GB, more than the "
+            f"{MAX_ARCHIVE_BYTES // 2**30} GB loadwatch reads from one archive"
+        )
+    # Each entry's data lies after its own 30-byte local header; entries sharing bytes are the
+    # trick of zip bombs that make one compressed member count many times.
+    spans = sorted(
+        (info.header_offset, info.header_offset + 30 + info.compress_size) for info in infos
+    )
+    if any(later[0] < earlier[1] for earlier, later in itertools.pairwise(spans)):
+        return "has entries that overlap one another (a zip bomb's trick); not read"
+    return None

@@ -25,7 +25,7 @@ from pathlib import Path
 from loadwatch.errors import LoadwatchError, SourceError
 from loadwatch.ingest.cache import Cache, identify, parser_version
 from loadwatch.ingest.cache_codec import Outcome, relabel, unlabel
-from loadwatch.ingest.gear import GearTable, StravaGear, collect_gear, gear_tables
+from loadwatch.ingest.gear import GearTable, StravaGear, collect_gear, gear_tables, with_strava
 from loadwatch.ingest.readers import read_source
 from loadwatch.ingest.roots import Inputs, forget_missing, iter_inputs
 from loadwatch.ingest.sources import Source, iter_files, sources_in_file
@@ -226,7 +226,7 @@ class _Found:
 
     def scan(self, pending: list[str], *, min_run_s: float, min_run_m: float) -> Scan:
         """The scan, duplicates set aside, then the runs too short to be runs."""
-        kept, duplicates = drop_duplicates(self.summaries)
+        kept, duplicates = drop_duplicates(with_strava(self.summaries, self.tables))
         kept, fragments = drop_fragments(kept, min_run_s=min_run_s, min_run_m=min_run_m)
         for fragment in fragments:
             self.set_aside(fragment)
@@ -364,7 +364,7 @@ def _summarise_source(
 ) -> tuple[list[ActivitySummary], Skipped | None]:
     """The summaries of one activity file's activities, or why it cannot be used."""
     try:
-        activities = read_source(source.data, source.format, source.label)
+        activities = read_source(source.data, source.format, source.label, source.opener)
         summaries = [summarise(activity) for activity in activities]
     except LoadwatchError as error:
         if on_error == OnError.RAISE:
@@ -379,7 +379,7 @@ def _summarise_source(
             f"could not be read because of a loadwatch bug ({detail}); please report it",
             bug=True,
         )
-    if len(activities) > 1:
+    if len(summaries) > 1:
         summaries = [
             dataclasses.replace(s, source=f"{source.label}#{n}") for n, s in enumerate(summaries, 1)
         ]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import io
-import itertools
 import os
 import zipfile
 import zlib
@@ -25,14 +24,23 @@ from typing import IO, BinaryIO, Literal, Protocol
 
 from loadwatch.errors import SourceError
 from loadwatch.ingest import formats
+from loadwatch.ingest.exports import (
+    Opener,
+    in_zip,
+    on_disk,
+    owner_in_zip,
+    owner_on_disk,
+    streamed,
+    streamed_member,
+)
 from loadwatch.ingest.formats import SNIFF_BYTES, Format
 from loadwatch.ingest.limits import (
-    MAX_ARCHIVE_BYTES,
     MAX_ARCHIVE_DEPTH,
-    MAX_ARCHIVE_MEMBERS,
     MAX_ARCHIVE_RATIO,
     MAX_FILE_BYTES,
-    MIN_ARCHIVE_WORK_BYTES,
+    ArchiveBudget,
+    OverBudget,
+    archive_refusal,
 )
 from loadwatch.ingest.walk import (
     iter_files,
@@ -60,12 +68,15 @@ class Source:
         format: Its format (a :class:`~loadwatch.ingest.formats.Format`, so it equals ``"fit"``...).
         data: The file's (decompressed) bytes.
         path: The file on disk that holds it (the archive, for a member).
+        opener: For a format read streamed (an Apple Health ``export.xml``): how to open it
+            and its neighbours, valid while discovery is at this file; ``data`` is then empty.
     """
 
     label: str
     format: Format
     data: bytes = dataclasses.field(repr=False)
     path: Path
+    opener: Opener | None = dataclasses.field(default=None, repr=False, compare=False)
 
 
 class Hasher(Protocol):
@@ -129,6 +140,10 @@ def sources_in_file(
             read then has another digest than the one taken before).
     """
     looks_like_activity = named_like_activity(label)
+    owned = owner_on_disk(file_path)
+    if owned is not None:  # a route of an export (exports.py says why)
+        yield from [Skipped(label, owned)] if owned else []
+        return
     try:
         handle, info = open_regular(file_path)
     except (OSError, SourceError) as error:
@@ -143,7 +158,11 @@ def sources_in_file(
             if kind == "zip":
                 yield from _zip_on_disk(file_path, label, handle, info, digest)
                 return
-            data = head + handle.read(MAX_FILE_BYTES + 1 - len(head)) if kind else head
+            if streamed(kind):  # read by its reader as it streams, never held here
+                _digest_whole(handle, digest)
+                yield Source(label, Format(str(kind)), b"", file_path, on_disk(file_path))
+                return
+            data = head + handle.read(max(0, MAX_FILE_BYTES + 1 - len(head))) if kind else head
         except OSError as error:
             if looks_like_activity or named_like_archive(label):
                 yield Skipped(label, _cannot_read(error))
@@ -173,11 +192,8 @@ def _zip_on_disk(
     digest: Hasher | None,
 ) -> Iterator[Source | Skipped]:
     """The members of a zip archive on disk, its whole content fed to ``digest`` first."""
-    if digest is not None:
-        handle.seek(0)
-        for block in iter(lambda: handle.read(_CHUNK), b""):
-            digest.update(block)
-    budget = _Budget(max(MIN_ARCHIVE_WORK_BYTES, MAX_ARCHIVE_RATIO * info.st_size))
+    _digest_whole(handle, digest)
+    budget = ArchiveBudget.for_size(info.st_size)
     yield from _from_zip(file_path, label, handle, depth=1, budget=budget)
     if digest is not None and _changed(info, os.fstat(handle.fileno())):
         digest.update(b"changed while it was read")  # not the content hashed: never kept
@@ -190,29 +206,6 @@ def _changed(before: os.stat_result, after: os.stat_result) -> bool:
 _STAMPS = ("st_size", "st_mtime_ns", "st_ctime_ns")
 
 
-@dataclasses.dataclass
-class _Budget:
-    """The bytes an archive may still have decompressed, all members and nested archives
-    together (:data:`~loadwatch.ingest.limits.MAX_ARCHIVE_RATIO`)."""
-
-    total: int
-    spent: int = 0
-
-    def spend(self, count: int) -> None:
-        """Count ``count`` bytes decompressed; raises :class:`_OverBudget` past the total."""
-        self.spent += count
-        if self.spent > self.total:
-            raise _OverBudget(self.total)
-
-
-class _OverBudget(Exception):
-    """An archive decompressed more than its budget: the rest of it is not read."""
-
-    def __init__(self, total: int) -> None:
-        super().__init__(total)
-        self.total = total
-
-
 def _from_bytes(
     data: bytes,
     label: str,
@@ -220,7 +213,7 @@ def _from_bytes(
     kind: str,
     named_like: bool,
     depth: int,
-    budget: _Budget | None = None,
+    budget: ArchiveBudget | None = None,
 ) -> Iterator[Source | Skipped]:
     entry = formats.find(kind)
     if entry is not None:
@@ -252,11 +245,11 @@ def _from_bytes(
 
 
 def _nested_zip(
-    holder: Path, label: str, data: bytes, depth: int, budget: _Budget | None
+    holder: Path, label: str, data: bytes, depth: int, budget: ArchiveBudget | None
 ) -> Iterator[Source | Skipped]:
     """A zip inside another file: it shares its holder's budget, or has one of its own."""
     if budget is None:
-        budget = _Budget(max(MIN_ARCHIVE_WORK_BYTES, MAX_ARCHIVE_RATIO * len(data)))
+        budget = ArchiveBudget.for_size(len(data))
     yield from _from_zip(holder, label, io.BytesIO(data), depth=depth, budget=budget)
 
 
@@ -275,7 +268,7 @@ def gunzip(data: bytes) -> bytes:
 
 
 def _from_zip(
-    holder: Path, label: str, stream: IO[bytes], depth: int, budget: _Budget
+    holder: Path, label: str, stream: IO[bytes], depth: int, budget: ArchiveBudget
 ) -> Iterator[Source | Skipped]:
     """Yield the activities inside a zip archive, read member by member in memory."""
     try:
@@ -284,7 +277,7 @@ def _from_zip(
         yield Skipped(label, f"is a damaged zip archive ({error})")
         return
     with archive:
-        refusal = _refused(archive.infolist())
+        refusal = archive_refusal(archive.infolist())
         if refusal is not None:
             yield Skipped(label, refusal)
             return
@@ -292,7 +285,7 @@ def _from_zip(
         try:
             for info in sorted(members, key=lambda member: member.filename):
                 yield from _named_member(archive, info, label, holder, depth, budget)
-        except _OverBudget as over:
+        except OverBudget as over:
             if depth > 1:
                 raise  # the outermost archive says it, once
             yield Skipped(
@@ -309,7 +302,7 @@ def _named_member(
     label: str,
     holder: Path,
     depth: int,
-    budget: _Budget,
+    budget: ArchiveBudget,
 ) -> Iterator[Source | Skipped]:
     """One member, unless its name hides it (``.stversions``, ``__MACOSX``) or leads out."""
     name = info.filename
@@ -322,44 +315,24 @@ def _named_member(
     yield from _from_member(archive, info, f"{label}/{name}", holder, depth, budget)
 
 
-def _refused(infos: list[zipfile.ZipInfo]) -> str | None:
-    """Why an archive is refused whole before any member is read, or None."""
-    members = [info for info in infos if not info.is_dir()]
-    if len(members) > MAX_ARCHIVE_MEMBERS:
-        return (
-            f"holds {len(members):,} files, more than the {MAX_ARCHIVE_MEMBERS:,} "
-            "loadwatch reads from one archive; unpack it and point loadwatch at the folder"
-        )
-    declared = sum(info.file_size for info in members)
-    if declared > MAX_ARCHIVE_BYTES:
-        return (
-            f"would unpack to {declared / 2**30:.1f} GB, more than the "
-            f"{MAX_ARCHIVE_BYTES // 2**30} GB loadwatch reads from one archive"
-        )
-    # Each entry's data lies after its own 30-byte local header; entries sharing bytes are the
-    # trick of zip bombs that make one compressed member count many times.
-    spans = sorted(
-        (info.header_offset, info.header_offset + 30 + info.compress_size) for info in infos
-    )
-    if any(later[0] < earlier[1] for earlier, later in itertools.pairwise(spans)):
-        return "has entries that overlap one another (a zip bomb's trick); not read"
-    return None
-
-
 def _from_member(
     archive: zipfile.ZipFile,
     info: zipfile.ZipInfo,
     label: str,
     holder: Path,
     depth: int,
-    budget: _Budget,
+    budget: ArchiveBudget,
 ) -> Iterator[Source | Skipped]:
     named_like = named_like_activity(label)
+    owned = owner_in_zip(archive, info)
+    if owned is not None:  # a route of an export (exports.py says why)
+        yield from [Skipped(label, owned)] if owned else []
+        return
     if info.flag_bits & 0x1:
         if named_like:
             yield Skipped(label, "is encrypted inside its archive")
         return
-    if info.file_size > MAX_FILE_BYTES:
+    if info.file_size > MAX_FILE_BYTES and not streamed_member(archive, info):
         if named_like:
             yield Skipped(label, f"is {info.file_size / 2**20:.0f} MB, too large for an activity")
         return
@@ -372,6 +345,9 @@ def _from_member(
                 if named_like:
                     yield Skipped(label, unrecognised(head))
                 return
+            if streamed(kind):  # read by its reader as it streams, never held here
+                yield Source(label, Format(str(kind)), b"", holder, in_zip(archive, info))
+                return
             # Declared sizes can lie (zip bombs): never read past the limit, whatever they say.
             data = _read_member(member, head, budget)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as error:
@@ -383,7 +359,7 @@ def _from_member(
     yield from _from_bytes(data, label, holder, kind, named_like, depth, budget)
 
 
-def _read_member(member: IO[bytes], head: bytes, budget: _Budget) -> bytes:
+def _read_member(member: IO[bytes], head: bytes, budget: ArchiveBudget) -> bytes:
     """A member's bytes after ``head``, in chunks, up to one byte past the file limit."""
     chunks = [head]
     total = len(head)
@@ -395,3 +371,13 @@ def _read_member(member: IO[bytes], head: bytes, budget: _Budget) -> bytes:
         chunks.append(chunk)
         total += len(chunk)
     return b"".join(chunks)
+
+
+def _digest_whole(handle: BinaryIO, digest: Hasher | None) -> None:
+    """Feed ``digest`` the whole file from its first byte (a zip, or a streamed export that
+    its reader reads later, in pieces)."""
+    if digest is None:
+        return
+    handle.seek(0)
+    for block in iter(lambda: handle.read(_CHUNK), b""):
+        digest.update(block)

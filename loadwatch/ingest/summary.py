@@ -15,13 +15,13 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from loadwatch.ingest.activity import Activity
+from loadwatch.ingest.activity import RUNNING_DYNAMICS, Activity
 from loadwatch.ingest.geo import resample_track
 from loadwatch.ingest.limits import implausible
 
 #: Bump whenever :func:`summarise` would give a different summary for the same activity: the
 #: incremental cache then summarises every file again.
-SUMMARY_VERSION = 2
+SUMMARY_VERSION = 3  # 3: running dynamics (stance time, vertical oscillation...)
 #: Below this speed an interval of a run counts as standing still (1.8 km/h).
 MOVING_SPEED_MPS = 0.5
 #: Without speed data, an interval longer than this is a pause, not training.
@@ -110,6 +110,14 @@ class ActivitySummary:
         track_lat: For runs with GPS, latitudes every :data:`TRACK_STEP_M` along the run
             (float32: about 0.4 m, ample to match a map), for surfaces from a map; else empty.
         track_lon: The matching longitudes.
+        stance_time_ms: Running dynamics, each the mean of its samples over moving time (NaN
+            when the file has none): ground contact time,
+        stance_time_balance_pct: the left foot's share of it,
+        vertical_oscillation_mm: the torso's bounce,
+        vertical_ratio_pct: bounce over step length,
+        step_length_mm: and step length. Kept for the analysis to use later.
+        rpe: The athlete's perceived exertion (1 to 10) when Strava's ``activities.csv`` gives
+            one (:func:`loadwatch.ingest.gear.with_strava`), else NaN: no file holds one.
     """
 
     source: str
@@ -134,6 +142,12 @@ class ActivitySummary:
     warnings: tuple[str, ...] = ()
     track_lat: np.ndarray = dataclasses.field(default_factory=lambda: _NO_TRACK, repr=False)
     track_lon: np.ndarray = dataclasses.field(default_factory=lambda: _NO_TRACK, repr=False)
+    stance_time_ms: float = math.nan
+    stance_time_balance_pct: float = math.nan
+    vertical_oscillation_mm: float = math.nan
+    vertical_ratio_pct: float = math.nan
+    step_length_mm: float = math.nan
+    rpe: float = math.nan
 
     @property
     def mean_moving_speed_mps(self) -> float:
@@ -224,7 +238,18 @@ def summarise(activity: Activity) -> ActivitySummary:
         warnings=activity.warnings,
         track_lat=track_lat,
         track_lon=track_lon,
+        **{
+            column: _moving_mean(samples[column].to_numpy(dtype="float64")[1:], moving_dt)
+            for column in RUNNING_DYNAMICS
+        },
     )
+
+
+def _moving_mean(values: np.ndarray, moving_dt: np.ndarray) -> float:
+    """The mean of a sample column over moving time (NaN when it has no value while moving)."""
+    known = np.isfinite(values) & (moving_dt > 0)
+    weight = float(moving_dt[known].sum())
+    return float((values[known] * moving_dt[known]).sum() / weight) if weight > 0 else math.nan
 
 
 _EMPTY = Histogram(np.empty(0), np.empty(0))

@@ -6,6 +6,8 @@ work and session-RPE load. Pure: the log arrives as the frame of
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -28,14 +30,20 @@ def entries_of(body: pd.DataFrame | None, kind: EntryKind) -> pd.DataFrame:
     return chosen
 
 
-def attach_rpe(timeline: pd.DataFrame, body: pd.DataFrame | None) -> pd.DataFrame:
-    """The timeline with ``rpe``: each run's logged effort (the newest entry wins), else NaN.
+def attach_rpe(
+    timeline: pd.DataFrame,
+    body: pd.DataFrame | None,
+    recorded: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """The timeline with ``rpe``: each run's logged effort (the newest entry wins), else the
+    one its export recorded (``recorded``, by ``source``: Strava's Perceived Exertion), else NaN.
 
     An effort names its run by its start (to the minute); one without (from a spreadsheet)
     goes to the longest run of its day.
     """
     out = timeline.copy()
-    out["rpe"] = np.nan
+    given = out["source"].map(dict(recorded or {})) if len(out) else pd.Series(dtype="float64")
+    out["rpe"] = pd.to_numeric(given, errors="coerce").astype("float64")
     efforts = entries_of(body, EntryKind.RPE)
     if out.empty or efforts.empty:
         return out

@@ -144,7 +144,9 @@ def ten_percent(situation: Situation) -> Iterable[Limit]:
 def longest_run(situation: Situation) -> Iterable[Limit]:
     """The longest run of the 30 days up to the day + 10%; a spike run counts as its reference.
 
-    A spike does not raise the ceiling it broke: the same longest run the spike advice names.
+    A spike does not raise the ceiling it broke: the same longest run the spike advice names
+    (after a break, the longest run before it, less the weeks off). The rule is then
+    ``spike_reference``, so that the words say where the figure comes from.
     """
     runs = situation.timeline[situation.timeline["sport"] == Sport.RUNNING]
     if runs.empty:
@@ -153,14 +155,17 @@ def longest_run(situation: Situation) -> Iterable[Limit]:
     first = pd.Timestamp(situation.day - timedelta(days=SPIKE_WINDOW_DAYS - 1))
     recent = runs[(days >= first) & (days <= pd.Timestamp(situation.day))]
     distance = recent["distance_km"].astype("float64")
+    spiked = pd.Series(False, index=recent.index)
     if "spike" in recent.columns:
         reference = recent["spike_ref_km"].astype("float64")
-        distance = distance.where(recent["spike"].isna() | reference.isna(), reference)
-    longest = float(distance.max()) if len(distance) else math.nan
-    if math.isfinite(longest) and longest > 0:
-        yield Limit(
-            NextWeekPart.LONGEST_RUN_KM, longest * (1 + LONGEST_RUN_GROWTH), BudgetRule.LONGEST_RUN
-        )
+        spiked = recent["spike"].notna() & reference.notna()
+        distance = distance.where(~spiked, reference)
+    if distance.empty or not math.isfinite(longest := float(distance.max())) or longest <= 0:
+        return
+    rule = BudgetRule.LONGEST_RUN
+    if bool(spiked[distance >= longest - LIMIT_TOLERANCE].all()):
+        rule = BudgetRule.SPIKE_REFERENCE
+    yield Limit(NextWeekPart.LONGEST_RUN_KM, longest * (1 + LONGEST_RUN_GROWTH), rule)
 
 
 def acwr(situation: Situation) -> Iterable[Limit]:
@@ -250,6 +255,7 @@ def next_week(
         values[part] = lowest
         tied = dict.fromkeys(x.rule for x in given if x.value <= lowest + LIMIT_TOLERANCE)
         basis.extend(f"{part}:{rule}" for rule in tied)
+    _cap_by_runs(values, basis)
     runs = values[NextWeekPart.MAX_RUNS]
     return NextWeek(
         max_km=values[NextWeekPart.MAX_KM],
@@ -257,6 +263,19 @@ def next_week(
         longest_run_km=values[NextWeekPart.LONGEST_RUN_KM],
         basis=tuple(basis),
     )
+
+
+def _cap_by_runs(values: dict[NextWeekPart, float | None], basis: list[str]) -> None:
+    """Keep ``max_km`` within ``max_runs`` runs of ``longest_run_km``: a budget of 12 km in
+    one run of at most 4 km is 4 km (``max_km:runs_times_longest``)."""
+    km, runs = values[NextWeekPart.MAX_KM], values[NextWeekPart.MAX_RUNS]
+    longest = values[NextWeekPart.LONGEST_RUN_KM]
+    if km is None or runs is None or longest is None or km <= runs * longest + LIMIT_TOLERANCE:
+        return
+    values[NextWeekPart.MAX_KM] = runs * longest
+    prefix = f"{NextWeekPart.MAX_KM}:"
+    kept = [b for b in basis if not b.startswith(prefix)]
+    basis[:] = [f"{prefix}{BudgetRule.RUNS_TIMES_LONGEST}", *kept]
 
 
 def with_budget(

@@ -25,6 +25,9 @@ SPIKE_LEVELS: dict[str, RiskLevel] = {
     "moderate": RiskLevel.ELEVATED,
     "large": RiskLevel.HIGH,
 }
+#: The most a spike measured against a short history (``spike_basis`` ``short_history``) makes
+#: a week, whatever its class: a convention (see ``docs/metrics.md``, "Risk level").
+SHORT_HISTORY_MOST = RiskLevel.ELEVATED
 #: The weekly flags, each at most ``elevated``, alone or together (in the reasons' order).
 WEEKLY_SIGNALS: tuple[Flag, ...] = (
     Flag.DISTANCE,
@@ -38,7 +41,9 @@ _RANK = {level: rank for rank, level in enumerate(RiskLevel)}
 _MOST_PLACES = 9
 
 
-def assess(flags: Iterable[str], max_spike: str | None) -> tuple[RiskLevel, tuple[RiskReason, ...]]:
+def assess(
+    flags: Iterable[str], max_spike: str | None, *, solid_spike: str | bool | None = True
+) -> tuple[RiskLevel, tuple[RiskReason, ...]]:
     """A week's risk level and the reasons that set it, from its flags and largest spike class.
 
     The level is the highest any one signal reaches (see :data:`SPIKE_LEVELS`; each weekly flag
@@ -48,6 +53,11 @@ def assess(flags: Iterable[str], max_spike: str | None) -> tuple[RiskLevel, tupl
     Args:
         flags: The week's flags (``session_spike`` itself is read from ``max_spike``).
         max_spike: The largest spike class of the week's runs, or ``None``.
+        solid_spike: The largest class among the week's spikes measured against a history of
+            30 days or more (``None`` for none); ``True`` (the default) when every spike was.
+            A spike on a short history (a new runner's first month) weighs at most
+            :data:`SHORT_HISTORY_MOST`: its reference is only the longest run of a few days of
+            records, not what the runner is used to.
 
     Returns:
         The level, and its reasons (:class:`loadwatch.vocab.RiskReason`).
@@ -55,12 +65,51 @@ def assess(flags: Iterable[str], max_spike: str | None) -> tuple[RiskLevel, tupl
     raised = set(flags)
     signals: list[tuple[RiskReason, RiskLevel]] = []
     if max_spike in SPIKE_LEVELS:
-        signals.append((RiskReason(f"{Flag.SESSION_SPIKE}:{max_spike}"), SPIKE_LEVELS[max_spike]))
+        weight = SPIKE_LEVELS[max_spike]
+        if solid_spike is not True:
+            short = min(weight, SHORT_HISTORY_MOST, key=_RANK.__getitem__)
+            solid = SPIKE_LEVELS.get(solid_spike, RiskLevel.LOW) if solid_spike else RiskLevel.LOW
+            weight = max(short, solid, key=_RANK.__getitem__)
+        signals.append((RiskReason(f"{Flag.SESSION_SPIKE}:{max_spike}"), weight))
     signals += [(RiskReason(flag), RiskLevel.ELEVATED) for flag in WEEKLY_SIGNALS if flag in raised]
     if not signals:
         return RiskLevel.LOW, ()
     level = max((lvl for _, lvl in signals), key=_RANK.__getitem__)
     return level, tuple(reason for reason, lvl in signals if lvl is level)
+
+
+#: Pain logged in a week (its ``pain_max``, 0-10) and the level it sets on its own, highest
+#: first: the pain-monitoring model's edges (Silbernagel et al. 2007: above 5 stop, 4-5 a
+#: warning, up to 3 acceptable).
+PAIN_LEVELS: tuple[tuple[float, RiskLevel, RiskReason], ...] = (
+    (6.0, RiskLevel.HIGH, RiskReason.PAIN_STOP),
+    (4.0, RiskLevel.ELEVATED, RiskReason.PAIN_WARNING),
+)
+
+
+def with_pain_levels(weeks: pd.DataFrame) -> pd.DataFrame:
+    """``weeks`` with each week's risk raised by the pain its body log holds (``pain_max``).
+
+    Pain is the other signal besides a large spike that can make a week ``high``: the runner
+    said it hurt. It adds its reason as any signal does: alone when it sets a higher level,
+    beside the others when it reaches the same. Weeks without a log are left as they are.
+    """
+    if "pain_max" not in weeks.columns or "risk" not in weeks.columns:
+        return weeks
+    out = weeks.copy()
+    levels, reasons = list(out["risk"]), list(out["risk_reasons"])
+    for k, pain in enumerate(out["pain_max"].astype("float64")):
+        signal = next(((lvl, why) for edge, lvl, why in PAIN_LEVELS if pain >= edge), None)
+        if signal is None:
+            continue
+        level, why = signal
+        now = RiskLevel(levels[k])
+        if _RANK[level] > _RANK[now]:
+            levels[k], reasons[k] = level, (why,)
+        elif level is now:
+            reasons[k] = (*reasons[k], why)
+    out["risk"], out["risk_reasons"] = levels, reasons
+    return out
 
 
 def risk_level(flags: Iterable[str], max_spike: str | None) -> RiskLevel:

@@ -32,7 +32,7 @@ from loadwatch.metrics.spikes import spike_class as spike_class
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE
 from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
 from loadwatch.settings.checks import LOAD_BASES
-from loadwatch.vocab import Flag, Note, RiskLevel, Sport, WeekStart
+from loadwatch.vocab import Flag, Note, RiskLevel, SpikeBasis, Sport, WeekStart
 
 #: Calendar weeks the uncoupled ACWR averages as its chronic load.
 ACWR_WEEKS = 3
@@ -257,9 +257,12 @@ def risk_weeks(
     worn = _worn_weeks(runs, run_weeks)
     any_strength = bool((timeline["sport"] == Sport.STRENGTH).any())
     fell = distance_fell(out)
+    solid = _solid_spikes(runs, run_weeks, index)
     marks = [
-        _week_marks(row, settings, worn=start in worn, any_strength=any_strength, fell=down)
-        for start, down, (_, row) in zip(index, fell, out.iterrows(), strict=True)
+        _week_marks(
+            row, settings, worn=start in worn, any_strength=any_strength, fell=down, solid=firm
+        )
+        for start, down, firm, (_, row) in zip(index, fell, solid, out.iterrows(), strict=True)
     ]
     out["flags"] = [week_flags for week_flags, _, _ in marks]
     out["notes"] = [week_notes for _, week_notes, _ in marks]
@@ -268,15 +271,40 @@ def risk_weeks(
     return out
 
 
+def _solid_spikes(
+    runs: pd.DataFrame, run_weeks: pd.Series, index: pd.DatetimeIndex
+) -> list[str | bool | None]:
+    """Each week's largest spike class among runs judged on 30 days of history or more
+    (``True`` where no run of the week was judged on a short one): see ``levels.assess``."""
+    if "spike_basis" not in runs.columns:
+        return [True] * len(index)
+    short = (runs["spike_basis"] == SpikeBasis.SHORT_HISTORY) & runs["spike_ratio"].notna()
+    firm = runs["spike_ratio"].astype("float64").where(~short)
+    weeks = run_weeks.to_numpy()
+    firm_max = firm.groupby(weeks).max().reindex(index)
+    any_short = short.groupby(weeks).any().reindex(index, fill_value=False)
+    return [
+        spike_class(float(ratio)) if bool(has_short) else True
+        for ratio, has_short in zip(firm_max, any_short, strict=True)
+    ]
+
+
 def _week_marks(
-    row: pd.Series, settings: RiskSettings, *, worn: bool, any_strength: bool, fell: bool
+    row: pd.Series,
+    settings: RiskSettings,
+    *,
+    worn: bool,
+    any_strength: bool,
+    fell: bool,
+    solid: str | bool | None = True,
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[RiskLevel, tuple[str, ...]]]:
     """One week's flags and notes, the 10% rule's extended by the risk measures; its level.
 
     ``worn``: a run of the week took its shoe past the limit. ``any_strength``: the history
     holds strength sessions at all (without any, their absence says nothing). ``fell``: the
     week ran less than the last week with runs before it, so its ACWR is not flagged however
-    high (a high ratio then only says that weeks before were empty).
+    high (a high ratio then only says that weeks before were empty). ``solid``: the week's
+    largest spike class on a history of 30 days or more (see :func:`_solid_spikes`).
     """
     week_flags = list(row["flags"])
     week_notes = list(row["notes"])
@@ -294,7 +322,7 @@ def _week_marks(
         week_notes.append(Note.LOW_STRENGTH)
     if worn:
         week_notes.append(Note.SHOE_WEAR)
-    level, reasons = assess(week_flags, row["max_spike"])
+    level, reasons = assess(week_flags, row["max_spike"], solid_spike=solid)
     return tuple(week_flags), tuple(week_notes), (level, tuple(reasons))
 
 

@@ -7,7 +7,9 @@ Evidence is taken in a fixed order and the first that decides wins:
 3. the GPX/TCX ``<type>`` or the run's name (``trail_running``/"trail", ``track_running``/"track",
    ``treadmill_running``/"treadmill"/"indoor", "road"/"street"); a plain ``running`` type says
    nothing about the surface;
-4. a run with distance but no GPS track was on a treadmill (or an indoor track);
+4. a run with distance but no GPS track was on a treadmill (or an indoor track), if its format
+   records positions outdoors (``positions`` in the format registry; not a summary without
+   samples, a Polar HRM file or an Apple Health workout);
 5. otherwise ``unknown``: loadwatch does not guess from GPS alone.
 """
 
@@ -71,6 +73,7 @@ def run_surfaces(
     distance_m: float,
     rules: Sequence[SurfaceRule] = (),
     from_map: Mapping[str, float] | None = None,
+    records_positions: bool = True,
 ) -> tuple[dict[str, float], str]:
     """A run's distance (km) on each surface class, and where the answer came from.
 
@@ -96,6 +99,7 @@ def run_surfaces(
         name=name,
         has_gps=has_gps,
         distance_m=distance_m,
+        records_positions=records_positions,
     )
     if has_gps and from_map:
         total = sum(from_map.values())
@@ -129,6 +133,7 @@ def classify_surface(
     has_gps: bool,
     distance_m: float,
     rules: Sequence[SurfaceRule] = (),
+    records_positions: bool = True,
 ) -> str:
     """Return the surface class of one run from the evidence described in the module docstring.
 
@@ -140,6 +145,10 @@ def classify_surface(
         has_gps: Whether the run has a GPS track.
         distance_m: The run's distance.
         rules: The user's rules, tried in order.
+        records_positions: Whether its format records positions outdoors, so that a run
+            without any was indoors (rule 4); false for summaries without samples and formats
+            that never hold positions (Polar HRM, Apple Health's workouts, which say indoor
+            themselves).
     """
     for rule in rules:
         if _rule_matches(rule, source, name):
@@ -157,7 +166,7 @@ def classify_surface(
             for pattern, surface in _WORDS:
                 if pattern.search(text.replace("_", " ")):
                     return surface
-    if not has_gps and distance_m > 0:
+    if records_positions and not has_gps and distance_m > 0:
         return "treadmill"
     return "unknown"
 

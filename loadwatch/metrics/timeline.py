@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from loadwatch.fields import ACTIVITY_FIELDS, Frame, columns
+from loadwatch.ingest.formats import records_positions
 from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.metrics.calendar import local_dates, to_local
 from loadwatch.metrics.calibration import calibration_ratios
@@ -292,6 +293,7 @@ def _row(
             distance_m=summary.distance_m,
             rules=rules,
             from_map=from_map,
+            records_positions=records_positions(summary.format),
         )
         surface = main_surface(breakdown)
     return {

@@ -15,6 +15,7 @@ import pandas as pd
 from loadwatch.metrics.advice import with_advice
 from loadwatch.metrics.body import attach_rpe, body_weeks
 from loadwatch.metrics.budget import with_budget
+from loadwatch.metrics.levels import with_pain_levels
 from loadwatch.metrics.redflags import newest_pain, with_body_advice
 from loadwatch.metrics.risk import risk_weeks
 from loadwatch.metrics.spikes import add_spikes
@@ -79,7 +80,7 @@ def week_metrics(
     weeks = body_weeks(
         weeks, timeline, body, week_start=week, strength_target=settings.strength_target
     )
-    weeks = settle_in_progress(weeks)
+    weeks = settle_in_progress(with_pain_levels(weeks))
     # The pain-monitoring model's verdict limits next week's budget and ends the advice.
     pain = newest_pain(weeks, timeline, body, as_of=day, week_start=week)
     weeks = with_budget(weeks, timeline, threshold=limit, settings=settings, as_of=day, pain=pain)

@@ -9,11 +9,13 @@ which format, and at which version, is declared in the format registry,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from loadwatch.errors import LoadwatchError, SourceError, UnsupportedFileError
 from loadwatch.ingest import formats
 from loadwatch.ingest.activity import Activity
+from loadwatch.ingest.exports import Opener
 from loadwatch.ingest.formats import SNIFF_BYTES
 from loadwatch.ingest.sources import Source, gunzip, iter_sources, sniff
 from loadwatch.model import Skipped
@@ -25,16 +27,38 @@ from loadwatch.model import Skipped
 READER_VERSIONS: dict[str, int] = formats.reader_versions()
 
 
-def read_source(data: bytes, format: str, source: str) -> list[Activity]:
+def read_source(
+    data: bytes, format: str, source: str, opener: Opener | None = None
+) -> list[Activity] | Iterator[Activity]:
     """Read every activity in ``data``, already known to be ``format`` (a registry format).
+
+    With an ``opener`` (discovery gives one for a file read streamed, see
+    :attr:`Source.opener <loadwatch.ingest.sources.Source.opener>`), the file is read from it,
+    one activity at a time, and ``data`` is not used.
+
+    Raises:
+        LoadwatchError: For anything that stops the file from being read.
+    """
+    if opener is not None:
+        return read_streamed(opener, format, source)
+    entry = formats.find(format)
+    if entry is None:
+        raise UnsupportedFileError(f"unknown format {format!r}", path=source)
+    return entry.read(data, source)
+
+
+def read_streamed(opener: Opener, format: str, source: str) -> Iterator[Activity]:
+    """Read every activity of a file too large to hold (see :class:`Source.opener`), one at a time.
 
     Raises:
         LoadwatchError: For anything that stops the file from being read.
     """
     entry = formats.find(format)
-    if entry is None:
-        raise UnsupportedFileError(f"unknown format {format!r}", path=source)
-    return entry.read(data, source)
+    if entry is None or entry.load_stream_reader is None:
+        raise UnsupportedFileError(f"unknown streamed format {format!r}", path=source)
+    reader = entry.load_stream_reader()
+    with opener.open() as stream:
+        yield from reader(stream, source, opener.nearby)
 
 
 def read_activities(source: str | Path | bytes) -> list[Activity]:
@@ -60,7 +84,13 @@ def read_activities(source: str | Path | bytes) -> list[Activity]:
         if entry is None:
             raise UnsupportedFileError(f"is not a {formats.described()} file", path="<bytes>")
         return entry.read(data, "<bytes>")
-    found = list(iter_sources(source))
+    found: list[Source | Skipped] = []
+    streamed: list[Activity] | None = None
+    for item in iter_sources(source):
+        found.append(item)
+        if isinstance(item, Source) and item.opener is not None and streamed is None:
+            # An opener is valid only while discovery is at its file (a zip stays open).
+            streamed = list(read_source(item.data, item.format, str(source), item.opener))
     files = [item for item in found if isinstance(item, Source)]
     if not files:
         reasons = [item.reason for item in found if isinstance(item, Skipped)]
@@ -71,7 +101,9 @@ def read_activities(source: str | Path | bytes) -> list[Activity]:
             f"holds {len(files)} activity files; use loadwatch.timeline() for a folder or archive",
             path=source,
         )
-    return read_source(files[0].data, files[0].format, str(source))
+    if streamed is not None:
+        return streamed
+    return list(read_source(files[0].data, files[0].format, str(source)))
 
 
 def read_activity(source: str | Path | bytes) -> Activity:

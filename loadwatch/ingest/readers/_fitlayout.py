@@ -32,6 +32,12 @@ RECORD_FIELDS: tuple[str, ...] = (
     "position_long",
     "enhanced_altitude",
     "altitude",
+    # Running dynamics (FIT profile, record message: ms, percent, mm, percent, mm).
+    "stance_time",
+    "stance_time_balance",
+    "vertical_oscillation",
+    "vertical_ratio",
+    "step_length",
 )
 #: A record's sport, used when the file has no session or sport message.
 ACTIVITY_TYPE = "activity_type"

@@ -26,7 +26,8 @@ LAP = "lap"
 EVENT = "event"
 ACTIVITY = "activity"
 SPORT = "sport"
-WANTED_MESSAGES: tuple[str, ...] = (FILE_ID, RECORD, SESSION, LAP, EVENT, ACTIVITY, SPORT)
+HR = "hr"  # heart rate a strap cached (while swimming) and sent after: see _fithr.py
+WANTED_MESSAGES: tuple[str, ...] = (FILE_ID, RECORD, SESSION, LAP, EVENT, ACTIVITY, SPORT, HR)
 
 #: Field number of ``timestamp`` in every message (it drives compressed-timestamp headers).
 TIMESTAMP_FIELD = 253

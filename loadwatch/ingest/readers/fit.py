@@ -33,6 +33,8 @@ from loadwatch.errors import (
 from loadwatch.ingest.activity import Activity, make_samples, normalise_sport
 from loadwatch.ingest.limits import MAX_FITPARSE_BYTES
 from loadwatch.ingest.readers import fitfast
+from loadwatch.ingest.readers._fitcontent import RUNNING_DYNAMICS_FIELDS, session_totals
+from loadwatch.ingest.readers._fithr import fill_heart_rate
 from loadwatch.ingest.readers._fitparsed import read_with_fitparse, unreadable_header
 from loadwatch.ingest.readers.fitfast import Decoded, FitContent
 from loadwatch.ingest.readers.fitfast import number as _number
@@ -201,6 +203,7 @@ def _samples(columns: dict[str, np.ndarray], mask: np.ndarray, sport: str) -> pd
             "altitude_m": np.where(
                 np.isnan(part["enhanced_altitude"]), part["altitude"], part["enhanced_altitude"]
             ),
+            **{column: part[field] for field, column in RUNNING_DYNAMICS_FIELDS.items()},
         }
     )
     if samples["time"].duplicated().any():  # a repeated row repeats its time (cheap to check)
@@ -227,6 +230,7 @@ def _build_activities(content: FitContent, source: str, warnings: list[str]) -> 
         name: np.asarray(values, dtype="float64") for name, values in content.columns.items()
     }
     times = columns["timestamp"]
+    columns["heart_rate"] = fill_heart_rate(times, columns["heart_rate"], content.hrs)
     device = next(
         (d for t, d in zip(content.file_types, content.devices, strict=True) if t == "activity"),
         None,
@@ -258,6 +262,9 @@ def _build_activities(content: FitContent, source: str, warnings: list[str]) -> 
             start = samples["time"].iloc[0].to_pydatetime()
         else:
             start = FIT_EPOCH + timedelta(seconds=start_s)
+        timer_s, distance_m, ascent_m, short = session_totals(
+            session, float(times[mask].max()) if mask.any() else math.nan
+        )
         relative = start < FIT_EPOCH + timedelta(seconds=RELATIVE_TIME_LIMIT) or bool(
             (times[mask] < RELATIVE_TIME_LIMIT).any()
         )
@@ -271,10 +278,14 @@ def _build_activities(content: FitContent, source: str, warnings: list[str]) -> 
                 format="fit",
                 device=device,
                 activity_type=activity_type,
-                timer_s=_optional(session.get("total_timer_time")),
-                distance_m=_optional(session.get("total_distance")),
-                ascent_m=_optional(session.get("total_ascent")),
-                warnings=(*warnings, *([RELATIVE_TIMESTAMPS_WARNING] if relative else [])),
+                timer_s=timer_s,
+                distance_m=distance_m,
+                ascent_m=ascent_m,
+                warnings=(
+                    *warnings,
+                    *([RELATIVE_TIMESTAMPS_WARNING] if relative else []),
+                    *([short] if short else []),
+                ),
             )
         )
     if not activities:

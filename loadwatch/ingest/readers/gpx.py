@@ -7,6 +7,7 @@ holding only those is :class:`~loadwatch.errors.NotAnActivityError`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from datetime import datetime
@@ -23,9 +24,11 @@ from loadwatch.errors import (
     NotAnActivityError,
     UnsupportedFileError,
 )
-from loadwatch.ingest.activity import Activity, make_samples, normalise_sport
+from loadwatch.ingest.activity import Activity, make_samples
 from loadwatch.ingest.geo import cumulative_distance_m, valid_positions
 from loadwatch.ingest.limits import check_xml_points
+from loadwatch.ingest.readers._gpxpoints import drop_unplaced_points, unplaced_note
+from loadwatch.ingest.readers._gpxsport import track_sport
 from loadwatch.ingest.readers._xml import (
     decode_xml,
     implausible_times_note,
@@ -39,30 +42,6 @@ from loadwatch.ingest.readers._xml import (
 )
 
 FloatArray = npt.NDArray[np.float64]
-
-# Strava's GPX export writes its numeric activity codes in <type>. Only the codes we have seen
-# on activities whose sport is known are mapped: 9 on runs (corpus runpandas-strava_export.gpx,
-# whose TCX export says Sport="Running"; Strava "Morning Run" exports) and 1 on rides (Strava
-# "Morning Ride"/"Afternoon Ride" exports). Other codes are counted as "other", with a warning.
-_STRAVA_TYPE_CODES: dict[str, str] = {"9": "running", "1": "cycling"}
-
-# Words in a track name that say the sport (Strava's default names are "Morning Run",
-# "Afternoon Ride"...; TomTom names tracks "Running"; Nike Run Club "... corrida ...").
-_NAME_WORDS: dict[str, frozenset[str]] = {
-    "running": frozenset({"run", "running", "jog", "jogging", "corrida"}),
-    "cycling": frozenset({"ride", "riding", "cycling", "bike", "biking"}),
-    "walking": frozenset({"walk", "walking", "hike", "hiking"}),
-    "swimming": frozenset({"swim", "swimming"}),
-}
-
-# When a track says nothing of its sport, it is assumed to be a run only if its time-weighted
-# median moving speed is a running speed. People switch from walking to running at about
-# 2 m/s, so 1.8 m/s (9:15 min/km) keeps slow joggers and leaves out walks and hikes; 6 m/s
-# (2:47 min/km) is beyond the marathon world-record pace (5.8 m/s), so cars and most rides
-# are left out.
-_RUNNING_SPEED_MPS = (1.8, 6.0)
-_MOVING_MPS = 0.5
-_MIN_MOVING_S = 60.0
 
 
 class _Track(NamedTuple):
@@ -109,6 +88,9 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
       most half the points would be left in order is written in another order (newest first,
       say): its points are put in order by their times, with a warning, and none is dropped
       (see :func:`~loadwatch.ingest.readers._xml.order_by_time`).
+    - A ``<trkpt>`` without ``lat`` or ``lon`` makes gpxpy refuse the whole file; such points
+      are then taken out (with a warning) and the rest is read
+      (:mod:`~loadwatch.ingest.readers._gpxpoints`).
     - Several tracks give several activities; tracks without usable times are dropped silently
       as long as one track has them.
 
@@ -129,7 +111,14 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
     text = decode_xml(data, source, prolog.encoding)
     inspect_prolog(as_gpxpy_parses(text), source, "GPX")  # what gpxpy hands its XML parser
     check_xml_points(text, "gpx", source)
-    gpx = _parse(text, source)
+    try:
+        gpx, unplaced = _parse(text, source), 0
+    except CorruptFileError:  # perhaps only points without lat/lon: read the rest
+        text, unplaced = drop_unplaced_points(text)
+        if not unplaced:
+            raise
+        inspect_prolog(as_gpxpy_parses(text), source, "GPX")  # checked again as it now is
+        gpx = _parse(text, source)
     if prolog.root != "gpx":
         raise UnsupportedFileError(
             f"is not a GPX file: its root element is <{prolog.root}>, not <gpx>", path=source
@@ -152,6 +141,9 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
     activities = [result.activity for result in results if result.activity is not None]
     if not activities:
         raise EmptyActivityError(_why_empty(results), path=source)
+    if unplaced:
+        note = unplaced_note(unplaced)
+        activities = [dataclasses.replace(a, warnings=(*a.warnings, note)) for a in activities]
     return activities
 
 
@@ -228,7 +220,7 @@ def _read_track(track: Any, file_name: str | None, device: str | None, source: s
 
     name = _clean(track.name) or file_name
     activity_type = _clean(track.type)
-    sport = _sport(activity_type, name, elapsed_s, distance, segment_a, warnings)
+    sport = track_sport(activity_type, name, elapsed_s, distance, segment_a, warnings)
     hr_a = column(hr)
     hr_a[hr_a <= 0] = np.nan  # 0 bpm is a lost strap, not a reading
     speed_a = column(speed)
@@ -280,75 +272,6 @@ def _why_empty(results: list[_Track]) -> str:
             "one), so it cannot be placed in a week"
         )
     return "has no duration: its timed points all fall at the same moment"
-
-
-def _sport(
-    activity_type: str | None,
-    name: str | None,
-    elapsed_s: FloatArray,
-    distance: FloatArray,
-    segment: npt.NDArray[Any],
-    warnings: list[str],
-) -> str:
-    """Decide the sport from ``<type>``, then the name, then (for a silent file) the speed."""
-    if activity_type:
-        code = activity_type.strip().lower()
-        if code in _STRAVA_TYPE_CODES:
-            return _STRAVA_TYPE_CODES[code]
-        sport = normalise_sport(code)
-        if sport != "other" or code in ("other", "training"):
-            return sport
-    from_name = _sport_from_name(name)
-    if from_name is not None:
-        return from_name
-    if activity_type:
-        warnings.append(
-            f"activity type {activity_type!r} is not one loadwatch knows; counted as other"
-        )
-        return "other"
-    speed, moving_s = _median_moving_speed(elapsed_s, distance, segment)
-    low, high = _RUNNING_SPEED_MPS
-    if moving_s >= _MIN_MOVING_S and low <= speed <= high:
-        warnings.append(
-            f"no sport in file; assumed running from its median moving speed ({speed:.1f} m/s)"
-        )
-        return "running"
-    if moving_s < _MIN_MOVING_S:
-        warnings.append("no sport in file and too little movement to judge; counted as other")
-    else:
-        warnings.append(
-            f"no sport in file and its median moving speed ({speed:.1f} m/s) is not a running "
-            "speed; counted as other"
-        )
-    return "other"
-
-
-def _sport_from_name(name: str | None) -> str | None:
-    """The one sport the name's words point to, or ``None`` if none or several."""
-    if not name:
-        return None
-    words = set(re.findall(r"[^\W\d_]+", name.lower()))
-    matches = [sport for sport, vocabulary in _NAME_WORDS.items() if words & vocabulary]
-    return matches[0] if len(matches) == 1 else None
-
-
-def _median_moving_speed(
-    elapsed_s: FloatArray, distance: FloatArray, segment: npt.NDArray[Any]
-) -> tuple[float, float]:
-    """Time-weighted median speed over moving steps within segments, and the moving time."""
-    dt = np.diff(elapsed_s)
-    dd = np.diff(distance)
-    ok = (segment[1:] == segment[:-1]) & (dt > 0) & np.isfinite(dd)
-    speeds = dd[ok] / dt[ok]
-    weights = dt[ok]
-    moving = speeds >= _MOVING_MPS
-    speeds, weights = speeds[moving], weights[moving]
-    if speeds.size == 0:
-        return math.nan, 0.0
-    order = np.argsort(speeds)
-    cumulative = np.cumsum(weights[order])
-    middle = int(np.searchsorted(cumulative, cumulative[-1] / 2.0))
-    return float(speeds[order][middle]), float(cumulative[-1])
 
 
 def _extension_values(extensions: list[Any]) -> tuple[float, float, float]:
