@@ -15,6 +15,7 @@ import pandas as pd
 
 from loadwatch.body.frame import read_logs
 from loadwatch.ingest.cache import Cache
+from loadwatch.ingest.roots import Inputs, roots_of
 from loadwatch.ingest.scan import ProgressCallback, scan
 from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.metrics.body import attach_rpe
@@ -30,7 +31,7 @@ from loadwatch.options import override_options, resolve_options, today
 
 
 def analyze(
-    path: str | Path,
+    path: Inputs,
     options: AnalyzeOptions | None = None,
     *,
     progress: ProgressCallback | None = None,
@@ -45,9 +46,12 @@ def analyze(
         analyze("runs")
         analyze("runs", timezone="Europe/Berlin", threshold=0.1, since=date(2026, 1, 1))
         analyze("runs", resolve_options("runs", load="trimp"), threshold=0.2)
+        analyze(["~/Garmin", "export.zip"])     # several inputs, duplicates left out across them
 
     Args:
-        path: The folder a watch or app syncs into (or one file, or a zip export).
+        path: The folder a watch or app syncs into (or one file, or a zip export), or a list
+            of several: each one's ``loadwatch.toml`` is read, and an activity in two of them
+            is counted once.
         options: The resolved settings; keywords given as well change them.
         progress: Called as ``progress(files_done, files_total, label)`` after each file.
         cache: An open :class:`~loadwatch.ingest.cache.Cache`: files whose content was read
@@ -75,19 +79,21 @@ def analyze(
             the analysed folder is read too).
 
     Raises:
-        SourceError: ``path`` does not exist or cannot be read.
+        SourceError: ``path`` (or one of them) does not exist or cannot be read, or is an
+            empty list.
         ConfigError: A config file or a setting cannot be used; ``setting`` names it.
     """
-    root = Path(path)
+    roots = roots_of(path)
+    root = roots[0]
     if options is None:
-        options = resolve_options(root, **overrides)
+        options = resolve_options(roots, **overrides)
     elif overrides:
         options = override_options(options, **overrides)
     settings, person, risk = options.config, options.athlete, options.risk
     zone, limit, extract, since = options.timezone, options.threshold, options.osm, options.since
 
     found = scan(
-        root,
+        roots,
         on_error=options.on_error,
         progress=progress,
         cache=cache,
@@ -160,6 +166,7 @@ def analyze(
         stale_limit=options.stale_days,
         body=body,
         red_flags=red_flags(body, as_of, week_start=options.week_start),
+        roots=roots if len(roots) > 1 else (),
     )
 
 
@@ -192,7 +199,7 @@ def _map_surfaces(
 
 
 def timeline(
-    path: str | Path,
+    path: Inputs,
     options: AnalyzeOptions | None = None,
     **overrides: Unpack[OptionValues],
 ) -> pd.DataFrame:

@@ -278,7 +278,7 @@ class Analysis:
     """Everything one analysis found.
 
     Attributes:
-        root: The analysed folder or file.
+        root: The analysed folder or file (the first of :attr:`roots`, when several were).
         timezone: The IANA time zone weeks were counted in.
         threshold: The growth that raised a flag (0.10 is 10%).
         timeline: One row per activity (see :data:`loadwatch.metrics.timeline.TIMELINE_COLUMNS`),
@@ -308,6 +308,8 @@ class Analysis:
         body: The body log's entries up to ``as_of`` (:func:`loadwatch.read_body_log`'s
             frame), ``None`` when there is no log.
         red_flags: The red flags the body log raises on ``as_of``.
+        roots: Every analysed folder or file, when several were analysed together (``()``:
+            only :attr:`root`).
     """
 
     root: Path
@@ -333,6 +335,7 @@ class Analysis:
     stale_limit: int = DEFAULT_STALE_DAYS
     body: pd.DataFrame | None = None
     red_flags: list[BodyRedFlag] = dataclasses.field(default_factory=list)
+    roots: tuple[Path, ...] = ()
 
     @property
     def stale_days(self) -> int | None:

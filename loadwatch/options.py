@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import zoneinfo
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Unpack
@@ -29,7 +30,7 @@ from loadwatch.settings.checks import (
     check_sex,
     check_timezone,
 )
-from loadwatch.settings.config import Athlete, Config, load_config
+from loadwatch.settings.config import Athlete, Config, config_layers, load_config
 from loadwatch.settings.declared import SETTINGS, Setting
 
 #: The keywords :func:`resolve_options` takes besides the scalar settings of
@@ -43,14 +44,14 @@ def option_names() -> frozenset[str]:
 
 
 def resolve_options(
-    path: str | Path | None = None, **given: Unpack[OptionValues]
+    path: str | Path | Sequence[str | Path] | None = None, **given: Unpack[OptionValues]
 ) -> AnalyzeOptions:
     """Every setting of an analysis of ``path``: the given value, else the config's, else the
     default, each checked once.
 
     Args:
-        path: The analysed folder (or file): its ``loadwatch.toml`` is read. ``None`` reads
-            only the user config and ``config``.
+        path: The analysed folder (or file), or several: each one's ``loadwatch.toml`` is
+            read. ``None`` reads only the user config and ``config``.
         **given: The settings the caller chose (see :class:`~loadwatch.model.OptionValues`);
             a value left out or ``None`` is taken from the config files, else the default.
 
@@ -76,6 +77,81 @@ def resolve_options(
     return AnalyzeOptions(
         **chosen, athlete=_athlete(settings.athlete, values.get("athlete")), config=settings
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class SettingOrigin:
+    """One setting in force, and where its value came from.
+
+    Attributes:
+        name: The setting as a config file names it (``"threshold"``, ``"athlete.max_hr"``,
+            ``"shoes"``: one entry per pair).
+        value: Its value in force (``None``: not set, and no default).
+        origin: The config file that set it, or ``"option"`` (the caller gave it), or
+            ``"default"``.
+    """
+
+    name: str
+    value: object
+    origin: Path | str
+
+
+#: The athlete's numbers: their key in a config file's ``[athlete]``, and their Athlete field.
+_ATHLETE_KEYS = {
+    "rest_hr": "rest_hr",
+    "max_hr": "max_hr",
+    "threshold_hr": "threshold_hr",
+    "threshold_pace": "threshold_pace_s_per_km",
+    "sex": "sex",
+}
+
+
+def setting_origins(
+    path: str | Path | Sequence[str | Path] | None = None, **given: Unpack[OptionValues]
+) -> list[SettingOrigin]:
+    """Every setting :func:`resolve_options` resolves for ``path`` and ``given``, and where
+    each came from: the same precedence, option > the last config file that sets it > default.
+
+    Raises:
+        As :func:`resolve_options`.
+    """
+    options = resolve_options(path, **given)
+    values: dict[str, Any] = dict(given)
+    config = values.get("config")
+    layers: list[tuple[Path | str, Config]] = (
+        [("the given Config", config)]
+        if isinstance(config, Config)
+        else list(config_layers(path, config))
+    )
+    found = []
+    for setting in SETTINGS:
+        set_by = [
+            (where, getattr(layer, setting.field) if setting.in_file else None)
+            for where, layer in layers
+        ]
+        origin = _origin(values.get(setting.field), set_by)
+        found.append(SettingOrigin(setting.name, getattr(options, setting.field), origin))
+    athlete = values.get("athlete")
+    for key, field in _ATHLETE_KEYS.items():
+        mine = getattr(athlete, field) if isinstance(athlete, Athlete) else None
+        set_by = [(where, getattr(layer.athlete, field)) for where, layer in layers]
+        found.append(
+            SettingOrigin(f"athlete.{key}", getattr(options.athlete, field), _origin(mine, set_by))
+        )
+    found += [
+        SettingOrigin("shoes", shoe.name, where) for where, layer in layers for shoe in layer.shoes
+    ]
+    return found
+
+
+def _origin(given: object, set_by: list[tuple[Path | str, object]]) -> Path | str:
+    """Where a value came from: the caller, else the last file that set it, else the default."""
+    if given is not None:
+        return "option"
+    for where, value in reversed(set_by):
+        if value is not None:
+            return where
+    return "default"
 
 
 def today(timezone: str) -> date:

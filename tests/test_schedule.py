@@ -86,7 +86,8 @@ def test_at(text: str, expected: tuple[int, int]) -> None:
 def test_bad_arguments_are_refused_before_installing(watch: Path, tmp_path: Path) -> None:
     """A bad time, an unknown analyze option or a missing --out never reach the crontab."""
     out = str(tmp_path / "o")
-    assert invoke("schedule", str(watch), "--at", "25:00", "--out", out, "--dry-run")[0] == 1
+    code, _, err = invoke("schedule", str(watch), "--at", "25:00", "--out", out, "--dry-run")
+    assert code == 2 and "Usage:" in err and "'--at'" in err  # a usage error, as the README says
     code, _, err = invoke("schedule", str(watch), "--out", out, "--frobnicate", "--dry-run")
     assert code == 2 and "--frobnicate" in err
     code, _, err = invoke("schedule", str(watch), "--dry-run")

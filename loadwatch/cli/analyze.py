@@ -2,36 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 import click
 
+from loadwatch.cli.exits import EXIT_BUSY, EXIT_FLAGGED
 from loadwatch.cli.params import RunSettings, analyze_options, option_error
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.ingest.lock import CacheBusyError
 from loadwatch.labels import shown
 from loadwatch.model import AnalyzeOptions, OptionValues
 from loadwatch.nightly.log import logging_to, open_log
-from loadwatch.nightly.runner import run
+from loadwatch.nightly.runner import refuse_inside, run
 from loadwatch.options import resolve_options
 from loadwatch.render.console import colour, plain, progress_bar, tell, use_colour
 from loadwatch.render.data import to_csv, to_json
 from loadwatch.render.table import render_table
 
-#: Exit code when --fail-on-flag is given and the newest week is flagged.
-EXIT_FLAGGED = 3
-#: Exit code when another run held the cache for longer than --wait.
-EXIT_BUSY = 4
-
 
 # Paths are checked by the library, not by click: a missing or unreadable one is then the
 # same error (exit 1, the library's message), not a usage error (exit 2).
 @click.command("analyze")
-@click.argument("path", type=click.Path(readable=False, path_type=Path))
+@click.argument(
+    "paths",
+    metavar="PATH...",
+    nargs=-1,
+    required=True,
+    type=click.Path(readable=False, path_type=Path),
+)
 @analyze_options
 def analyze_command(
-    path: Path,
+    paths: tuple[Path, ...],
     given: OptionValues,
     run_settings: RunSettings,
     output_format: str,
@@ -43,30 +47,30 @@ def analyze_command(
 
     PATH is a folder your watch or app syncs into (searched recursively, .gz and .zip
     included), a single FIT/GPX/TCX file, a Strava bulk-export zip, or Apple Health's
-    export.zip. Nothing in PATH is ever written or changed.
+    export.zip; give several to analyse them together (an activity found in two of them
+    counts once). Nothing in PATH is ever written or changed.
 
     \b
     Examples:
       loadwatch analyze sample_data
+      loadwatch analyze ~/Garmin export_12345.zip
       loadwatch analyze ./runs --out charts --units mi
       loadwatch analyze ./runs --since 2026-01-01 --format csv > weeks.csv
       loadwatch analyze ~/Sync/watch --out ~/loadwatch --settle 120 --notify 'notify-send loadwatch'
 
     \b
-    Exit codes: 0 the analysis ran; 1 an error; 2 a usage error; 3 the newest week
-    is flagged (with --fail-on-flag); 4 another run held the cache for --wait seconds.
+    Exit codes: 0 the analysis ran; 1 an error (no activity file found at all, a damaged
+    archive, a folder that cannot be read...); 2 a usage error; 3 the newest week is
+    flagged (with --fail-on-flag); 4 another run held the cache for --wait seconds.
     """
     ctx = click.get_current_context()
-    try:
-        log = None if log_file is None else open_log(log_file, watched=path)
-    except LoadwatchError as error:
-        raise _failure(error, ctx) from error
+    log = _opened_log(log_file, paths, ctx)
     with logging_to(log):
         progress = None if quiet or log_file else progress_bar()
         try:
-            options = resolved(path, given, ctx)
+            options = resolved(paths, given, ctx)
             outcome = run(
-                path,
+                paths,
                 options,
                 **run_settings,
                 generated=datetime.now().astimezone(),
@@ -105,7 +109,9 @@ def analyze_command(
             raise SystemExit(EXIT_FLAGGED)
 
 
-def resolved(path: Path, given: OptionValues, ctx: click.Context) -> AnalyzeOptions:
+def resolved(
+    path: Path | Sequence[Path], given: OptionValues, ctx: click.Context
+) -> AnalyzeOptions:
     """The analysis's options; a bad value of an option is a usage error naming it (exit 2),
     a bad config file an error naming the file and the setting (exit 1).
 
@@ -117,6 +123,18 @@ def resolved(path: Path, given: OptionValues, ctx: click.Context) -> AnalyzeOpti
         return resolve_options(path, **given)
     except ConfigError as error:
         raise option_error(error, ctx, usage=True) from error
+
+
+def _opened_log(log_file: Path | None, paths: Sequence[Path], ctx: click.Context) -> TextIO | None:
+    """The --log file opened, refused if it is inside any of ``paths``."""
+    if log_file is None:
+        return None
+    try:
+        for watched in paths[1:]:
+            refuse_inside(watched, log_file, setting="log")
+        return open_log(log_file, watched=paths[0])
+    except LoadwatchError as error:
+        raise _failure(error, ctx) from error
 
 
 def _log_error(error: click.ClickException, log_file: Path | None) -> None:

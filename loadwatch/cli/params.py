@@ -167,8 +167,8 @@ _OTHER_OPTIONS: dict[str | None, tuple[_Decorator, ...]] = {
 }
 
 #: What the command itself keeps: the words of the command line that are neither the
-#: analysis's settings nor the run's.
-_OWN = ("path", "output_format", "fail_on_flag", "log_file", "quiet")
+#: analysis's settings nor the run's (its inputs: ``paths``, or one ``path``).
+_OWN = ("path", "paths", "output_format", "fail_on_flag", "log_file", "quiet")
 
 
 def analyze_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -178,7 +178,7 @@ def analyze_options(command: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(command)
     def gathered(**params: Any) -> None:
-        own = {name: params[name] for name in _OWN}
+        own = {name: params[name] for name in _OWN if name in params}
         command(given=analysis_values(params), run_settings=run_values(params), **own)
 
     decorated: Callable[..., None] = gathered

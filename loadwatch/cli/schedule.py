@@ -9,6 +9,7 @@ import click
 from loadwatch.cli.analyze import analyze_command, resolved
 from loadwatch.cli.params import analysis_values, option_error
 from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.nightly.job import ScheduleError, parse_at
 from loadwatch.nightly.runner import refuse_inside
 from loadwatch.nightly.schedule import (
     UnsafeArgumentError,
@@ -24,13 +25,30 @@ from loadwatch.nightly.schedule import (
 )
 
 
+def _checked_at(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """``--at`` if it is a time of day: a bad one is a usage error (exit 2), as the README says."""
+    try:
+        parse_at(value)
+    except ScheduleError as error:
+        reason = str(error).removeprefix("--at ")
+        raise click.BadParameter(reason, ctx, param) from error
+    return value
+
+
 @click.command(
     "schedule",
     context_settings={"ignore_unknown_options": True, "allow_interspersed_args": True},
 )
 @click.argument("path", required=False, type=click.Path(readable=False, path_type=Path))
 @click.argument("analyze_args", nargs=-1, type=click.UNPROCESSED)
-@click.option("--at", "at", default="02:30", show_default=True, help="Time of day, HH:MM.")
+@click.option(
+    "--at",
+    "at",
+    default="02:30",
+    show_default=True,
+    callback=_checked_at,
+    help="Time of day, HH:MM.",
+)
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

@@ -27,6 +27,7 @@ from loadwatch.ingest.cache import Cache, identify, parser_version
 from loadwatch.ingest.cache_codec import Outcome, relabel, unlabel
 from loadwatch.ingest.gear import GearTable, StravaGear, collect_gear, gear_tables, with_strava
 from loadwatch.ingest.readers import read_source
+from loadwatch.ingest.roots import Inputs, forget_missing, iter_inputs
 from loadwatch.ingest.sources import Source, iter_files, sources_in_file
 from loadwatch.ingest.summary import ActivitySummary, summarise
 from loadwatch.ingest.usable import MIN_RUN_M, MIN_RUN_S, drop_duplicates, drop_fragments, unusable
@@ -121,7 +122,7 @@ def parse_file(
 
 
 def scan(
-    path: str | Path,
+    path: Inputs,
     *,
     on_error: OnError = OnError.SKIP,
     progress: ProgressCallback | None = None,
@@ -134,7 +135,7 @@ def scan(
     """Read every activity file under ``path`` into summaries, and Strava's gear with them.
 
     Args:
-        path: A folder (searched recursively, archives included) or a single file.
+        path: A folder (searched recursively, archives included) or a file, or several.
         on_error: What to do with a file that cannot be used: ``SKIP`` sets it aside in
             :attr:`Scan.skipped` with its reason; ``WARN`` also logs a warning (on the
             :data:`logger` ``loadwatch.ingest.scan``); ``RAISE`` raises the first one's error,
@@ -176,8 +177,7 @@ def scan(
                     found.add(work.label, result)
                 if progress is not None:
                     progress(done, total, work.label)
-        if cache is not None:
-            cache.forget_files_under(Path(path).resolve(), seen)
+        forget_missing(cache, path, seen)
     return found.scan(pending, min_run_s=min_run_s, min_run_m=min_run_m)
 
 
@@ -191,11 +191,11 @@ class _Found:
         self.warnings: list[FileWarning] = []
         self.tables: list[GearTable] = []
 
-    def files(self, path: str | Path) -> list[tuple[Path, str] | Skipped]:
+    def files(self, path: Inputs) -> list[tuple[Path, str] | Skipped]:
         """The files under ``path``, setting aside the folders that cannot be listed (the
         entries the walk skipped, an empty file say, keep their place in file order)."""
         files: list[tuple[Path, str] | Skipped] = []
-        for item in iter_files(path):
+        for item in iter_inputs(path, iter_files):
             if isinstance(item, Skipped) and item.source.endswith("/"):
                 self.set_aside(item, SourceError)
             else:

@@ -16,11 +16,14 @@ from pathlib import Path
 from typing import Unpack
 
 from loadwatch.analysis import analyze
-from loadwatch.errors import ConfigError, LoadwatchError
+from loadwatch.errors import ConfigError, LoadwatchError, SourceError
+from loadwatch.ingest import formats
 from loadwatch.ingest.cache import Cache, default_cache_path
 from loadwatch.ingest.cache_checks import CacheUnusableError, CacheWriteError
 from loadwatch.ingest.lock import RunLock
+from loadwatch.ingest.roots import Inputs, roots_of
 from loadwatch.ingest.scan import ProgressCallback
+from loadwatch.labels import shown
 from loadwatch.model import Analysis, AnalyzeOptions, OptionValues
 from loadwatch.nightly.notify import WeekStatus, newest_week, run_notify
 from loadwatch.nightly.outputs import write_outputs
@@ -68,7 +71,7 @@ def resolve_cache_path(root: Path, cache: str | Path | None) -> Path:
 
 
 def run(
-    path: str | Path,
+    path: Inputs,
     options: AnalyzeOptions | None = None,
     *,
     out: str | Path | None = None,
@@ -87,7 +90,8 @@ def run(
     file sets those, so they need no resolving.
 
     Args:
-        path: The watched folder.
+        path: The watched folder, or several folders and files analysed together (the
+            run's state, for the notification, is kept under the first).
         options: The analysis's settings (from :func:`loadwatch.options.resolve_options`).
         out: Folder for the charts, ``weeks.csv``, ``latest.json`` and ``index.html``.
         units: Distance units of the charts.
@@ -106,12 +110,14 @@ def run(
             written, or another run holds the cache for longer than ``wait_s``
             (:class:`~loadwatch.ingest.lock.CacheBusyError`).
     """
-    root = Path(path)
+    roots = roots_of(path)
+    root = roots[0]
     messages: list[str] = []
     if out is not None:
-        refuse_inside(root, Path(out))
-    with _opened_cache(root, cache, wait_s, messages) as database:
-        result = analyze(root, options, progress=progress, cache=database, **overrides)
+        for watched in roots:
+            refuse_inside(watched, Path(out))
+    with _opened_cache(roots, cache, wait_s, messages) as database:
+        result = analyze(roots, options, progress=progress, cache=database, **overrides)
         previous = database.get_state(root.resolve()) if database is not None else None
         if result.timeline.empty:
             messages.extend(_when_empty(result, None if out is None else Path(out)))
@@ -155,14 +161,16 @@ def run(
 
 @contextlib.contextmanager
 def _opened_cache(
-    root: Path, cache: str | Path | bool | None, wait_s: float, messages: list[str]
+    roots: tuple[Path, ...], cache: str | Path | bool | None, wait_s: float, messages: list[str]
 ) -> Iterator[Cache | None]:
     """The cache, locked, its warnings added to ``messages``; None without one, or when it can
     be neither used nor rebuilt (said in ``messages``: the run goes on without it)."""
     if cache is False:
         yield None
         return
-    location = resolve_cache_path(root, None if cache is True else cache)
+    chosen = None if cache is True else cache
+    locations = [resolve_cache_path(root, chosen) for root in roots]  # each input checked
+    location = locations[0]
     with RunLock(location, wait_s):
         try:
             database = Cache(location)
@@ -218,7 +226,34 @@ def _when_empty(result: Analysis, out: Path | None) -> list[str]:
         return [_nothing_by(result)]  # a day chosen before it all: say so, then report
     if out is not None:
         _refuse_empty_over_report(result.root, out)
-    return []
+    roots = result.roots or (result.root,)
+    if result.pending:  # files still syncing: the next run reads them
+        return []
+    if result.skipped and not all(root.is_file() for root in roots):
+        return []  # a folder's files, each set aside with its reason: the listing says why
+    raise SourceError(_no_activity(result, roots), path=None)
+
+
+def _no_activity(result: Analysis, roots: tuple[Path, ...]) -> str:
+    """Why an analysis of ``roots`` found no activity at all: each input file set aside and its
+    reason, or that the folder holds no activity file, or that the file is none."""
+    where = ", ".join(shown(root) for root in roots)
+    if result.skipped:
+        reasons = "; ".join(f"{shown(s.source)} {shown(s.reason)}" for s in result.skipped[:3])
+        more = len(result.skipped) - 3
+        return f"no activity could be read from {where}: {reasons}" + (
+            f" (and {more} more)" if more > 0 else ""
+        )
+    files = [root for root in roots if root.is_file()]
+    if files:
+        return (
+            f"{', '.join(shown(file) for file in files)}: not {formats.described()}, nor a .gz "
+            "or .zip archive holding one"
+        )
+    return (
+        f"no {formats.described()} files found in {where}: is it the folder your watch or app "
+        "syncs into?"
+    )
 
 
 def _nothing_by(result: Analysis) -> str:

@@ -47,15 +47,16 @@ def tell(result: Analysis, written: list[Path]) -> None:
     """Messages for the user, on stderr: what was set aside and what was written."""
     runs = int((result.timeline["sport"] == "running").sum()) if len(result.timeline) else 0
     nothing = not (result.before_since or result.skipped or result.pending)
+    where = ", ".join(shown(root) for root in result.roots or (result.root,))
     if result.timeline.empty and nothing:
         click.echo(
-            f"No {formats.described()} files found in {shown(result.root)}: is it the folder your "
+            f"No {formats.described()} files found in {where}: is it the folder your "
             "watch or app syncs into?",
             err=True,
         )
         return
     click.echo(
-        f"Read {len(result.timeline)} activities ({runs} runs) from {shown(result.root)}.",
+        f"Read {len(result.timeline)} activities ({runs} runs) from {where}.",
         err=True,
     )
     for warning in result.warnings:

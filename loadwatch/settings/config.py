@@ -54,7 +54,7 @@ import dataclasses
 import os
 import stat
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -80,6 +80,7 @@ __all__ = [
     "Athlete",
     "Config",
     "SurfaceRule",
+    "config_layers",
     "load_config",
     "parse_config",
     "user_config_path",
@@ -95,7 +96,7 @@ def user_config_path() -> Path:
 
 
 def load_config(
-    root: str | Path | None = None,
+    root: str | Path | Sequence[str | Path] | None = None,
     config_file: str | Path | None = None,
     *,
     user_config: str | Path | bool | None = True,
@@ -103,7 +104,8 @@ def load_config(
     """Read and merge the config files that apply to an analysis of ``root``.
 
     Args:
-        root: The analysed folder; its ``loadwatch.toml`` is read if present.
+        root: The analysed folder, or several; each one's ``loadwatch.toml`` is read if
+            present, a later folder's over an earlier one's.
         config_file: An explicit config file (``--config``); it must exist.
         user_config: ``True`` to read the user config if it exists, ``False`` to skip it, or a
             path to read instead.
@@ -113,6 +115,23 @@ def load_config(
         SourceError: ``root`` is a folder that cannot be read, so neither its config nor its
             files can be.
     """
+    config = Config()
+    for _, layer in config_layers(root, config_file, user_config=user_config):
+        config = _merge(config, layer)
+    return config
+
+
+def config_layers(
+    root: str | Path | Sequence[str | Path] | None = None,
+    config_file: str | Path | None = None,
+    *,
+    user_config: str | Path | bool | None = True,
+) -> list[tuple[Path, Config]]:
+    """Each config file that applies to an analysis of ``root``, read alone, lowest precedence
+    first: what :func:`load_config` merges, and where each setting in force came from.
+
+    Args and Raises: as :func:`load_config`.
+    """
     candidates: list[Path] = []
     if user_config is True:
         user = user_config_path()
@@ -120,18 +139,15 @@ def load_config(
             candidates.append(user)
     elif user_config:
         candidates.append(Path(user_config))
-    if root is not None:
-        candidates.extend(_folder_config(Path(root)))
+    roots = [root] if isinstance(root, str | Path) else list(root or ())
+    for folder in roots:
+        candidates.extend(_folder_config(Path(folder)))
     if config_file is not None:
         explicit = Path(config_file)
         if not explicit.is_file():
             raise ConfigError("config file not found", path=explicit)
         candidates.append(explicit)
-
-    config = Config()
-    for path in candidates:
-        config = _merge(config, parse_config(_read_toml(path), path))
-    return config
+    return [(path, parse_config(_read_toml(path), path)) for path in candidates]
 
 
 def _folder_config(root: Path) -> list[Path]:
