@@ -63,9 +63,10 @@ MAX_APPLE_HR_READINGS = 10_000_000
 MAX_APPLE_ELEMENT_PARTS = MAX_POINTS + 10_000
 #: The most route files one Apple Health workout may name (Apple writes one).
 MAX_APPLE_ROUTES = 8
-#: The longest stretch of an Apple Health export without a ``>`` (one tag, or text), which the
-#: parser holds whole: Apple's are under a kB.
-MAX_XML_STRETCH_BYTES = 4 * 1024 * 1024
+#: The longest stretch of an Apple Health export without a ``>`` (one tag, or text): Apple's
+#: are under a kB. The parser holds a tag whole, and parses it again each time more of it
+#: arrives (16 kB at a time), so a tag costs about its length squared.
+MAX_XML_STRETCH_BYTES = 64 * 1024
 
 #: The longest believable activity (s): ten days, beyond the longest multi-day races recorded
 #: in one file.

@@ -309,7 +309,7 @@ class _WithoutDtd:
         self._stretch = self._stretch + len(data) if last < 0 else len(data) - last - 1
         if self._stretch > MAX_XML_STRETCH_BYTES:
             raise UnsupportedFileError(
-                f"has more than {MAX_XML_STRETCH_BYTES // 2**20} MB without an end of tag "
+                f"has more than {MAX_XML_STRETCH_BYTES // 1024} kB without an end of tag "
                 "(Apple's tags are a few hundred bytes); the export is damaged or was made to "
                 "be slow",
                 path=self._source,
