@@ -120,7 +120,7 @@ def too_large_export(total: int) -> str:
     """The reason an ``export.xml`` outside an archive larger than ``total`` bytes is skipped."""
     return (
         f"is larger than {total / 2**30:,.0f} GB, more than loadwatch reads from one Apple "
-        "Health export; export it again, or split it"
+        "Health export (years of a watch make a few GB)"
     )
 
 
