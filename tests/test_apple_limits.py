@@ -115,6 +115,6 @@ def test_an_export_larger_than_its_limit_is_skipped_unread(tmp_path: Path) -> No
     (skipped,) = sources.sources_in_file(tmp_path / "export.xml", "export.xml")
     assert isinstance(skipped, Skipped)
     assert skipped.reason == (
-        "is larger than 16 GB, more than loadwatch reads from one Apple Health export; "
+        "is larger than 16 GB, more than loadwatch reads from one Apple Health export "
         "(years of a watch make a few GB)"
     )
