@@ -33,6 +33,7 @@ from loadwatch.ingest.formats import SNIFF_BYTES
 from loadwatch.ingest.limits import (
     MAX_APPLE_EXPORT_BYTES,
     MAX_APPLE_ROUTE_BYTES,
+    MAX_APPLE_ZIP_RATIO,
     ArchiveBudget,
     OverBudget,
     TooMuchWork,
@@ -96,9 +97,11 @@ def in_zip(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: ArchiveBudge
     """The :class:`Opener` of a zip member; valid while the archive is open.
 
     Every byte decompressed from the archive (the member's, its routes') is spent from
-    ``budget``, the archive's work budget.
+    ``budget``, the archive's work budget, first raised to let the member decompress
+    :data:`~loadwatch.ingest.limits.MAX_APPLE_ZIP_RATIO` times its compressed size.
     """
     folder = info.filename.rpartition("/")[0]
+    budget.total = max(budget.total, budget.spent + MAX_APPLE_ZIP_RATIO * info.compress_size)
 
     def nearby(relative: str) -> bytes | None:
         name = f"{folder}/{relative}" if folder else relative
