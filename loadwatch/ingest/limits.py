@@ -50,7 +50,7 @@ MIN_ARCHIVE_WORK_BYTES = 256 * 1024 * 1024
 
 #: An Apple Health ``export.xml`` inside an archive may decompress to this many times its
 #: compressed size, when that is more than its archive's work allows: its XML repeats itself
-#: so much that a real one can pack over 40-fold.
+#: so much that one made as the Health app writes it packs 45-50-fold.
 MAX_APPLE_ZIP_RATIO = 100
 #: The largest Apple Health ``export.xml`` read outside an archive (inside one, the archive's
 #: budget bounds it): real exports reach several GB after years of a watch, most of it heart
