@@ -5,16 +5,18 @@ workout, the route files of one workout (each lowered here to be reached)."""
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from loadwatch.errors import UnsupportedFileError
 from loadwatch.ingest import exports, sources
-from loadwatch.ingest.limits import TooMuchWork
+from loadwatch.ingest.limits import ArchiveBudget, TooMuchWork
 from loadwatch.ingest.readers import _applexml, read_streamed
 from loadwatch.model import Skipped
 
+APPLE = ("apple-health", "export.xml")
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="en_US">\n'
 WHEN = 'startDate="2025-03-03 07:00:00 +0000" endDate="2025-03-03 07:30:00 +0000"'
 HR = '<Record type="HKQuantityTypeIdentifierHeartRate" unit="count/min" {when} value="150"/>\n'
@@ -118,3 +120,32 @@ def test_an_export_larger_than_its_limit_is_skipped_unread(tmp_path: Path) -> No
         "is larger than 16 GB, more than loadwatch reads from one Apple Health export "
         "(years of a watch make a few GB)"
     )
+
+
+def test_a_zipped_export_past_its_archives_budget_is_a_zip_bomb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside a zip, the export's bytes and its routes' are spent from the archive's budget
+    (here without the export's own ratio); past it, the export stops as a zip bomb."""
+    body = (HR.format(when=WHEN) * 100 + _workout(_routes("/workout-routes/route_1.gpx"))) * 3
+    with zipfile.ZipFile(tmp_path / "export.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("apple_health_export/export.xml", _export(body))
+        archive.writestr("apple_health_export/workout-routes/route_1.gpx", ROUTE)
+    monkeypatch.setattr(exports, "MAX_APPLE_ZIP_RATIO", 0)
+    with zipfile.ZipFile(tmp_path / "export.zip") as archive:
+        info = archive.getinfo("apple_health_export/export.xml")
+        budget = ArchiveBudget(10**6)
+        assert len(list(read_streamed(exports.in_zip(archive, info, budget), *APPLE))) == 3
+        assert budget.spent == info.file_size + 3 * len(ROUTE)
+        budget = ArchiveBudget(info.file_size + len(ROUTE))
+        with pytest.raises(TooMuchWork, match=r"^decompresses to more than 0 MB, more than"):
+            list(read_streamed(exports.in_zip(archive, info, budget), *APPLE))
+
+
+def test_an_export_without_an_end_of_tag_is_refused() -> None:
+    """More than 64 kB without a '>' (a tag or a text held whole) refuses the export."""
+    records = HR.format(when=WHEN) * (1_200_000 // len(HR))  # past the first read, 1 MB
+    for body in (" " * (70 * 1024), records + " " * (70 * 1024) + "<x/>"):
+        with pytest.raises(UnsupportedFileError, match="has more than 64 kB without an end of"):
+            _applexml.collect(io.BytesIO(_export(body)), "export.xml")
+    assert not _applexml.collect(io.BytesIO(_export(records + " " * 60_000)), "x").workouts

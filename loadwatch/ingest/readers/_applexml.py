@@ -305,9 +305,12 @@ class _WithoutDtd:
 
     def _watch(self, data: bytes) -> None:
         """Refuse a stretch of more than :data:`MAX_XML_STRETCH_BYTES` without a ``>``."""
-        last = data.rfind(b">")
-        self._stretch = self._stretch + len(data) if last < 0 else len(data) - last - 1
-        if self._stretch > MAX_XML_STRETCH_BYTES:
+        first, last = data.find(b">"), data.rfind(b">")
+        longest = self._stretch + (len(data) if first < 0 else first)
+        if first >= 0 and last - first > MAX_XML_STRETCH_BYTES:  # the head, read whole
+            longest = max(longest, *map(len, data[first:last].split(b">")))
+        self._stretch = longest if first < 0 else len(data) - last - 1
+        if max(longest, self._stretch) > MAX_XML_STRETCH_BYTES:
             raise UnsupportedFileError(
                 f"has more than {MAX_XML_STRETCH_BYTES // 1024} kB without an end of tag "
                 "(Apple's tags are a few hundred bytes); the export is damaged or was made to "
