@@ -58,6 +58,18 @@ CASES: dict[str, Callable[[Path], None]] = {
     "7: TCX of 1e6 points": _write("p.tcx", lambda: hostile.tcx_points(1_000_000)),
     "7: GPX of 500,000 points": _write("h.gpx", lambda: hostile.gpx_points(500_000)),
     "8: 100,000 empty files (--jobs 2)": _empty_files,
+    "apple: export.xml of 4 GB in a 5 MB zip": _write(
+        "export.zip", lambda: hostile.apple_zip(hostile.apple_bomb())
+    ),
+    "apple: the same, nested (60 kB)": _write(
+        "backup.zip", lambda: hostile.apple_zip_nested(hostile.apple_bomb())
+    ),
+    "apple: export.xml of 4 GB of spaces": _write(
+        "export.zip", lambda: hostile.apple_zip(hostile.apple_bomb(unit=b" " * 4096))
+    ),
+    "apple: export.xml with entities in its DTD": _write(
+        "export.xml", lambda: hostile.apple_with_dtd('<!ENTITY a "AAAA"><!ENTITY b "&a;&a;">')
+    ),
 }
 
 

@@ -13,6 +13,7 @@ import pytest
 from loadwatch import read_activities
 from loadwatch.errors import CorruptFileError, NotAnActivityError, UnsupportedFileError
 from loadwatch.ingest import exports, sources
+from loadwatch.ingest.limits import ArchiveBudget
 from loadwatch.ingest.readers import read_streamed
 from loadwatch.ingest.readers.apple import read_apple_health
 from loadwatch.ingest.scan import scan
@@ -333,10 +334,9 @@ def test_the_opener_never_leaves_its_export(tmp_path: Path, zipped: Path) -> Non
     assert opener.nearby("nothing.gpx") is None
     with zipfile.ZipFile(zipped) as archive:
         info = archive.getinfo("apple_health_export/export.xml")
-        assert exports.in_zip(archive, info).nearby("workout-routes/none.gpx") is None
-        assert exports.in_zip(archive, info).nearby("workout-routes/route_1.gpx") == (
-            ROUTE_GPX.encode()
-        )
+        opened = exports.in_zip(archive, info, ArchiveBudget(2**30))
+        assert opened.nearby("workout-routes/none.gpx") is None
+        assert opened.nearby("workout-routes/route_1.gpx") == (ROUTE_GPX.encode())
 
 
 def test_a_streamed_read_of_an_unknown_format() -> None:

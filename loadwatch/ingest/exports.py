@@ -9,20 +9,37 @@ Two kinds of export hold files discovery must not take at face value:
 - A Strava bulk export's ``routes/`` folder holds the routes the athlete planned (some with
   made-up times): never activities, whatever they hold.
 
-Nothing is extracted or written.
+Nothing is extracted or written. What an export costs is bounded as it is read (the limits are
+in :mod:`~loadwatch.ingest.limits`): inside an archive, every byte the reader decompresses, the
+document's and the routes', is spent from the archive's work budget; outside one, the document
+may not pass :data:`~loadwatch.ingest.limits.MAX_APPLE_EXPORT_BYTES` nor its routes, all read,
+:data:`~loadwatch.ingest.limits.MAX_APPLE_ROUTE_BYTES`. Past a limit the reader stops with
+:class:`~loadwatch.ingest.limits.TooMuchWork`, and the export is skipped with its reason.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import io
 import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from loadwatch.errors import SourceError
 from loadwatch.ingest import formats
 from loadwatch.ingest.formats import SNIFF_BYTES
+from loadwatch.ingest.limits import (
+    MAX_APPLE_EXPORT_BYTES,
+    MAX_APPLE_ROUTE_BYTES,
+    MAX_APPLE_ZIP_RATIO,
+    ArchiveBudget,
+    OverBudget,
+    TooMuchWork,
+    zip_bomb,
+)
+from loadwatch.ingest.walk import open_regular
 
 #: The file beside a ``workout-routes/`` folder that owns its GPX files.
 APPLE_EXPORT_XML = "export.xml"
@@ -52,23 +69,39 @@ class Opener:
 
 
 def on_disk(path: Path) -> Opener:
-    """The :class:`Opener` of a file in a folder."""
+    """The :class:`Opener` of a file in a folder, its reads bounded (module docstring)."""
+    routes = ArchiveBudget(MAX_APPLE_ROUTE_BYTES)
 
     def nearby(relative: str) -> bytes | None:
-        target = path.parent / relative
-        try:
-            if ".." in Path(relative).parts or target.stat().st_size > MAX_ROUTE_BYTES:
-                return None
-            return target.read_bytes()
-        except OSError:
+        if ".." in Path(relative).parts:
             return None
+        try:
+            handle, _ = open_regular(path.parent / relative)  # never a pipe or a device
+            with handle:
+                data = handle.read(MAX_ROUTE_BYTES + 1)
+        except (OSError, SourceError):
+            return None
+        if len(data) > MAX_ROUTE_BYTES:
+            return None
+        _spend(routes, len(data), _too_many_routes)
+        return data
 
-    return Opener(lambda: path.open("rb"), nearby)
+    def opened() -> IO[bytes]:
+        handle, _ = open_regular(path)
+        return counted(handle, ArchiveBudget(MAX_APPLE_EXPORT_BYTES), too_large_export)
+
+    return Opener(opened, nearby)
 
 
-def in_zip(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Opener:
-    """The :class:`Opener` of a zip member; valid while the archive is open."""
+def in_zip(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: ArchiveBudget) -> Opener:
+    """The :class:`Opener` of a zip member; valid while the archive is open.
+
+    Every byte decompressed from the archive (the member's, its routes') is spent from
+    ``budget``, the archive's work budget, first raised to let the member decompress
+    :data:`~loadwatch.ingest.limits.MAX_APPLE_ZIP_RATIO` times its compressed size.
+    """
     folder = info.filename.rpartition("/")[0]
+    budget.total = max(budget.total, budget.spent + MAX_APPLE_ZIP_RATIO * info.compress_size)
 
     def nearby(relative: str) -> bytes | None:
         name = f"{folder}/{relative}" if folder else relative
@@ -77,12 +110,67 @@ def in_zip(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Opener:
             if member.file_size > MAX_ROUTE_BYTES or member.flag_bits & 0x1:
                 return None
             with archive.open(member) as handle:
-                data = handle.read(MAX_ROUTE_BYTES + 1)
+                data = handle.read(MAX_ROUTE_BYTES + 1)  # declared sizes can lie
         except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError):
             return None
+        _spend(budget, len(data), zip_bomb)
         return data if len(data) <= MAX_ROUTE_BYTES else None
 
-    return Opener(lambda: archive.open(info), nearby)
+    return Opener(lambda: counted(archive.open(info), budget, zip_bomb), nearby)
+
+
+def too_large_export(total: int) -> str:
+    """The reason an ``export.xml`` outside an archive larger than ``total`` bytes is skipped."""
+    return (
+        f"is larger than {total / 2**30:,.0f} GB, more than loadwatch reads from one Apple "
+        "Health export (years of a watch make a few GB)"
+    )
+
+
+def _too_many_routes(total: int) -> str:
+    return (
+        f"names route files adding up to more than {total / 2**30:,.0f} GB, more than loadwatch "
+        "reads for one Apple Health export (the same file named again and again?)"
+    )
+
+
+def _spend(budget: ArchiveBudget, count: int, reason: Callable[[int], str]) -> None:
+    try:
+        budget.spend(count)
+    except OverBudget as over:
+        raise TooMuchWork(reason(over.total)) from None
+
+
+def counted(raw: IO[bytes], budget: ArchiveBudget, reason: Callable[[int], str]) -> IO[bytes]:
+    """``raw``, read through: every byte read is spent from ``budget``; past it, a read raises
+    :class:`~loadwatch.ingest.limits.TooMuchWork` saying ``reason(budget.total)``."""
+    return io.BufferedReader(_Counted(raw, budget, reason), buffer_size=1 << 16)
+
+
+class _Counted(io.RawIOBase):
+    """The raw stream under :func:`counted`."""
+
+    def __init__(self, raw: IO[bytes], budget: ArchiveBudget, reason: Callable[[int], str]) -> None:
+        super().__init__()
+        self._raw = raw
+        self._budget = budget
+        self._reason = reason
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        view = memoryview(buffer).cast("B")
+        data = self._raw.read(len(view))
+        _spend(self._budget, len(data), self._reason)
+        view[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
 
 
 def owner(folder: str, beside: Callable[[str], bool]) -> str | None:

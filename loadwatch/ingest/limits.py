@@ -48,6 +48,30 @@ MAX_ARCHIVE_RATIO = 40
 #: ...or this many, when that is more: what a small archive of a few real activities needs.
 MIN_ARCHIVE_WORK_BYTES = 256 * 1024 * 1024
 
+#: An Apple Health ``export.xml`` inside an archive may decompress to this many times its
+#: compressed size, when that is more than its archive's work allows: its XML repeats itself
+#: so much that one made as the Health app writes it packs 45-50-fold.
+MAX_APPLE_ZIP_RATIO = 100
+#: The largest Apple Health ``export.xml`` read outside an archive (inside one, the archive's
+#: budget bounds it): real exports reach several GB after years of a watch, most of it heart
+#: rate and steps. A bound, not a speed: reading this much takes many minutes.
+MAX_APPLE_EXPORT_BYTES = 16 * 1024**3
+#: The most route bytes one Apple Health export outside an archive may have read, all its
+#: workouts together (a route file named by every workout is read once for each).
+MAX_APPLE_ROUTE_BYTES = 16 * 1024**3
+#: The most heart-rate readings kept from one Apple Health export (16 bytes each: 160 MB): a
+#: watch worn day and night keeps a few hundred thousand a year.
+MAX_APPLE_HR_READINGS = 10_000_000
+#: The most elements inside one top-level element of an Apple Health export (a workout and
+#: the inline locations of its route), which the parser holds until its end.
+MAX_APPLE_ELEMENT_PARTS = MAX_POINTS + 10_000
+#: The most route files one Apple Health workout may name (Apple writes one).
+MAX_APPLE_ROUTES = 8
+#: The longest stretch of an Apple Health export without a ``>`` (one tag, or text): Apple's
+#: are under a kB. The parser holds a tag whole, and parses it again each time more of it
+#: arrives (16 kB at a time), so a tag costs about its length squared.
+MAX_XML_STRETCH_BYTES = 64 * 1024
+
 #: The longest believable activity (s): ten days, beyond the longest multi-day races recorded
 #: in one file.
 MAX_ACTIVITY_S = 10 * 86_400.0
@@ -198,6 +222,18 @@ class OverBudget(Exception):
     def __init__(self, total: int) -> None:
         super().__init__(total)
         self.total = total
+
+
+class TooMuchWork(UnsupportedFileError):
+    """A file read streamed (an Apple Health export) went past one of its limits: skipped."""
+
+
+def zip_bomb(total: int) -> str:
+    """The reason an archive that decompressed more than ``total`` bytes is not read on."""
+    return (
+        f"decompresses to more than {total / 2**20:,.0f} MB, more than loadwatch reads from an "
+        "archive of its size; a zip bomb?"
+    )
 
 
 def archive_refusal(infos: list[zipfile.ZipInfo]) -> str | None:

@@ -32,9 +32,11 @@ from loadwatch.ingest.exports import (
     owner_on_disk,
     streamed,
     streamed_member,
+    too_large_export,
 )
 from loadwatch.ingest.formats import SNIFF_BYTES, Format
 from loadwatch.ingest.limits import (
+    MAX_APPLE_EXPORT_BYTES,
     MAX_ARCHIVE_DEPTH,
     MAX_ARCHIVE_RATIO,
     MAX_FILE_BYTES,
@@ -159,8 +161,7 @@ def sources_in_file(
                 yield from _zip_on_disk(file_path, label, handle, info, digest)
                 return
             if streamed(kind):  # read by its reader as it streams, never held here
-                _digest_whole(handle, digest)
-                yield Source(label, Format(str(kind)), b"", file_path, on_disk(file_path))
+                yield _streamed_on_disk(file_path, label, Format(str(kind)), handle, digest)
                 return
             data = head + handle.read(max(0, MAX_FILE_BYTES + 1 - len(head))) if kind else head
         except OSError as error:
@@ -178,6 +179,16 @@ def sources_in_file(
         yield Skipped(label, f"is {size / 2**20:.0f} MB, too large for an activity file")
         return
     yield from _from_bytes(data, label, file_path, kind, looks_like_activity, depth=0)
+
+
+def _streamed_on_disk(
+    file_path: Path, label: str, kind: Format, handle: BinaryIO, digest: Hasher | None
+) -> Source | Skipped:
+    """A file read streamed (an Apple Health ``export.xml``), unless too large to read."""
+    if os.fstat(handle.fileno()).st_size > MAX_APPLE_EXPORT_BYTES:
+        return Skipped(label, too_large_export(MAX_APPLE_EXPORT_BYTES))
+    _digest_whole(handle, digest)
+    return Source(label, kind, b"", file_path, on_disk(file_path))
 
 
 def _cannot_read(error: OSError) -> str:
@@ -346,7 +357,7 @@ def _from_member(
                     yield Skipped(label, unrecognised(head))
                 return
             if streamed(kind):  # read by its reader as it streams, never held here
-                yield Source(label, Format(str(kind)), b"", holder, in_zip(archive, info))
+                yield Source(label, Format(str(kind)), b"", holder, in_zip(archive, info, budget))
                 return
             # Declared sizes can lie (zip bombs): never read past the limit, whatever they say.
             data = _read_member(member, head, budget)

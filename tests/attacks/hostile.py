@@ -226,3 +226,70 @@ def nested_42(outer: int = 4, inner: int = 16, size: int = 255 * MB) -> bytes:
 def overlapping(entries: int = 60, size: int = 200 * MB) -> bytes:
     """One member of ``size`` bytes, and ``entries`` more entries pointing at its bytes."""
     return zip_of([("0.fit", repeated(size, FIT_HEAD))], overlap=entries)
+
+
+# --- Apple Health exports ------------------------------------------------------------------
+
+APPLE_HEAD = b'<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="en_US">\n'
+_APPLE_WORKOUT = (
+    b' <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="30" '
+    b'durationUnit="min" sourceName="Apple Watch" startDate="2025-03-03 07:00:00 +0000" '
+    b'endDate="2025-03-03 07:30:00 +0000"><WorkoutRoute>'
+    b'<FileReference path="/workout-routes/route_1.gpx"/></WorkoutRoute></Workout>\n'
+)
+#: A step count as Apple writes it (about 300 bytes), repeated to make an export large.
+APPLE_RECORD = (
+    b' <Record type="HKQuantityTypeIdentifierStepCount" sourceName="iPhone" '
+    b'sourceVersion="17.4" device="&lt;&lt;HKDevice: 0x300b4c370&gt;, name:iPhone&gt;" '
+    b'unit="count" creationDate="2025-03-03 08:10:00 +0000" '
+    b'startDate="2025-03-03 07:59:00 +0000" endDate="2025-03-03 08:09:00 +0000" value="812"/>\n'
+)
+
+
+def apple_export(workouts: int = 1) -> bytes:
+    """A small, whole ``export.xml``: ``workouts`` runs naming the route file route_1.gpx."""
+    return APPLE_HEAD + _APPLE_WORKOUT * workouts + b"</HealthData>\n"
+
+
+def deflated_stream(head: bytes, unit: bytes, size: int) -> Deflated:
+    """``head`` then ``unit`` again and again, ``size`` bytes in all (up to 4 GB), raw-deflated
+    in moments: 16 MB of units are compressed once, after a full flush, and its bytes repeated
+    (a full flush forgets all history, so the same input gives the same output each time)."""
+    block = unit * (16 * MB // len(unit))
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    start = packer.compress(head) + packer.flush(zlib.Z_FULL_FLUSH)
+    compressed = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    blocks = (size - len(head)) // len(block)
+    crc = zlib.crc32(head)
+    for _ in range(blocks):
+        crc = zlib.crc32(block, crc)
+    data = start + compressed * blocks + packer.flush()
+    return Deflated(data, crc, len(head) + blocks * len(block))
+
+
+#: A step count with 16 kB of spaces inside its tag (legal XML), which deflate packs 800-fold
+#: (plain records, each a little different from a run, pack only 250-fold).
+APPLE_PADDED_RECORD = APPLE_RECORD.replace(b"/>", b" " * (16 * 1024) + b"/>")
+
+
+def apple_bomb(size: int = 4_000_000_000, unit: bytes = APPLE_PADDED_RECORD) -> Deflated:
+    """An ``export.xml`` of ``size`` bytes: a head, then ``unit`` repeated (padded step counts
+    by default), never ending: 4 GB deflate to about 5 MB."""
+    return deflated_stream(APPLE_HEAD, unit, size)
+
+
+def apple_zip(member: Deflated) -> bytes:
+    """An ``export.zip`` as the Health app writes it, holding ``member`` as its export.xml."""
+    return zip_of([("apple_health_export/export.xml", member)])
+
+
+def apple_zip_nested(member: Deflated) -> bytes:
+    """A zip holding an ``export.zip`` (stored whole) that holds ``member`` as export.xml."""
+    return zip_of([("export.zip", stored(apple_zip(member)))])
+
+
+def apple_with_dtd(subset: str) -> bytes:
+    """A small ``export.xml`` whose DOCTYPE's internal subset is ``subset``."""
+    doctype = f"<!DOCTYPE HealthData [\n{subset}\n]>\n".encode()
+    head, _, body = apple_export().partition(b"<HealthData")
+    return head + doctype + b"<HealthData" + body

@@ -13,6 +13,13 @@ only). It is **stripped before parsing**: the parser never sees a DTD, so it nev
 nor expands an entity. Before stripping, the DTD is checked to hold nothing but ``<!ELEMENT``,
 ``<!ATTLIST`` and comments, as Apple's does: a document whose DTD declares an entity or names
 an external file (``SYSTEM``, ``PUBLIC``) is refused whole.
+
+Bounds (:mod:`~loadwatch.ingest.limits`): the parser holds a top-level element until its end,
+and a tag or a text whole, so an export with a top-level element of more than
+:data:`~loadwatch.ingest.limits.MAX_APPLE_ELEMENT_PARTS` elements, a stretch of more than
+:data:`~loadwatch.ingest.limits.MAX_XML_STRETCH_BYTES` without a ``>``, or more than
+:data:`~loadwatch.ingest.limits.MAX_APPLE_HR_READINGS` heart-rate readings is refused; a
+workout keeps its first :data:`~loadwatch.ingest.limits.MAX_APPLE_ROUTES` route files.
 """
 
 from __future__ import annotations
@@ -24,7 +31,13 @@ from datetime import datetime
 from typing import IO
 from xml.etree import ElementTree
 
-from loadwatch.errors import CorruptFileError
+from loadwatch.errors import CorruptFileError, UnsupportedFileError
+from loadwatch.ingest.limits import (
+    MAX_APPLE_ELEMENT_PARTS,
+    MAX_APPLE_HR_READINGS,
+    MAX_APPLE_ROUTES,
+    MAX_XML_STRETCH_BYTES,
+)
 from loadwatch.ingest.readers._xml import raise_malformed
 
 #: How far into the document the DTD may end: Apple's is 10-20 kB; past this it is not Apple's.
@@ -119,7 +132,7 @@ def collect(stream: IO[bytes], source: str) -> Export:
             or one whose root is not ``<HealthData>``.
     """
     found = Export()
-    depth = 0
+    depth = parts = 0
     root: ElementTree.Element | None = None
     try:
         for event, element in ElementTree.iterparse(
@@ -127,13 +140,17 @@ def collect(stream: IO[bytes], source: str) -> Export:
         ):
             if event == "start":
                 depth += 1
+                parts += 1
                 if root is None:
                     root = _check_root(element, source)
+                elif parts > MAX_APPLE_ELEMENT_PARTS:
+                    raise UnsupportedFileError(_TOO_MANY_PARTS, path=source)
                 continue
             depth -= 1
             if depth == 1:
-                _take(element, found)
+                _take(element, found, source)
                 root.clear()  # type: ignore[union-attr]  # set at the first start event
+                parts = 0
     except ElementTree.ParseError as error:
         line, column = error.position
         raise_malformed(source, "Apple Health export", str(error).split(":")[0], line, column)
@@ -148,7 +165,18 @@ def _check_root(element: ElementTree.Element, source: str) -> ElementTree.Elemen
     return element
 
 
-def _take(element: ElementTree.Element, found: Export) -> None:
+_TOO_MANY_PARTS = (
+    f"has a workout or record of more than {MAX_APPLE_ELEMENT_PARTS:,} parts (Apple's have a "
+    "few, or one location a second); the export is damaged or was made to be slow"
+)
+
+_TOO_MANY_READINGS = (
+    f"holds more than {MAX_APPLE_HR_READINGS:,} heart-rate readings, more than loadwatch keeps "
+    "from one Apple Health export (decades of a watch worn day and night)"
+)
+
+
+def _take(element: ElementTree.Element, found: Export, source: str) -> None:
     """Keep what a finished top-level element says, if anything."""
     if element.tag == "Record":
         if element.get("type") == _HR_TYPE:
@@ -157,6 +185,8 @@ def _take(element: ElementTree.Element, found: Export) -> None:
             if moment is None:
                 found.bad_dates += 1
             elif bpm is not None and bpm > 0:
+                if len(found.hr_time) >= MAX_APPLE_HR_READINGS:
+                    raise UnsupportedFileError(_TOO_MANY_READINGS, path=source)
                 found.hr_time.append(moment)
                 found.hr_bpm.append(bpm)
     elif element.tag == "Workout":
@@ -201,8 +231,10 @@ def _child(child: ElementTree.Element, workout: Workout) -> None:
         workout.indoor = child.get("value", "").strip() in ("1", "true", "YES")
     elif child.tag == "WorkoutRoute":
         for item in child:
-            if item.tag == "FileReference" and item.get("path"):
-                workout.routes.append(item.get("path", ""))
+            path = item.get("path")
+            if item.tag == "FileReference" and path and path not in workout.routes:
+                if len(workout.routes) < MAX_APPLE_ROUTES:
+                    workout.routes.append(path)
             elif item.tag == "Location":
                 _location(item, workout)
 
@@ -259,14 +291,32 @@ class _WithoutDtd:
         self._raw = raw
         self._source = source
         self._pending: bytes | None = None
+        self._stretch = 0
 
     def read(self, size: int = -1) -> bytes:
         if self._pending is None:
             self._pending = self._head()
         if self._pending:
             out, self._pending = self._pending, b""
-            return out
-        return self._raw.read(size if size and size > 0 else _CHUNK)
+        else:
+            out = self._raw.read(size if size and size > 0 else _CHUNK)
+        self._watch(out)
+        return out
+
+    def _watch(self, data: bytes) -> None:
+        """Refuse a stretch of more than :data:`MAX_XML_STRETCH_BYTES` without a ``>``."""
+        first, last = data.find(b">"), data.rfind(b">")
+        longest = self._stretch + (len(data) if first < 0 else first)
+        if first >= 0 and last - first > MAX_XML_STRETCH_BYTES:  # the head, read whole
+            longest = max(longest, *map(len, data[first:last].split(b">")))
+        self._stretch = longest if first < 0 else len(data) - last - 1
+        if max(longest, self._stretch) > MAX_XML_STRETCH_BYTES:
+            raise UnsupportedFileError(
+                f"has more than {MAX_XML_STRETCH_BYTES // 1024} kB without an end of tag "
+                "(Apple's tags are a few hundred bytes); the export is damaged or was made to "
+                "be slow",
+                path=self._source,
+            )
 
     def _head(self) -> bytes:
         """The document up to its root element (and a little past), its DTD cut out."""
