@@ -26,6 +26,20 @@ from loadwatch.ingest.readers._xml import order_by_time, steps_per_minute
 _PER_MINUTE = 60.0
 
 
+#: Each sample's field in a Suunto log (SML's ``<Sample>`` children, the app JSON's keys) and
+#: the column it is read into, in the log's units (heart rate and cadence in Hz, positions in
+#: radians).
+SAMPLE_FIELDS: dict[str, str] = {
+    "HR": "hr_hz",
+    "Cadence": "cadence_hz",
+    "Speed": "speed_mps",
+    "Distance": "distance_m",
+    "Altitude": "altitude_m",
+    "Latitude": "lat_rad",
+    "Longitude": "lon_rad",
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class SuuntoSample:
     """One sample's values as the file gives them (NaN where absent); ``time`` is UTC."""

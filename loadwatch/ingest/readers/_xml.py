@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import math
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import Any, NamedTuple, NoReturn
 from xml.parsers import expat
@@ -371,3 +372,15 @@ def _earliest_longest_non_decreasing(values: npt.NDArray[np.int64]) -> npt.NDArr
             kept.append(i)
             needed -= 1
     return np.asarray(kept, dtype=np.intp)
+
+
+def children(element: ET.Element | None, name: str) -> list[ET.Element]:
+    """The direct children of ``element`` with this local name (none of ``None``)."""
+    if element is None:
+        return []
+    return [child for child in element if local_name(child.tag) == name]
+
+
+def child(element: ET.Element | None, name: str) -> ET.Element | None:
+    """The first direct child of ``element`` with this local name, or ``None``."""
+    return next(iter(children(element, name)), None)

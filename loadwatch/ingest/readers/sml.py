@@ -18,25 +18,17 @@ import pandas as pd
 
 from loadwatch.errors import CorruptFileError, NotAnActivityError, UnsupportedFileError
 from loadwatch.ingest.activity import Activity
-from loadwatch.ingest.readers._suunto import SuuntoHeader, SuuntoSample, activity
+from loadwatch.ingest.readers._suunto import SAMPLE_FIELDS, SuuntoHeader, SuuntoSample, activity
 from loadwatch.ingest.readers._xml import (
+    child,
+    children,
     inspect_prolog,
-    local_name,
     parse_float,
     raise_malformed,
     usable_times,
 )
 
 _FORMAT = "Suunto SML"
-_FIELDS = {
-    "HR": "hr_hz",
-    "Cadence": "cadence_hz",
-    "Speed": "speed_mps",
-    "Distance": "distance_m",
-    "Altitude": "altitude_m",
-    "Latitude": "lat_rad",
-    "Longitude": "lon_rad",
-}
 _LOCAL_TIME_NOTE = "the file gives local time without a time zone; it is read as UTC"
 
 
@@ -60,19 +52,19 @@ def read_sml(data: bytes, source: str) -> list[Activity]:
             path=source,
         )
     root = _parse(data, source)
-    log = _child(root, "DeviceLog")
+    log = child(root, "DeviceLog")
     if log is None:
         raise NotAnActivityError("is a Suunto SML file without a device log", path=source)
-    header_element = _child(log, "Header")
-    samples_element = _child(log, "Samples")
-    rows = [] if samples_element is None else _children(samples_element, "Sample")
+    header_element = child(log, "Header")
+    samples_element = child(log, "Samples")
+    rows = [] if samples_element is None else children(samples_element, "Sample")
     start, warnings = _start(header_element, rows, source)
     header = SuuntoHeader(
         activity=_text(header_element, "Activity"),
         start=start,
         duration_s=parse_float(_text(header_element, "Duration")),
         distance_m=parse_float(_text(header_element, "Distance")),
-        device=_text(_child(log, "Device"), "Name"),
+        device=_text(child(log, "Device"), "Name"),
     )
     samples = [_sample(row, start) for row in rows]
     return [activity(header, samples, source=source, format="sml", warnings=warnings)]
@@ -118,26 +110,14 @@ def _utc(text: str | None) -> pd.Timestamp | None:
 def _sample(row: ET.Element, start: pd.Timestamp) -> SuuntoSample:
     """One ``<Sample>``: its measurements, timed from the start."""
     offset = parse_float(_text(row, "Time"))
-    values = {field: parse_float(_text(row, name)) for name, field in _FIELDS.items()}
+    values = {field: parse_float(_text(row, name)) for name, field in SAMPLE_FIELDS.items()}
     time = start + pd.Timedelta(seconds=offset) if math.isfinite(offset) else None
     return SuuntoSample(time=time, **values)
 
 
-def _children(element: ET.Element, name: str) -> list[ET.Element]:
-    """Direct children with this local name."""
-    return [child for child in element if local_name(child.tag) == name]
-
-
-def _child(element: ET.Element | None, name: str) -> ET.Element | None:
-    """The first direct child with this local name, or ``None``."""
-    if element is None:
-        return None
-    return next((child for child in element if local_name(child.tag) == name), None)
-
-
 def _text(element: ET.Element | None, name: str) -> str | None:
     """The stripped text of the first direct child with this local name, or ``None``."""
-    child = _child(element, name)
-    if child is None or child.text is None:
+    found = child(element, name)
+    if found is None or found.text is None:
         return None
-    return child.text.strip() or None
+    return found.text.strip() or None

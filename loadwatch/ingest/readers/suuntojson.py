@@ -18,19 +18,10 @@ import pandas as pd
 from loadwatch.errors import CorruptFileError, NotAnActivityError
 from loadwatch.ingest.activity import Activity
 from loadwatch.ingest.readers._json import load_json_object, number
-from loadwatch.ingest.readers._suunto import SuuntoHeader, SuuntoSample, activity
+from loadwatch.ingest.readers._suunto import SAMPLE_FIELDS, SuuntoHeader, SuuntoSample, activity
 from loadwatch.ingest.readers._xml import usable_times
 
 _FORMAT = "Suunto app"
-_FIELDS = {
-    "HR": "hr_hz",
-    "Cadence": "cadence_hz",
-    "Speed": "speed_mps",
-    "Distance": "distance_m",
-    "Altitude": "altitude_m",
-    "Latitude": "lat_rad",
-    "Longitude": "lon_rad",
-}
 
 
 def read_suunto_json(data: bytes, source: str) -> list[Activity]:
@@ -79,5 +70,5 @@ def _time(text: object) -> pd.Timestamp | None:
 
 def _sample(row: dict[str, Any]) -> SuuntoSample:
     """One sample object's time and measurements."""
-    values = {field: number(row.get(name)) for name, field in _FIELDS.items()}
+    values = {field: number(row.get(name)) for name, field in SAMPLE_FIELDS.items()}
     return SuuntoSample(time=_time(row.get("TimeISO8601")), **values)

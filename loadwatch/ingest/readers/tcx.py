@@ -26,6 +26,8 @@ from loadwatch.ingest.activity import Activity, make_samples, normalise_sport
 from loadwatch.ingest.geo import cumulative_distance_m, valid_positions
 from loadwatch.ingest.limits import check_xml_points
 from loadwatch.ingest.readers._xml import (
+    child,
+    children,
     decode_xml,
     implausible_times_note,
     inspect_prolog,
@@ -143,13 +145,13 @@ class _Points:
 
     def add(self, point: ET.Element, track_no: int) -> None:
         """Append one ``<Trackpoint>``, read from its child elements, as part of a track."""
-        position = _child(point, "Position")
+        position = child(point, "Position")
         self.time.append(_text(point, "Time"))
         self.lat.append(parse_float(_text(position, "LatitudeDegrees")))
         self.lon.append(parse_float(_text(position, "LongitudeDegrees")))
         self.altitude.append(parse_float(_text(point, "AltitudeMeters")))
         self.distance.append(parse_float(_text(point, "DistanceMeters")))
-        self.hr.append(parse_float(_text(_child(point, "HeartRateBpm"), "Value")))
+        self.hr.append(parse_float(_text(child(point, "HeartRateBpm"), "Value")))
         self.cadence.append(parse_float(_text(point, "Cadence")))
         speed, run_cadence = _tpx(point)
         self.speed.append(speed)
@@ -164,14 +166,14 @@ def _read_activity(activity: ET.Element, source: str) -> Activity:
     timer_s: float | None = None
     distance_m: float | None = None
     points = _Points()
-    laps = _children(activity, "Lap")
+    laps = children(activity, "Lap")
     track_no = 0
     for lap in laps:
         timer_s = _add(timer_s, parse_float(_text(lap, "TotalTimeSeconds")))
         distance_m = _add(distance_m, parse_float(_text(lap, "DistanceMeters")))
-        for track in _children(lap, "Track"):
+        for track in children(lap, "Track"):
             track_no += 1
-            for point in _children(track, "Trackpoint"):
+            for point in children(track, "Trackpoint"):
                 points.add(point, track_no)
 
     times = _times(points.time)
@@ -212,7 +214,7 @@ def _read_activity(activity: ET.Element, source: str) -> Activity:
             "altitude_m": column(points.altitude),
         }
     )
-    creator = _child(activity, "Creator")
+    creator = child(activity, "Creator")
     return Activity(
         sport=sport,
         sub_sport=None,
@@ -282,7 +284,7 @@ def _times(texts: list[str | None]) -> pd.Series:
 def _tpx(point: ET.Element) -> tuple[float, float]:
     """Speed and RunCadence from a trackpoint's ActivityExtension ``TPX``, NaN when absent."""
     speed = run_cadence = math.nan
-    extensions = _child(point, "Extensions")
+    extensions = child(point, "Extensions")
     if extensions is None:
         return speed, run_cadence
     for element in extensions.iter():
@@ -294,24 +296,10 @@ def _tpx(point: ET.Element) -> tuple[float, float]:
     return speed, run_cadence
 
 
-def _children(element: ET.Element | None, name: str) -> list[ET.Element]:
-    """Direct children with this local name."""
-    if element is None:
-        return []
-    return [child for child in element if local_name(child.tag) == name]
-
-
-def _child(element: ET.Element | None, name: str) -> ET.Element | None:
-    """The first direct child with this local name, or ``None``."""
-    if element is None:
-        return None
-    return next((child for child in element if local_name(child.tag) == name), None)
-
-
 def _text(element: ET.Element | None, name: str) -> str | None:
     """The text of the first direct child with this local name, or ``None``."""
-    child = _child(element, name)
-    return None if child is None else child.text
+    found = child(element, name)
+    return None if found is None else found.text
 
 
 def _add(total: float | None, value: float) -> float | None:
