@@ -94,18 +94,30 @@ def test_a_rise_in_pain_is_worded_as_an_association() -> None:
     assert pain_check(log(*entries), flat, AS_OF).associations == ()
 
 
-def test_the_verdict_ends_the_newest_week_s_advice(tmp_path: Path) -> None:
-    """analyze: a 6/10 pain this week adds the model's line to the advice."""
+def _analyze(
+    tmp_path: Path, entry: Entry, *args: str, days: tuple[int, ...] = (2, 4, 9, 11)
+) -> str:
+    """``loadwatch analyze`` on 30-minute runs on ``days`` of March 2026 with one logged entry,
+    as of Sunday 15 March; its standard output."""
     folder = tmp_path / "runs"
     folder.mkdir()
-    for day in (2, 9, 11):
+    for day in days:
         start = datetime(2026, 3, day, 6, 0, tzinfo=UTC)
         (folder / f"{day}.gpx").write_text(gpx(start, minutes=30), encoding="utf-8")
     body = tmp_path / "body.jsonl"
-    append(body, [pain("2026-03-12", 6, "during", "achilles")])
-    args = ["analyze", str(folder), "--body-log", str(body), "--as-of", "2026-03-15",
-            "--timezone", "Europe/Berlin", "--jobs", "1", "--format", "json"]  # fmt: skip
-    report = json.loads(CliRunner().invoke(cli, args).stdout)
+    append(body, [entry])
+    command = ["analyze", str(folder), "--body-log", str(body), "--as-of", "2026-03-15",
+               "--timezone", "Europe/Berlin", "--jobs", "1", *args]  # fmt: skip
+    out: str = CliRunner(env={"COLUMNS": "200"}).invoke(cli, command).stdout
+    return out
+
+
+def test_the_verdict_ends_the_newest_week_s_advice(tmp_path: Path) -> None:
+    """analyze: a 6/10 pain this week adds the model's line to the advice."""
+    out = _analyze(
+        tmp_path, pain("2026-03-12", 6, "during", "achilles"), "--format", "json", days=(2, 9, 11)
+    )
+    report = json.loads(out)
     assert report["weeks"][-1]["advice"][-2:] == [
         "Pain model: cut next week's load back: your achilles pain was 6/10 during a run on "
         "12 Mar 2026 (above 5: stop and cut back).",
@@ -122,16 +134,8 @@ def test_the_verdict_sets_next_week_s_budget(
     tmp_path: Path, level: int, factor: float, rule: str
 ) -> None:
     """analyze: pain up to 3 lets next week grow 10%, 4-5 holds it, above 5 cuts it back."""
-    folder = tmp_path / "runs"
-    folder.mkdir()
-    for day in (2, 4, 9, 11):
-        start = datetime(2026, 3, day, 6, 0, tzinfo=UTC)
-        (folder / f"{day}.gpx").write_text(gpx(start, minutes=30), encoding="utf-8")
-    body = tmp_path / "body.jsonl"
-    append(body, [pain("2026-03-12", level, "after", "lower-back")])
-    args = ["analyze", str(folder), "--body-log", str(body), "--as-of", "2026-03-15",
-            "--timezone", "Europe/Berlin", "--jobs", "1", "--format", "json"]  # fmt: skip
-    week = json.loads(CliRunner().invoke(cli, args).stdout)["weeks"][-1]
+    out = _analyze(tmp_path, pain("2026-03-12", level, "after", "lower-back"), "--format", "json")
+    week = json.loads(out)["weeks"][-1]
     assert week["next_week"]["max_km"] == pytest.approx(week["distance_km"] * factor, abs=0.01)
     assert f"max_km:{rule}" in week["next_week"]["basis"]
     said = [line for line in week["advice"] if "Next week:" in line]
@@ -140,16 +144,8 @@ def test_the_verdict_sets_next_week_s_budget(
 
 def test_the_table_says_the_verdict_and_not_the_fixed_red_flags(tmp_path: Path) -> None:
     """analyze's table: with a log, the model's line is shown and the fixed sentence is not."""
-    folder = tmp_path / "runs"
-    folder.mkdir()
-    for day in (2, 4, 9, 11):
-        start = datetime(2026, 3, day, 6, 0, tzinfo=UTC)
-        (folder / f"{day}.gpx").write_text(gpx(start, minutes=30), encoding="utf-8")
-    body = tmp_path / "body.jsonl"
-    append(body, [pain("2026-03-12", 5, "after", "lower-back")])
-    args = ["analyze", str(folder), "--body-log", str(body), "--as-of", "2026-03-15",
-            "--timezone", "Europe/Berlin", "--jobs", "1", "--units", "mi"]  # fmt: skip
-    out = " ".join(CliRunner(env={"COLUMNS": "200"}).invoke(cli, args).stdout.split())
+    out = _analyze(tmp_path, pain("2026-03-12", 5, "after", "lower-back"), "--units", "mi")
+    out = " ".join(out.split())
     assert "Pain model: keep next week's load as this week's" in out
     assert "held for the pain you logged" in out
     assert "See a physiotherapist or doctor if pain is severe" not in out
@@ -163,15 +159,7 @@ def test_pain_in_the_log_sets_the_week_s_risk(
     tmp_path: Path, level: int, risk: str, reasons: list[str]
 ) -> None:
     """A week's pain: up to 3 leaves it low, 4-5 makes it elevated, above 5 high, with why."""
-    folder = tmp_path / "runs"
-    folder.mkdir()
-    for day in (2, 4, 9, 11):
-        start = datetime(2026, 3, day, 6, 0, tzinfo=UTC)
-        (folder / f"{day}.gpx").write_text(gpx(start, minutes=30), encoding="utf-8")
-    body = tmp_path / "body.jsonl"
-    append(body, [pain("2026-03-12", level, "during", "knee")])
-    args = ["analyze", str(folder), "--body-log", str(body), "--as-of", "2026-03-15",
-            "--timezone", "Europe/Berlin", "--jobs", "1", "--format", "json"]  # fmt: skip
-    weeks = json.loads(CliRunner().invoke(cli, args).stdout)["weeks"]
+    out = _analyze(tmp_path, pain("2026-03-12", level, "during", "knee"), "--format", "json")
+    weeks = json.loads(out)["weeks"]
     assert weeks[0]["risk"] == "low"  # the week before, without pain
     assert (weeks[-1]["risk"], weeks[-1]["risk_reasons"]) == (risk, reasons)
