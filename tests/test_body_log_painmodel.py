@@ -95,10 +95,14 @@ def test_a_rise_in_pain_is_worded_as_an_association() -> None:
 
 
 def _analyze(
-    tmp_path: Path, entry: Entry, *args: str, days: tuple[int, ...] = (2, 4, 9, 11)
+    tmp_path: Path,
+    entry: Entry,
+    *args: str,
+    days: tuple[int, ...] = (2, 4, 9, 11),
+    as_of: str = "2026-03-15",
 ) -> str:
     """``loadwatch analyze`` on 30-minute runs on ``days`` of March 2026 with one logged entry,
-    as of Sunday 15 March; its standard output."""
+    as of ``as_of`` (Sunday 15 March: the week is over); its standard output."""
     folder = tmp_path / "runs"
     folder.mkdir()
     for day in days:
@@ -106,7 +110,7 @@ def _analyze(
         (folder / f"{day}.gpx").write_text(gpx(start, minutes=30), encoding="utf-8")
     body = tmp_path / "body.jsonl"
     append(body, [entry])
-    command = ["analyze", str(folder), "--body-log", str(body), "--as-of", "2026-03-15",
+    command = ["analyze", str(folder), "--body-log", str(body), "--as-of", as_of,
                "--timezone", "Europe/Berlin", "--jobs", "1", *args]  # fmt: skip
     out: str = CliRunner(env={"COLUMNS": "200"}).invoke(cli, command).stdout
     return out
@@ -138,6 +142,10 @@ def test_the_verdict_sets_next_week_s_budget(
     week = json.loads(out)["weeks"][-1]
     assert week["next_week"]["max_km"] == pytest.approx(week["distance_km"] * factor, abs=0.01)
     assert f"max_km:{rule}" in week["next_week"]["basis"]
+    if rule != "ten_percent":  # the runs and the longest run do not grow either
+        assert week["next_week"]["max_runs"] == week["runs"]
+        assert f"max_runs:{rule}" in week["next_week"]["basis"]
+        assert f"longest_run_km:{rule}" in week["next_week"]["basis"]
     said = [line for line in week["advice"] if "Next week:" in line]
     assert said and f"up to {week['distance_km'] * factor:.1f} km" in said[0]
 
@@ -163,3 +171,27 @@ def test_pain_in_the_log_sets_the_week_s_risk(
     weeks = json.loads(out)["weeks"]
     assert weeks[0]["risk"] == "low"  # the week before, without pain
     assert (weeks[-1]["risk"], weeks[-1]["risk_reasons"]) == (risk, reasons)
+
+
+def test_pain_above_5_in_a_week_in_progress_says_to_rest_it_and_heads_the_page(
+    tmp_path: Path,
+) -> None:
+    """A week in progress with pain 6: the model's line says to rest the rest of the week, the
+    longest run is cut back, and the page's headline asks for attention, not "within the rule"."""
+    entry = pain("2026-03-10", 6, "during", "shin")
+    out = _analyze(tmp_path, entry, "--format", "json", as_of="2026-03-12")
+    folder = tmp_path / "runs"
+    report = json.loads(out)
+    week = report["weeks"][-1]
+    assert not week["complete"] and week["risk"] == "high"
+    assert week["next_week"]["longest_run_km"] is not None
+    assert "longest_run_km:pain_shrink" in week["next_week"]["basis"]
+    model = next(line for line in week["advice"] if line.startswith("Pain model"))
+    assert "For the rest of this week, rest or run only easy" in model
+    page_dir = tmp_path / "out"
+    body = str(tmp_path / "body.jsonl")
+    args = ["analyze", str(folder), "--body-log", body, "--as-of", "2026-03-12",
+            "--timezone", "Europe/Berlin", "--jobs", "1", "--out", str(page_dir)]  # fmt: skip
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    page = (page_dir / "index.html").read_text(encoding="utf-8")
+    assert "needs attention" in page and "within the rule" not in page

@@ -18,8 +18,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from loadwatch.metrics.calendar import last_day, local_days
-from loadwatch.metrics.painmodel import PainCheck
+from loadwatch.metrics.calendar import in_week, last_day, local_days
+from loadwatch.metrics.painmodel import SHRINK_FACTOR, PainCheck
 from loadwatch.metrics.risk import ACWR_BAND, ACWR_WEEKS, SPIKE_WINDOW_DAYS
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE
 from loadwatch.model import DEFAULT_SETTINGS, DEFAULT_THRESHOLD, RiskSettings
@@ -183,20 +183,34 @@ def acwr(situation: Situation) -> Iterable[Limit]:
 
 
 def pain(situation: Situation) -> Iterable[Limit]:
-    """The pain-monitoring model (Silbernagel et al. 2007) on next week's km.
+    """The pain-monitoring model (Silbernagel et al. 2007) on next week's figures.
 
     Pain of 4-5 (or next-morning pain worse than the last) holds next week at this week's
-    distance; pain above 5 cuts it back (:data:`loadwatch.metrics.painmodel.SHRINK_FACTOR`).
+    distance, runs and longest run; pain above 5 cuts distance and the longest run back
+    (:data:`loadwatch.metrics.painmodel.SHRINK_FACTOR`) and adds no run. The longest run is
+    held even while this week is in progress.
     """
     check = situation.pain
-    if check is None or not situation.complete:
+    if check is None or check.verdict is PainVerdict.OK:
+        return
+    shrink = check.verdict is PainVerdict.SHRINK
+    rule = BudgetRule.PAIN_SHRINK if shrink else BudgetRule.PAIN_HOLD
+    factor = SHRINK_FACTOR if shrink else 1.0
+    timeline = situation.timeline
+    runs = timeline[
+        (timeline["sport"] == Sport.RUNNING)
+        & in_week(timeline["start"], pd.Timestamp(situation.weeks.index[-1]))
+    ]
+    longest = float(runs["distance_km"].astype("float64").max()) if len(runs) else math.nan
+    if math.isfinite(longest) and longest > 0:
+        yield Limit(NextWeekPart.LONGEST_RUN_KM, longest * factor, rule)
+    if not situation.complete:
         return
     cap = check.cap_km(float(situation.newest["distance_km"]))
     if cap is not None:
-        rule = (
-            BudgetRule.PAIN_SHRINK if check.verdict is PainVerdict.SHRINK else BudgetRule.PAIN_HOLD
-        )
         yield Limit(NextWeekPart.MAX_KM, cap, rule)
+    if int(situation.newest["runs"]) > 0:
+        yield Limit(NextWeekPart.MAX_RUNS, int(situation.newest["runs"]), rule)
 
 
 #: The rules, in the order ``basis`` lists ties.

@@ -67,13 +67,19 @@ class PainCheck:
             return last_week_km * SHRINK_FACTOR
         return None
 
-    def advice(self) -> list[str]:
-        """The check as advice lines (none for ``ok`` without associations)."""
+    def advice(self, *, in_progress: bool = False) -> list[str]:
+        """The check as advice lines (none for ``ok`` without associations); ``in_progress``:
+        the newest week is not over, so the verdict speaks of its rest too."""
         lines = []
+        rest = (
+            " For the rest of this week, rest or run only easy, whatever room the 10% rule leaves."
+            if in_progress
+            else ""
+        )
         if self.verdict is PainVerdict.SHRINK:
-            lines.append(f"Pain model: cut next week's load back: {self.why}.")
+            lines.append(f"Pain model: cut next week's load back: {self.why}.{rest}")
         elif self.verdict is PainVerdict.HOLD:
-            lines.append(f"Pain model: keep next week's load as this week's: {self.why}.")
+            lines.append(f"Pain model: keep next week's load as this week's: {self.why}.{rest}")
         lines.extend(self.associations)
         return lines
 

@@ -189,7 +189,8 @@ def body_words(
     if pain is None:
         pain = newest_pain(weeks, timeline, body, as_of=as_of, week_start=week_start)
     flags = red_flag_advice(red_flags(body, body_day(weeks, as_of), week_start=week_start))
-    model = pain.advice() if pain is not None else []
+    in_progress = "complete" in weeks.columns and not bool(weeks["complete"].iloc[-1])
+    model = pain.advice(in_progress=in_progress) if pain is not None else []
     return [*flags, *(line for line in lines if line != RED_FLAGS), *model]
 
 

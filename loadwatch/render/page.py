@@ -205,6 +205,9 @@ def _status(
             "Flagged:</p><ul>" + "".join(items) + "</ul>"
         )
         css = "flagged"
+    elif isinstance(risk, str) and risk != "low":  # no flag, but a risk all the same (pain)
+        body = f'<p class="headline">{label}: needs attention</p><p>{_e(summary)}.</p>'
+        css = "flagged"
     else:
         body = f'<p class="headline">{label}: within the rule</p><p>{_e(summary)}.</p>'
         css = "ok"

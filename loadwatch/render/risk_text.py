@@ -45,11 +45,13 @@ def newest_week_lines(analysis: Analysis, *, units: str, width: int) -> list[str
         else decisive(monotony, [risk.monotony_limit])
     )
     acwr, ewma = _ratio(row["acwr"], risk.acwr_limit), _ratio(row["acwr_ewma"], risk.acwr_limit)
+    sessions = int(row["strength_sessions"])
     facts = [
         f"Week of {monday}: {row['risk']} risk{reasons_text(row.get('risk_reasons', ()))}.",
         f"ACWR {acwr} (EWMA {ewma}, on {risk.load}; disputed);",
         f"monotony {said_monotony}, strain {_load(row['strain'] * factor)} {basis};",
-        f"load {_load(row['load'])} TRIMP; {int(row['strength_sessions'])} strength sessions.",
+        f"load {_load(row['load'])} TRIMP; {sessions} strength session"
+        f"{'' if sessions == 1 else 's'}.",
     ]
     lines = textwrap.wrap(" ".join(facts), width=width, subsequent_indent="  ")
     for item in newest_advice(analysis, units=units):
@@ -69,7 +71,8 @@ def risk_legend(analysis: Analysis) -> list[str]:
     coupled = coupled_equivalent(risk.acwr_limit, ACWR_WEEKS)
     return [
         f"HIGH/elev: the week's overuse risk (docs/metrics.md): HIGH only for a large "
-        f"single-run spike; the weekly measures, alone or together, elev at most. "
+        f"single-run spike or pain above 5/10 in your body log; the weekly measures, alone or "
+        f"together, elev at most. "
         f"{mark('session_spike')}: {words_for('session_spike').what}. {mark('acwr')} "
         f"(disputed): the week's {risk.load} above {risk.acwr_limit:g} × the mean of the "
         f"{ACWR_WEEKS} weeks before (uncoupled; a coupled {coupled:.2f}). {mark('monotony')} "
