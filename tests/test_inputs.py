@@ -56,6 +56,19 @@ def test_several_paths_count_each_activity_once(watch_and_export: tuple[Path, Pa
     assert f"from {watch}, {archive}" in err
 
 
+def test_an_input_given_twice_or_inside_another_is_read_once(tmp_path: Path) -> None:
+    """analyze W W and analyze W W/sub: each file once, no duplicates, no doubled skips."""
+    watch = tmp_path / "watch"
+    _runs(watch / "sub", range(3))
+    (watch / "sub" / "broken.fit").write_bytes(b"not a fit file")
+    for extra in (str(watch), str(watch / "sub")):
+        code, out, err = invoke("analyze", str(watch), extra, "--format", "json", *AS_OF)
+        assert code == 0, err
+        assert sum(week["runs"] for week in json.loads(out)["weeks"]) == 3
+        assert "duplicate" not in err
+        assert err.count("broken.fit") == 1
+
+
 def test_analyze_takes_a_list_and_still_one_path(watch_and_export: tuple[Path, Path]) -> None:
     """analyze([a, b]) labels files by their input; analyze(a) is as it always was."""
     watch, archive = watch_and_export

@@ -22,7 +22,8 @@ Inputs = str | Path | Sequence[str | Path]
 
 
 def roots_of(inputs: Inputs) -> tuple[Path, ...]:
-    """The inputs as paths, in the order given (one path is one input).
+    """The inputs as paths, in the order given (one path is one input), each once: an input
+    given twice, or inside another input, is read once, with the other.
 
     Raises:
         SourceError: ``inputs`` is an empty list.
@@ -32,7 +33,13 @@ def roots_of(inputs: Inputs) -> tuple[Path, ...]:
     roots = tuple(Path(item) for item in inputs)
     if not roots:
         raise SourceError("no folder or file to analyse was given")
-    return roots
+    real = [root.resolve() for root in roots]
+    return tuple(
+        root
+        for k, root in enumerate(roots)
+        if real[k] not in real[:k]
+        and not any(other != real[k] and real[k].is_relative_to(other) for other in real)
+    )
 
 
 def iter_inputs(
