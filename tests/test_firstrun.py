@@ -240,3 +240,15 @@ def test_demo_then_analyze(demo: Path, tmp_path: Path) -> None:
 
     with pytest.raises(LoadwatchError, match="is a file"):
         write_demo(afile)
+
+
+def test_a_maximum_heart_rate_below_the_assumed_resting_one_is_refused(tmp_path: Path) -> None:
+    """init --max-hr 50 without --rest-hr: exit 2, naming the resting rate assumed; no file."""
+    result = CliRunner().invoke(
+        cli,
+        ["init", "--no-input", "--max-hr", "50", "--timezone", "UTC"],
+        env={"XDG_CONFIG_HOME": str(tmp_path / "config"), "HOME": str(tmp_path)},
+    )
+    assert result.exit_code == 2
+    assert "--max-hr 50 must be above the resting heart rate" in result.output
+    assert not (tmp_path / "config").exists() or not any((tmp_path / "config").rglob("*.toml"))

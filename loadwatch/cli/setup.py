@@ -18,6 +18,7 @@ import click
 from loadwatch.cli.params import analysis_values, option_error
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.labels import shown
+from loadwatch.metrics.timeline import DEFAULT_REST_HR
 from loadwatch.options import setting_origins
 from loadwatch.settings.checks import (
     check_heart_rate,
@@ -182,11 +183,18 @@ def _answers(given: dict[str, Any], *, ask: bool) -> Answers:
             continue
         default = {"timezone": system_timezone(), "week_start": "monday"}.get(key, "")
         if key == "max_hr":
-            read = _above(values["rest_hr"], read)
+            read = _above(values["rest_hr"] or int(DEFAULT_REST_HR), read)
         values[key] = click.prompt(question, default=default, value_proc=read, show_default=True)
-    if values["rest_hr"] is not None and values["max_hr"] is not None:
+    top = values["max_hr"]
+    if values["rest_hr"] is None and top is not None and top <= DEFAULT_REST_HR:
+        # Without a resting rate, the analysis assumes one: the maximum must be above it too.
+        raise click.UsageError(
+            f"--max-hr {top} must be above the resting heart rate loadwatch assumes when none "
+            f"is given ({DEFAULT_REST_HR:g} bpm): check the number, or give --rest-hr too"
+        )
+    if values["rest_hr"] is not None and top is not None:
         try:
-            check_heart_rates(values["rest_hr"], values["max_hr"], None)
+            check_heart_rates(values["rest_hr"], top, None)
         except ConfigError as error:
             raise click.UsageError(error.message) from error
     shoes = list(values.pop("shoes"))
