@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+from datetime import date
 
 
 class Sport(enum.StrEnum):
@@ -314,6 +315,24 @@ class PainRegion(enum.StrEnum):
     ANKLE = "ankle"
     FOOT = "foot"
     OTHER = "other"
+
+
+#: Month and weekday names as people read them in dates, whatever the machine's locale.
+MONTH_NAMES: tuple[str, ...] = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+)  # fmt: skip
+WEEKDAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def day_words(day: date, *, weekday: bool = False) -> str:
+    """A date as loadwatch writes it: ``15 Sep 2026``, or ``Tue 15 Sep 2026`` with ``weekday``."""
+    said = f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+    return f"{WEEKDAY_NAMES[day.weekday()]} {said}" if weekday else said
+
+
+def region_words(region: object) -> str:
+    """A body region as people read it: ``lower back`` for ``lower-back``."""
+    return str(region).replace("-", " ")
 
 
 class PainTiming(enum.StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from loadwatch.body.entries import CheckIn, Effort, Entry, Pain, Strength
+from loadwatch.vocab import day_words, region_words
 
 #: How each moment of a pain reads after its level.
 _TIMING_WORDS = {
@@ -20,9 +21,9 @@ def _number(value: float) -> str:
 
 def describe(entry: Entry) -> str:
     """``entry`` in a line: ``Mon 2 Mar 2026  pain 4/10, lower back, after a run``."""
-    day = f"{entry.day:%a} {entry.day.day} {entry.day:%b %Y}"
+    day = day_words(entry.day, weekday=True)
     if isinstance(entry, Pain):
-        region = str(entry.region).replace("-", " ")
+        region = region_words(entry.region)
         what = f"pain {entry.level}/10, {region}, {_TIMING_WORDS[entry.timing]}"
     elif isinstance(entry, Strength):
         effort = "" if entry.rpe is None else f", effort {_number(entry.rpe)}/10"

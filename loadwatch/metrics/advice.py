@@ -22,14 +22,21 @@ from loadwatch.metrics.risk import ACWR_BAND, ACWR_WEEKS, LOAD_UNITS, SPIKE_CLAS
 from loadwatch.metrics.spikes import reference_words
 from loadwatch.model import DEFAULT_SETTINGS, RiskSettings
 from loadwatch.units import km_per_unit
-from loadwatch.vocab import BUDGET_WORDS, BudgetRule, Flag, LoadBasis, NextWeekPart, Surface
+from loadwatch.vocab import (
+    BUDGET_WORDS,
+    MONTH_NAMES,
+    BudgetRule,
+    Flag,
+    LoadBasis,
+    NextWeekPart,
+    Surface,
+)
 
 #: Said every time: when to stop reading charts and see someone.
 RED_FLAGS = (
     "See a physiotherapist or doctor if pain is severe, lasts beyond a few weeks (8 at the "
     "most), or spreads to the calf or foot."
 )
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def advise(
@@ -239,7 +246,7 @@ def with_advice(
 
 
 def _day(when: pd.Timestamp) -> str:
-    return f"{DAY_NAMES[when.day_of_week][:3]} {when.day} {_MONTHS[when.month - 1]}"
+    return f"{DAY_NAMES[when.day_of_week][:3]} {when.day} {MONTH_NAMES[when.month - 1]}"
 
 
 def _spike_advice(

@@ -22,7 +22,15 @@ import pandas as pd
 
 from loadwatch.metrics import calendar
 from loadwatch.metrics.body import entries_of
-from loadwatch.vocab import EntryKind, PainTiming, PainVerdict, Sport, WeekStart
+from loadwatch.vocab import (
+    EntryKind,
+    PainTiming,
+    PainVerdict,
+    Sport,
+    WeekStart,
+    day_words,
+    region_words,
+)
 
 #: Pain above this is a warning: the load does not grow (the model's "acceptable" ends at 5,
 #: issue 12's "2-3 acceptable, 4-5 a warning").
@@ -84,14 +92,6 @@ class PainCheck:
         return lines
 
 
-def _region(value: object) -> str:
-    return str(value).replace("-", " ")
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
-
-
 def pain_check(
     body: pd.DataFrame | None,
     timeline: pd.DataFrame,
@@ -119,8 +119,8 @@ def pain_check(
     worst = recent.sort_values("pain_level", ascending=False, kind="stable").iloc[0]
     level = int(worst["pain_level"])
     said = (
-        f"your {_region(worst['region'])} pain was {level}/10 "
-        f"{_WHEN[PainTiming(worst['timing'])]} on {_day(worst['date'])}"
+        f"your {region_words(worst['region'])} pain was {level}/10 "
+        f"{_WHEN[PainTiming(worst['timing'])]} on {day_words(worst['date'])}"
     )
     if level > STOP_ABOVE:
         return PainCheck(PainVerdict.SHRINK, f"{said} (above 5: stop and cut back)", associations)
@@ -145,8 +145,8 @@ def _worse_next_morning(pains: pd.DataFrame, recent: pd.DataFrame) -> str:
         before = int(earlier.iloc[-1]["pain_level"])
         if int(entry["pain_level"]) > before:
             return (
-                f"your {_region(entry['region'])} pain the next morning rose from {before} to "
-                f"{int(entry['pain_level'])} on {_day(entry['date'])} (worse than before)"
+                f"your {region_words(entry['region'])} pain the next morning rose from {before} to "
+                f"{int(entry['pain_level'])} on {day_words(entry['date'])} (worse than before)"
             )
     return ""
 
@@ -169,7 +169,7 @@ def _associations(
             continue
         rise = f"rose from {previous} to {int(level)}" if previous else f"came on ({int(level)}/10)"
         lines.append(
-            f"Your {_region(region)} pain {rise} in the week {grew}: an association in your "
+            f"Your {region_words(region)} pain {rise} in the week {grew}: an association in your "
             "log, not proof of a cause."
         )
     return lines

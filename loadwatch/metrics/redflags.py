@@ -19,7 +19,7 @@ from loadwatch.metrics.advice import RED_FLAGS
 from loadwatch.metrics.body import entries_of
 from loadwatch.metrics.painmodel import PainCheck, pain_check
 from loadwatch.model import BodyRedFlag
-from loadwatch.vocab import EntryKind, PainRegion, RedFlag, WeekStart
+from loadwatch.vocab import EntryKind, PainRegion, RedFlag, WeekStart, day_words, region_words
 
 #: A pain of this level or more is severe (a convention: 7-10 is "severe" on the 0-10 scale).
 SEVERE_LEVEL = 7
@@ -34,15 +34,6 @@ TRUNK = frozenset({PainRegion.LOWER_BACK, PainRegion.UPPER_BACK, PainRegion.HIP}
 LOWER_LEG = frozenset({PainRegion.CALF, PainRegion.SHIN, PainRegion.ANKLE, PainRegion.FOOT})
 #: The advice every red flag carries.
 SEE_SOMEONE = "see a physiotherapist or doctor"
-
-
-def _day(value: date) -> str:
-    """``3 Mar 2026``."""
-    return f"{value.day} {value:%b %Y}"
-
-
-def _region(value: str) -> str:
-    return value.replace("-", " ")
 
 
 def red_flags(
@@ -78,8 +69,8 @@ def _severe(pains: pd.DataFrame, as_of: date) -> BodyRedFlag | None:
     worst = severe.sort_values("pain_level", ascending=False, kind="stable").iloc[0]
     more = len(severe) - 1
     why = (
-        f"a pain of {int(worst['pain_level'])}/10 in the {_region(worst['region'])} on "
-        f"{_day(worst['date'])}" + (f", and {more} more of 7 or more" if more else "")
+        f"a pain of {int(worst['pain_level'])}/10 in the {region_words(worst['region'])} on "
+        f"{day_words(worst['date'])}" + (f", and {more} more of 7 or more" if more else "")
     )
     return BodyRedFlag(RedFlag.SEVERE_PAIN, min(severe["date"]), why)
 
@@ -99,9 +90,10 @@ def _lasting(pains: pd.DataFrame, as_of: date, week_start: WeekStart) -> BodyRed
         return None
     first = streak[-1]
     spell = pains[pains["date"] >= first]
-    regions = list(dict.fromkeys(_region(r) for r in spell["region"]))
+    regions = list(dict.fromkeys(region_words(r) for r in spell["region"]))
     why = (
-        f"pain logged in each of the {len(streak)} weeks since {_day(first)} ({', '.join(regions)})"
+        f"pain logged in each of the {len(streak)} weeks since {day_words(first)} "
+        f"({', '.join(regions)})"
     )
     return BodyRedFlag(RedFlag.PAIN_8_WEEKS, min(spell["date"]), why)
 
@@ -138,8 +130,8 @@ def _spreading(pains: pd.DataFrame, as_of: date) -> BodyRedFlag | None:
         where = leg[leg["date"] == appeared]["region"].iloc[0]
         trunk = pains[(pains["date"] == first) & pains["region"].isin(TRUNK)]["region"].iloc[0]
         why = (
-            f"{_region(where)} pain from {_day(appeared)}, during a {_region(trunk)} pain "
-            f"spell that began {_day(first)}"
+            f"{region_words(where)} pain from {day_words(appeared)}, during a "
+            f"{region_words(trunk)} pain spell that began {day_words(first)}"
         )
         return BodyRedFlag(RedFlag.PAIN_SPREADING, appeared, why)
     return None
@@ -150,7 +142,7 @@ def red_flag_advice(flags: list[BodyRedFlag]) -> list[str]:
     return [f"Red flag: {flag.why}: {SEE_SOMEONE}." for flag in flags]
 
 
-def body_day(weeks: pd.DataFrame, as_of: date | None) -> date:
+def bodyday_words(weeks: pd.DataFrame, as_of: date | None) -> date:
     """The day the body log is read up to: ``as_of``, else the newest week's last day."""
     return as_of if as_of is not None else pd.Timestamp(weeks.index[-1]).date() + timedelta(6)
 
@@ -167,7 +159,7 @@ def newest_pain(
     log (or without weeks)."""
     if body is None or weeks.empty:
         return None
-    return pain_check(body, timeline, body_day(weeks, as_of), week_start=week_start)
+    return pain_check(body, timeline, bodyday_words(weeks, as_of), week_start=week_start)
 
 
 def body_words(
@@ -188,7 +180,7 @@ def body_words(
         return list(lines)
     if pain is None:
         pain = newest_pain(weeks, timeline, body, as_of=as_of, week_start=week_start)
-    flags = red_flag_advice(red_flags(body, body_day(weeks, as_of), week_start=week_start))
+    flags = red_flag_advice(red_flags(body, bodyday_words(weeks, as_of), week_start=week_start))
     in_progress = "complete" in weeks.columns and not bool(weeks["complete"].iloc[-1])
     model = pain.advice(in_progress=in_progress) if pain is not None else []
     return [*flags, *(line for line in lines if line != RED_FLAGS), *model]

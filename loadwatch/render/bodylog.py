@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from loadwatch.vocab import EntryKind
+from loadwatch.vocab import EntryKind, day_words, region_words
 
 #: How many of the newest entries the page lists.
 PAGE_ENTRIES = 10
@@ -54,7 +54,7 @@ def _line(row: pd.Series) -> str:
     day = pd.Timestamp(row["day"])
     kind = row["kind"]
     if kind == EntryKind.PAIN:
-        region = str(row["region"]).replace("-", " ")
+        region = region_words(row["region"])
         timing = _TIMING_WORDS.get(str(row["timing"]), str(row["timing"]))
         what = f"pain {_number(row['pain_level'])}/10, {region}, {timing}"
     elif kind == EntryKind.STRENGTH:
@@ -68,4 +68,4 @@ def _line(row: pd.Series) -> str:
         what = f"check-in, OSTRC severity {_number(row['ostrc_score'])}/100"
     note = row.get("note")
     said = f" ({note})" if isinstance(note, str) and note else ""
-    return f"{day:%a} {day.day} {day:%b %Y}: {what}{said}"
+    return f"{day_words(day, weekday=True)}: {what}{said}"

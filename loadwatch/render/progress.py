@@ -13,8 +13,7 @@ from typing import Any
 
 from loadwatch.metrics.advice import so_far_words
 from loadwatch.units import km_per_unit
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from loadwatch.vocab import day_words
 
 
 def is_stale(report: Mapping[str, Any]) -> bool:
@@ -30,7 +29,7 @@ def stale_sentence(report: Mapping[str, Any]) -> str | None:
         return None
     day = datetime.fromisoformat(last).date()
     return (
-        f"No new activity since {day.day} {_MONTHS[day.month - 1]} {day.year} "
+        f"No new activity since {day_words(day)} "
         f"({report.get('stale_days')} days): is your watch still syncing?"
     )
 

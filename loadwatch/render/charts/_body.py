@@ -31,6 +31,7 @@ from loadwatch.render.charts._style import (
     legend,
     panel_message,
 )
+from loadwatch.vocab import region_words
 
 #: Where strength sessions are marked, below the pain scale.
 _STRENGTH_Y = -1.2
@@ -86,7 +87,7 @@ def pain_panel(ax: Axes, weeks: pd.DatetimeIndex, body: BodyDays) -> None:
         colour, marker = _REGION_STYLES[k % len(_REGION_STYLES)]
         style: dict[str, Any] = {"linestyle": "none", "marker": marker, "color": colour}
         ax.plot(x[seen], levels.to_numpy()[seen], **style)
-        handles.append(Line2D([], [], label=str(region).replace("-", " "), **style))
+        handles.append(Line2D([], [], label=region_words(region), **style))
         drawn += 1
     if not drawn:
         panel_message(ax, "no pain logged")
