@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -133,3 +134,22 @@ def gpx(
         'xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
         f"<trk>{head}{kind}<trkseg>{''.join(points)}</trkseg></trk></gpx>\n"
     )
+
+
+#: Monday 1 June 2026, 07:00 UTC: the day :func:`runs_folder` counts its runs from.
+RUNS_MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
+#: The minutes of every run :func:`runs_folder` writes.
+RUN_MINUTES = 50
+
+
+def runs_folder(tmp_path: Path, runs: list[tuple[int, float]]) -> Path:
+    """A folder of GPX runs, each ``(day after Monday 1 June 2026, km)``, all 50 min at 150 bpm."""
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    for n, (day, km) in enumerate(runs):
+        start = RUNS_MONDAY + timedelta(days=day)
+        speed = km * 1000.0 / (RUN_MINUTES * 60)
+        text = gpx(start, minutes=RUN_MINUTES, speed=speed, step_s=10)
+        (folder / f"{n:02d}.gpx").write_text(text)
+    (folder / "loadwatch.toml").write_text('timezone = "UTC"\n')
+    return folder

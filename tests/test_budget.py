@@ -7,14 +7,14 @@ import io
 import json
 import re
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from factories import gpx, timeline_frame
+from factories import RUN_MINUTES, RUNS_MONDAY, gpx, runs_folder, timeline_frame
 
 from loadwatch.cli import cli
 from loadwatch.metrics.advice import budget_words
@@ -22,21 +22,6 @@ from loadwatch.metrics.budget import RULES, Limit, Situation, next_week
 from loadwatch.metrics.risk import add_spikes, risk_weeks
 from loadwatch.metrics.weekly import weekly
 from loadwatch.vocab import BudgetRule, NextWeekPart
-
-MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
-MINUTES = 50
-
-
-def folder_of(tmp_path: Path, runs: list[tuple[int, float]]) -> Path:
-    """A folder of GPX runs, each ``(day after Monday 1 June 2026, km)``, all 50 min at 150 bpm."""
-    folder = tmp_path / "runs"
-    folder.mkdir()
-    for n, (day, km) in enumerate(runs):
-        start = MONDAY + timedelta(days=day)
-        speed = km * 1000.0 / (MINUTES * 60)
-        (folder / f"{n:02d}.gpx").write_text(gpx(start, minutes=MINUTES, speed=speed, step_s=10))
-    (folder / "loadwatch.toml").write_text('timezone = "UTC"\n')
-    return folder
 
 
 def sunday(week: int) -> str:
@@ -56,7 +41,7 @@ def analysed(folder: Path, as_of: str, *args: str) -> dict[str, Any]:
 
 def newest(tmp_path: Path, runs: list[tuple[int, float]], as_of: str) -> dict[str, Any]:
     """The newest week's record, with its advice checked against its budget."""
-    week: dict[str, Any] = analysed(folder_of(tmp_path, runs), as_of)["weeks"][-1]
+    week: dict[str, Any] = analysed(runs_folder(tmp_path, runs), as_of)["weeks"][-1]
     assert_advice_agrees(week)
     return week
 
@@ -170,7 +155,7 @@ def test_a_week_in_progress_leaves_next_week_to_when_it_is_over(tmp_path: Path) 
     """Tuesday with one 8 km run after 20 km weeks: km and runs unset (week in progress), the
     longest run set; the advice says the week so far and what is left, never "No flags"."""
     runs = [*pairs(3), (21, 8.0)]
-    folder = folder_of(tmp_path, runs)
+    folder = runs_folder(tmp_path, runs)
     data = analysed(folder, "2026-06-23")
     week = data["weeks"][-1]
     assert_advice_agrees(week)
@@ -213,7 +198,7 @@ def test_a_first_week_in_progress_has_no_km_to_grow_from_yet(tmp_path: Path) -> 
 
 def test_only_the_newest_week_has_a_budget_and_the_csv_carries_it(tmp_path: Path) -> None:
     """Older weeks have next_week null; the CSV's last row has the budget, basis joined by ;."""
-    folder = folder_of(tmp_path, pairs(2))
+    folder = runs_folder(tmp_path, pairs(2))
     data = analysed(folder, sunday(1))
     assert [w["next_week"] is None for w in data["weeks"]] == [True, False]
     result = CliRunner().invoke(
@@ -228,10 +213,10 @@ def test_only_the_newest_week_has_a_budget_and_the_csv_carries_it(tmp_path: Path
 
 def test_intensity_advice_does_not_let_intensity_grow(tmp_path: Path) -> None:
     """A harder week (heart rate 175 after 150): the intensity line gives no higher cap."""
-    folder = folder_of(tmp_path, pairs(3))
+    folder = runs_folder(tmp_path, pairs(3))
     for n, day in enumerate((21, 24)):
-        start = MONDAY + timedelta(days=day)
-        (folder / f"fast{n}.gpx").write_text(gpx(start, minutes=MINUTES, hr=175, step_s=10))
+        start = RUNS_MONDAY + timedelta(days=day)
+        (folder / f"fast{n}.gpx").write_text(gpx(start, minutes=RUN_MINUTES, hr=175, step_s=10))
     week = analysed(folder, sunday(3))["weeks"][-1]
     assert_advice_agrees(week)
     lines = [s for s in week["advice"] if s.startswith("Intensity rose")]
@@ -284,7 +269,7 @@ def test_no_rule_no_figure_and_the_advice_says_so() -> None:
 
 def test_a_stale_folder_keeps_the_budget_its_last_week_left(tmp_path: Path) -> None:
     """Two months after the last run: the same budget, longest run included, as on its Sunday."""
-    folder = folder_of(tmp_path, [*pairs(5), (35, 15.0), (38, 5.0)])
+    folder = runs_folder(tmp_path, [*pairs(5), (35, 15.0), (38, 5.0)])
     then = analysed(folder, sunday(5))["weeks"][-1]
     later = analysed(folder, sunday(14))
     assert later["status"] == "stale"
