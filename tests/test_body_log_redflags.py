@@ -160,6 +160,16 @@ def test_the_fixed_sentence_only_without_a_log(runs: Path, tmp_path: Path) -> No
     assert report["red_flags"] == [] and RED_FLAGS not in report["weeks"][-1]["advice"]
 
 
+def test_a_log_of_strength_alone_keeps_the_fixed_sentence(runs: Path, tmp_path: Path) -> None:
+    """A log that says nothing of pain (strength only, or pain only after --as-of) keeps it."""
+    body = tmp_path / "body.jsonl"
+    strength = make_entry("strength", {"date": date(2026, 3, 10), "minutes": 30}, date.max)
+    append(body, [strength, pain(date(2026, 3, 20), 2, "knee")])
+    report = json.loads(analyze(runs, body, "--format", "json"))
+    assert RED_FLAGS in report["weeks"][-1]["advice"]
+    assert report["weeks"][-1]["strength_sessions"] == 1
+
+
 def test_notify_says_a_new_red_flag_once(runs: Path, tmp_path: Path) -> None:
     """--notify tells of a red flag first, and once: the next run knows it was told."""
     body = tmp_path / "body.jsonl"

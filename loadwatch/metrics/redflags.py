@@ -173,17 +173,33 @@ def body_words(
     pain: PainCheck | None = None,
 ) -> list[str]:
     """The newest week's advice ``lines`` as the body log has them said: its red flags first,
-    in place of the fixed red-flag sentence (which stays only without a log), and the
-    pain-monitoring model's verdict (``pain``, else :func:`newest_pain`: the one next week's
+    in place of the fixed red-flag sentence once the log tracks pain (:func:`tracks_pain`), and
+    the pain-monitoring model's verdict (``pain``, else :func:`newest_pain`: the one next week's
     budget applied) and associations last. Without a log, ``lines`` as they are."""
     if body is None or weeks.empty:
         return list(lines)
     if pain is None:
         pain = newest_pain(weeks, timeline, body, as_of=as_of, week_start=week_start)
-    flags = red_flag_advice(red_flags(body, bodyday_words(weeks, as_of), week_start=week_start))
+    day = bodyday_words(weeks, as_of)
+    flags = red_flag_advice(red_flags(body, day, week_start=week_start))
     in_progress = "complete" in weeks.columns and not bool(weeks["complete"].iloc[-1])
     model = pain.advice(in_progress=in_progress) if pain is not None else []
-    return [*flags, *(line for line in lines if line != RED_FLAGS), *model]
+    kept = lines if not tracks_pain(body, day) else [line for line in lines if line != RED_FLAGS]
+    return [*flags, *kept, *model]
+
+
+def tracks_pain(body: pd.DataFrame | None, as_of: date) -> bool:
+    """Whether the log speaks for pain by ``as_of``: it holds a pain entry or a check-in then.
+
+    Only such a log can stand in for the fixed red-flag sentence (its silence then means no
+    pain); a log of strength sessions or efforts alone says nothing of pain, so the sentence
+    stays.
+    """
+    for kind in (EntryKind.PAIN, EntryKind.CHECK_IN):
+        entries = entries_of(body, kind)
+        if not entries.empty and bool((entries["day"].dt.tz_localize(None).dt.date <= as_of).any()):
+            return True
+    return False
 
 
 def with_body_advice(
