@@ -73,7 +73,7 @@ code { overflow-wrap: anywhere; word-break: break-word; }
 details.older, details.log { margin: 1rem 0; }
 summary { cursor: pointer; }
 @media (max-width: 40rem) { body { padding: .75rem .75rem 2rem; } }
-@media print { tr.runs { display: none; } details.older > * { display: block; } }
+@media print { tr.runs { display: none; } .scroll { overflow: visible; } }
 """
 
 
