@@ -71,7 +71,7 @@ def weeks_section(report: Mapping[str, Any], threshold: float, units: str) -> st
     newest_first = list(reversed(weeks))
     recent, older = newest_first[:RECENT_WEEKS], newest_first[RECENT_WEEKS:]
     parts = [
-        '<p class="muted">Tap a week\'s date to see its runs.</p>',
+        '<p class="muted">Tap or click a week\'s date to see its runs.</p>',
         _table(recent, columns, runs, threshold, units),
     ]
     if older:
