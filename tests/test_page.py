@@ -179,3 +179,21 @@ def test_runs_helpers_on_odd_values() -> None:
     assert pace({"distance_km": 1.609344, "moving_s": 480}, "mi") == "8:00 /mi"
     grouped = by_week([{"start": "2026-01-01T07:00:00+00:00"}], ["2026-01-05"])
     assert grouped == {"2026-01-05": []}  # before the first week: in none
+
+
+def test_one_empty_week_and_a_week_without_its_activities() -> None:
+    """A single week without runs is one "(no runs)" row; a week whose activities the report
+    lacks still opens, saying there are none."""
+    weeks = [
+        {"week_start": "2026-06-01", "runs": 1, "distance_km": 5.0},
+        {"week_start": "2026-06-08", "runs": 0, "distance_km": 0.0},
+        {"week_start": "2026-06-15", "runs": 2, "distance_km": 9.0, "risk": None,
+         "next_week": {"max_km": 9.9, "max_runs": None, "longest_run_km": 5.5}},
+    ]  # fmt: skip
+    run = {"start": "2026-06-02T07:00:00+00:00", "sport": "cycling", "distance_km": 20.0}
+    page = render_index({"weeks": weeks, "activities": [run]}, chart=None)
+    text = _text(page)
+    assert "2026-06-08 (no runs)" in text and "no runs for" not in text
+    assert "Runs of the week of 2026-06-15: no activities (close) No activities this week." in text
+    assert "Runs of the week of 2026-06-01: 1 other activity" in text and " ride " in text
+    assert '<dd id="card-next-runs">–</dd>' in page and '<dd id="card-risk">–</dd>' in page
