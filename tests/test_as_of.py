@@ -87,7 +87,7 @@ def test_a_monday_night_with_one_run_is_this_week_so_far(tmp_path: Path) -> None
     status = page.split('id="status">', 1)[1].split("</section>")[0]
     assert "This week so far (1 of 7 days)" in status
     assert '<p class="headline">This week so far: within the rule</p>' in status
-    newest_row = page.split("<tbody>", 1)[1].split("</tr>")[0]
+    newest_row = page.split('<tbody class="week">', 1)[1].split("</tr>")[0]
     assert "so far" in newest_row and "-5" not in newest_row
 
 

@@ -47,8 +47,8 @@ def _page(runs: Path, out: Path) -> str:
 
 
 def test_the_page_lists_the_newest_ten_entries_escaped(runs: Path, tmp_path: Path) -> None:
-    """Twelve entries: the page lists the newest 10, newest first, after the red flags and
-    before the week, with a note's markup escaped; the oldest two are left out."""
+    """Twelve entries: the page lists the newest 10, newest first, after the card (which the
+    red flag heads), with a note's markup escaped; the oldest two are left out."""
     for day in range(1, 7):
         _log("pain", "2", "--where", "knee", "--when", "after", "--date", f"2026-03-0{day}")
     for day in range(1, 6):
@@ -62,7 +62,7 @@ def test_the_page_lists_the_newest_ten_entries_escaped(runs: Path, tmp_path: Pat
     )
     assert "<b>sharp</b>" not in page
     newest, oldest = page.index("Sat 7 Mar 2026: pain"), page.index("Mon 2 Mar 2026: pain")
-    assert page.index("RED FLAG") < newest < oldest < page.index('id="status"')
+    assert page.index('id="status"') < page.index("RED FLAG") < newest < oldest
     assert "Mon 2 Mar 2026: pain" in page and "Sun 1 Mar 2026" not in page
 
 

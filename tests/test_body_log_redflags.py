@@ -147,7 +147,7 @@ def test_red_flags_head_the_json_table_page_and_advice(runs: Path, tmp_path: Pat
     assert table.startswith("RED FLAG since 2026-03-11: a pain of 7 or more out of 10")
     assert "See a physiotherapist or doctor." in table.split("Week of")[0]
     page = render_index(report)
-    assert page.index("RED FLAG since 2026-03-11") < page.index("<h2>Week by week</h2>")
+    assert page.index("RED FLAG since 2026-03-11") < page.index("Week by week</h2>")
 
 
 def test_the_fixed_sentence_only_without_a_log(runs: Path, tmp_path: Path) -> None:

@@ -119,13 +119,16 @@ def test_json_shape_is_exact(runs: Path) -> None:
     assert week["flags"] == ["distance"]
     assert list(week["surface_km"]) == ["road", "trail", "track", "treadmill", "unknown"]
     activity = data["activities"][0]
-    assert list(activity)[:7] == [
+    assert list(activity)[:10] == [
         "start",
         "sport",
         "surface",
         "distance_km",
         "duration_s",
+        "moving_s",
+        "avg_hr",
         "intensity",
+        "name",
         "source",
     ]
     assert activity["start"] == "2026-06-01T07:00:00+00:00"

@@ -39,7 +39,7 @@ from loadwatch.metrics.shoes import GEAR_TIMELINE_COLUMNS
 from loadwatch.metrics.timeline import TIMELINE_COLUMNS
 from loadwatch.metrics.weekly import WEEKLY_COLUMNS, weekly
 from loadwatch.model import Analysis
-from loadwatch.render import data, page, table
+from loadwatch.render import data, page_weeks, table
 from loadwatch.render.data import activity_records, to_csv, to_json, week_records
 from loadwatch.render.page import render_index
 from loadwatch.render.table import render_table
@@ -269,7 +269,7 @@ def _with_long_runs(monkeypatch: pytest.MonkeyPatch, analysis: Analysis) -> Anal
         heading="Longest {units}",
     )
     schema = (*WEEK_FIELDS[:3], new, *WEEK_FIELDS[3:])
-    for module in (fields, data, page):
+    for module in (fields, data, page_weeks):
         monkeypatch.setattr(module, "WEEK_FIELDS", schema)
     weeks = analysis.weeks.assign(long_km=analysis.weeks["distance_km"] / 2)
     return dataclasses.replace(analysis, weeks=weeks)

@@ -352,7 +352,7 @@ def test_index_html_shows_miles_with_units_mi(folder: Path, tmp_path: Path) -> N
     page, report, text = _page_and_report(out)
     newest = report["weeks"][-1]
     miles = newest["distance_km"] / KM_PER_MILE
-    assert f"{newest['runs']} runs, {miles:.1f} mi," in text
+    assert f'<dd id="card-distance">{miles:.1f} mi</dd>' in page
     assert "<th>mi</th><th>Δ mi</th>" in page
     assert all(f"<th>{surface} mi</th>" in page for surface in SURFACES)
     for week in report["weeks"]:
@@ -377,7 +377,7 @@ def test_index_html_never_mixes_units() -> None:
     }
     report = {"units": "km", "threshold": 0.1, "weeks": [week]}
     page = render_index(report, units="mi", chart=None)
-    assert "3 runs, 10.0 mi, 1:30 h" in page
+    assert '<dd id="card-distance">10.0 mi</dd>' in page and "1:30 h" in page
     assert "17.7 km" not in page and "almost all on road" in page
     assert "17.7 km" in render_index(report, chart=None)
     advice = ["Next week, stay at or below 11.0 mi."]
