@@ -164,7 +164,7 @@ _OTHER_OPTIONS: dict[str | None, tuple[_Decorator, ...]] = {
             "-q",
             "--quiet",
             is_flag=True,
-            help="Print the answer alone: no weeks, no progress bar, no list of skipped files.",
+            help="Print the answer alone: no weeks, no skip list.",
         ),
     ),
 }

@@ -7,7 +7,6 @@ A terminal's width is asked of the stream the text goes to; a pipe or a file get
 from __future__ import annotations
 
 import shutil
-import textwrap
 from typing import TextIO
 
 #: The width of lines that do not go to a terminal.
@@ -30,8 +29,9 @@ def width_of(stream: TextIO) -> int:
 def wrapped(text: str, width: int, *, first: str = "", rest: str = "  ") -> list[str]:
     """``text`` in lines of at most ``width`` columns, each break at a space.
 
-    A word longer than the line (a long path) is kept whole on a line of its own, and a
-    hyphen is no place to break (dates, file names): a path can be copied from the output.
+    A word longer than a whole line (a long path) is never broken: it stays on the line it
+    starts, which then runs past ``width``, since a line of its own would too. Hyphens are no
+    place to break either (dates, file names): a path can be copied from the output whole.
 
     Args:
         text: One paragraph.
@@ -39,11 +39,17 @@ def wrapped(text: str, width: int, *, first: str = "", rest: str = "  ") -> list
         first: What the first line begins with (a bullet, an indent).
         rest: What the other lines begin with.
     """
-    return textwrap.wrap(
-        text,
-        width=width,
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_long_words=False,
-        break_on_hyphens=False,
-    ) or [first.rstrip()]
+    lines: list[str] = []
+    line = first
+    bare = True  # nothing but the indent on the line yet
+    for word in text.split():
+        fits = len(line) + (0 if bare else 1) + len(word) <= width
+        too_long_anyway = len(rest) + len(word) > width
+        if bare or fits or too_long_anyway:
+            line += word if bare else f" {word}"
+        else:
+            lines.append(line)
+            line = rest + word
+        bare = False
+    lines.append(line.rstrip())
+    return lines
