@@ -15,7 +15,7 @@ import loadwatch
 from loadwatch.cli import cli
 from loadwatch.metrics.period import Period, parse_week, period_of
 from loadwatch.render.runs import RUN_COLUMNS
-from tests.factories import runs_folder
+from factories import runs_folder
 
 #: Runs of (day after Monday 1 June 2026, km): two in ISO week 23, three in week 24, one in 25.
 RUNS = [(0, 8.0), (2, 6.0), (7, 8.0), (9, 6.0), (11, 10.0), (14, 9.0)]

@@ -313,3 +313,22 @@ def test_a_timer_failing_to_disable_leaves_systemd_reloaded(
     assert len(list(units.glob("loadwatch-*.service"))) == 1
     assert calls.read_text().splitlines()[-1] == "--user daemon-reload"
     assert read_crontab() == before and len(before) == 3
+
+
+def test_every_further_path_is_made_absolute(watch: Path, tmp_path: Path) -> None:
+    """schedule A B: the job analyses both by absolute paths, run from any folder; an
+    option's value is left to that option."""
+    other = tmp_path / "export"
+    other.mkdir()
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code, out, err = invoke(
+            "schedule", str(watch), "export", "--units", "mi", "--out", "o", "--dry-run"
+        )
+    finally:
+        os.chdir(here)
+    assert code == 0, err
+    words = shlex.split(out.split("#")[0])
+    assert str(other.resolve()) in words and "export" not in words
+    assert words[words.index("--units") + 1] == "mi"
