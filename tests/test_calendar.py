@@ -370,9 +370,11 @@ def test_cli_week_start_sunday_through_json_csv_table_and_outputs(tmp_path: Path
     )
     rows = _cli(str(SAMPLE_DATA), "--format", "csv", "--week-start", "Sunday").stdout
     assert [row.split(",")[0] for row in rows.splitlines()[1:]] == [d.isoformat() for d in starts]
-    table = CliRunner().invoke(
-        cli, ["analyze", str(SAMPLE_DATA), "--week-start", "sunday", "--all", "--no-cache"]
-    ).stdout
+    table = (
+        CliRunner()
+        .invoke(cli, ["analyze", str(SAMPLE_DATA), "--week-start", "sunday", "--all", "--no-cache"])
+        .stdout
+    )
     assert _table_dates(table)[0] == starts[0].isoformat()
     out = tmp_path / "out"
     assert _cli(str(SAMPLE_DATA), "--week-start", "sunday", "--out", str(out)).exit_code == 0

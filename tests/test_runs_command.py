@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from factories import runs_folder
 
 import loadwatch
 from loadwatch.cli import cli
 from loadwatch.metrics.period import Period, parse_week, period_of
 from loadwatch.render.runs import RUN_COLUMNS
-from factories import runs_folder
 
 #: Runs of (day after Monday 1 June 2026, km): two in ISO week 23, three in week 24, one in 25.
 RUNS = [(0, 8.0), (2, 6.0), (7, 8.0), (9, 6.0), (11, 10.0), (14, 9.0)]
@@ -95,7 +95,7 @@ def test_a_long_file_name_is_shortened_from_the_left(tmp_path: Path) -> None:
     code, out, _ = _runs(str(folder), "--as-of", "2026-06-03")
     assert code == 0
     row = _rows(out)[0]
-    assert len(row) <= 80 and row.endswith("…-run-in-the-park.gpx".split("…")[-1])
+    assert len(row) <= 80 and row.endswith("-run-in-the-park.gpx")
     assert "…" in row
 
 

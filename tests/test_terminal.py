@@ -10,9 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from loadwatch.cli import cli
+from loadwatch.render import console
 from loadwatch.render.flags import note_mark
 from loadwatch.render.risk_text import RISK_LABELS
-from loadwatch.render.wrap import PIPE_WIDTH, width_of, wrapped
+from loadwatch.render.wrap import PIPE_WIDTH, message_width, width_of, wrapped
 from loadwatch.settings.seen import SEEN_FILE, read_seen, remember_seen, seen_file
 from loadwatch.vocab import FLAG_WORDS, RISK_WORDS, Flag, Note, RiskLevel, flag_words, plural
 
@@ -99,14 +100,19 @@ def test_a_damaged_state_file_brings_the_legend_back(tmp_path: Path) -> None:
     assert remember_seen(blocked / SEEN_FILE, ["road"]) is False
 
 
-def test_stderr_is_wrapped_to_80_columns_when_piped() -> None:
-    """The skipped files' reasons are wrapped, each break at a space, never in a path."""
+def test_stderr_is_wrapped_on_a_terminal_and_one_line_a_message_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a terminal the skipped files' reasons are wrapped to its width, each break at a
+    space; piped or logged, each message is one line (a log is searched line by line)."""
     _, _, err = _analyze()
-    for line in err.splitlines():
-        assert len(line) <= 80 or " " not in line.strip()
-    said = " ".join(err.split())
-    assert "Skipped 2 files:" in said and "Left out 1 duplicate:" in said
-    assert "strava-export/routes/3301234567890123456.gpx: holds a route" in said
+    assert "Skipped 2 files:\n" in err and "Left out 1 duplicate:\n" in err
+    route = "strava-export/routes/3301234567890123456.gpx: holds a route"
+    assert any(line.startswith(f"  {route}") and len(line) > 100 for line in err.splitlines())
+    monkeypatch.setattr(console, "message_width", lambda _stream: 60)
+    _, _, wrapped_err = _analyze()
+    assert max(len(line) for line in wrapped_err.splitlines()) <= 60
+    assert route in " ".join(wrapped_err.split())
 
 
 def test_wrapped_keeps_words_and_paths_whole() -> None:
@@ -115,7 +121,8 @@ def test_wrapped_keeps_words_and_paths_whole() -> None:
     lines = wrapped(text, 30)
     assert lines[0] == "Skipped garmin/2026-08/2026-08-19-18-31-53.fit:"  # past 30 anyway
     assert lines[1:] == ["  the file breaks off before"]
-    assert wrapped("2026-08-19-18-31-53 a-b-c-d-e-f", 20) == ["2026-08-19-18-31-53", "  a-b-c-d-e-f"]
+    dates = wrapped("2026-08-19-18-31-53 a-b-c-d-e-f", 20)
+    assert dates == ["2026-08-19-18-31-53", "  a-b-c-d-e-f"]
     assert " ".join(" ".join(lines).split()) == text
     assert wrapped(f"Wrote {'/x' * 50}", 40) == [f"Wrote {'/x' * 50}"]  # too long anyway
     assert wrapped("", 40) == [""]
@@ -134,8 +141,9 @@ def test_the_width_is_the_terminal_s_or_80(monkeypatch: pytest.MonkeyPatch) -> N
             raise ValueError("closed")
 
     assert width_of(Closed()) == PIPE_WIDTH  # type: ignore[arg-type]
+    assert message_width(Closed()) is None  # type: ignore[arg-type]
     monkeypatch.setenv("COLUMNS", "120")
-    assert width_of(Tty()) == 120  # type: ignore[arg-type]
+    assert width_of(Tty()) == 120 == message_width(Tty())  # type: ignore[arg-type]
     monkeypatch.setenv("COLUMNS", "20")
     assert width_of(Tty()) == 40  # type: ignore[arg-type]
 

@@ -3,7 +3,7 @@
 A progress bar on stderr while files are read (only on a terminal), the table's colours (only on
 a terminal, and never with ``NO_COLOR``), and the messages that follow an analysis: duplicates,
 skipped files, files left for the next run and the outputs written, each wrapped to the
-terminal (:mod:`loadwatch.render.wrap`).
+terminal (:mod:`loadwatch.render.wrap`; one line each when stderr is no terminal).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import click
 from loadwatch.ingest import formats
 from loadwatch.labels import shown
 from loadwatch.model import Analysis
-from loadwatch.render.wrap import width_of, wrapped
+from loadwatch.render.wrap import message_width, wrapped
 from loadwatch.vocab import plural
 
 #: How :func:`colour` shows each kind of text.
@@ -47,8 +47,10 @@ def plain(text: str, _kind: str) -> str:
 
 
 def say(text: str, *, first: str = "", rest: str = "  ") -> None:
-    """One message on stderr, wrapped to its terminal (to 80 columns when it is none)."""
-    for line in wrapped(text, width_of(sys.stderr), first=first, rest=rest):
+    """One message on stderr, wrapped to its terminal (one line when it is none)."""
+    width = message_width(sys.stderr)
+    lines = [first + text] if width is None else wrapped(text, width, first=first, rest=rest)
+    for line in lines:
         click.echo(line, err=True)
 
 

@@ -1,7 +1,9 @@
 """Text wrapped for a terminal: at its width, never inside a word, a date or a path.
 
-A terminal's width is asked of the stream the text goes to; a pipe or a file gets lines of
-:data:`PIPE_WIDTH` columns, a width every pager and editor shows whole.
+A terminal's width is asked of the stream the text goes to. What is not a terminal gets the
+report (standard output) in lines of :data:`PIPE_WIDTH` columns, a width every pager and editor
+shows whole, and messages (standard error: skipped files, warnings) one to a line, unwrapped,
+so that a log can be searched line by line (:func:`message_width`).
 """
 
 from __future__ import annotations
@@ -15,15 +17,26 @@ PIPE_WIDTH = 80
 MIN_WIDTH = 40
 
 
+def _is_tty(stream: TextIO) -> bool:
+    """Whether ``stream`` is a terminal (a closed or odd stream is not)."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 def width_of(stream: TextIO) -> int:
     """The width to wrap text for ``stream``: its terminal's columns, else :data:`PIPE_WIDTH`."""
-    try:
-        tty = stream.isatty()
-    except (AttributeError, ValueError):  # a closed or odd stream: not a terminal
-        tty = False
-    if not tty:
+    if not _is_tty(stream):
         return PIPE_WIDTH
     return max(MIN_WIDTH, shutil.get_terminal_size((PIPE_WIDTH, 24)).columns)
+
+
+def message_width(stream: TextIO) -> int | None:
+    """The width to wrap messages for ``stream``: its terminal's; ``None`` (one message a
+    line) when it is no terminal."""
+    width = width_of(stream)
+    return width if _is_tty(stream) else None
 
 
 def wrapped(text: str, width: int, *, first: str = "", rest: str = "  ") -> list[str]:
