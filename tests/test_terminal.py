@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -9,10 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import loadwatch
 from loadwatch.cli import cli
+from loadwatch.render import answer as answer_module
 from loadwatch.render import console
+from loadwatch.render import table as table_module
 from loadwatch.render.flags import note_mark
 from loadwatch.render.risk_text import RISK_LABELS
+from loadwatch.render.table import render_answer, render_table
 from loadwatch.render.wrap import PIPE_WIDTH, message_width, width_of, wrapped
 from loadwatch.settings.seen import SEEN_FILE, read_seen, remember_seen, seen_file
 from loadwatch.vocab import FLAG_WORDS, RISK_WORDS, Flag, Note, RiskLevel, flag_words, plural
@@ -170,3 +175,26 @@ def test_a_table_mark_is_never_a_raw_identifier() -> None:
     for code in [*Flag, *Note]:
         if "_" in code:
             assert code not in out
+
+
+def test_advice_that_does_not_fit_follows_the_weeks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Advice past the answer's lines is said after the weeks, never dropped; the answer
+    alone (-q) says it all; a table with no weeks says there are none."""
+    analysis = loadwatch.analyze(SAMPLE_DATA, cache=None)
+    monkeypatch.setattr(answer_module, "ANSWER_LINES", 2)
+    said = answer_module.answer(analysis)
+    assert len(said.first) <= 2 and any("Next week" in line for line in said.more)
+    table = render_table(analysis, legend=())
+    assert table.index("Week of    Runs") < table.index("- Next week")
+    assert "loadwatch docs metrics" not in table  # no legend asked for
+    assert "- Next week" in render_answer(analysis)
+    empty = dataclasses.replace(analysis, weeks=analysis.weeks.iloc[0:0])
+    assert render_answer(empty).startswith("No runs found")
+    assert "(no runs found)" in render_table(empty)
+
+
+def test_a_red_flag_heads_the_answer_in_the_flag_s_style() -> None:
+    """The body log's red flag is the answer's first line, styled as a flag on a terminal."""
+    lines = ["RED FLAG since 2026-09-01: a pain", "  of 7.", "Week of 14 Sep 2026: ..."]
+    styled = table_module._styled_flags(lines, lambda text, kind: f"<{kind}>{text}")
+    assert styled == ["<flag>RED FLAG since 2026-09-01: a pain", "  of 7.", lines[2]]
