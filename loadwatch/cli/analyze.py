@@ -33,9 +33,9 @@ from loadwatch.render.data import to_csv, to_json
     required=True,
     type=click.Path(readable=False, path_type=Path),
 )
-@TABLE_OPTIONS[2]
-@TABLE_OPTIONS[1]
 @TABLE_OPTIONS[0]
+@TABLE_OPTIONS[1]
+@TABLE_OPTIONS[2]
 @analyze_options
 def analyze_command(
     paths: tuple[Path, ...],
