@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from loadwatch.body.frame import read_body_log
     from loadwatch.ingest.activity import SAMPLE_COLUMNS, SPORTS, Activity
     from loadwatch.ingest.readers import read_activities, read_activity
+    from loadwatch.metrics.period import runs
     from loadwatch.metrics.weeks import week_metrics as weekly
     from loadwatch.model import (
         Analysis,
@@ -58,6 +59,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "read_activities": ("loadwatch.ingest.readers", "read_activities"),
     "read_activity": ("loadwatch.ingest.readers", "read_activity"),
     "weekly": ("loadwatch.metrics.weeks", "week_metrics"),
+    "runs": ("loadwatch.metrics.period", "runs"),
     "resolve_options": ("loadwatch.options", "resolve_options"),
     **{
         name: ("loadwatch.model", name)
@@ -122,6 +124,7 @@ __all__ = [
     "read_activity",
     "read_body_log",
     "resolve_options",
+    "runs",
     "timeline",
     "weekly",
 ]

@@ -160,11 +160,32 @@ REASON_WORDS: dict[str, str] = {
 
 #: How each note (advice, not a flag) is shown: the table's mark and a phrase for lists.
 NOTE_WORDS: dict[str, tuple[str, str]] = {
-    Note.HARD_SURFACE: ("hard", "almost all on road: mix in trail or track"),
-    Note.LOW_LOAD: ("low", "a much lighter week than the 3 before (ACWR below 0.8)"),
+    Note.HARD_SURFACE: ("road", "almost all on road: mix in trail or track"),
+    Note.LOW_LOAD: ("light", "a much lighter week than the 3 before (ACWR below 0.8)"),
     Note.LOW_STRENGTH: ("str", "fewer strength sessions than the target"),
     Note.SHOE_WEAR: ("shoe", "a shoe past its distance limit"),
 }
+
+
+#: Each risk level in words, the same wherever one is shown (terminal, page, ``--notify``).
+RISK_WORDS: dict[str, str] = {
+    RiskLevel.LOW: "low risk",
+    RiskLevel.ELEVATED: "elevated risk",
+    RiskLevel.HIGH: "high risk",
+}
+
+
+def flag_words(code: str) -> str:
+    """A flag's or a note's code (``hard_surface``) in a runner's words; an unknown code
+    (from a newer loadwatch) in words made from its name."""
+    if code in FLAG_WORDS:
+        return FLAG_WORDS[code].what
+    return NOTE_WORDS[code][1] if code in NOTE_WORDS else code.replace("_", " ")
+
+
+def plural(count: int, noun: str, many: str = "") -> str:
+    """``1 run``, ``2 runs``: a count and its noun (``many``: an irregular plural)."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"
 
 
 class Units(enum.StrEnum):

@@ -120,11 +120,10 @@ def test_a_folder_whose_last_run_is_three_weeks_old_is_stale(tmp_path: Path) -> 
     assert report["weeks"][-1]["complete"] is True
 
     table = _analyze(folder, "--as-of", as_of.isoformat()).stdout
-    summary = " ".join(table.split("\n\n", 1)[1].split())
+    summary = " ".join(table.split("\n\n", 1)[0].split())  # the answer, first
     assert summary.startswith(
         "No new activity since 21 Jun 2026 (21 days): is your watch still syncing? "
-        "The last week with runs is the week of 2026-06-15: what is said of it below is about "
-        "that week, not this one."
+        "The last week with runs, of 15 Jun 2026: 4 runs,"
     )
     out = tmp_path / "out"
     run(folder, out=out, timezone="Europe/Berlin", as_of=as_of)

@@ -252,3 +252,12 @@ def test_a_maximum_heart_rate_below_the_assumed_resting_one_is_refused(tmp_path:
     assert result.exit_code == 2
     assert "--max-hr 50 must be above the resting heart rate" in result.output
     assert not (tmp_path / "config").exists() or not any((tmp_path / "config").rglob("*.toml"))
+
+
+def test_config_refuses_a_path_or_config_file_that_is_not_there(tmp_path: Path) -> None:
+    """loadwatch config PATH or --config FILE named but missing: exit 2 with the reason, not
+    the defaults as if they were that file's settings."""
+    code, out, err = invoke("config", str(tmp_path / "nowhere"))
+    assert code == 2 and "no such file or folder" in err and "default" not in out
+    code, _, err = invoke("config", "--config", str(tmp_path / "coach.toml"))
+    assert code == 2 and "no such config file" in err and "--config" in err

@@ -52,7 +52,7 @@ def test_several_paths_count_each_activity_once(watch_and_export: tuple[Path, Pa
     assert code == 0, err
     weeks = json.loads(out)["weeks"]
     assert sum(week["runs"] for week in weeks) == 10
-    assert "Left out 2 duplicate(s)" in err and "watch/run-4.gpx" in err
+    assert "Left out 2 duplicates" in err and "watch/run-4.gpx" in err
     assert f"from {watch}, {archive}" in err
 
 
@@ -158,7 +158,7 @@ def test_a_folder_of_files_set_aside_lists_them_and_exits_0(tmp_path: Path) -> N
     for number in range(2):
         (tmp_path / f"broken-{number}.gpx").write_text("<gpx>", encoding="utf-8")
     code, _, err = invoke("analyze", str(tmp_path), *AS_OF)
-    assert code == 0 and "Skipped 2 file(s)" in err
+    assert code == 0 and "Skipped 2 files" in err
 
 
 def test_files_still_syncing_are_no_error(tmp_path: Path) -> None:

@@ -11,7 +11,9 @@ import pytest
 from click.testing import CliRunner
 from factories import RUNS_MONDAY, runs_folder
 
+from loadwatch import analyze
 from loadwatch.cli import cli
+from loadwatch.render.legend import legend_lines
 
 
 def analysed(folder: Path) -> dict[str, Any]:
@@ -100,13 +102,16 @@ def test_a_ratio_at_the_moderate_edge_prints_as_the_edge(tmp_path: Path) -> None
 
 
 def test_the_table_says_acwr_is_disputed_and_why_a_week_is_high(tmp_path: Path) -> None:
-    """The legend labels ACWR and monotony disputed, with the coupled limit; reasons in words."""
+    """The figures and the legend call ACWR and monotony disputed, with the coupled limit;
+    the risk's reasons are in words."""
     folder = runs_folder(tmp_path, [*weekly_pairs(5), (35, 21.0), (38, 9.0)])
     table = CliRunner().invoke(cli, ["analyze", str(folder), "--no-cache"]).stdout
     flat = " ".join(table.split())
-    assert "ACWR (disputed)" in flat and "MONO (disputed)" in flat
-    assert "a coupled 1.33" in flat
+    assert "on distance; disputed)" in flat
     assert "high risk, from a large single-run spike." in flat
+    legend = " ".join(legend_lines(analyze(folder), ["acwr", "monotony"]))
+    assert "ACWR (disputed)" in legend and "MONO (disputed)" in legend
+    assert "a coupled 1.33" in legend
 
 
 def test_the_page_and_the_chart_say_so_too(tmp_path: Path) -> None:

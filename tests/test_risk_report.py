@@ -188,7 +188,8 @@ def test_table_shows_risk_marks_and_the_newest_week(tmp_path: Path) -> None:
     newest = next(line for line in table.splitlines() if line.startswith("2026-06-29"))
     assert "elev" in newest and "SPIKE" in newest
     flat = " ".join(table.split())
-    assert "Week of 2026-06-29: elevated risk, from a moderate single-run spike and the" in flat
+    assert "of 29 Jun 2026: 1 run, 8.1 km in" in flat  # the answer, first
+    assert "elevated risk, from a moderate single-run spike and the" in flat
     assert "- Keep single runs" not in table  # advice lines start with their subject
     assert any(line.startswith("- Your 8.1 km run on Wed 1 Jul") for line in table.splitlines())
     assert max(len(line) for line in table.splitlines()) <= 80

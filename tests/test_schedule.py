@@ -128,7 +128,7 @@ def test_round_trip_with_the_real_crontab(crontab: None, watch: Path, tmp_path: 
     assert len(report["activities"]) == 7
     assert (out / "index.html").exists() and (out / "weekly-risk.png").exists()
     log = Path(shlex.split(command)[-1])
-    assert "Week of" in log.read_text()
+    assert "See a physiotherapist" in log.read_text()  # the answer (the job runs with -q)
 
     code, _, err = invoke("schedule", str(watch), "--remove")
     assert code == 0 and "Removed" in err
@@ -313,3 +313,19 @@ def test_a_timer_failing_to_disable_leaves_systemd_reloaded(
     assert len(list(units.glob("loadwatch-*.service"))) == 1
     assert calls.read_text().splitlines()[-1] == "--user daemon-reload"
     assert read_crontab() == before and len(before) == 3
+
+
+def test_every_further_path_is_made_absolute(watch: Path, tmp_path: Path) -> None:
+    """schedule A B: the job analyses both by absolute paths, run from any folder; an
+    option's value is left to that option."""
+    other = tmp_path / "export"
+    other.mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        code, out, err = invoke(
+            "schedule", str(watch), "export", "--units", "mi", "--out", "o", "--dry-run"
+        )
+    assert code == 0, err
+    words = shlex.split(out.split("#")[0])
+    assert str(other.resolve()) in words and "export" not in words
+    assert words[words.index("--units") + 1] == "mi"

@@ -40,6 +40,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "log_command",
         "Keep a body log: pain, the effort of runs, strength work and a weekly check-in.",
     ),
+    "runs": (
+        "loadwatch.cli.runs",
+        "runs_command",
+        "List the activities of a week or a period, one line each.",
+    ),
     "schedule": (
         "loadwatch.cli.schedule",
         "schedule_command",

@@ -11,6 +11,7 @@ import click
 
 from loadwatch.cli.exits import EXIT_BUSY, EXIT_FLAGGED
 from loadwatch.cli.params import RunSettings, analyze_options, option_error
+from loadwatch.cli.printing import TABLE_OPTIONS, print_table
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.ingest.lock import CacheBusyError
 from loadwatch.labels import shown
@@ -18,9 +19,8 @@ from loadwatch.model import AnalyzeOptions, OptionValues
 from loadwatch.nightly.log import logging_to, open_log
 from loadwatch.nightly.runner import refuse_inside, run
 from loadwatch.options import resolve_options
-from loadwatch.render.console import colour, plain, progress_bar, tell, use_colour
+from loadwatch.render.console import progress_bar, say, tell, use_colour
 from loadwatch.render.data import to_csv, to_json
-from loadwatch.render.table import render_table
 
 
 # Paths are checked by the library, not by click: a missing or unreadable one is then the
@@ -33,6 +33,9 @@ from loadwatch.render.table import render_table
     required=True,
     type=click.Path(readable=False, path_type=Path),
 )
+@TABLE_OPTIONS[0]
+@TABLE_OPTIONS[1]
+@TABLE_OPTIONS[2]
 @analyze_options
 def analyze_command(
     paths: tuple[Path, ...],
@@ -42,6 +45,9 @@ def analyze_command(
     fail_on_flag: bool,
     log_file: Path | None,
     quiet: bool,
+    shown_weeks: int,
+    all_weeks: bool,
+    legend: bool,
 ) -> None:
     """Analyse the activity files in PATH week by week.
 
@@ -97,12 +103,13 @@ def analyze_command(
         elif output_format == "csv":
             click.echo(to_csv(result), nl=False)
         else:
-            text = render_table(
-                result, units=run_settings["units"], style=colour if coloured else plain
+            weeks = None if all_weeks else shown_weeks
+            units = run_settings["units"]
+            print_table(
+                result, units=units, weeks=weeks, legend=legend, quiet=quiet, coloured=coloured
             )
-            click.echo(text, nl=False, color=coloured)
         for message in outcome.messages:
-            click.echo(f"warning: {shown(message)}", err=True)
+            say(f"warning: {shown(message)}")
         if not quiet:
             tell(result, outcome.written)
         if fail_on_flag and outcome.status is not None and outcome.status.flags:

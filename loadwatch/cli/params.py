@@ -161,14 +161,25 @@ _OTHER_OPTIONS: dict[str | None, tuple[_Decorator, ...]] = {
             help="Append all output to this log file (rotated at 1 MB) instead of the terminal.",
         ),
         click.option(
-            "-q", "--quiet", is_flag=True, help="No progress bar, and no list of skipped files."
+            "-q",
+            "--quiet",
+            is_flag=True,
+            help="Print the answer alone: no weeks, no skip list.",
         ),
     ),
 }
 
 #: What the command itself keeps: the words of the command line that are neither the
 #: analysis's settings nor the run's (its inputs: ``paths``, or one ``path``).
-_OWN = ("path", "paths", "output_format", "fail_on_flag", "log_file", "quiet")
+_OWN = (
+    "path",
+    "paths",
+    "output_format",
+    "fail_on_flag",
+    "log_file",
+    "quiet",
+    *("shown_weeks", "all_weeks", "legend"),  # loadwatch analyze's table (cli/printing.py)
+)
 
 
 def analyze_options(command: Callable[..., None]) -> Callable[..., None]:

@@ -106,7 +106,7 @@ def schedule_command(
             raise click.UsageError("PATH and --out are needed to install a nightly job.")
         refuse_unsafe_arguments(path, out, analyze_args)
         _check_analyze_args(path, out, analyze_args)
-        job = build_job(path, out, at, list(analyze_args))
+        job = build_job(path, out, at, absolute_inputs(analyze_args))
         if systemd:
             units = job.systemd_units()
             if dry_run:
@@ -127,6 +127,25 @@ def schedule_command(
         raise click.UsageError(str(error)) from error
     except LoadwatchError as error:
         raise click.ClickException(str(error)) from error
+
+
+def absolute_inputs(analyze_args: tuple[str, ...]) -> list[str]:
+    """``analyze_args`` with every further PATH made absolute (the job runs from elsewhere):
+    a word that is no option and no option's value; the options' own paths are the job's."""
+    takes_value = {
+        name
+        for param in analyze_command.params
+        if isinstance(param, click.Option) and not param.is_flag
+        for name in param.opts
+    }
+    args: list[str] = []
+    for k, arg in enumerate(analyze_args):
+        value_of_option = k > 0 and analyze_args[k - 1] in takes_value
+        if arg.startswith("-") or value_of_option:
+            args.append(arg)
+        else:
+            args.append(str(Path(arg).expanduser().resolve()))
+    return args
 
 
 def _check_analyze_args(path: Path, out: Path, analyze_args: tuple[str, ...]) -> None:

@@ -243,6 +243,7 @@ def config_command(paths: tuple[Path, ...], **params: Any) -> None:
       loadwatch config ~/Garmin --config coach.toml
     """
     ctx = click.get_current_context()
+    _refuse_missing(paths, params.get("config_file"))
     values = {setting.field: None for setting in SETTINGS if setting.option is not None}
     given = analysis_values({**values, **params})
     user = user_config_path()
@@ -259,6 +260,18 @@ def config_command(paths: tuple[Path, ...], **params: Any) -> None:
     shown_width = max(len(value) for _, value, _ in rows)
     for name, value, where in rows:
         click.echo(f"  {name:<{width}}  {value:<{shown_width}}  {where}")
+
+
+def _refuse_missing(paths: tuple[Path, ...], config_file: Path | None) -> None:
+    """A PATH or a --config file asked for by name that is not there is a usage error (exit 2):
+    the defaults shown instead would be taken for that file's settings."""
+    for path in paths:
+        if not path.exists():
+            raise click.BadParameter(f"{shown(path)}: no such file or folder", param_hint="PATH")
+    if config_file is not None and not config_file.is_file():
+        raise click.BadParameter(
+            f"{shown(config_file)}: no such config file", param_hint="'--config'"
+        )
 
 
 def _value(value: object) -> str:

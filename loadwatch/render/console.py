@@ -2,7 +2,8 @@
 
 A progress bar on stderr while files are read (only on a terminal), the table's colours (only on
 a terminal, and never with ``NO_COLOR``), and the messages that follow an analysis: duplicates,
-skipped files, files left for the next run and the outputs written.
+skipped files, files left for the next run and the outputs written, each wrapped to the
+terminal (:mod:`loadwatch.render.wrap`; one line each when stderr is no terminal).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import click
 from loadwatch.ingest import formats
 from loadwatch.labels import shown
 from loadwatch.model import Analysis
+from loadwatch.render.wrap import message_width, wrapped
+from loadwatch.vocab import plural
 
 #: How :func:`colour` shows each kind of text.
 STYLES: dict[str, dict[str, object]] = {
@@ -43,26 +46,33 @@ def plain(text: str, _kind: str) -> str:
     return text
 
 
+def say(text: str, *, first: str = "", rest: str = "  ") -> None:
+    """One message on stderr, wrapped to its terminal (one line when it is none)."""
+    width = message_width(sys.stderr)
+    lines = [first + text] if width is None else wrapped(text, width, first=first, rest=rest)
+    for line in lines:
+        click.echo(line, err=True)
+
+
 def tell(result: Analysis, written: list[Path]) -> None:
     """Messages for the user, on stderr: what was set aside and what was written."""
     runs = int((result.timeline["sport"] == "running").sum()) if len(result.timeline) else 0
     nothing = not (result.before_since or result.skipped or result.pending)
     where = ", ".join(shown(root) for root in result.roots or (result.root,))
     if result.timeline.empty and nothing:
-        click.echo(
+        say(
             f"No {formats.described()} files found in {where}: is it the folder your "
-            "watch or app syncs into?",
-            err=True,
+            "watch or app syncs into?"
         )
         return
-    click.echo(
-        f"Read {len(result.timeline)} activities ({runs} runs) from {where}.",
-        err=True,
+    say(
+        f"Read {plural(len(result.timeline), 'activity', 'activities')} "
+        f"({plural(runs, 'run')}) from {where}."
     )
     for warning in result.warnings:
-        click.echo(f"warning: {shown(warning.source)}: {shown(warning.message)}", err=True)
+        say(f"warning: {shown(warning.source)}: {shown(warning.message)}")
     _listing(
-        f"Left out {len(result.duplicates)} duplicate(s):",
+        f"Left out {plural(len(result.duplicates), 'duplicate')}:",
         [f"{shown(d.source)} (same as {shown(d.duplicate_of)})" for d in result.duplicates],
     )
     _listing(
@@ -70,28 +80,29 @@ def tell(result: Analysis, written: list[Path]) -> None:
         [f"{shown(s.source)}: {shown(s.reason)}" for s in result.skipped],
     )
     _listing(
-        f"Left {len(result.pending)} file(s) still changing for the next run:",
+        f"Left {plural(len(result.pending), 'file')} still changing for the next run:",
         [shown(label) for label in result.pending],
     )
     for path in written:
-        click.echo(f"Wrote {shown(path)}", err=True)
+        say(f"Wrote {shown(path)}")
 
 
 def _listing(heading: str, lines: list[str]) -> None:
     """A heading and its indented lines, on stderr; nothing when there are no lines."""
     if lines:
-        click.echo(heading, err=True)
+        say(heading)
         for line in lines:
-            click.echo(f"  {line}", err=True)
+            say(line, first="  ", rest="    ")
 
 
 def _files_and_folders(sources: list[str]) -> str:
-    """'3 file(s)', or '2 file(s) and 1 folder(s)' when there are folders (labels ending '/')."""
+    """'3 files', or '2 files and 1 folder' when there are folders (labels ending '/')."""
     folders = sum(1 for source in sources if source.endswith("/"))
     files = len(sources) - folders
     if not folders:
-        return f"{files} file(s)"
-    return f"{files} file(s) and {folders} folder(s)" if files else f"{folders} folder(s)"
+        return plural(files, "file")
+    both = f"{plural(files, 'file')} and {plural(folders, 'folder')}"
+    return both if files else plural(folders, "folder")
 
 
 class ProgressBar:

@@ -1,4 +1,8 @@
-"""The weekly table for a terminal: at most 80 columns, one line a week, with a legend.
+"""What ``loadwatch analyze`` prints: the answer first, then the last weeks, at most 80 columns.
+
+The answer (:mod:`loadwatch.render.answer`) comes first; then the newest weeks (12 unless
+told), one line a week and a stretch without runs in one; then the newest week's figures, and
+the legend of the marks shown (:mod:`loadwatch.render.legend`).
 
 Its columns are the weekly fields :mod:`loadwatch.fields` shows in the ``table``, in the
 schema's order with each change beside its measure, headed by the fields' labels; the layout
@@ -9,8 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import pandas as pd
@@ -19,12 +22,13 @@ from loadwatch.fields import WEEK_FIELDS, Field, Kind, Output, display_order, sh
 from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES
 from loadwatch.model import Analysis
-from loadwatch.render.data import report_dict
-from loadwatch.render.flags import note_mark, red_flag_sentences, words_for
-from loadwatch.render.progress import status_sentences
-from loadwatch.render.risk_text import RISK_LABELS, newest_week_lines, risk_legend
+from loadwatch.render.answer import answer
+from loadwatch.render.flags import note_mark, words_for
+from loadwatch.render.legend import COLUMNS, intensity_line, legend_lines, marks_shown
+from loadwatch.render.risk_text import RISK_LABELS, newest_week_lines
+from loadwatch.render.wrap import wrapped
 from loadwatch.units import km_per_unit
-from loadwatch.vocab import NOT_MEASURED, SET_THRESHOLDS_HINT
+from loadwatch.vocab import plural
 
 #: The table fits an 80-column terminal.
 TABLE_WIDTH = 80
@@ -74,25 +78,99 @@ def _plain(text: str, _style: str) -> str:
     return text
 
 
-def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plain) -> str:
-    """The weekly table for a terminal, at most 80 columns wide.
+#: How many weeks the table shows unless told (``--weeks``, ``--all``).
+SHOWN_WEEKS = 12
+
+
+def render_table(
+    analysis: Analysis,
+    *,
+    units: str = "km",
+    style: Styler = _plain,
+    weeks: int | None = SHOWN_WEEKS,
+    legend: Collection[str] | None = None,
+    width: int = TABLE_WIDTH,
+) -> str:
+    """The answer first, then the last weeks, their figures and the legend of their marks.
 
     Args:
         analysis: What to show.
         units: ``"km"`` or ``"mi"`` for distances.
         style: ``style(text, kind)`` decorates a cell (``kind`` is ``"flag"``, ``"note"``,
             ``"dim"`` or ``"head"``); the CLI passes a colouring one on a terminal.
+        weeks: How many of the newest calendar weeks the table shows; ``None`` for all.
+        legend: The codes of the marks to explain (see :mod:`loadwatch.render.legend`);
+            ``None`` explains every mark the table shows, and its columns.
+        width: The most columns a line of text takes (the table itself takes at most 80).
     """
+    said = answer(analysis, units=units, width=width)
+    lines = [*_styled_flags(said.first, style), ""]
+    shown = shown_weeks(analysis, weeks)
+    lines.extend(weeks_lines(analysis, shown, units=units, style=style))
+    if shown.empty:
+        return "\n".join(lines) + "\n"
+    lines.append("")
+    after = [_count_sentence(analysis, len(shown))]
+    for paragraph in after:
+        lines.extend(wrapped(paragraph, width))
+    lines.extend(newest_week_lines(analysis, units=units, width=width))
+    lines.extend(said.more)
+    codes = legend_codes(analysis, shown, units) if legend is None else legend
+    explained = legend_lines(analysis, codes, units=units, width=width)
+    if analysis.surface_map is not None:  # the map's licence asks for it wherever it is used
+        explained.extend(
+            wrapped(f"Surfaces matched on {analysis.surface_map.name}. {MAP_ATTRIBUTION}.", width)
+        )
+    if explained:
+        lines.extend(["", *explained])
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def render_answer(analysis: Analysis, *, units: str = "km", width: int = TABLE_WIDTH) -> str:
+    """The answer alone (``loadwatch analyze -q``): the newest week, its risk and the advice,
+    all of it (what would follow the table included)."""
+    said = answer(analysis, units=units, width=width)
+    return "\n".join([*said.first, *said.more]) + "\n"
+
+
+def shown_weeks(analysis: Analysis, weeks: int | None = SHOWN_WEEKS) -> pd.DataFrame:
+    """The newest ``weeks`` calendar weeks of ``analysis`` (all of them for ``None``)."""
+    frame = analysis.weeks
+    return frame if weeks is None or weeks >= len(frame) else frame.iloc[-weeks:]
+
+
+def legend_codes(analysis: Analysis, shown: pd.DataFrame, units: str = "km") -> list[str]:
+    """The codes a table of the weeks ``shown`` carries: their marks, its columns, and the
+    intensity scale's line (see :mod:`loadwatch.render.legend`)."""
+    scale = intensity_line(analysis, units)
+    return [*marks_shown(shown), COLUMNS, *([scale] if scale else [])]
+
+
+def _styled_flags(lines: Sequence[str], style: Styler) -> list[str]:
+    """The answer's lines, a red flag's first line styled as a flag."""
+    return [style(line, "flag") if line.startswith("RED FLAG") else line for line in lines]
+
+
+def _count_sentence(analysis: Analysis, shown: int) -> str:
+    """How many weeks grew more than the rule allows: of all, and of the weeks shown."""
+    flagged = sum(
+        1 for flags in analysis.weeks.get("flags", []) if any(f in RULE_MEASURES for f in flags)
+    )
+    total = len(analysis.weeks)
+    pct = f"{analysis.threshold * 100:g}%"
+    of = f"{plural(total, 'week')}" if shown >= total else f"{total} weeks (the last {shown} shown)"
+    return f"{flagged} of {of} grew more than {pct} over the week before."
+
+
+def weeks_lines(
+    analysis: Analysis, weeks: pd.DataFrame, *, units: str = "km", style: Styler = _plain
+) -> list[str]:
+    """The table of ``weeks``: its header, then a line a week (a stretch without runs in one)."""
     factor = 1.0 / km_per_unit(units)
-    weeks = analysis.weeks
-    lines: list[str] = []
-    for sentence in red_flag_sentences(report_dict(analysis)):  # the body log's, first
-        wrapped = textwrap.wrap(sentence, width=TABLE_WIDTH, subsequent_indent="  ")
-        lines.extend([style(wrapped[0], "flag"), *wrapped[1:], ""])
-    lines.append(style(_header(units), "head"))
+    lines = [style(_header(units), "head")]
     if weeks.empty:
         lines.append(style("(no runs found)", "dim"))
-        return "\n".join(lines) + "\n"
+        return lines
     rest: list[pd.Timestamp] = []
     for start, row in weeks.iterrows():
         flags: tuple[str, ...] = tuple(row["flags"])
@@ -115,22 +193,9 @@ def render_table(analysis: Analysis, *, units: str = "km", style: Styler = _plai
         marks += [(note_mark(n), "note") for n in notes]
         prefix = " ".join(cells) + f"  {surface:<{_SURFACE_WIDTH}} "
         lines.extend(_with_marks(prefix, marks, style))
-    lines.append("")
-    first = status_sentences(report_dict(analysis), units)
-    if analysis.status == "stale":
-        newest_start = _week(weeks.index[-1]).date().isoformat()
-        first.append(
-            f"The last week with runs is the week of {newest_start}: what is said of it below "
-            "is about that week, not this one."
-        )
-    for sentence in first:
-        lines.extend([*textwrap.wrap(sentence, width=TABLE_WIDTH, subsequent_indent="  "), ""])
-    for paragraph in _legend(analysis, units):
-        lines.extend(textwrap.wrap(paragraph, width=TABLE_WIDTH, subsequent_indent="  "))
-    newest = newest_week_lines(analysis, units=units, width=TABLE_WIDTH)
-    if newest:
-        lines.extend(["", *newest])
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    if rest:
+        lines.append(style(_rest_line(rest), "dim"))
+    return lines
 
 
 #: A week in progress's change cell: it is not over, so it has not fallen or grown yet.
@@ -250,47 +315,3 @@ def _surface_mix(row: pd.Series) -> str:
     shares = {s: float(row[c]) / total for s, c in zip(per, _SURFACE.columns, strict=True)}
     top = max(shares, key=lambda s: shares[s])
     return f"{top} {shares[top] * 100:.0f}%"
-
-
-def _legend(analysis: Analysis, units: str) -> list[str]:
-    limits = analysis.thresholds
-    flagged = sum(
-        1 for flags in analysis.weeks.get("flags", []) if any(f in RULE_MEASURES for f in flags)
-    )
-    pct = f"{analysis.threshold * 100:g}%"
-    lines = [
-        f"{flagged} of {len(analysis.weeks)} weeks grew more than {pct} over the week before "
-        f"({', '.join(f'{words_for(f).mark} {words_for(f).what}' for f in RULE_MEASURES)}).",
-        f"{note_mark('hard_surface')}: 90% or more of the week's known-surface distance on road; "
-        "mix in trail or track.",
-        *risk_legend(analysis),
-        f"Δ: change from the previous week. Time: h:mm timer time. Hard: minutes at or above "
-        f"threshold. Distances in {units}.",
-        *(
-            [f"Surfaces matched on {analysis.surface_map.name}. {MAP_ATTRIBUTION}."]
-            if analysis.surface_map is not None
-            else []
-        ),
-    ]
-    parts = []
-    origin = limits.origin
-    if math.isfinite(limits.threshold_hr):
-        own = origin["threshold_hr"]
-        rest = f"rest {limits.rest_hr:.0f}{_unless(origin['rest_hr'], own)}"
-        top = f"max {limits.max_hr:.0f}{_unless(origin['max_hr'], own)}"
-        parts.append(f"threshold heart rate {limits.threshold_hr:.0f} bpm ({own}; {rest}, {top})")
-    if math.isfinite(limits.threshold_speed_mps):
-        pace = round(1000.0 / limits.threshold_speed_mps * km_per_unit(units))
-        parts.append(
-            f"threshold pace {pace // 60}:{pace % 60:02d}/{units} ({origin['threshold_speed_mps']})"
-        )
-    if parts and NOT_MEASURED.intersection(origin.values()):
-        parts[-1] += f". Guesses and defaults: {SET_THRESHOLDS_HINT}"
-    if parts:
-        lines.append("Int: 1.00 = threshold; " + "; ".join(parts) + ".")
-    return lines
-
-
-def _unless(origin: str, same: str) -> str:
-    """`` default`` (a number's origin) after it, unless it is the threshold's own."""
-    return "" if origin == same else f" {origin}"
