@@ -86,7 +86,7 @@ def test_a_monday_night_with_one_run_is_this_week_so_far(tmp_path: Path) -> None
     page = (out / "index.html").read_text()
     status = page.split('id="status">', 1)[1].split("</section>")[0]
     assert "This week so far (1 of 7 days)" in status
-    assert '<p class="headline">This week so far: within the rule</p>' in status
+    assert '<p class="headline">This week so far: low risk</p>' in status
     newest_row = page.split('<tbody class="week">', 1)[1].split("</tr>")[0]
     assert "so far" in newest_row and "-5" not in newest_row
 
@@ -131,7 +131,7 @@ def test_a_folder_whose_last_run_is_three_weeks_old_is_stale(tmp_path: Path) -> 
     status = page.split('id="status">', 1)[1]
     assert status.startswith('<p class="headline">No new activity since 21 Jun 2026')
     assert "The last week with runs was the week of 2026-06-15" in page
-    assert "within the rule" not in status.split("</section>")[0]
+    assert "low risk" not in status.split("</section>")[0]
 
 
 def test_ten_days_is_still_current_and_the_limit_is_a_setting(tmp_path: Path) -> None:

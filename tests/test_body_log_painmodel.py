@@ -177,7 +177,7 @@ def test_pain_above_5_in_a_week_in_progress_says_to_rest_it_and_heads_the_page(
     tmp_path: Path,
 ) -> None:
     """A week in progress with pain 6: the model's line says to rest the rest of the week, the
-    longest run is cut back, and the page's headline asks for attention, not "within the rule"."""
+    longest run is cut back, and the page's headline says high risk and why."""
     entry = pain("2026-03-10", 6, "during", "shin")
     out = _analyze(tmp_path, entry, "--format", "json", as_of="2026-03-12")
     folder = tmp_path / "runs"
@@ -194,4 +194,4 @@ def test_pain_above_5_in_a_week_in_progress_says_to_rest_it_and_heads_the_page(
             "--timezone", "Europe/Berlin", "--jobs", "1", "--out", str(page_dir)]  # fmt: skip
     assert CliRunner().invoke(cli, args).exit_code == 0
     page = (page_dir / "index.html").read_text(encoding="utf-8")
-    assert "needs attention" in page and "within the rule" not in page
+    assert "high risk, from pain above 5/10" in page and "low risk" not in page

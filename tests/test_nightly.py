@@ -325,8 +325,7 @@ def test_index_html_is_valid_and_shows_latest_json(folder: Path, tmp_path: Path)
     assert page.startswith("<!DOCTYPE html>")
     assert "http://" not in page and "https://" not in page  # works offline
     newest = report["weeks"][-1]
-    assert f"Week of {newest['week_start']} ({newest['risk']} risk, from " in text
-    assert "): needs attention" in text
+    assert f"Week of {newest['week_start']}: {newest['risk']} risk, from " in text
     assert "distance +100%" in text and "number of runs +33%" in text
     for week in report["weeks"]:
         assert week["week_start"] in text

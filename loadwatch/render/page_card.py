@@ -15,9 +15,10 @@ from typing import Any
 
 from loadwatch.render.flags import note_words, red_flag_sentences, words_for
 from loadwatch.render.page_weeks import CHANGE_KEYS, distance, hours
-from loadwatch.render.page_words import RISK_SHORT, count_words, said
+from loadwatch.render.page_words import count_words
 from loadwatch.render.risk_text import reasons_text
 from loadwatch.render.table import change_text
+from loadwatch.vocab import RISK_WORDS
 
 
 def _e(value: object) -> str:
@@ -46,13 +47,15 @@ def card(
     flags = list(week.get("flags", []))
     risk = week.get("risk")
     label = "This week so far" if first else f"Week of {_e(week['week_start'])}"
-    if isinstance(risk, str) and risk != "low":
-        label += f" ({_e(risk)} risk{_e(reasons_text(week.get('risk_reasons', []) or []))})"
     attention = bool(flags) or (isinstance(risk, str) and risk != "low")
-    verdict = "needs attention" if attention else "within the rule"
+    # The risk in the words the terminal and --notify use (vocab.RISK_WORDS), with its reasons.
+    if isinstance(risk, str) and risk in RISK_WORDS:
+        verdict = RISK_WORDS[risk] + reasons_text(week.get("risk_reasons", []) or [])
+    else:
+        verdict = "flagged" if flags else "no flags"
     body = [
         red,
-        f'<p class="headline">{label}: {verdict}</p>',
+        f'<p class="headline">{label}: {_e(verdict)}</p>',
         *(f"<p><strong>{_e(text)}</strong></p>" for text in first),
         _figures(week, units),
         _flagged(week, flags, threshold),
@@ -76,7 +79,7 @@ def _figure(key: str, label: str, value: str) -> str:
 def _figures(week: Mapping[str, Any], units: str) -> str:
     """The week's runs, distance, time and risk (with its reasons)."""
     risk = week.get("risk")
-    risk_text = "–" if risk is None else said(risk, RISK_SHORT)
+    risk_text = "–" if risk is None else RISK_WORDS.get(str(risk), str(risk))
     return (
         '<dl class="figures">'
         + _figure("runs", "Runs", str(week.get("runs", 0)))

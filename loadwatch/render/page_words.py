@@ -1,17 +1,18 @@
-"""The page's short words for flags, notes, risk levels, sports, surfaces and spikes.
+"""The page's short words for flags, notes, sports, surfaces and spikes.
 
 The page has little room per cell, so it says each code in a few plain words rather than the
-longer phrases of :data:`loadwatch.vocab.FLAG_WORDS` and :data:`~loadwatch.vocab.NOTE_WORDS`,
-which these mirror (``docs/metrics.md`` defines each). A code this version does not know (read
-back from a newer ``latest.json``, say) is still shown, in words made from its name, never as
-a raw identifier. Counts agree with their number: "1 run", "2 runs".
+longer phrases of :func:`loadwatch.vocab.flag_words` (``docs/metrics.md`` defines each); the
+risk levels and counts are vocab's own (:data:`~loadwatch.vocab.RISK_WORDS`,
+:func:`~loadwatch.vocab.plural`), the same as in the terminal. A code this version does not know
+(read back from a newer ``latest.json``, say) is still shown, in words made from its name, never
+as a raw identifier.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from loadwatch.vocab import Flag, Note, RiskLevel, Sport, Surface
+from loadwatch.vocab import Flag, Note, Sport, Surface, plural
 
 #: Each flag in a few words, for a table cell.
 FLAG_SHORT: dict[str, str] = {
@@ -28,12 +29,6 @@ NOTE_SHORT: dict[str, str] = {
     Note.LOW_LOAD: "light week",
     Note.LOW_STRENGTH: "little strength work",
     Note.SHOE_WEAR: "worn shoe",
-}
-#: Each risk level as a phrase.
-RISK_SHORT: dict[str, str] = {
-    RiskLevel.LOW: "low risk",
-    RiskLevel.ELEVATED: "elevated risk",
-    RiskLevel.HIGH: "high risk",
 }
 #: Each sport in words.
 SPORT_SHORT: dict[str, str] = {
@@ -66,5 +61,5 @@ def said_all(codes: Iterable[object] | None, table: dict[str, str]) -> str:
 
 
 def count_words(count: int, one: str, many: str | None = None) -> str:
-    """``1 run``, ``2 runs``: a count with its noun agreeing."""
-    return f"{count} {one if count == 1 else (many or one + 's')}"
+    """``1 run``, ``2 runs``: a count with its noun agreeing (:func:`loadwatch.vocab.plural`)."""
+    return plural(count, one, many or "")
