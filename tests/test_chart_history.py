@@ -249,3 +249,20 @@ def test_analyze_of_two_years_writes_a_chart_with_the_strip(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert f'id="{STRIP_ID}"'.encode() in (out / "weekly-risk.svg").read_bytes()
     assert math.isfinite((out / "weekly-risk.png").stat().st_size)
+
+
+def test_off_scale_values_close_together_are_written_once_and_low_ones_marked_below() -> None:
+    """Three far weeks side by side early in the strip: all three are marked, only the highest
+    written (the others would write over it); an intensity of 0.2 is marked at the bottom."""
+    weeks = long_history()
+    for i, km in ((20, 400.0), (21, 500.0), (22, 450.0)):
+        weeks.iloc[i, weeks.columns.get_loc("distance_km")] = km
+    weeks.iloc[-3, weeks.columns.get_loc("intensity")] = 0.2
+    fig = weekly_risk_figure(weeks)
+    strip = _strip(fig)
+    assert [x for x, _ in _marks_off_scale(strip)] == [20.0, 21.0, 22.0, N_WEEKS - 5.0]
+    assert sorted(t.get_text() for t in strip.texts) == ["300", "500"]
+    intensity = fig.axes[3]
+    ((x, y),) = _marks_off_scale(intensity)
+    assert x == 23.0 and y == pytest.approx(intensity.get_ylim()[0])
+    assert "0.2" in [t.get_text() for t in intensity.texts]
