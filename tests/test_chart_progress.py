@@ -24,6 +24,7 @@ from loadwatch.model import Analysis
 from loadwatch.nightly.runner import run
 from loadwatch.render.charts import RISK_STYLES, weekly_risk_figure
 from loadwatch.render.charts._progress import lighter
+from loadwatch.render.charts._style import LOOKS
 
 #: A Monday, 07:00 UTC (Europe/Berlin: 09:00).
 MONDAY = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
@@ -159,7 +160,8 @@ def test_legends_list_only_what_is_drawn_in_a_quiet_history(tmp_path: Path) -> N
 
 def test_legends_list_the_high_week_and_the_acwr_flag_when_drawn(tmp_path: Path) -> None:
     """A quiet week, then a 16 km run after weeks of 5 km runs: a high week (a large spike) with
-    an ACWR flag and a frequency flag, all in the legends; the flags in the elevated colour."""
+    an ACWR flag and a frequency flag, all in the legends; the flags in the flag's own look,
+    neither the elevated nor the high level's."""
     folder = tmp_path / "watch"
     _steady(folder, weeks=6, km=5.0)
     _run_file(folder, MONDAY + timedelta(weeks=6, days=1), 5.0)
@@ -173,12 +175,13 @@ def test_legends_list_the_high_week_and_the_acwr_flag_when_drawn(tmp_path: Path)
     assert "elevated risk" not in _labels(distance)
     assert "acwr flag (disputed)" in _labels(acwr)
     assert "frequency flag" in _labels(runs)
-    elevated_colour, elevated_hatch = RISK_STYLES["elevated"]
+    flag = LOOKS["rule_flag"]
     newest = bars(runs)[-1]
-    assert newest.facecolor == pytest.approx(to_rgba(elevated_colour))
-    assert newest.hatch == elevated_hatch != RISK_STYLES["high"][1]
+    assert newest.facecolor == pytest.approx(to_rgba(flag.colour))
+    assert newest.hatch == flag.hatch
+    assert (flag.colour, flag.hatch) not in RISK_STYLES.values()
     diamonds = [line for line in acwr.get_lines() if line.get_marker() == "D"]
-    assert [to_rgba(line.get_color()) for line in diamonds] == [to_rgba(elevated_colour)]
+    assert [to_rgba(line.get_color()) for line in diamonds] == [to_rgba(flag.colour)]
 
 
 def test_one_acwr_spike_does_not_squash_the_band() -> None:
@@ -199,12 +202,12 @@ def test_one_acwr_spike_does_not_squash_the_band() -> None:
     acwr = weekly_risk_figure(weeks).axes[1]
     assert acwr.get_ylim() == pytest.approx((0.0, 2.4))
     assert "6.0" in _panel_texts(acwr)
-    assert "above the scale (value written)" in _labels(acwr)
+    assert "off the scale (value written)" in _labels(acwr)
     calm = [np.nan, np.nan, np.nan, 1.0, 0.1, 1.2]
     quiet = weekly_risk_figure(weeks.assign(acwr=calm, acwr_ewma=calm))
     assert quiet.axes[1].get_ylim()[1] == pytest.approx(1.5 * 1.15)
     assert not _panel_texts(quiet.axes[1])
-    assert "above the scale (value written)" not in _labels(quiet.axes[1])
+    assert "off the scale (value written)" not in _labels(quiet.axes[1])
 
 
 def test_a_stale_folder_says_so_under_the_title(
@@ -226,7 +229,7 @@ def test_a_stale_folder_says_so_under_the_title(
     as_of = date(2026, 6, 21) + timedelta(days=21)
     run(folder, out=tmp_path / "stale", timezone="Europe/Berlin", as_of=as_of, cache=False)
     run(folder, out=tmp_path / "now", timezone="Europe/Berlin", as_of="2026-06-21", cache=False)
-    stale, current = ([t.get_text() for t in fig.texts] for fig in drawn)
+    stale, current = ([t.get_text().replace("\n", " ") for t in fig.texts] for fig in drawn)
     assert (tmp_path / "stale" / "weekly-risk.png").is_file()
     assert any(
         text.startswith("No new activity since 21 Jun 2026: the newest week shown is not this")

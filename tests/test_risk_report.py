@@ -225,7 +225,7 @@ def test_chart_colours_by_risk_and_adds_an_acwr_panel() -> None:
     assert spans == [pytest.approx((0.75, 3 * 1.3 / (4 - 1.3)))]
     limits = [np.asarray(line.get_ydata()).tolist() for line in acwr.get_lines()]
     assert [2.2, 2.2] in limits
-    assert "overuse risk" in fig.get_suptitle()
+    assert "overuse risk" in fig.get_suptitle().replace("\n", " ")
 
 
 def test_chart_without_risk_columns_is_unchanged() -> None:

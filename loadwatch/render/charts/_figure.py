@@ -1,9 +1,10 @@
 """The weekly chart as a figure, and as PNG and SVG files written atomically.
 
 Builds the stacked panels of :mod:`loadwatch.render.charts._panels` (and the risk layers of
-:mod:`loadwatch.render.charts._risk`) on one figure with a fixed layout of its own, using
-matplotlib's
-object API only: no pyplot, so no global figures and no GUI backend.
+:mod:`loadwatch.render.charts._risk`) for the newest :data:`DETAIL_WEEKS` weeks, the strip of
+:mod:`loadwatch.render.charts._strip` over them for a longer history, and places them with the
+fixed layout of :mod:`loadwatch.render.charts._layout`, using matplotlib's object API only: no
+pyplot, so no global figures and no GUI backend.
 """
 
 from __future__ import annotations
@@ -16,24 +17,31 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from loadwatch.atomic import atomic_writer
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.metrics.body import BodyDays
-from loadwatch.metrics.calendar import check_weeks, last_day
+from loadwatch.metrics.calendar import check_weeks
 from loadwatch.model import DEFAULT_ACWR_LIMIT
 from loadwatch.render.charts._body import pain_panel
+from loadwatch.render.charts._layout import (
+    AXES_WIDTH_IN,
+    Row,
+    empty_figure,
+    lay_out,
+    new_figure,
+    stale_line,
+    title_for,
+    week_ticks,
+)
 from loadwatch.render.charts._panels import (
-    MONTHS,
     distance_panel,
     intensity_panel,
     runs_panel,
     surface_panel,
-    week_ticks,
 )
-from loadwatch.render.charts._progress import so_far
+from loadwatch.render.charts._progress import SoFar, so_far
 from loadwatch.render.charts._risk import (
     FLAG_MARK_STYLE,
     acwr_panel,
@@ -41,31 +49,26 @@ from loadwatch.render.charts._risk import (
     spike_marks,
     spike_tuple,
 )
-from loadwatch.render.charts._style import FLAG_COLOR, FLAG_HATCH, chart_style, column, legend
+from loadwatch.render.charts._strip import history_strip, week_meanings
+from loadwatch.render.charts._style import FloatArray, chart_style, column, legend
 from loadwatch.settings.checks import check_threshold
 from loadwatch.units import km_per_unit
 from loadwatch.vocab import WeekStart
 
 #: Resolution of the PNG output.
 PNG_DPI = 150
-# The figure's fixed layout, in inches. Room on the left for the widest y tick label ("100%")
-# and the y label, on top for the title, below for two lines of x tick labels (or rotated day
-# labels), the x label and a credit line; the right margin is measured from the legends.
-_LEFT_IN = 0.8
-_TOP_IN = 0.5
-_BOTTOM_IN = 0.9
-_TITLE_Y_IN = 0.15
-_PANEL_GAP_IN = 0.22
-_LEGEND_GAP_IN = 0.1
-_EDGE_IN = 0.1
-# A stale folder's line under the title, and the room it takes.
-_SUBTITLE_Y_IN = 0.42
-_SUBTITLE_IN = 0.25
-_STALE_COLOR = "#8A4B00"
-# From the left spine to the y labels, so that they line up whatever each panel's ticks are.
-_YLABEL_IN = 0.5
-# The height the pain panel adds, when there is a body log.
-_PAIN_IN = 1.9
+#: How many of the newest weeks the panels show in full; a longer history gets a strip of all
+#: its weeks over them.
+DETAIL_WEEKS = 26
+# The panels' heights and the room under the ones with dates, in inches.
+_STRIP = (0.75, 0.62)
+_DISTANCE_IN = 2.0
+_ACWR_IN = 1.25
+_RUNS_IN = 0.9
+_INTENSITY_IN = 0.9
+_PAIN_IN = 1.5
+_SURFACE_IN = 0.9
+_DATES_IN = 0.72
 
 
 def weekly_risk_figure(
@@ -79,6 +82,7 @@ def weekly_risk_figure(
     week_start: WeekStart | None = None,
     stale_since: date | None = None,
     body: BodyDays | None = None,
+    detail_weeks: int = DETAIL_WEEKS,
 ) -> Figure:
     """Draw distance, runs, intensity and surfaces per week, with the flagged weeks marked.
 
@@ -87,6 +91,12 @@ def weekly_risk_figure(
     distance, and an ACWR panel (labelled disputed, with Gabbett's coupled 0.8-1.3 band and the
     flag limit) follows the distance panel. A newest week whose ``complete`` is false is drawn
     as "so far", with the room it has left (``remaining_km``, ``remaining_runs``) up to the cap.
+
+    The panels show the newest ``detail_weeks`` weeks; a longer history gets a strip of every
+    week's distance on top, flagged weeks marked and the weeks below shaded. Axes stop at
+    readable ranges (a robust top for distance, 1.6 x the limit for ACWR, 0.5-1.5 for
+    intensity): a value past one is marked at the edge with its value written. The figure is
+    phone-wide (docs/metrics.md, The chart).
 
     Args:
         weeks: One row per calendar week, indexed by the day it starts, with ``runs``,
@@ -107,17 +117,29 @@ def weekly_risk_figure(
             activity since then, so the newest week is not taken for this week.
         body: The body log by day (:func:`loadwatch.metrics.body.body_days`): a pain panel
             under the load panels; ``None`` (no log): none.
+        detail_weeks: How many of the newest weeks the panels show (26: half a year). A longer
+            history also gets a strip of every week's distance on top, its flagged weeks marked
+            and these weeks shaded.
 
     Returns:
         A figure on an Agg canvas; with no runs at all it only says "No runs to chart".
 
     Raises:
-        ConfigError: ``units`` or ``threshold`` cannot be used.
+        ConfigError: ``units``, ``threshold`` or ``detail_weeks`` cannot be used.
         LoadwatchError: ``weeks`` lacks ``runs`` or ``distance_km``, is not indexed by date, or
             its weeks do not start on ``week_start``'s day.
     """
     return _build(
-        weeks, units, threshold, title, acwr_limit, credit, week_start, stale_since, body
+        weeks,
+        units,
+        threshold,
+        title,
+        acwr_limit,
+        credit,
+        week_start,
+        stale_since,
+        body,
+        detail_weeks,
     )[0]
 
 
@@ -131,132 +153,153 @@ def _build(
     week_start: WeekStart | None = None,
     stale_since: date | None = None,
     body: BodyDays | None = None,
+    detail_weeks: int = DETAIL_WEEKS,
 ) -> tuple[Figure, str]:
     """The figure and its title, for :func:`weekly_risk_figure` and :func:`write_charts`."""
     per_unit = km_per_unit(units)
     threshold = check_threshold(threshold)
+    window = _check_window(detail_weeks)
     limit = float(acwr_limit or weeks.attrs.get("acwr_limit") or DEFAULT_ACWR_LIMIT)
     starts_on = WeekStart(week_start or weeks.attrs.get("week_start") or WeekStart.MONDAY)
     weeks = _checked(weeks, starts_on)
     index = pd.DatetimeIndex(weeks.index)
-    runs = column(weeks, "runs")
     levels = [str(v) for v in weeks["risk"]] if "risk" in weeks.columns else None
     progress = so_far(weeks, threshold)
     days = progress.days if progress is not None and progress.days else 7  # 0: not known
-    heading = _title(index, threshold, title, risk=levels is not None, days=days)
+    heading = title_for(index, threshold, title, risk=levels is not None, days=days)
     with chart_style():
-        if runs.sum() <= 0:
-            return _empty_figure(heading), heading
-        n = len(weeks)
-        has_acwr = "acwr" in weeks.columns
-        height = (11.5 if has_acwr else 10.0) + (_PAIN_IN if body is not None else 0.0)
-        fig = Figure(figsize=(min(max(5.5 + 0.12 * n, 9.0), 20.0), height))
-        FigureCanvasAgg(fig)
-        ratios = [3.0, 1.6, 1.3, 1.5, 1.5] if has_acwr else [3.0, 1.5, 1.7, 1.7]
-        if body is not None:  # the pain panel goes after intensity, before the surfaces
-            ratios.insert(-1, 1.9)
-        axes = fig.subplots(len(ratios), 1, sharex=True, height_ratios=ratios)
-        x = np.arange(n, dtype=float)
-        flags = [flag_tuple(v) for v in weeks["flags"]] if "flags" in weeks else [()] * n
-        distance_km = column(weeks, "distance_km")
-        if "distance_cap_km" in weeks.columns:  # the weekly metrics' own cap, where they give it
-            cap_km = column(weeks, "distance_cap_km", fill=math.nan)
-        else:
-            cap_km = np.r_[math.nan, distance_km[:-1]] * (1 + threshold)
-            cap_km[1:][runs[:-1] <= 0] = math.nan
-        distance_panel(
-            axes[0],
-            x,
-            distance_km / per_unit,
-            cap_km / per_unit,
-            flags,
-            threshold,
-            units,
-            levels=levels,
-            progress=None if progress is None else (progress.week, progress.room_km / per_unit),
+        if column(weeks, "runs").sum() <= 0:
+            return empty_figure(heading), heading
+        fig = new_figure()
+        flags: list[tuple[str, ...]] = [()] * len(weeks)
+        if "flags" in weeks:
+            flags = [flag_tuple(v) for v in weeks["flags"]]
+        cap_km = _caps(weeks, threshold)
+        shown = weeks.iloc[-window:]
+        if progress is not None:  # the newest week, counted among the weeks shown
+            progress = progress._replace(week=len(shown) - 1)
+        first = len(weeks) - len(shown)
+        rows = _detail(
+            fig,
+            shown,
+            cap_km[first:] / per_unit,
+            flags[first:],
+            units=units,
+            threshold=threshold,
+            limit=limit,
+            levels=None if levels is None else levels[first:],
+            progress=progress,
+            body=body,
         )
-        if "spike_runs" in weeks.columns:
-            spikes = [spike_tuple(v) for v in weeks["spike_runs"]]
-            handles = spike_marks(axes[0], x, spikes, per_unit)
-            if handles:
-                existing = axes[0].get_legend()
-                old = existing.legend_handles if existing is not None else []
-                legend(axes[0], [*old, *handles])
-        rest = list(axes[1:])
-        if has_acwr:
-            acwr_panel(
-                rest.pop(0),
-                x,
-                column(weeks, "acwr", fill=math.nan),
-                column(weeks, "acwr_ewma", fill=math.nan),
-                flags,
-                limit,
-                so_far_week=None if progress is None else progress.week,
+        week_ticks(rows[-1].ax, pd.DatetimeIndex(shown.index), AXES_WIDTH_IN, starts_on)
+        if len(weeks) > window:  # added last: the panels stay fig.axes[0...]
+            strip = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+            distance = column(weeks, "distance_km") / per_unit
+            meanings = week_meanings(flags, levels)
+            history_strip(
+                strip, index, distance, meanings, window, units=units, axes_width=AXES_WIDTH_IN
             )
-        # With risk levels, a weekly flag is drawn in the elevated level's colour: alone it
-        # never makes a week more (docs/metrics.md, Risk level).
-        flag_style = FLAG_MARK_STYLE if levels is not None else (FLAG_COLOR, FLAG_HATCH)
-        runs_panel(
-            rest[0],
-            x,
-            runs,
-            flags,
-            flag_style=flag_style,
-            progress=None if progress is None else (progress.week, progress.room_runs),
-        )
-        intensity_panel(
-            rest[1], x, column(weeks, "intensity", fill=math.nan), flags, flag_colour=flag_style[0]
-        )
-        if body is not None:
-            pain_panel(rest.pop(2), index, body)
-        surface_panel(rest[2], x, weeks)
-        pad = max(0.0, (4 - n) / 2)
-        axes[-1].set_xlim(-0.6 - pad, n - 0.4 + pad)
-        week_ticks(axes[-1], index, fig.get_figwidth(), starts_on)
-        fig.suptitle(heading, y=1 - _TITLE_Y_IN / fig.get_figheight(), va="top")
-        if stale_since is not None:
-            fig.text(
-                0.5,
-                1 - _SUBTITLE_Y_IN / fig.get_figheight(),
-                stale_line(stale_since),
-                ha="center",
-                va="top",
-                color=_STALE_COLOR,
-                fontweight="bold",
-            )
-        if credit:
-            fig.text(0.995, 0.002, credit, ha="right", va="bottom", fontsize=7, color="0.35")
-        _lay_out(fig, list(axes), top_in=_TOP_IN + (_SUBTITLE_IN if stale_since else 0.0))
+            rows.insert(0, Row(strip, *_STRIP))
+        stale = stale_line(stale_since) if stale_since is not None else None
+        lay_out(fig, rows, heading=heading, stale=stale, credit=credit)
     return fig, heading
 
 
-def _lay_out(fig: Figure, axes: list[Axes], *, top_in: float = _TOP_IN) -> None:
-    """Place the stacked panels with fixed margins, leaving the legends their width on the right.
+def _caps(weeks: pd.DataFrame, threshold: float) -> FloatArray:
+    """Each week's distance cap in km: the weekly metrics' own where they give it, else the
+    previous week's distance plus ``threshold`` (NaN after a week without runs)."""
+    if "distance_cap_km" in weeks.columns:
+        return column(weeks, "distance_cap_km", fill=math.nan)
+    distance_km, runs = column(weeks, "distance_km"), column(weeks, "runs")
+    cap_km: FloatArray = np.r_[math.nan, distance_km[:-1]] * (1 + threshold)
+    cap_km[1:][runs[:-1] <= 0] = math.nan
+    return cap_km
 
-    A fixed layout rather than matplotlib's constrained one, which measures every tick label of
-    every panel on each draw and took a third of the time of writing the charts.
-    """
-    width, height = fig.get_size_inches()
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    legends = [ax.get_legend() for ax in axes]
-    legend_in = max(
-        (key.get_window_extent(renderer).width / fig.dpi for key in legends if key is not None),
-        default=0.0,
+
+def _detail(
+    fig: Figure,
+    weeks: pd.DataFrame,
+    cap: FloatArray,
+    flags: list[tuple[str, ...]],
+    *,
+    units: str,
+    threshold: float,
+    limit: float,
+    levels: list[str] | None,
+    progress: SoFar | None,
+    body: BodyDays | None,
+) -> list[Row]:
+    """The panels of the weeks shown in full, top first, sharing their weeks' axis."""
+    n = len(weeks)
+    x = np.arange(n, dtype=float)
+    per_unit = km_per_unit(units)
+    heights = [_DISTANCE_IN, _RUNS_IN, _INTENSITY_IN, _SURFACE_IN]
+    has_acwr = "acwr" in weeks.columns
+    if has_acwr:
+        heights.insert(1, _ACWR_IN)
+    if body is not None:  # the pain panel goes after intensity, before the surfaces
+        heights.insert(-1, _PAIN_IN)
+    axes: list[Axes] = [fig.add_axes((0.0, 0.0, 1.0, 1.0))]
+    axes += [fig.add_axes((0.0, 0.0, 1.0, 1.0), sharex=axes[0]) for _ in heights[1:]]
+    scale = distance_panel(
+        axes[0],
+        x,
+        column(weeks, "distance_km") / per_unit,
+        cap,
+        flags,
+        threshold,
+        units,
+        levels=levels,
+        progress=None if progress is None else (progress.week, progress.room_km / per_unit),
     )
-    right_in = _LEGEND_GAP_IN + legend_in + _EDGE_IN
-    panels_in = height - top_in - _BOTTOM_IN - _PANEL_GAP_IN * (len(axes) - 1)
-    fig.subplots_adjust(
-        left=_LEFT_IN / width,
-        right=1 - right_in / width,
-        top=1 - top_in / height,
-        bottom=_BOTTOM_IN / height,
-        hspace=_PANEL_GAP_IN / (panels_in / len(axes)),
+    if "spike_runs" in weeks.columns:
+        spikes = [spike_tuple(v) for v in weeks["spike_runs"]]
+        handles = spike_marks(axes[0], x, spikes, per_unit, top=scale)
+        if handles:
+            existing = axes[0].get_legend()
+            old = existing.legend_handles if existing is not None else []
+            legend(axes[0], [*old, *handles])
+    rest = list(axes[1:])
+    if has_acwr:
+        acwr_panel(
+            rest.pop(0),
+            x,
+            column(weeks, "acwr", fill=math.nan),
+            column(weeks, "acwr_ewma", fill=math.nan),
+            flags,
+            limit,
+            so_far_week=None if progress is None else progress.week,
+        )
+    # A rule's flag has its own look in every panel: alone it never makes a week's risk level
+    # (docs/metrics.md, Risk level).
+    runs_panel(
+        rest[0],
+        x,
+        column(weeks, "runs"),
+        flags,
+        flag_style=FLAG_MARK_STYLE,
+        progress=None if progress is None else (progress.week, progress.room_runs),
     )
-    axes_in = width - _LEFT_IN - right_in
-    for ax, key in zip(axes, legends, strict=True):
-        ax.yaxis.set_label_coords(-_YLABEL_IN / axes_in, 0.5)
-        if key is not None:
-            key.set_bbox_to_anchor((1 + _LEGEND_GAP_IN / axes_in, 1.0), transform=ax.transAxes)
+    intensity = column(weeks, "intensity", fill=math.nan)
+    intensity_panel(rest[1], x, intensity, flags, flag_colour=FLAG_MARK_STYLE[0])
+    if body is not None:
+        pain_panel(rest.pop(2), pd.DatetimeIndex(weeks.index), body)
+    surface_panel(rest[2], x, weeks)
+    pad = max(0.0, (4 - n) / 2)
+    axes[-1].set_xlim(-0.6 - pad, n - 0.4 + pad)
+    for ax in axes[:-1]:
+        ax.tick_params(labelbottom=False)
+    below = [0.0] * (len(axes) - 1) + [_DATES_IN]
+    return [Row(*row) for row in zip(axes, heights, below, strict=True)]
+
+
+def _check_window(detail_weeks: int) -> int:
+    """The number of weeks shown in full, checked."""
+    if isinstance(detail_weeks, bool) or not isinstance(detail_weeks, int) or detail_weeks < 1:
+        raise ConfigError(
+            f"detail_weeks must be a whole number of weeks, 1 or more; got {detail_weeks!r}"
+        )
+    return detail_weeks
 
 
 def write_charts(
@@ -272,6 +315,7 @@ def write_charts(
     week_start: WeekStart | None = None,
     stale_since: date | None = None,
     body: BodyDays | None = None,
+    detail_weeks: int = DETAIL_WEEKS,
 ) -> list[Path]:
     """Write the weekly chart as ``<basename>.png`` and ``<basename>.svg`` into ``out_dir``.
 
@@ -291,18 +335,29 @@ def write_charts(
         stale_since: The newest activity's day when the folder is stale (see
             :func:`weekly_risk_figure`).
         body: The body log by day, for the pain panel (see :func:`weekly_risk_figure`).
+        detail_weeks: How many of the newest weeks the panels show (see
+            :func:`weekly_risk_figure`).
 
     Returns:
         The paths written: the PNG, then the SVG.
 
     Raises:
-        ConfigError: ``units``, ``threshold`` or ``basename`` cannot be used.
+        ConfigError: ``units``, ``threshold``, ``detail_weeks`` or ``basename`` cannot be used.
         LoadwatchError: ``weeks`` cannot be charted, or the files cannot be written.
     """
     if basename in ("", ".", "..") or any(sep in basename for sep in ("/", "\\", os.sep)):
         raise ConfigError(f"basename must be a plain file name without folders; got {basename!r}")
     fig, heading = _build(
-        weeks, units, threshold, title, acwr_limit, credit, week_start, stale_since, body
+        weeks,
+        units,
+        threshold,
+        title,
+        acwr_limit,
+        credit,
+        week_start,
+        stale_since,
+        body,
+        detail_weeks,
     )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -339,54 +394,3 @@ def _checked(weeks: pd.DataFrame, week_start: WeekStart) -> pd.DataFrame:
     except ValueError as e:
         raise LoadwatchError(f"cannot chart the weekly table: {e}") from e
     return weeks.set_axis(index, axis=0).sort_index()
-
-
-def _title(
-    index: pd.DatetimeIndex,
-    threshold: float,
-    title: str | None,
-    *,
-    risk: bool = False,
-    days: int = 7,
-) -> str:
-    """The given title, else the rule and the days charted: up to the analysis day when the
-    newest week is in progress (``days`` of it so far)."""
-    if title is not None:
-        return title
-    heading = f"Weekly training load and {threshold * 100:g}% rule flags"
-    if risk:
-        heading = f"Weekly training load, {threshold * 100:g}% rule flags and overuse risk"
-    if len(index) == 0:
-        return heading
-    first = index.min()
-    last = last_day(index.max()) if days >= 7 else index.max() + pd.Timedelta(days=max(days, 1) - 1)
-    return f"{heading}, {_day(first)} – {_day(last)}"
-
-
-def stale_line(since: date) -> str:
-    """The words under a stale folder's title: since when nothing new came, and what to check."""
-    return (
-        f"No new activity since {_day(since)}: the newest week shown is not this week. "
-        "Is the watch still syncing?"
-    )
-
-
-def _day(d: date) -> str:
-    """A date as '4 Mar 2024', the same in every locale."""
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-
-def _empty_figure(heading: str) -> Figure:
-    fig = Figure(figsize=(8.0, 3.0))
-    FigureCanvasAgg(fig)
-    fig.suptitle(heading)
-    fig.text(0.5, 0.5, "No runs to chart", ha="center", va="center", fontsize=16, color="#444444")
-    fig.text(
-        0.5,
-        0.3,
-        "Point loadwatch at a folder of activity files that hold runs.",
-        ha="center",
-        va="center",
-        color="#444444",
-    )
-    return fig

@@ -7,7 +7,6 @@ layout are :mod:`loadwatch.render.charts._figure`'s.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -19,7 +18,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from loadwatch.metrics.calendar import first_day_name
 from loadwatch.metrics.weekly import RULE_MEASURES
 from loadwatch.render.charts._progress import (
     SO_FAR,
@@ -30,12 +28,19 @@ from loadwatch.render.charts._progress import (
     so_far_handles,
 )
 from loadwatch.render.charts._risk import risk_bar_style, risk_handles
+from loadwatch.render.charts._scale import (
+    edge_marks,
+    off_scale_handle,
+    robust_top,
+    value_text,
+)
 from loadwatch.render.charts._style import (
     BAR_WIDTH,
     BLACK,
     BLUE,
     FLAG_COLOR,
     FLAG_HATCH,
+    MIN_FONT_PT,
     NORMAL_COLOR,
     SURFACES,
     FloatArray,
@@ -47,17 +52,16 @@ from loadwatch.render.charts._style import (
     panel_message,
 )
 from loadwatch.render.flags import words_for
-from loadwatch.vocab import FLAG_WORDS, WeekStart
+from loadwatch.vocab import FLAG_WORDS
 
-#: Histories up to this many weeks get a small tick for every week.
-MINOR_TICK_WEEKS = 60
 #: Histories up to this many weeks (three years) get their flags' letters above the bars: past
 #: that, a week's bar on the widest chart is narrower than a letter.
 LETTER_WEEKS = 156
 # Up to this many weeks, the newest week's words are centred over its bar; past it, bars are
 # so narrow that centred words would reach the legends, so they end at the bar.
 _CENTRED_WEEKS = LETTER_WEEKS
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: The intensity axis never goes past these: a week outside is marked at the edge.
+INTENSITY_RANGE = (0.5, 1.5)
 # Read-only styles shared by the plotted artists and their legend entries.
 _INTENSITY_LINE: Mapping[str, Any] = MappingProxyType(
     {"color": BLUE, "marker": "o", "markersize": 3.5, "linewidth": 1.3}
@@ -115,12 +119,17 @@ def distance_panel(
     *,
     levels: Sequence[str] | None = None,
     progress: Progress | None = None,
-) -> None:
+) -> float:
     """Distance bars, the previous-week cap (NaN: none) and the letters of each week's flags.
 
     Bars are coloured by risk level when ``levels`` is given, else by whether a week is flagged.
     The week in ``progress`` (its position and the room it has left, in ``units``) is drawn
-    lighter and outlined, with its room dashed above it and "so far" over it.
+    lighter and outlined, with its room dashed above it and "so far" over it. The axis stops at
+    :func:`~loadwatch.render.charts._scale.robust_top`: a week above it is drawn up to the top,
+    marked there, and its distance written over it.
+
+    Returns:
+        The top of the axis's scale, in ``units`` (spike runs above it are not drawn).
     """
     if levels is None:
         colors, hatches = bar_style([bool(f) for f in flags])
@@ -129,16 +138,18 @@ def distance_panel(
     full = list(colors)
     if progress is not None:
         colors[progress[0]] = lighter(colors[progress[0]])
-    bars(ax, x, distance, colors, hatches)
-    has_cap = np.isfinite(cap)
+    scale = robust_top(distance, also=cap)
+    shown = np.minimum(distance, scale)
+    bars(ax, x, shown, colors, hatches)
+    has_cap = np.isfinite(cap) & (cap <= scale)
     half = BAR_WIDTH / 2
     if has_cap.any():
         ax.hlines(cap[has_cap], x[has_cap] - half, x[has_cap] + half, colors=BLACK, linewidth=1.6)
-    tops = np.where(has_cap, np.fmax(distance, cap), distance)
+    tops = np.where(has_cap, np.fmax(shown, cap), shown)
     handles = _level_handles(levels, colors, hatches, distance, progress)
     if progress is not None:
         week, room = progress
-        tops[week] = max(tops[week], draw_so_far(ax, x[week], distance[week], room, full[week]))
+        tops[week] = max(tops[week], draw_so_far(ax, x[week], shown[week], room, full[week]))
         handles += so_far_handles(full[week], room_label(room, f"{room:.1f} {units}"))
     if has_cap.any():
         label = f"previous week +{threshold * 100:g}%"
@@ -147,11 +158,17 @@ def distance_panel(
     # the flagged weeks keep their colour and hatch.
     letters = _flag_letters(flags, f"{threshold * 100:g}%") if len(x) <= LETTER_WEEKS else {}
     texts = ["\n".join(letters[f][0] for f in letters if f in week) for week in flags]
+    over = edge_marks(ax, x, distance, 0.0, scale, write=False)
+    for i in over:  # its distance under its letters, just above the mark
+        texts[i] = "\n".join(t for t in (texts[i], value_text(float(distance[i]))) if t)
+        tops[i] = scale + 0.04 * scale
     if progress is not None:
         texts[progress[0]] = "\n".join(t for t in (texts[progress[0]], SO_FAR) if t)
     tallest = _label_bars(ax, x, tops, texts)
-    ax.set_ylim(0, (float(tops.max()) or 1.0) * (1.06 + 0.1 * tallest))
+    ax.set_ylim(0, (float(tops.max()) or 1.0) * (1.06 + 0.12 * tallest))
     ax.set_ylabel(f"Distance ({units})")
+    if over:
+        handles.append(off_scale_handle())
     handles += [
         Line2D(
             [],
@@ -166,6 +183,7 @@ def distance_panel(
         for letter, label in letters.values()
     ]
     legend(ax, handles)
+    return scale
 
 
 def _level_handles(
@@ -202,7 +220,7 @@ def _label_bars(ax: Axes, x: FloatArray, tops: FloatArray, texts: Sequence[str])
             # the newest week's words end at its bar where they could reach the legend
             ha="center" if i < len(x) - 1 or len(x) <= _CENTRED_WEEKS else "right",
             va="bottom",
-            fontsize=7,
+            fontsize=MIN_FONT_PT,
             fontweight="bold",
             linespacing=1.0,
             annotation_clip=False,
@@ -273,12 +291,16 @@ def intensity_panel(
     ax.plot(x, intensity, **_INTENSITY_LINE)
     ax.plot(x[marked], intensity[marked], **flag_mark)
     known = intensity[np.isfinite(intensity)]
+    off = False
     if known.size:
-        lo, hi = min(float(known.min()), 1.0), max(float(known.max()), 1.0)
+        lo = max(min(float(known.min()), 1.0), INTENSITY_RANGE[0])
+        hi = min(max(float(known.max()), 1.0), INTENSITY_RANGE[1])
         if hi - lo < 0.2:  # a flat or single week: show a useful band around it
             lo, hi = (lo + hi) / 2 - 0.1, (lo + hi) / 2 + 0.1
         span = hi - lo
-        ax.set_ylim(lo - 0.12 * span, hi + 0.12 * span)
+        bottom, top = lo - 0.12 * span, hi + 0.12 * span
+        ax.set_ylim(bottom, top)
+        off = bool(edge_marks(ax, x, intensity, bottom, top))
     else:
         ax.set_ylim(0.5, 1.3)
         panel_message(ax, "no intensity data")
@@ -289,6 +311,8 @@ def intensity_panel(
     if marked.any():
         handles.append(Line2D([], [], label="intensity flag", **flag_mark))
     handles.append(Line2D([], [], label="threshold (1.0)", **_THRESHOLD_LINE))
+    if off:
+        handles.append(off_scale_handle())
     legend(ax, handles)
 
 
@@ -313,48 +337,3 @@ def surface_panel(ax: Axes, x: FloatArray, weeks: pd.DataFrame) -> None:
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylabel("Surface share")
     legend(ax, handles[::-1])
-
-
-def week_ticks(
-    ax: Axes,
-    index: pd.DatetimeIndex,
-    fig_width: float,
-    week_start: WeekStart = WeekStart.MONDAY,
-) -> None:
-    """Label every week of a short history; months (or every Nth month) of a long one.
-
-    The axis label names the day the weeks start on.
-    """
-    n = len(index)
-    starting = f"Week starting ({first_day_name(week_start)})"
-    if n <= 26:
-        labels = [f"{d.day} {MONTHS[d.month - 1]}" for d in index]
-        rotate = n > 8
-        ax.set_xticks(
-            np.arange(n),
-            labels,
-            rotation=45 if rotate else 0,
-            ha="right" if rotate else "center",
-            rotation_mode="anchor",
-        )
-        years = sorted({d.year for d in index})
-        span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-        ax.set_xlabel(f"{starting}, {span}")
-        return
-    starts = [i for i, d in enumerate(index) if d.day <= 7]
-    budget = max(1, int((fig_width - 2.8) / 0.55))
-    step = next((s for s in (1, 2, 3, 4, 6) if math.ceil(len(starts) / s) <= budget), 12)
-    ticks = [i for i in starts if (index[i].month - 1) % step == 0]
-    labels = []
-    for k, i in enumerate(ticks):
-        d = index[i]
-        if step == 12:
-            labels.append(str(d.year))
-        elif k == 0 or d.month <= step:
-            labels.append(f"{MONTHS[d.month - 1]}\n{d.year}")
-        else:
-            labels.append(MONTHS[d.month - 1])
-    ax.set_xticks(ticks, labels)
-    if n <= MINOR_TICK_WEEKS:  # beyond that they are a grey smear, and slow to draw
-        ax.set_xticks(np.arange(n), minor=True)
-    ax.set_xlabel(starting)

@@ -7,6 +7,7 @@ each risk level also has its own hatch, so the chart still reads in greyscale.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -18,10 +19,9 @@ from matplotlib.patches import Patch
 from loadwatch.metrics.calendar import centred_day
 from loadwatch.metrics.levels import coupled_equivalent
 from loadwatch.metrics.risk import ACWR_WEEKS
+from loadwatch.render.charts._scale import edge_marks, off_scale_handle
 from loadwatch.render.charts._style import (
-    ORANGE,
-    SKY_BLUE,
-    VERMILLION,
+    LOOKS,
     FloatArray,
     legend,
     panel_message,
@@ -34,18 +34,16 @@ _DAY_STEP = 0.1
 
 #: Fill and hatch of a week's distance bar by risk level.
 RISK_STYLES: dict[str, tuple[str, str]] = {
-    "low": (SKY_BLUE, ""),
-    "elevated": (ORANGE, "...."),
-    "high": (VERMILLION, "////"),
+    level: (LOOKS[level].colour, LOOKS[level].hatch) for level in ("low", "elevated", "high")
 }
-#: Fill and hatch of a bar flagged by a weekly measure (the runs panel's frequency flag), and
-#: the colour of the other flag marks: the elevated level's, as no weekly flag alone makes a
-#: week more than elevated; vermillion is for a high week alone.
-FLAG_MARK_STYLE = RISK_STYLES["elevated"]
+#: Fill and hatch of a bar flagged by a rule on its panel's measure (the runs panel's frequency
+#: flag), and the colour of the other flag marks: a flag's own look, never a risk level's, as a
+#: flag alone does not make a week's level (docs/metrics.md, Risk level).
+FLAG_MARK_STYLE = (LOOKS["rule_flag"].colour, LOOKS["rule_flag"].hatch)
 FLAG_MARK_COLOR = FLAG_MARK_STYLE[0]
 #: Marker size of a spike run by class (all black-edged yellow triangles).
 SPIKE_SIZES: dict[str, float] = {"small": 6.5, "moderate": 8.5, "large": 11.0}
-_SPIKE_FILL = "#F0E442"
+_SPIKE_FILL = LOOKS["spike_run"].colour
 #: Gabbett 2016's "sweet spot", a band of the coupled ratio (see docs/metrics.md, ACWR).
 COUPLED_BAND = (0.8, 1.3)
 #: The ACWR axis stops at this many times the flag limit; higher ratios are written at the top.
@@ -53,14 +51,6 @@ ACWR_AXIS_LIMITS = 1.6
 _BAND_COLOR = "#009E73"
 _LIMIT_LINE: dict[str, Any] = {"color": FLAG_MARK_COLOR, "linestyle": "--", "linewidth": 1.0}
 _ACWR_LABEL = "week / 3 weeks before"
-_CLIPPED: dict[str, Any] = {
-    "linestyle": "none",
-    "marker": "^",
-    "markersize": 6,
-    "markerfacecolor": "white",
-    "markeredgecolor": "#000000",
-    "markeredgewidth": 0.8,
-}
 _ACWR_LINE: dict[str, Any] = {"color": "#000000", "marker": "o", "markersize": 3, "linewidth": 1.2}
 _SO_FAR_JOIN: dict[str, Any] = {"color": "#000000", "linestyle": (0, (3, 2)), "linewidth": 1.0}
 _SO_FAR_POINT: dict[str, Any] = {
@@ -74,7 +64,7 @@ _SO_FAR_POINT: dict[str, Any] = {
 _EWMA_LINE: dict[str, Any] = {"color": "#0072B2", "linestyle": ":", "linewidth": 1.4}
 _ACWR_FLAG: dict[str, Any] = {
     "linestyle": "none",
-    "marker": "D",
+    "marker": LOOKS["rule_flag"].marker,
     "markersize": 6.5,
     "color": FLAG_MARK_COLOR,
     "markeredgecolor": "#000000",
@@ -99,9 +89,15 @@ def risk_handles(drawn: Collection[tuple[str, str]]) -> list[Patch]:
 
 
 def spike_marks(
-    ax: Axes, x: FloatArray, spikes: Sequence[Sequence[SpikeRun]], km_per_unit: float
+    ax: Axes,
+    x: FloatArray,
+    spikes: Sequence[Sequence[SpikeRun]],
+    km_per_unit: float,
+    *,
+    top: float = math.inf,
 ) -> list[Line2D]:
-    """Mark each spike run at its own distance inside its week's bar, left to right by day.
+    """Mark each spike run at its own distance inside its week's bar, left to right by day;
+    a run longer than the axis's ``top`` is left to its week's off-scale mark.
 
     Returns:
         Legend entries for the classes drawn, smallest first.
@@ -109,6 +105,8 @@ def spike_marks(
     drawn: set[str] = set()
     for week, runs in zip(x, spikes, strict=True):
         for day, km, name in runs:
+            if km / km_per_unit > top:
+                continue
             size = SPIKE_SIZES.get(name, SPIKE_SIZES["small"])
             ax.plot(
                 [week + centred_day(day) * _DAY_STEP],
@@ -167,7 +165,7 @@ def acwr_panel(
     known = np.concatenate([acwr[np.isfinite(acwr)], ewma[np.isfinite(ewma)]])
     top = acwr_top(known, limit)
     ax.set_ylim(0, top)
-    clipped = _mark_clipped(ax, x, np.fmax(acwr, np.nan_to_num(ewma, nan=-1.0)), top)
+    clipped = bool(edge_marks(ax, x, np.fmax(acwr, np.nan_to_num(ewma, nan=-1.0)), -math.inf, top))
     if not known.size:
         panel_message(ax, "ACWR needs 3 weeks of history")
     ax.set_ylabel("ACWR (disputed)")
@@ -179,7 +177,7 @@ def acwr_panel(
         (so_far, Line2D([], [], label="this week so far", **_SO_FAR_POINT)),
         (bool(np.isfinite(ewma).any()), Line2D([], [], label="EWMA (7 d / 28 d)", **_EWMA_LINE)),
         (bool(marked.any()), Line2D([], [], label="acwr flag (disputed)", **_ACWR_FLAG)),
-        (clipped, Line2D([], [], label="above the scale (value written)", **_CLIPPED)),
+        (clipped, off_scale_handle()),
         (True, Line2D([], [], label=limit_label, **_LIMIT_LINE)),
         (True, Patch(facecolor=_BAND_COLOR, alpha=0.15, label=band_label)),
     ]
@@ -202,23 +200,6 @@ def acwr_top(known: FloatArray, limit: float) -> float:
     floor = limit * 1.15
     highest = float(known.max()) * 1.08 if known.size else 0.0
     return min(max(floor, highest), limit * ACWR_AXIS_LIMITS)
-
-
-def _mark_clipped(ax: Axes, x: FloatArray, values: FloatArray, top: float) -> bool:
-    """Mark each week whose ratio is above ``top`` at the top, with its value; whether any was."""
-    over = np.flatnonzero(np.isfinite(values) & (values > top))
-    for i in over:
-        ax.plot([x[i]], [top], clip_on=False, zorder=5, **_CLIPPED)
-        ax.annotate(
-            f"{values[i]:.1f}",
-            xy=(x[i], top),
-            xytext=(0, -4),
-            textcoords="offset points",
-            ha="center",
-            va="top",
-            fontsize=6.5,
-        )
-    return bool(over.size)
 
 
 def uncoupled_equivalent(coupled: float, weeks: int) -> float:

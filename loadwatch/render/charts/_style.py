@@ -1,15 +1,21 @@
-"""The fixed look of every chart: palette, matplotlib settings, bars and legends.
+"""The fixed look of every chart: palette, one look per meaning, matplotlib settings, bars and
+legends.
 
-Colours are Okabe-Ito (colour-blind safe); flagged weeks and most surfaces also carry a hatch,
-so the charts still read when printed in greyscale. Everything is drawn under :func:`chart_style`
-so that the user's matplotlibrc cannot change the result.
+Colours are Okabe-Ito (colour-blind safe); every meaning has one colour and one hatch or
+marker (:data:`LOOKS`), the same in every panel, so that a flag is never drawn like a risk level
+and the charts still read when printed in greyscale. Sizes are chosen for a phone: the figure is
+:data:`FIGURE_WIDTH_IN` wide and no text is smaller than :data:`MIN_FONT_PT`, which is at least
+:data:`MIN_PHONE_TEXT_PX` pixels tall when the SVG is shown :data:`PHONE_WIDTH_PX` pixels wide.
+Everything is drawn under :func:`chart_style` so that the user's matplotlibrc cannot change the
+result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import matplotlib as mpl
 import matplotlib.style
@@ -17,8 +23,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
+from matplotlib.textpath import text_to_path
 
 FloatArray = npt.NDArray[np.float64]
 # Okabe-Ito palette.
@@ -29,19 +37,63 @@ GREEN = "#009E73"
 BLUE = "#0072B2"
 VERMILLION = "#D55E00"
 PURPLE = "#CC79A7"
+YELLOW = "#F0E442"
 GREY = "#BBBBBB"
-#: Fill of a week no rule flagged, and of a flagged week (which also gets FLAG_HATCH).
-NORMAL_COLOR = SKY_BLUE
-FLAG_COLOR = VERMILLION
-FLAG_HATCH = "////"
-#: Surface name, colour and hatch, bottom of the stack first.
-SURFACES: tuple[tuple[str, str, str], ...] = (
-    ("road", BLUE, ""),
-    ("trail", GREEN, "...."),
-    ("track", ORANGE, "////"),
-    ("treadmill", PURPLE, "xxxx"),
-    ("unknown", GREY, ""),
+DARK_GREY = "#555555"
+WHITE = "#FFFFFF"
+
+
+class Look(NamedTuple):
+    """How one meaning is drawn, in every panel.
+
+    Attributes:
+        colour: Fill of its bars, colour of its marks.
+        hatch: Hatch of its bars ("" for none): what tells it apart in greyscale.
+        marker: Marker of its marks on lines and on the history strip ("" where it has none).
+        words: What it means, as the legend says it.
+    """
+
+    colour: str
+    hatch: str
+    marker: str
+    words: str
+
+
+#: Every meaning drawn on the chart and its look: one colour and hatch (or marker) per meaning,
+#: in every panel. Bars: a week within the rule or at low risk, at elevated or high risk, flagged
+#: by a rule on the panel's measure (a flag alone is not a risk level), and the surfaces; marks:
+#: spike runs, values off the scale. ``docs/metrics.md`` (The chart) lists them for readers.
+LOOKS: Mapping[str, Look] = MappingProxyType(
+    {
+        "low": Look(SKY_BLUE, "", "", "low risk"),
+        "elevated": Look(ORANGE, "....", "o", "elevated risk"),
+        "high": Look(VERMILLION, "////", "v", "high risk"),
+        "rule_flag": Look(PURPLE, "xxxx", "D", "flagged by the rule"),
+        "spike_run": Look(YELLOW, "", "^", "spike run"),
+        "off_scale": Look(WHITE, "", "^", "off the scale (value written)"),
+        "road": Look(BLUE, "", "", "road"),
+        "trail": Look(GREEN, "oo", "", "trail"),
+        "track": Look(DARK_GREY, "----", "", "track"),
+        "treadmill": Look(GREY, "\\\\", "", "treadmill"),
+        "unknown": Look("#E3E3E3", "", "", "unknown"),
+    }
 )
+#: Fill of a week no rule flagged, and of a flagged week (which also gets FLAG_HATCH).
+NORMAL_COLOR = LOOKS["low"].colour
+FLAG_COLOR = LOOKS["rule_flag"].colour
+FLAG_HATCH = LOOKS["rule_flag"].hatch
+#: Surface name, colour and hatch, bottom of the stack first.
+SURFACES: tuple[tuple[str, str, str], ...] = tuple(
+    (name, LOOKS[name].colour, LOOKS[name].hatch)
+    for name in ("road", "trail", "track", "treadmill", "unknown")
+)
+#: The chart's width: about a phone's, so that its text is not shrunk there.
+FIGURE_WIDTH_IN = 4.8
+#: The width a phone shows the SVG at, and the smallest text height wanted there.
+PHONE_WIDTH_PX = 390
+MIN_PHONE_TEXT_PX = 9.5
+#: The smallest text on the chart (tick labels, legends, values): 10.2 px at 390 px wide.
+MIN_FONT_PT = 9.0
 BAR_WIDTH = 0.8
 # The path codes of one bar: a closed rectangle.
 _BAR_CODES = np.array([MplPath.MOVETO, *[MplPath.LINETO] * 3, MplPath.CLOSEPOLY], dtype=np.uint8)
@@ -52,12 +104,12 @@ def _rc() -> dict[Any, Any]:
     # Keyed by plain strings: only recent matplotlib types rc keys as a Literal.
     return {
         "font.family": "DejaVu Sans",
-        "font.size": 9,
-        "axes.labelsize": 9,
-        "xtick.labelsize": 8,
-        "ytick.labelsize": 8,
-        "legend.fontsize": 8,
-        "figure.titlesize": 12,
+        "font.size": MIN_FONT_PT,
+        "axes.labelsize": 10,
+        "xtick.labelsize": MIN_FONT_PT,
+        "ytick.labelsize": MIN_FONT_PT,
+        "legend.fontsize": MIN_FONT_PT,
+        "figure.titlesize": 11,
         "figure.titleweight": "bold",
         "axes.spines.top": False,
         "axes.spines.right": False,
@@ -128,14 +180,39 @@ def flag_patch(label: str) -> Patch:
 
 
 def legend(ax: Axes, handles: Sequence[Any]) -> None:
-    """Legend to the right of the panel, where it cannot cover data."""
+    """Legend under the panel, where it cannot cover data, in as many columns as fit the
+    figure's width (the layout puts it in place)."""
+    if not handles:
+        return
+    widest = max(text_width(str(h.get_label())) for h in handles)
+    column_pt = widest + (_HANDLE_EM + _PAD_EM + _SPACING_EM) * MIN_FONT_PT
+    room_pt = (ax.get_figure(root=True).get_figwidth() - 0.2) * 72  # type: ignore[union-attr]
     ax.legend(
         handles=list(handles),
         loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
         borderaxespad=0.0,
-        handlelength=1.6,
+        borderpad=0.0,
+        handlelength=_HANDLE_EM,
+        handletextpad=_PAD_EM,
+        columnspacing=_SPACING_EM,
+        ncol=max(1, min(len(handles), int(room_pt // column_pt))),
     )
+
+
+# The legend's handle, the space after it and between columns, in font sizes.
+_HANDLE_EM = 1.6
+_PAD_EM = 0.6
+_SPACING_EM = 1.2
+
+
+def text_width(text: str, size: float = MIN_FONT_PT, *, bold: bool = False) -> float:
+    """The width of one line of words in points, from the font's own metrics (so the same on
+    every machine, and without drawing anything)."""
+    if not text.strip():
+        return 0.0
+    font = FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal", size=size)
+    width, _, _ = text_to_path.get_text_width_height_descent(text, font, ismath=False)
+    return float(width)
 
 
 def panel_message(ax: Axes, text: str) -> None:
