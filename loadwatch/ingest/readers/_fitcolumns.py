@@ -22,9 +22,17 @@ Part = tuple[np.ndarray, dict[str, np.ndarray], tuple[int, str] | None]
 
 
 def fast_columns(
-    data: np.ndarray, layout: Layout, sink: list[int], compressed_times: dict[int, int]
+    data: np.ndarray, layout: Layout, sink: list[int], compressed: tuple[np.ndarray, np.ndarray]
 ) -> Part:
-    """Decode every record of one fast layout at once."""
+    """Decode every record of one fast layout at once.
+
+    Args:
+        data: The file's bytes.
+        layout: The records' layout.
+        sink: Where each record starts, in file order.
+        compressed: Where the fast records with a compressed timestamp start (in file order),
+            and their timestamps.
+    """
     positions = np.asarray(sink, dtype=np.intp)
     count = len(positions)
     sources: dict[int, np.ndarray] = {}
@@ -37,10 +45,10 @@ def fast_columns(
         if column.at not in sources:
             sources[column.at] = _gather(data, positions, column.at, column.dtype)
         columns[name] = column_values(sources[column.at], column)
-    if compressed_times:
-        times = [compressed_times.get(p) for p in sink]
-        override = np.array([math.nan if t is None else t for t in times])
-        columns["timestamp"] = np.where(np.isnan(override), columns["timestamp"], override)
+    at, times = compressed
+    if len(at):
+        index = np.minimum(np.searchsorted(at, positions), len(at) - 1)
+        columns["timestamp"] = np.where(at[index] == positions, times[index], columns["timestamp"])
     codes = columns.pop(ACTIVITY_TYPE)
     known = np.flatnonzero(~np.isnan(columns["timestamp"]) & ~np.isnan(codes))
     if not len(known):

@@ -27,12 +27,16 @@ import struct
 from typing import Any
 
 import numpy as np
-from fitparse.utils import FitEOFError, FitHeaderError, FitParseError
+from fitparse.utils import FitParseError
 
+from loadwatch.ingest import limits
 from loadwatch.ingest.limits import check_fit_structure, check_records
 from loadwatch.ingest.readers import _fitprofile as profile
 from loadwatch.ingest.readers._fitcolumns import fast_columns, slow_columns
 from loadwatch.ingest.readers._fitcontent import Decoded, FitContent, MessageLike, number, word
+from loadwatch.ingest.readers._fitframe import Stop as _Stop
+from loadwatch.ingest.readers._fitframe import eof as _eof
+from loadwatch.ingest.readers._fitframe import read_file_crc, read_header
 from loadwatch.ingest.readers._fitlayout import (
     FAST,
     GENERIC,
@@ -59,10 +63,6 @@ __all__ = [
 ]
 
 
-_HEADER = struct.Struct("<2BHI4s")
-_CRC = struct.Struct("<H")
-
-
 def decode(data: bytes) -> Decoded:
     """Decode a FIT file's messages into :class:`FitContent`, as fitparse would.
 
@@ -83,21 +83,6 @@ def decode(data: bytes) -> Decoded:
 # --- the decoder -----------------------------------------------------------------------------
 
 
-class _Stop(Exception):
-    """Reading stops here: ``fault`` as fitparse raises it, ``offset`` where fitparse was."""
-
-    def __init__(self, fault: Exception, offset: int) -> None:
-        super().__init__(str(fault))
-        self.fault = fault
-        self.offset = offset
-
-
-def _eof(wanted: int, start: int, size: int) -> _Stop:
-    """fitparse's error for reading ``wanted`` bytes at ``start`` of a ``size``-byte file."""
-    got = max(0, size - start)
-    return _Stop(FitEOFError(f"Tried to read {wanted} bytes from .FIT file but got {got}"), size)
-
-
 class _Decoder:
     """One pass over a FIT file (or several chained ones)."""
 
@@ -108,7 +93,9 @@ class _Decoder:
         self.crc_mismatch = False
         self.groups: list[tuple[Layout, list[int]]] = []  # fast records: positions by layout
         self.slow_records: list[tuple[int, dict[str, Any]]] = []
-        self.compressed_times: dict[int, int] = {}
+        self.compressed_at: list[int] = []  # fast records with a compressed timestamp...
+        self.compressed_time: list[int] = []  # ...and its value
+        self.known: dict[bytes, Layout] = {}  # a definition's bytes -> its layout, this file
         self.other_messages = self.definitions = 0
         self._new_file()
 
@@ -118,6 +105,7 @@ class _Decoder:
         self.sizes = [0] * 16
         self.sinks: list[list[int]] = [[] for _ in range(16)]
         self.local: list[Layout | None] = [None] * 16
+        self.layout_sinks: dict[Layout, list[int]] = {}  # one list per layout, however defined
         self.accumulators: dict[tuple[int, int], int] = {}
         self.time_value = 0  # compressed timestamps count from this...
         self.time_at = -1  # ...set at this position
@@ -146,49 +134,18 @@ class _Decoder:
 
     def _header(self, pos: int, *, first: bool) -> tuple[int, int]:
         """Read a file header at ``pos``; returns where its messages start and end."""
-        data = self.data
-        size = len(data)
-        try:
-            if size - pos < 12:
-                raise _eof(12, pos, size)
-            header_size, _, _, data_size, magic = _HEADER.unpack_from(data, pos)
-            if magic != b".FIT":
-                raise _Stop(FitHeaderError("Invalid .FIT File Header"), pos + 12)
-            body = pos + 12
-            extra = header_size - 12
-            if extra > 0:
-                if extra < 2:
-                    raise _Stop(FitHeaderError("Irregular File Header Size"), body)
-                if size - body < 2:
-                    raise _eof(2, body, size)
-                (header_crc,) = _CRC.unpack_from(data, body)
-                if (
-                    header_crc
-                    and not self.crc_mismatch
-                    and header_crc != profile.crc16(data, pos, body)
-                ):
-                    self.crc_mismatch = True
-                body += 2
-                if extra > 2:
-                    if size - body < extra - 2:
-                        raise _eof(extra - 2, body, size)
-                    body += extra - 2
-        except _Stop as fault:
-            if first:  # fitparse raises these from its constructor
-                raise fault.fault from None
-            raise
+        body, end, crc_ok = read_header(
+            self.data, pos, first=first, check_crc=not self.crc_mismatch
+        )
+        self.crc_mismatch |= not crc_ok
         self._new_file()
-        return body, body + data_size
+        return body, end
 
     def _file_crc(self, start: int, pos: int) -> int:
         """Check the checksum after a file's messages; returns where the next file starts."""
-        data = self.data
-        if len(data) - pos < 2:
-            raise _eof(2, pos, len(data))
-        if not self.crc_mismatch:
-            (stored,) = _CRC.unpack_from(data, pos)
-            self.crc_mismatch = stored != profile.crc16(data, start, pos)
-        return pos + 2
+        end, crc_ok = read_file_crc(self.data, start, pos, check_crc=not self.crc_mismatch)
+        self.crc_mismatch |= not crc_ok
+        return end
 
     def _messages(self, pos: int, end: int) -> int:
         """Walk the messages of one file from ``pos`` to ``end``; returns where they end.
@@ -284,7 +241,8 @@ class _Decoder:
         time = accumulate(header & 0x1F, self._time_before(pos, layout), 5)
         self.time_value, self.time_at = time, pos
         if layout.action == FAST:
-            self.compressed_times[pos] = time
+            self.compressed_at.append(pos)
+            self.compressed_time.append(time)
         self._data_message(pos, local_type, time)
         return pos + layout.size
 
@@ -321,7 +279,34 @@ class _Decoder:
         return value
 
     def _definition(self, pos: int, header: int) -> int:
-        """A definition message: compile (or reuse) its layout for its local message type."""
+        """A definition message: bind its layout to its local message type.
+
+        A definition met before in this file is found by its bytes, so a device that writes
+        one before every record (Suunto) costs a dictionary look-up per definition, not a
+        compilation.
+        """
+        data = self.data
+        if not header & 0x20 and pos + 6 <= len(data):
+            end = pos + 6 + 3 * data[pos + 5]
+            layout = self.known.get(data[pos + 1 : end])  # a cut-off one is never found
+            if layout is not None:
+                self._count_definition()
+                local_type = header & 0x0F
+                if self.local[local_type] is not layout:
+                    self._bind(local_type, layout)
+                for component in layout.resets:
+                    self.accumulators[(layout.global_num, component)] = 0
+                return end
+        return self._new_definition(pos, header)
+
+    def _count_definition(self) -> None:
+        """Count one more definition message, refusing a file with too many."""
+        self.definitions += 1
+        if self.definitions > limits.MAX_FIT_DEFINITIONS:  # looked up here, as tests lower it
+            check_fit_structure(0, self.definitions)
+
+    def _new_definition(self, pos: int, header: int) -> int:
+        """A definition not met before in this file (or with developer fields): compile it."""
         data = self.data
         size = len(data)
         if pos + 3 > size:
@@ -347,9 +332,10 @@ class _Decoder:
                 raise _eof(3, at + (size - at) // 3 * 3, size)
             dev = data[at : at + 3 * dev_count]
             at += 3 * dev_count
-        self.definitions += 1
-        check_fit_structure(0, self.definitions)
+        self._count_definition()
         layout = compile_layout(global_num, endian, raw, dev)
+        self.known[data[pos + 1 : at]] = layout  # (with developer fields, never looked up)
+        check_fit_structure(0, 0, len(self.known))
         self._bind(header & 0x0F, layout)
         for component in layout.resets:
             self.accumulators[(global_num, component)] = 0
@@ -363,17 +349,26 @@ class _Decoder:
         self.local[local_type] = layout
         self.actions[local_type] = layout.action
         self.sizes[local_type] = layout.size
-        self.sinks[local_type] = []
-        if layout.action == FAST:
-            self.groups.append((layout, self.sinks[local_type]))
+        if layout.action != FAST:
+            self.sinks[local_type] = []
+            return
+        sink = self.layout_sinks.get(layout)
+        if sink is None:  # records of one layout are gathered at once, however often defined
+            sink = self.layout_sinks[layout] = []
+            self.groups.append((layout, sink))
+        self.sinks[local_type] = sink
 
     # --- columns ---------------------------------------------------------------------------
 
     def _finish(self) -> None:
         """Turn the located records into columns, in file order, and count the messages."""
         content = self.content
+        compressed = (
+            np.array(self.compressed_at, dtype=np.intp),
+            np.array(self.compressed_time, dtype=np.float64),
+        )
         parts = [
-            fast_columns(self.bytes, layout, sink, self.compressed_times)
+            fast_columns(self.bytes, layout, sink, compressed)
             for layout, sink in self.groups
             if sink
         ]
