@@ -342,21 +342,20 @@ class _Decoder:
         return at
 
     def _bind(self, local_type: int, layout: Layout) -> None:
-        """Give a local message type its new layout (a fresh list for fast records)."""
-        old, sink = self.local[local_type], self.sinks[local_type]
-        if old is not None and old.action == FAST and old.timestamp and sink[-1:] > [self.timed_at]:
-            self.timed_at, self.timed_layout = sink[-1], old  # compressed ones may count from it
+        """Give a local message type its new layout (fast records: the layout's one list)."""
+        old, last = self.local[local_type], self.sinks[local_type][-1:]
+        if old is not None and old.action == FAST and old.timestamp and last > [self.timed_at]:
+            self.timed_at, self.timed_layout = last[0], old  # compressed ones may count from it
         self.local[local_type] = layout
         self.actions[local_type] = layout.action
         self.sizes[local_type] = layout.size
         if layout.action != FAST:
             self.sinks[local_type] = []
             return
-        sink = self.layout_sinks.get(layout)
-        if sink is None:  # records of one layout are gathered at once, however often defined
-            sink = self.layout_sinks[layout] = []
-            self.groups.append((layout, sink))
-        self.sinks[local_type] = sink
+        if layout not in self.layout_sinks:  # a layout's records are gathered at once
+            self.layout_sinks[layout] = []
+            self.groups.append((layout, self.layout_sinks[layout]))
+        self.sinks[local_type] = self.layout_sinks[layout]
 
     # --- columns ---------------------------------------------------------------------------
 
