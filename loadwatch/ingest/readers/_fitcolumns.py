@@ -84,3 +84,22 @@ def slow_columns(slow_records: list[tuple[int, dict[str, Any]]]) -> Part:
             sport = (pos, activity)
             break
     return positions, columns, sport
+
+
+def merge_parts(parts: list[Part]) -> tuple[dict[str, np.ndarray], str | None]:
+    """The columns of every part, in file order and only where a record has a timestamp, and
+    the sport of the first timed record that says one."""
+    if len(parts) == 1:
+        positions, columns, first = parts[0]
+        sports = [first] if first is not None else []
+    else:
+        positions = np.concatenate([part[0] for part in parts])
+        order = np.argsort(positions, kind="stable")
+        columns = {
+            name: np.concatenate([part[1][name] for part in parts])[order] for name in RECORD_FIELDS
+        }
+        sports = [part[2] for part in parts if part[2] is not None]
+    timed = ~np.isnan(columns["timestamp"])
+    return {name: values[timed] for name, values in columns.items()}, (
+        min(sports)[1] if sports else None
+    )

@@ -1,4 +1,5 @@
-"""The frame of a FIT file: its header and checksums, and how fitparse stops reading one.
+"""The frame of a FIT file: its header, checksums and definition messages, and how fitparse
+stops reading one.
 
 :mod:`~loadwatch.ingest.readers.fitfast` stops where fitparse stops, with the same error and
 byte offset; :class:`Stop` carries them, and :func:`eof` makes fitparse's error for a file that
@@ -94,3 +95,40 @@ def read_file_crc(data: bytes, start: int, pos: int, *, check_crc: bool) -> tupl
         (stored,) = _CRC.unpack_from(data, pos)
         crc_ok = stored == profile.crc16(data, start, pos)
     return pos + 2, crc_ok
+
+
+def read_definition(data: bytes, pos: int, header: int) -> tuple[int, str, bytes, bytes, int]:
+    """Read the definition message at ``pos`` (its header byte is ``header``).
+
+    Returns:
+        Its global message number, byte order (``"<"`` or ``">"``), field definitions and
+        developer field definitions (three bytes each), and where the message ends.
+
+    Raises:
+        Stop: The file ends inside the message (fitparse's error and offset).
+    """
+    size = len(data)
+    if pos + 3 > size:
+        raise eof(2, pos + 1, size)
+    endian = ">" if data[pos + 2] else "<"
+    if pos + 6 > size:
+        raise eof(3, pos + 3, size)
+    global_num: int
+    count: int
+    global_num, count = struct.unpack_from(endian + "HB", data, pos + 3)
+    at = pos + 6
+    if at + 3 * count > size:
+        raise eof(3, at + (size - at) // 3 * 3, size)
+    raw = data[at : at + 3 * count]
+    at += 3 * count
+    dev = b""
+    if header & 0x20:
+        if at + 1 > size:
+            raise eof(1, at, size)
+        dev_count = data[at]
+        at += 1
+        if at + 3 * dev_count > size:
+            raise eof(3, at + (size - at) // 3 * 3, size)
+        dev = data[at : at + 3 * dev_count]
+        at += 3 * dev_count
+    return global_num, endian, raw, dev, at

@@ -1,13 +1,13 @@
 """Fast FIT decoding straight from the bytes, giving the values fitparse gives.
 
 fitparse builds several Python objects per field of every message, which caps it at about ten
-thousand records a second. Here each definition message is compiled once into a layout, and
-the data messages that use it are only *located* while walking the file: the hot loop reads one
-header byte, appends the message's position to its layout's list and jumps to the next. Record
-fields are then gathered for all messages of a layout at once with numpy (invalid values masked,
-scale and offset applied over whole columns). The few other messages loadwatch needs (file_id,
-session, lap, event, sport, activity) are decoded one by one with fitparse's own profile, so
-their values match fitparse's exactly.
+thousand records a second. Here each distinct definition is compiled once into a layout (a
+definition met again, as Suunto watches write one before every record, is found by its
+bytes), and the data messages are only *located* while walking the file: the hot loop reads
+a header byte and jumps to the next message, and numpy finds how many records of one type
+come back to back. Record fields are then gathered for all messages of a layout at once with
+numpy. The other messages loadwatch needs (file_id, session, lap...) are decoded one by one
+with fitparse's own profile, so their values match fitparse's exactly.
 
 The decoder follows fitparse where a file is damaged, so both paths tell the same story: it
 stops where fitparse stops (a cut-off end, an undefined local message type, a broken chained
@@ -23,7 +23,6 @@ with fitparse instead. Files past :mod:`~loadwatch.ingest.limits` are refused as
 
 from __future__ import annotations
 
-import struct
 from typing import Any
 
 import numpy as np
@@ -32,11 +31,11 @@ from fitparse.utils import FitParseError
 from loadwatch.ingest import limits
 from loadwatch.ingest.limits import check_fit_structure, check_records
 from loadwatch.ingest.readers import _fitprofile as profile
-from loadwatch.ingest.readers._fitcolumns import fast_columns, slow_columns
+from loadwatch.ingest.readers._fitcolumns import fast_columns, merge_parts, slow_columns
 from loadwatch.ingest.readers._fitcontent import Decoded, FitContent, MessageLike, number, word
 from loadwatch.ingest.readers._fitframe import Stop as _Stop
 from loadwatch.ingest.readers._fitframe import eof as _eof
-from loadwatch.ingest.readers._fitframe import read_file_crc, read_header
+from loadwatch.ingest.readers._fitframe import read_definition, read_file_crc, read_header
 from loadwatch.ingest.readers._fitlayout import (
     FAST,
     GENERIC,
@@ -159,6 +158,7 @@ class _Decoder:
         actions, sizes, sinks, local = self.actions, self.sizes, self.sinks, self.local
         skipped = 0
         header = local_type = 0
+        most = limits.MAX_POINTS
         try:
             while pos < limit:
                 header = data[pos]
@@ -166,9 +166,16 @@ class _Decoder:
                     local_type = header & 0x0F
                     action = actions[local_type]
                     if action == FAST:
-                        sinks[local_type].append(pos)
-                        check_records(len(sinks[local_type]))
-                    elif action == SKIP:
+                        step = sizes[local_type]
+                        if pos + step < limit and data[pos + step] == header:
+                            pos = self._records(pos, header, sinks[local_type], limit)
+                        else:  # a lone record (some devices define one before each)
+                            sinks[local_type].append(pos)
+                            if len(sinks[local_type]) > most:
+                                check_records(len(sinks[local_type]))
+                            pos += step
+                        continue
+                    if action == SKIP:
                         skipped += 1
                     elif action == SKIP_TIMED:
                         skipped += 1
@@ -186,18 +193,36 @@ class _Decoder:
                     sinks[local_type].pop()
                 else:
                     skipped -= 1
-                layout = local[local_type]
-                if layout is not None:  # always: the message was read with it
-                    raise self._cut_message(pos - layout.size, layout)
-            if pos >= size and pos < end:
+                raise self._cut_message(pos - sizes[local_type], local[local_type])
+            if size <= pos < end:
                 raise _eof(1, pos, size)
         finally:
             self.other_messages += skipped
         return pos
 
-    def _cut_message(self, start: int, layout: Layout) -> _Stop:
+    def _records(self, pos: int, header: int, sink: list[int], limit: int) -> int:
+        """Locate the record at ``pos`` and those of its type right after it; returns where
+        they end. Devices write records back to back between laps: numpy finds how many."""
+        step = self.sizes[header & 0x0F]
+        count = chunk = 1
+        while pos + count * step < limit:
+            start = pos + count * step
+            chunk *= 8
+            heads = self.bytes[start : min(limit, start + chunk * step) : step]
+            differ = np.flatnonzero(heads != header)
+            if len(differ):
+                count += int(differ[0])
+                break
+            count += len(heads)
+        sink.extend(range(pos, pos + count * step, step))
+        check_records(len(sink))
+        return pos + count * step
+
+    def _cut_message(self, start: int, layout: Layout | None) -> _Stop:
         """fitparse's error for a data message cut off by the end of the file."""
         size = len(self.data)
+        if layout is None:  # not reached: the message was read with its layout
+            return _eof(1, start + 1, size)
         at = start + 1
         for length in layout.read_sizes:
             if length and at + length > size:
@@ -307,34 +332,10 @@ class _Decoder:
 
     def _new_definition(self, pos: int, header: int) -> int:
         """A definition not met before in this file (or with developer fields): compile it."""
-        data = self.data
-        size = len(data)
-        if pos + 3 > size:
-            raise _eof(2, pos + 1, size)
-        endian = ">" if data[pos + 2] else "<"
-        if pos + 6 > size:
-            raise _eof(3, pos + 3, size)
-        global_num: int
-        count: int
-        global_num, count = struct.unpack_from(endian + "HB", data, pos + 3)
-        at = pos + 6
-        if at + 3 * count > size:
-            raise _eof(3, at + (size - at) // 3 * 3, size)
-        raw = data[at : at + 3 * count]
-        at += 3 * count
-        dev = b""
-        if header & 0x20:
-            if at + 1 > size:
-                raise _eof(1, at, size)
-            dev_count = data[at]
-            at += 1
-            if at + 3 * dev_count > size:
-                raise _eof(3, at + (size - at) // 3 * 3, size)
-            dev = data[at : at + 3 * dev_count]
-            at += 3 * dev_count
+        global_num, endian, raw, dev, at = read_definition(self.data, pos, header)
         self._count_definition()
         layout = compile_layout(global_num, endian, raw, dev)
-        self.known[data[pos + 1 : at]] = layout  # (with developer fields, never looked up)
+        self.known[self.data[pos + 1 : at]] = layout  # (with developer fields, never looked up)
         check_fit_structure(0, 0, len(self.known))
         self._bind(header & 0x0F, layout)
         for component in layout.resets:
@@ -376,19 +377,5 @@ class _Decoder:
         fast_records = sum(len(sink) for _, sink in self.groups)
         content.records = fast_records + len(self.slow_records)
         content.messages = content.records + self.other_messages
-        if not parts:
-            return
-        if len(parts) == 1:
-            positions, columns, first = parts[0]
-            sports = [first] if first is not None else []
-        else:
-            positions = np.concatenate([part[0] for part in parts])
-            order = np.argsort(positions, kind="stable")
-            columns = {
-                name: np.concatenate([part[1][name] for part in parts])[order]
-                for name in RECORD_FIELDS
-            }
-            sports = [part[2] for part in parts if part[2] is not None]
-        timed = ~np.isnan(columns["timestamp"])
-        content.columns = {name: values[timed] for name, values in columns.items()}
-        content.record_sport = min(sports)[1] if sports else None
+        if parts:
+            content.columns, content.record_sport = merge_parts(parts)
