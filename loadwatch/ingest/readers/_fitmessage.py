@@ -70,10 +70,10 @@ def decode_message(
                 out.append((spec.name, None, _scaled(spec, spec.render(raw))))
                 continue
             spec, parent = _subfield(spec, fields, raws)
+            whole = _unpacked(raw)
             for component in spec.components or ():
-                try:
-                    value = component.render(raw)
-                except ValueError:
+                value = _component(component, raw, whole)
+                if value is _BEYOND:
                     continue
                 if component.accumulate and value is not None:
                     key = (layout.global_num, component.def_num)
@@ -87,6 +87,35 @@ def decode_message(
     if time is not None:
         out.append(("timestamp", None, time))
     return Message(layout.kind or "unknown", out)
+
+
+_BEYOND = object()  # a component past the end of its byte array: fitparse leaves it out
+
+
+def _unpacked(raw: Any) -> Any:
+    """A byte array as the little-endian number fitparse's components read; other values as
+    they are. Once per field rather than once per component, as fitparse does it."""
+    if not isinstance(raw, tuple):
+        return raw
+    if all(isinstance(item, int) and 0 <= item < 256 for item in raw):
+        return int.from_bytes(bytes(raw), "little")
+    unpacked = 0
+    for item in reversed(raw):  # fitparse's own loop, whatever it holds (it may raise)
+        unpacked = (unpacked << 8) + item
+    return unpacked
+
+
+def _component(component: Any, raw: Any, whole: Any) -> Any:
+    """A component's raw value, as fitparse's ``ComponentField.render`` gives it."""
+    if raw is None:
+        return None
+    if isinstance(raw, tuple):
+        if component.bit_offset and component.bit_offset >= len(raw) << 3:
+            return _BEYOND
+        raw = whole
+    if isinstance(raw, int):
+        return (raw >> component.bit_offset) & ((1 << component.bits) - 1)
+    return raw
 
 
 def _name(spec: Any) -> str | None:

@@ -95,6 +95,8 @@ class _Decoder:
         self.compressed_at: list[int] = []  # fast records with a compressed timestamp...
         self.compressed_time: list[int] = []  # ...and its value
         self.known: dict[bytes, Layout] = {}  # a definition's bytes -> its layout, this file
+        self.resets_at: dict[int, list[int]] = {}  # rolling record components: restarted where
+        self.slow_rolling: set[int] = set()  # ...and those records decoded one by one add up
         self.other_messages = self.definitions = 0
         self._new_file()
 
@@ -221,7 +223,7 @@ class _Decoder:
     def _cut_message(self, start: int, layout: Layout | None) -> _Stop:
         """fitparse's error for a data message cut off by the end of the file."""
         size = len(self.data)
-        if layout is None:  # not reached: the message was read with its layout
+        if layout is None:  # pragma: no cover - the message was read with its layout
             return _eof(1, start + 1, size)
         at = start + 1
         for length in layout.read_sizes:
@@ -243,6 +245,7 @@ class _Decoder:
         if layout.action == GENERIC:
             message = decode_message(self.data, pos, layout, self.accumulators, time)
             if layout.kind == profile.RECORD:
+                self.slow_rolling.update(layout.resets)
                 values = message.get_values()
                 self.slow_records.append((pos, {k: values.get(k) for k in RECORD_WANTED}))
                 check_records(len(self.slow_records))
@@ -319,8 +322,7 @@ class _Decoder:
                 local_type = header & 0x0F
                 if self.local[local_type] is not layout:
                     self._bind(local_type, layout)
-                for component in layout.resets:
-                    self.accumulators[(layout.global_num, component)] = 0
+                self._reset(layout, pos)
                 return end
         return self._new_definition(pos, header)
 
@@ -338,9 +340,15 @@ class _Decoder:
         self.known[self.data[pos + 1 : at]] = layout  # (with developer fields, never looked up)
         check_fit_structure(0, 0, len(self.known))
         self._bind(header & 0x0F, layout)
-        for component in layout.resets:
-            self.accumulators[(global_num, component)] = 0
+        self._reset(layout, pos)
         return at
+
+    def _reset(self, layout: Layout, pos: int) -> None:
+        """A definition at ``pos`` restarts its rolling components (as fitparse does)."""
+        for component in layout.resets:
+            self.accumulators[(layout.global_num, component)] = 0
+            if layout.kind == profile.RECORD:  # for records added up with numpy
+                self.resets_at.setdefault(component, []).append(pos)
 
     def _bind(self, local_type: int, layout: Layout) -> None:
         """Give a local message type its new layout (fast records: the layout's one list)."""
@@ -377,5 +385,7 @@ class _Decoder:
         fast_records = sum(len(sink) for _, sink in self.groups)
         content.records = fast_records + len(self.slow_records)
         content.messages = content.records + self.other_messages
+        if {c.accumulate for part in parts for c in part[3].values()} & self.slow_rolling:
+            raise Unsupported("a rolling record field added up by both decoding paths")
         if parts:
-            content.columns, content.record_sport = merge_parts(parts)
+            content.columns, content.record_sport = merge_parts(parts, self.resets_at)
