@@ -17,7 +17,7 @@ from test_fitfast import _RECORD, _T0, _activity_file, _agree, _data, _definitio
 
 from loadwatch.errors import LoadwatchError, UnsupportedFileError
 from loadwatch.ingest import limits
-from loadwatch.ingest.readers import fit, fitfast, read_source
+from loadwatch.ingest.readers import _fitparsed, fit, fitfast, read_source
 from loadwatch.ingest.readers._fitmessage import _unpacked
 from loadwatch.ingest.summarise import summarise_source
 from loadwatch.ingest.summary import ActivitySummary, summarise
@@ -185,3 +185,13 @@ def test_other_formats_are_summarised_through_their_activities() -> None:
     data = factories.gpx(datetime(2026, 5, 3, 7, tzinfo=UTC)).encode()
     theirs = [summarise(activity) for activity in read_source(data, "gpx", "run.gpx")]
     _same_summaries(summarise_source(data, "gpx", "run.gpx"), theirs)
+
+
+def test_heart_rate_messages_match_fitparse(corpus: Path) -> None:
+    """A swim's hr messages (beat times packed 12 bits at a time, added up) as fitparse has them."""
+    data = (corpus / "fit" / "event_timestamp.fit").read_bytes()
+    ours = fitfast.decode(data).content.hrs
+    theirs = _fitparsed.read_with_fitparse(data, "event_timestamp.fit").content.hrs
+    assert len(ours) == len(theirs) > 1000
+    for mine, other in zip(ours, theirs, strict=True):
+        assert {name: value for name, value in other.items() if name in mine} == mine
