@@ -2,8 +2,8 @@
 :class:`~loadwatch.ingest.activity.Activity`.
 
 Two decoders give the same :class:`~loadwatch.ingest.readers.fitfast.FitContent`, from which the
-activities are built: :mod:`loadwatch.ingest.readers.fitfast`, fifty and more times faster, reads
-files first; fitparse, the reference, reads any file the fast one leaves to it.
+activities are built: :mod:`loadwatch.ingest.readers.fitfast`, about a hundred times faster,
+reads files first; fitparse, the reference, reads any file the fast one leaves to it.
 
 fitparse stops at the first fault it meets, and the fast decoder stops where it does. Real
 files are often cut short or slightly broken near the end, so we keep every message read
