@@ -17,7 +17,9 @@ from test_fitfast import _RECORD, _T0, _activity_file, _agree, _data, _definitio
 
 from loadwatch.errors import LoadwatchError, UnsupportedFileError
 from loadwatch.ingest import limits
-from loadwatch.ingest.readers import _fitparsed, fit, fitfast, read_source
+from loadwatch.ingest.readers import _fitparsed, _fitprofile, fit, fitfast, read_source
+from loadwatch.ingest.readers._fitcolumns import accumulated
+from loadwatch.ingest.readers._fitlayout import Column
 from loadwatch.ingest.readers._fitmessage import _unpacked
 from loadwatch.ingest.summarise import summarise_source
 from loadwatch.ingest.summary import ActivitySummary, summarise
@@ -195,3 +197,11 @@ def test_heart_rate_messages_match_fitparse(corpus: Path) -> None:
     assert len(ours) == len(theirs) > 1000
     for mine, other in zip(ours, theirs, strict=True):
         assert {name: value for name, value in other.items() if name in mine} == mine
+
+
+def test_a_rolling_counter_is_unwrapped_restarted_then_scaled() -> None:
+    """Low 12 bits 4000, 10, 20 count 4000, 4106, then 20 after a definition restarts them;
+    scale and offset come after, and a value the profile names is not a number."""
+    column = Column(0, "u1", _fitprofile.byte_type(), 2.0, 1.0, 0, 12, (9,), 3, 5)
+    values = accumulated(np.array([4000.0, 10.0, 20.0]), np.array([10, 20, 30]), [0, 25], column)
+    np.testing.assert_array_equal(values, [1999.0, 2052.0, np.nan])
