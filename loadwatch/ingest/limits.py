@@ -24,9 +24,13 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 #: The most samples (track points, FIT records) one file may hold: about 55 hours at one a
 #: second (a day of 1 Hz recording is 86,400).
 MAX_POINTS = 200_000
-#: The most FIT definition messages in one file: devices define a few dozen layouts; one before
-#: every record is a file built to be slow.
-MAX_FIT_DEFINITIONS = 10_000
+#: The most FIT definition messages in one file: most devices define a few dozen layouts, some
+#: (Suunto) write one before every record. A definition met before costs a look-up, no more
+#: than a record, so the cap is the records' own.
+MAX_FIT_DEFINITIONS = MAX_POINTS
+#: The most distinct FIT definitions (message layouts) in one file: each is compiled once, the
+#: costly part of a definition; devices use a few dozen.
+MAX_FIT_LAYOUTS = 1_000
 #: The most FIT files chained one after another in one file (a watch writes one).
 MAX_FIT_CHAINED = 8
 #: The largest FIT file read with fitparse, the slow decoder the fast one leaves odd files to
@@ -178,9 +182,9 @@ def too_many_points(count: int | None = None) -> str:
     )
 
 
-def check_fit_structure(files: int, definitions: int) -> None:
+def check_fit_structure(files: int, definitions: int, layouts: int = 0) -> None:
     """Refuse a FIT file chaining more than :data:`MAX_FIT_CHAINED` files, or with more than
-    :data:`MAX_FIT_DEFINITIONS` definition messages (one before every record makes it slow).
+    :data:`MAX_FIT_DEFINITIONS` definition messages or :data:`MAX_FIT_LAYOUTS` distinct ones.
 
     Raises:
         UnsupportedFileError: It does.
@@ -193,6 +197,11 @@ def check_fit_structure(files: int, definitions: int) -> None:
         raise UnsupportedFileError(
             f"defines its messages more than {MAX_FIT_DEFINITIONS:,} times; a watch defines "
             "them a few dozen times (the file was made to be slow, or is damaged)"
+        )
+    if layouts > MAX_FIT_LAYOUTS:
+        raise UnsupportedFileError(
+            f"defines more than {MAX_FIT_LAYOUTS:,} different message layouts; a watch uses "
+            "a few dozen (the file was made to be slow, or is damaged)"
         )
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
-from loadwatch.ingest.activity import RUNNING_DYNAMICS, Activity
+from loadwatch.ingest.activity import RUNNING_DYNAMICS, SAMPLE_COLUMNS, Activity
 from loadwatch.ingest.geo import resample_track
 from loadwatch.ingest.limits import implausible
 
@@ -164,6 +166,39 @@ class ActivitySummary:
         return min(1.0, self.hr.total_s / self.moving_s)
 
 
+class ActivityInfo(Protocol):
+    """What a summary takes from an activity besides its samples (an
+    :class:`~loadwatch.ingest.activity.Activity`, or a FIT reader's activity before its
+    samples frame is built)."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def format(self) -> str: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def sport(self) -> str: ...
+    @property
+    def sub_sport(self) -> str | None: ...
+    @property
+    def activity_type(self) -> str | None: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def device(self) -> str | None: ...
+    @property
+    def timer_s(self) -> float | None: ...
+    @property
+    def distance_m(self) -> float | None: ...
+    @property
+    def ascent_m(self) -> float | None: ...
+    @property
+    def warnings(self) -> tuple[str, ...]: ...
+    @property
+    def has_gps(self) -> bool: ...
+
+
 def summarise(activity: Activity) -> ActivitySummary:
     """Reduce an activity to its :class:`ActivitySummary`.
 
@@ -178,11 +213,26 @@ def summarise(activity: Activity) -> ActivitySummary:
     elapsed = (
         (samples["time"] - samples["time"].iloc[0]).dt.total_seconds() if len(samples) else None
     )
-    dt = np.diff(elapsed.to_numpy(dtype="float64")) if elapsed is not None else np.empty(0)
-    distance = samples["distance_m"].to_numpy(dtype="float64")
-    recorded_speed = samples["speed_mps"].to_numpy(dtype="float64")[1:]
-    hr = samples["hr_bpm"].to_numpy(dtype="float64")
+    elapsed_s = elapsed.to_numpy(dtype="float64") if elapsed is not None else np.empty(0)
+    columns = {name: samples[name].to_numpy(dtype="float64") for name in SAMPLE_COLUMNS[1:]}
+    return summarise_arrays(activity, elapsed_s, columns)
 
+
+def summarise_arrays(
+    activity: ActivityInfo, elapsed_s: np.ndarray, columns: Mapping[str, np.ndarray]
+) -> ActivitySummary:
+    """:func:`summarise` from the samples as arrays, without a samples frame.
+
+    Args:
+        activity: What the activity was (its samples are not read).
+        elapsed_s: Each sample's seconds since the first, in time order.
+        columns: The other :data:`~loadwatch.ingest.activity.SAMPLE_COLUMNS` as float64
+            arrays, one value per sample.
+    """
+    dt = np.diff(elapsed_s)
+    distance = columns["distance_m"]
+    recorded_speed = columns["speed_mps"][1:]
+    hr = columns["hr_bpm"]
     covered = _interval_distance(distance)
     with np.errstate(divide="ignore", invalid="ignore"):
         interval_speed = np.where(dt > 0, covered / dt, np.nan)
@@ -202,7 +252,7 @@ def summarise(activity: Activity) -> ActivitySummary:
     duration_s = _first_positive(activity.timer_s, _timer_from_samples(dt, moving))
     elev_gain_m = _first_non_negative(activity.ascent_m)
     if elev_gain_m != activity.ascent_m:  # no usable total from the device: climb the samples
-        elev_gain_m = ascent(samples["altitude_m"].to_numpy(dtype="float64"))
+        elev_gain_m = ascent(columns["altitude_m"])
     hr_known = hr[np.isfinite(hr) & (hr > 0)]
     hr_p99 = float(np.percentile(hr_known, 99)) if len(hr_known) else math.nan
     # Totals no one reaches (a damaged or forged file) are set aside by usable.unusable: their
@@ -214,7 +264,7 @@ def summarise(activity: Activity) -> ActivitySummary:
         ascent_m=elev_gain_m,
         hr_bpm=hr_p99,
     )
-    track_lat, track_lon = _track(activity) if believable else (_NO_TRACK, _NO_TRACK)
+    track_lat, track_lon = _track(activity, columns) if believable else (_NO_TRACK, _NO_TRACK)
     return ActivitySummary(
         source=activity.source,
         format=activity.format,
@@ -225,7 +275,7 @@ def summarise(activity: Activity) -> ActivitySummary:
         name=activity.name,
         device=activity.device,
         has_gps=activity.has_gps,
-        samples=len(samples),
+        samples=len(elapsed_s),
         distance_m=distance_m,
         duration_s=duration_s,
         moving_s=moving_s,
@@ -238,10 +288,7 @@ def summarise(activity: Activity) -> ActivitySummary:
         warnings=activity.warnings,
         track_lat=track_lat,
         track_lon=track_lon,
-        **{
-            column: _moving_mean(samples[column].to_numpy(dtype="float64")[1:], moving_dt)
-            for column in RUNNING_DYNAMICS
-        },
+        **{column: _moving_mean(columns[column][1:], moving_dt) for column in RUNNING_DYNAMICS},
     )
 
 
@@ -255,12 +302,13 @@ def _moving_mean(values: np.ndarray, moving_dt: np.ndarray) -> float:
 _EMPTY = Histogram(np.empty(0), np.empty(0))
 
 
-def _track(activity: Activity) -> tuple[np.ndarray, np.ndarray]:
+def _track(
+    activity: ActivityInfo, columns: Mapping[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
     """A run's path every :data:`TRACK_STEP_M`, kept so that a map can tell its surfaces later."""
     if activity.sport != "running" or not activity.has_gps:
         return _NO_TRACK, _NO_TRACK
-    samples = activity.samples
-    lat, lon = resample_track(samples["lat"], samples["lon"], samples["distance_m"], TRACK_STEP_M)
+    lat, lon = resample_track(columns["lat"], columns["lon"], columns["distance_m"], TRACK_STEP_M)
     return lat.astype(np.float32), lon.astype(np.float32)
 
 

@@ -148,6 +148,8 @@ class FitWriter:
 
     Definitions are written as needed: each distinct layout (message number, fields, sizes)
     gets a local message type, reused while it lasts; the 16 local types are recycled in turn.
+    With ``redefine``, a definition comes before every data message, as some Suunto watches
+    write their files (a test of decoders that compile each definition they meet).
 
     Example:
         >>> w = FitWriter()
@@ -156,8 +158,13 @@ class FitWriter:
     """
 
     def __init__(
-        self, *, protocol_version: int = PROTOCOL_VERSION, profile_version: int = PROFILE_VERSION
+        self,
+        *,
+        protocol_version: int = PROTOCOL_VERSION,
+        profile_version: int = PROFILE_VERSION,
+        redefine: bool = False,
     ) -> None:
+        self._redefine = redefine
         self._protocol_version = protocol_version
         self._profile_version = profile_version
         self._parts: list[bytes] = []
@@ -168,8 +175,11 @@ class FitWriter:
 
     def _local_type(self, key: _DefKey) -> int:
         """The local type for a layout, writing its definition message if it is not live."""
-        if key in self._local:
+        if key in self._local and not self._redefine:
             return self._local[key]
+        if key in self._local:  # redefined in place
+            self._next_slot = self._local.pop(key)
+            self._slots[self._next_slot] = None
         slot = self._next_slot
         self._next_slot = (slot + 1) % _LOCAL_TYPES
         evicted = self._slots[slot]
@@ -305,6 +315,11 @@ class FitWriter:
         """Write rows ``start:stop`` of packed messages (defining their layout if needed)."""
         rows = packed.rows[start:stop]
         if len(rows) == 0 or not packed.key[1]:
+            return
+        if self._redefine:
+            for row in rows:
+                row["header"] = self._local_type(packed.key)
+                self._parts.append(row.tobytes())
             return
         rows["header"] = self._local_type(packed.key)
         self._parts.append(rows.tobytes())

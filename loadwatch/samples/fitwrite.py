@@ -164,6 +164,7 @@ def write_activity_fit(
     software_version: float | None = 25.0,
     utc_offset_s: int | None = None,
     enhanced: bool = True,
+    redefine_records: bool = False,
 ) -> bytes:
     """A complete FIT activity file from per-record sample arrays.
 
@@ -202,6 +203,8 @@ def write_activity_fit(
         utc_offset_s: Local time offset, for the activity message's ``local_timestamp``.
         enhanced: Write ``enhanced_speed``/``enhanced_altitude`` (current devices) rather
             than the 16-bit ``speed``/``altitude`` (older ones).
+        redefine_records: Write a definition again before every message, records included,
+            as some Suunto watches do.
 
     Returns:
         The file's bytes.
@@ -241,7 +244,7 @@ def write_activity_fit(
         enhanced=enhanced,
     )
 
-    writer = FitWriter()
+    writer = FitWriter(redefine=redefine_records)
     records = writer.prepare_many("record", _record_columns(recording))
     starts = lap_start_indices(elapsed, distance, lap_distance_m, lap_starts_s)
     totals = session_totals(recording, total_distance_m, total_timer_s, total_calories)

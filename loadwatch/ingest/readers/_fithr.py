@@ -89,13 +89,15 @@ def fill_heart_rate(
     order = np.argsort(beat_times, kind="stable")
     beat_times, rates = beat_times[order], rates[order]
     sums = np.r_[0.0, np.cumsum(rates)]
-    for index in np.flatnonzero(missing):
-        end = record_times[index]
-        start = max(end - MAX_GAP_S, record_times[index - 1] if index else -math.inf)
-        lo = int(np.searchsorted(beat_times, start, side="right"))
-        hi = int(np.searchsorted(beat_times, end, side="right"))
-        if hi > lo:
-            filled[index] = (sums[hi] - sums[lo]) / (hi - lo)
+    index = np.flatnonzero(missing)  # every record without heart rate at once
+    end = record_times[index]
+    before = np.where(index > 0, record_times[np.maximum(index - 1, 0)], -math.inf)
+    start = np.maximum(end - MAX_GAP_S, before)
+    lo = np.searchsorted(beat_times, start, side="right")
+    hi = np.searchsorted(beat_times, end, side="right")
+    beaten = hi > lo
+    lo, hi = lo[beaten], hi[beaten]
+    filled[index[beaten]] = (sums[hi] - sums[lo]) / (hi - lo)
     return filled
 
 
@@ -110,7 +112,10 @@ def _accumulate(counter: int, low: int) -> int:
 
 def _packed(value: object) -> list[int]:
     """The 12-bit values packed little-endian in a byte array (``event_timestamp_12``)."""
-    raw = _many(value)
+    if isinstance(value, tuple) and all(type(b) is int and 0 <= b < 256 for b in value):
+        raw: Sequence[int | float] = value  # bytes as decoded: the common case, made quick
+    else:
+        raw = _many(value)
     if not raw:
         return []
     packed = int.from_bytes(bytes(int(b) & 0xFF for b in raw), "little")

@@ -82,6 +82,8 @@ class Column:
     shift: int = 0  # for a component: bits to drop, then keep ``bits``
     bits: int | None = None
     enum_codes: tuple[int, ...] = ()  # values the profile names: words, not numbers
+    width: int = 0  # a byte array's size: its bytes read as one little-endian number
+    accumulate: int | None = None  # the field a rolling component adds up into (its number)
 
 
 @dataclasses.dataclass(eq=False)
@@ -165,8 +167,7 @@ def compile_layout(global_num: int, endian: str, raw: bytes, dev: bytes) -> Layo
     )
     if kind == profile.RECORD:
         layout.relevant = _relevant(layout.fields, message)
-        if not resets:  # accumulating counters need message-by-message decoding
-            _plan_fast_record(layout, message)
+        _plan_fast_record(layout, message)
     if layout.action == GENERIC:
         read = layout.relevant if kind == profile.RECORD else layout.fields
         layout.unpacker, layout.slots = _unpacking(layout.fields, read, endian)
@@ -252,18 +253,10 @@ def _plan_fast_record(layout: Layout, message: Any) -> None:
         scalar = field.count == 1 and field.base.numpy_code is not None
         where = (field.offset + 1, f"{layout.endian}{field.base.numpy_code}")
         if component is not None:
-            if not (scalar and field.base.is_integer and field.size <= 4):
+            column = _component_column(field, component, where, message)
+            if column is None:
                 return
-            target = message.fields[component.def_num]
-            columns[name] = Column(
-                *where,
-                field.base,
-                component.scale,
-                component.offset,
-                component.bit_offset,
-                component.bits,
-                _enum_codes(target),
-            )
+            columns[name] = column
         elif scalar:
             codes = () if name == ACTIVITY_TYPE else _enum_codes(field.spec)
             spec = field.spec
@@ -276,6 +269,33 @@ def _plan_fast_record(layout: Layout, message: Any) -> None:
     layout.action = FAST
 
 
+def _component_column(
+    field: Field, component: Any, where: tuple[int, str], message: Any
+) -> Column | None:
+    """How a record column comes out of a component of an integer field or of a byte array
+    of up to four bytes (``compressed_speed_distance``); None for any other."""
+    width = 0
+    if field.base.name == "byte" and field.size <= 4:
+        if component.bit_offset >= 8 * field.size:  # fitparse leaves such a component out
+            return None
+        width = field.size
+        where = (where[0], "u1")
+    elif not (field.count == 1 and field.base.is_integer and field.size <= 4):
+        return None
+    target = message.fields[component.def_num]
+    return Column(
+        *where,
+        field.base,
+        component.scale,
+        component.offset,
+        component.bit_offset,
+        component.bits,
+        _enum_codes(target),
+        width,
+        component.def_num if component.accumulate else None,
+    )
+
+
 def _enum_codes(spec: Any) -> tuple[int, ...]:
     """Values the profile gives a name: fitparse turns them into words, not numbers."""
     values = getattr(spec.type, "values", None)
@@ -286,17 +306,23 @@ def column_values(raw: np.ndarray, column: Column) -> np.ndarray:
     """A record column from its source field's raw values, for a whole layout at once.
 
     Invalid raw values become NaN; then come the component's bits, scale and offset, in the
-    order fitparse applies them (so the floating-point results are the same).
+    order fitparse applies them (so the floating-point results are the same). A rolling
+    component's values come back unscaled, to be added up over the file (see
+    :func:`~loadwatch.ingest.readers._fitcolumns.accumulated`).
     """
     base = column.base
-    if base.invalid is None:
+    invalid = (1 << 8 * column.width) - 1 if column.width else base.invalid
+    if invalid is None:
         values = raw.astype(np.float64)
         missing = np.isnan(values)
     else:
-        missing = raw == base.invalid
+        missing = raw == invalid
         if column.bits is not None:
             raw = (raw.astype(np.int64) >> column.shift) & ((1 << column.bits) - 1)
         values = raw.astype(np.float64)
+    if column.accumulate is not None:  # scaled once added up, over every record of the file
+        values[missing] = np.nan
+        return values
     if column.enum_codes and column.bits is None:  # fitparse names a field's raw value...
         missing |= np.isin(raw, column.enum_codes)
     values[missing] = np.nan

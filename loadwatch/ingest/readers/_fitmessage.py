@@ -8,6 +8,7 @@ profile objects, components, subfields and accumulated fields included.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from loadwatch.ingest.readers import _fitprofile as profile
@@ -70,23 +71,119 @@ def decode_message(
                 out.append((spec.name, None, _scaled(spec, spec.render(raw))))
                 continue
             spec, parent = _subfield(spec, fields, raws)
-            for component in spec.components or ():
-                try:
-                    value = component.render(raw)
-                except ValueError:
-                    continue
-                if component.accumulate and value is not None:
-                    key = (layout.global_num, component.def_num)
-                    value = accumulators[key] = accumulate(value, accumulators[key], component.bits)
-                value = _scaled(component, value)
-                target, target_parent = _subfield(message.fields[component.def_num], fields, raws)
-                out.append((target.name, _name(target_parent), target.render(value)))
+            if spec.components:
+                _expand(spec.components, raw, (layout, message, fields, raws), accumulators, out)
             out.append((spec.name, _name(parent), _scaled(spec, spec.render(raw))))
     except (TypeError, ValueError, KeyError, IndexError, AttributeError) as e:
         raise Unsupported(f"a {layout.kind} message fitparse cannot decode either ({e})") from e
     if time is not None:
         out.append(("timestamp", None, time))
     return Message(layout.kind or "unknown", out)
+
+
+_BEYOND = object()  # a component past the end of its byte array: fitparse leaves it out
+
+
+def _unpacked(raw: Any) -> Any:
+    """A byte array as the little-endian number fitparse's components read; other values as
+    they are. Once per field rather than once per component, as fitparse does it."""
+    if not isinstance(raw, tuple):
+        return raw
+    if all(isinstance(item, int) and 0 <= item < 256 for item in raw):
+        return int.from_bytes(bytes(raw), "little")
+    unpacked = 0
+    for item in reversed(raw):  # fitparse's own loop, whatever it holds (it may raise)
+        unpacked = (unpacked << 8) + item
+    return unpacked
+
+
+def _expand(
+    components: Any,
+    raw: Any,
+    where: tuple[Layout, Any, tuple[Field, ...], list[Any]],
+    accumulators: dict[tuple[int, int], int],
+    out: list[tuple[str, str | None, Any]],
+) -> None:
+    """Append the values of a field's components, as fitparse gives them (accumulated,
+    scaled, rendered by their target field)."""
+    layout, message, fields, raws = where
+    whole = _unpacked(raw)
+    counter = _counter(layout.global_num, components)
+    if counter is not None and isinstance(raw, tuple) and isinstance(whole, int):
+        _count(counter, whole, len(raw) << 3, accumulators, out)
+        return
+    for component in components:
+        value = _component(component, raw, whole)
+        if value is _BEYOND:
+            continue
+        if component.accumulate and value is not None:
+            key = (layout.global_num, component.def_num)
+            value = accumulators[key] = accumulate(value, accumulators[key], component.bits)
+        if component.scale or component.offset:
+            value = _scaled(component, value)
+        target = message.fields[component.def_num]
+        if target.subfields:
+            target, parent = _subfield(target, fields, raws)
+            out.append((target.name, _name(parent), target.render(value)))
+        else:
+            out.append((target.name, None, target.render(value)))
+
+
+#: Components that all add up into one plain field (``hr``'s ``event_timestamp_12``): the
+#: accumulator's key, the components' bit offsets, their size in bits, scale, and target name.
+_Counter = tuple[tuple[int, int], tuple[int, ...], int, float | None, str]
+
+
+@functools.lru_cache(maxsize=64)
+def _counter(global_num: int, components: Any) -> _Counter | None:
+    """The plan for components that are one rolling counter read again and again, else None."""
+    message = profile.message_type(global_num)
+    first = components[0]
+    target = message.fields[first.def_num]
+    same = all(
+        c.def_num == first.def_num
+        and c.accumulate
+        and c.bits == first.bits
+        and c.scale == first.scale
+        and not c.offset
+        for c in components
+    )
+    if not same or target.subfields or getattr(target.type, "values", None):
+        return None
+    offsets = tuple(c.bit_offset for c in components)
+    return (global_num, first.def_num), offsets, first.bits, first.scale, target.name
+
+
+def _count(
+    counter: _Counter,
+    whole: int,
+    size_bits: int,
+    accumulators: dict[tuple[int, int], int],
+    out: list[tuple[str, str | None, Any]],
+) -> None:
+    """The values of a :data:`_Counter`'s components, as :func:`_expand` gives them."""
+    key, offsets, bits, scale, name = counter
+    mask = (1 << bits) - 1
+    value = accumulators[key]
+    for offset in offsets:
+        if offset and offset >= size_bits:
+            continue
+        value = accumulate((whole >> offset) & mask, value, bits)
+        out.append((name, None, float(value) / scale if scale else value))
+    accumulators[key] = value
+
+
+def _component(component: Any, raw: Any, whole: Any) -> Any:
+    """A component's raw value, as fitparse's ``ComponentField.render`` gives it."""
+    if raw is None:
+        return None
+    if isinstance(raw, tuple):
+        if component.bit_offset and component.bit_offset >= len(raw) << 3:
+            return _BEYOND
+        raw = whole
+    if isinstance(raw, int):
+        return (raw >> component.bit_offset) & ((1 << component.bits) - 1)
+    return raw
 
 
 def _name(spec: Any) -> str | None:

@@ -2,8 +2,8 @@
 :class:`~loadwatch.ingest.activity.Activity`.
 
 Two decoders give the same :class:`~loadwatch.ingest.readers.fitfast.FitContent`, from which the
-activities are built: :mod:`loadwatch.ingest.readers.fitfast`, fifty and more times faster, reads
-files first; fitparse, the reference, reads any file the fast one leaves to it.
+activities are built: :mod:`loadwatch.ingest.readers.fitfast`, about a hundred times faster,
+reads files first; fitparse, the reference, reads any file the fast one leaves to it.
 
 fitparse stops at the first fault it meets, and the fast decoder stops where it does. Real
 files are often cut short or slightly broken near the end, so we keep every message read
@@ -182,33 +182,77 @@ def _unique_sessions(sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return unique
 
 
-def _samples(columns: dict[str, np.ndarray], mask: np.ndarray, sport: str) -> pd.DataFrame:
-    """Canonical samples from the record columns selected by ``mask``."""
+@dataclasses.dataclass(frozen=True)
+class FitActivity:
+    """One activity of a FIT file before its samples frame is built (for summaries, which need
+    only the arrays): :class:`~loadwatch.ingest.activity.Activity`'s fields but ``samples``,
+    and the samples as canonical arrays.
+
+    Attributes:
+        columns: :data:`~loadwatch.ingest.activity.SAMPLE_COLUMNS` -> float64 arrays, but
+            ``time`` in whole seconds since 1970 (int64); in file order, which may repeat or
+            go back in time (:meth:`to_activity` sorts and drops repeated rows).
+    """
+
+    sport: str
+    sub_sport: str | None
+    start: datetime
+    source: str
+    format: str
+    device: str | None
+    activity_type: str | None
+    timer_s: float | None
+    distance_m: float | None
+    ascent_m: float | None
+    warnings: tuple[str, ...]
+    columns: dict[str, np.ndarray] = dataclasses.field(repr=False)
+    name: str | None = None
+
+    @property
+    def ordered(self) -> bool:
+        """True when the samples' times only go forward (no repeated row, nothing to sort)."""
+        return bool((np.diff(self.columns["time"]) > 0).all())
+
+    @property
+    def has_gps(self) -> bool:
+        """True when at least two samples carry a position."""
+        return int(np.count_nonzero(~np.isnan(self.columns["lat"]))) >= 2
+
+    def to_activity(self) -> Activity:
+        """The activity, with its samples frame."""
+        columns: dict[str, object] = dict(self.columns)
+        columns["time"] = pd.to_datetime(self.columns["time"], unit="s", utc=True)
+        samples = make_samples(columns)
+        if samples["time"].duplicated().any():  # a repeated row repeats its time (cheap check)
+            samples = samples.drop_duplicates(ignore_index=True)  # chained copies repeat records
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        del fields["columns"]
+        return Activity(samples=samples, **fields)
+
+
+def _sample_columns(
+    columns: dict[str, np.ndarray], mask: np.ndarray, sport: str
+) -> dict[str, np.ndarray]:
+    """Canonical sample arrays from the record columns selected by ``mask``."""
     part = {name: values[mask] for name, values in columns.items()}
-    seconds = part["timestamp"].astype("int64") + _FIT_EPOCH_UNIX_S
     cadence = part["cadence"]
     if sport in ("running", "walking"):  # FIT counts strides (one foot); we count steps
         cadence = 2.0 * (cadence + np.nan_to_num(part["fractional_cadence"]))
-    samples = make_samples(
-        {
-            "time": pd.to_datetime(seconds, unit="s", utc=True),
-            "distance_m": part["distance"],
-            "speed_mps": np.where(
-                np.isnan(part["enhanced_speed"]), part["speed"], part["enhanced_speed"]
-            ),
-            "hr_bpm": part["heart_rate"],
-            "cadence_spm": cadence,
-            "lat": part["position_lat"] * _DEGREES_PER_SEMICIRCLE,
-            "lon": part["position_long"] * _DEGREES_PER_SEMICIRCLE,
-            "altitude_m": np.where(
-                np.isnan(part["enhanced_altitude"]), part["altitude"], part["enhanced_altitude"]
-            ),
-            **{column: part[field] for field, column in RUNNING_DYNAMICS_FIELDS.items()},
-        }
-    )
-    if samples["time"].duplicated().any():  # a repeated row repeats its time (cheap to check)
-        samples = samples.drop_duplicates(ignore_index=True)  # chained copies repeat records
-    return samples
+    return {
+        "time": part["timestamp"].astype("int64") + _FIT_EPOCH_UNIX_S,
+        "distance_m": part["distance"],
+        "speed_mps": np.where(
+            np.isnan(part["enhanced_speed"]), part["speed"], part["enhanced_speed"]
+        ),
+        "hr_bpm": part["heart_rate"],
+        "cadence_spm": cadence,
+        "lat": part["position_lat"] * _DEGREES_PER_SEMICIRCLE,
+        "lon": part["position_long"] * _DEGREES_PER_SEMICIRCLE,
+        "altitude_m": np.where(
+            np.isnan(part["enhanced_altitude"]), part["altitude"], part["enhanced_altitude"]
+        ),
+        **{column: part[field] for field, column in RUNNING_DYNAMICS_FIELDS.items()},
+    }
 
 
 def _sport_words(
@@ -224,7 +268,7 @@ def _sport_words(
     return sport, (None if sub_sport == "generic" else sub_sport)
 
 
-def _build_activities(content: FitContent, source: str, warnings: list[str]) -> list[Activity]:
+def _build_activities(content: FitContent, source: str, warnings: list[str]) -> list[FitActivity]:
     """One activity per (non-transition) session, or one from all records when there is none."""
     columns = {
         name: np.asarray(values, dtype="float64") for name, values in content.columns.items()
@@ -255,11 +299,11 @@ def _build_activities(content: FitContent, source: str, warnings: list[str]) -> 
         else:
             end_s = start_s + elapsed_s if not math.isnan(elapsed_s) else math.inf
             mask = (times >= start_s) & (times <= end_s)
-        samples = _samples(columns, mask, sport)
+        samples = _sample_columns(columns, mask, sport)
         if math.isnan(start_s):
-            if samples.empty:
+            if not len(samples["time"]):
                 continue
-            start = samples["time"].iloc[0].to_pydatetime()
+            start = datetime.fromtimestamp(int(samples["time"].min()), UTC)
         else:
             start = FIT_EPOCH + timedelta(seconds=start_s)
         timer_s, distance_m, ascent_m, short = session_totals(
@@ -269,12 +313,12 @@ def _build_activities(content: FitContent, source: str, warnings: list[str]) -> 
             (times[mask] < RELATIVE_TIME_LIMIT).any()
         )
         activities.append(
-            Activity(
+            FitActivity(
                 sport=sport,
                 sub_sport=sub_sport,
                 start=start,
                 source=source,
-                samples=samples,
+                columns=samples,
                 format="fit",
                 device=device,
                 activity_type=activity_type,
@@ -321,11 +365,28 @@ def read_fit(data: bytes, source: str, *, decoder: Decoder = "auto") -> list[Act
         NotAnActivityError: A settings, workout, weight-scale, monitoring... file.
         EmptyActivityError: An activity file with nothing to place in time.
     """
+    return [activity.to_activity() for activity in read_fit_arrays(data, source, decoder=decoder)]
+
+
+def read_fit_arrays(data: bytes, source: str, *, decoder: Decoder = "auto") -> list[FitActivity]:
+    """Read a FIT file's activities as :func:`read_fit` does, without their samples frames.
+
+    For what needs only the samples' arrays (:func:`loadwatch.ingest.summary.summarise_source`):
+    building the frames is half the cost of reading a file.
+
+    Raises:
+        LoadwatchError: As :func:`read_fit`.
+    """
     parse, warnings = _read_messages(data, source, decoder)
-    return _activities(parse, source, warnings)
+    return _fit_activities(parse, source, warnings)
 
 
 def _activities(parse: Decoded, source: str, warnings: list[str]) -> list[Activity]:
     """The activities of a decoded file, or the error saying why it has none."""
+    return [activity.to_activity() for activity in _fit_activities(parse, source, warnings)]
+
+
+def _fit_activities(parse: Decoded, source: str, warnings: list[str]) -> list[FitActivity]:
+    """The activities of a decoded file, without samples frames; or why it has none."""
     _check_is_activity(parse, source)
     return _build_activities(parse.content, source, warnings)

@@ -1,13 +1,13 @@
 """Fast FIT decoding straight from the bytes, giving the values fitparse gives.
 
 fitparse builds several Python objects per field of every message, which caps it at about ten
-thousand records a second. Here each definition message is compiled once into a layout, and
-the data messages that use it are only *located* while walking the file: the hot loop reads one
-header byte, appends the message's position to its layout's list and jumps to the next. Record
-fields are then gathered for all messages of a layout at once with numpy (invalid values masked,
-scale and offset applied over whole columns). The few other messages loadwatch needs (file_id,
-session, lap, event, sport, activity) are decoded one by one with fitparse's own profile, so
-their values match fitparse's exactly.
+thousand records a second. Here each distinct definition is compiled once into a layout (a
+definition met again, as Suunto watches write one before every record, is found by its
+bytes), and the data messages are only *located* while walking the file: the hot loop reads
+a header byte and jumps to the next message, and numpy finds how many records of one type
+come back to back. Record fields are then gathered for all messages of a layout at once with
+numpy. The other messages loadwatch needs (file_id, session, lap...) are decoded one by one
+with fitparse's own profile, so their values match fitparse's exactly.
 
 The decoder follows fitparse where a file is damaged, so both paths tell the same story: it
 stops where fitparse stops (a cut-off end, an undefined local message type, a broken chained
@@ -23,16 +23,19 @@ with fitparse instead. Files past :mod:`~loadwatch.ingest.limits` are refused as
 
 from __future__ import annotations
 
-import struct
 from typing import Any
 
 import numpy as np
-from fitparse.utils import FitEOFError, FitHeaderError, FitParseError
+from fitparse.utils import FitParseError
 
+from loadwatch.ingest import limits
 from loadwatch.ingest.limits import check_fit_structure, check_records
 from loadwatch.ingest.readers import _fitprofile as profile
-from loadwatch.ingest.readers._fitcolumns import fast_columns, slow_columns
+from loadwatch.ingest.readers._fitcolumns import fast_columns, merge_parts, slow_columns
 from loadwatch.ingest.readers._fitcontent import Decoded, FitContent, MessageLike, number, word
+from loadwatch.ingest.readers._fitframe import Stop as _Stop
+from loadwatch.ingest.readers._fitframe import eof as _eof
+from loadwatch.ingest.readers._fitframe import read_definition, read_file_crc, read_header
 from loadwatch.ingest.readers._fitlayout import (
     FAST,
     GENERIC,
@@ -59,10 +62,6 @@ __all__ = [
 ]
 
 
-_HEADER = struct.Struct("<2BHI4s")
-_CRC = struct.Struct("<H")
-
-
 def decode(data: bytes) -> Decoded:
     """Decode a FIT file's messages into :class:`FitContent`, as fitparse would.
 
@@ -83,21 +82,6 @@ def decode(data: bytes) -> Decoded:
 # --- the decoder -----------------------------------------------------------------------------
 
 
-class _Stop(Exception):
-    """Reading stops here: ``fault`` as fitparse raises it, ``offset`` where fitparse was."""
-
-    def __init__(self, fault: Exception, offset: int) -> None:
-        super().__init__(str(fault))
-        self.fault = fault
-        self.offset = offset
-
-
-def _eof(wanted: int, start: int, size: int) -> _Stop:
-    """fitparse's error for reading ``wanted`` bytes at ``start`` of a ``size``-byte file."""
-    got = max(0, size - start)
-    return _Stop(FitEOFError(f"Tried to read {wanted} bytes from .FIT file but got {got}"), size)
-
-
 class _Decoder:
     """One pass over a FIT file (or several chained ones)."""
 
@@ -108,7 +92,11 @@ class _Decoder:
         self.crc_mismatch = False
         self.groups: list[tuple[Layout, list[int]]] = []  # fast records: positions by layout
         self.slow_records: list[tuple[int, dict[str, Any]]] = []
-        self.compressed_times: dict[int, int] = {}
+        self.compressed_at: list[int] = []  # fast records with a compressed timestamp...
+        self.compressed_time: list[int] = []  # ...and its value
+        self.known: dict[bytes, Layout] = {}  # a definition's bytes -> its layout, this file
+        self.resets_at: dict[int, list[int]] = {}  # rolling record components: restarted where
+        self.slow_rolling: set[int] = set()  # ...and those records decoded one by one add up
         self.other_messages = self.definitions = 0
         self._new_file()
 
@@ -118,6 +106,7 @@ class _Decoder:
         self.sizes = [0] * 16
         self.sinks: list[list[int]] = [[] for _ in range(16)]
         self.local: list[Layout | None] = [None] * 16
+        self.layout_sinks: dict[Layout, list[int]] = {}  # one list per layout, however defined
         self.accumulators: dict[tuple[int, int], int] = {}
         self.time_value = 0  # compressed timestamps count from this...
         self.time_at = -1  # ...set at this position
@@ -146,49 +135,18 @@ class _Decoder:
 
     def _header(self, pos: int, *, first: bool) -> tuple[int, int]:
         """Read a file header at ``pos``; returns where its messages start and end."""
-        data = self.data
-        size = len(data)
-        try:
-            if size - pos < 12:
-                raise _eof(12, pos, size)
-            header_size, _, _, data_size, magic = _HEADER.unpack_from(data, pos)
-            if magic != b".FIT":
-                raise _Stop(FitHeaderError("Invalid .FIT File Header"), pos + 12)
-            body = pos + 12
-            extra = header_size - 12
-            if extra > 0:
-                if extra < 2:
-                    raise _Stop(FitHeaderError("Irregular File Header Size"), body)
-                if size - body < 2:
-                    raise _eof(2, body, size)
-                (header_crc,) = _CRC.unpack_from(data, body)
-                if (
-                    header_crc
-                    and not self.crc_mismatch
-                    and header_crc != profile.crc16(data, pos, body)
-                ):
-                    self.crc_mismatch = True
-                body += 2
-                if extra > 2:
-                    if size - body < extra - 2:
-                        raise _eof(extra - 2, body, size)
-                    body += extra - 2
-        except _Stop as fault:
-            if first:  # fitparse raises these from its constructor
-                raise fault.fault from None
-            raise
+        body, end, crc_ok = read_header(
+            self.data, pos, first=first, check_crc=not self.crc_mismatch
+        )
+        self.crc_mismatch |= not crc_ok
         self._new_file()
-        return body, body + data_size
+        return body, end
 
     def _file_crc(self, start: int, pos: int) -> int:
         """Check the checksum after a file's messages; returns where the next file starts."""
-        data = self.data
-        if len(data) - pos < 2:
-            raise _eof(2, pos, len(data))
-        if not self.crc_mismatch:
-            (stored,) = _CRC.unpack_from(data, pos)
-            self.crc_mismatch = stored != profile.crc16(data, start, pos)
-        return pos + 2
+        end, crc_ok = read_file_crc(self.data, start, pos, check_crc=not self.crc_mismatch)
+        self.crc_mismatch |= not crc_ok
+        return end
 
     def _messages(self, pos: int, end: int) -> int:
         """Walk the messages of one file from ``pos`` to ``end``; returns where they end.
@@ -202,6 +160,7 @@ class _Decoder:
         actions, sizes, sinks, local = self.actions, self.sizes, self.sinks, self.local
         skipped = 0
         header = local_type = 0
+        most = limits.MAX_POINTS
         try:
             while pos < limit:
                 header = data[pos]
@@ -209,9 +168,16 @@ class _Decoder:
                     local_type = header & 0x0F
                     action = actions[local_type]
                     if action == FAST:
-                        sinks[local_type].append(pos)
-                        check_records(len(sinks[local_type]))
-                    elif action == SKIP:
+                        step = sizes[local_type]
+                        if pos + step < limit and data[pos + step] == header:
+                            pos = self._records(pos, header, sinks[local_type], limit)
+                        else:  # a lone record (some devices define one before each)
+                            sinks[local_type].append(pos)
+                            if len(sinks[local_type]) > most:
+                                check_records(len(sinks[local_type]))
+                            pos += step
+                        continue
+                    if action == SKIP:
                         skipped += 1
                     elif action == SKIP_TIMED:
                         skipped += 1
@@ -229,18 +195,36 @@ class _Decoder:
                     sinks[local_type].pop()
                 else:
                     skipped -= 1
-                layout = local[local_type]
-                if layout is not None:  # always: the message was read with it
-                    raise self._cut_message(pos - layout.size, layout)
-            if pos >= size and pos < end:
+                raise self._cut_message(pos - sizes[local_type], local[local_type])
+            if size <= pos < end:
                 raise _eof(1, pos, size)
         finally:
             self.other_messages += skipped
         return pos
 
-    def _cut_message(self, start: int, layout: Layout) -> _Stop:
+    def _records(self, pos: int, header: int, sink: list[int], limit: int) -> int:
+        """Locate the record at ``pos`` and those of its type right after it; returns where
+        they end. Devices write records back to back between laps: numpy finds how many."""
+        step = self.sizes[header & 0x0F]
+        count = chunk = 1
+        while pos + count * step < limit:
+            start = pos + count * step
+            chunk *= 8
+            heads = self.bytes[start : min(limit, start + chunk * step) : step]
+            differ = np.flatnonzero(heads != header)
+            if len(differ):
+                count += int(differ[0])
+                break
+            count += len(heads)
+        sink.extend(range(pos, pos + count * step, step))
+        check_records(len(sink))
+        return pos + count * step
+
+    def _cut_message(self, start: int, layout: Layout | None) -> _Stop:
         """fitparse's error for a data message cut off by the end of the file."""
         size = len(self.data)
+        if layout is None:  # pragma: no cover - the message was read with its layout
+            return _eof(1, start + 1, size)
         at = start + 1
         for length in layout.read_sizes:
             if length and at + length > size:
@@ -261,6 +245,7 @@ class _Decoder:
         if layout.action == GENERIC:
             message = decode_message(self.data, pos, layout, self.accumulators, time)
             if layout.kind == profile.RECORD:
+                self.slow_rolling.update(layout.resets)
                 values = message.get_values()
                 self.slow_records.append((pos, {k: values.get(k) for k in RECORD_WANTED}))
                 check_records(len(self.slow_records))
@@ -284,7 +269,8 @@ class _Decoder:
         time = accumulate(header & 0x1F, self._time_before(pos, layout), 5)
         self.time_value, self.time_at = time, pos
         if layout.action == FAST:
-            self.compressed_times[pos] = time
+            self.compressed_at.append(pos)
+            self.compressed_time.append(time)
         self._data_message(pos, local_type, time)
         return pos + layout.size
 
@@ -321,59 +307,76 @@ class _Decoder:
         return value
 
     def _definition(self, pos: int, header: int) -> int:
-        """A definition message: compile (or reuse) its layout for its local message type."""
+        """A definition message: bind its layout to its local message type.
+
+        A definition met before in this file is found by its bytes, so a device that writes
+        one before every record (Suunto) costs a dictionary look-up per definition, not a
+        compilation.
+        """
         data = self.data
-        size = len(data)
-        if pos + 3 > size:
-            raise _eof(2, pos + 1, size)
-        endian = ">" if data[pos + 2] else "<"
-        if pos + 6 > size:
-            raise _eof(3, pos + 3, size)
-        global_num: int
-        count: int
-        global_num, count = struct.unpack_from(endian + "HB", data, pos + 3)
-        at = pos + 6
-        if at + 3 * count > size:
-            raise _eof(3, at + (size - at) // 3 * 3, size)
-        raw = data[at : at + 3 * count]
-        at += 3 * count
-        dev = b""
-        if header & 0x20:
-            if at + 1 > size:
-                raise _eof(1, at, size)
-            dev_count = data[at]
-            at += 1
-            if at + 3 * dev_count > size:
-                raise _eof(3, at + (size - at) // 3 * 3, size)
-            dev = data[at : at + 3 * dev_count]
-            at += 3 * dev_count
+        if not header & 0x20 and pos + 6 <= len(data):
+            end = pos + 6 + 3 * data[pos + 5]
+            layout = self.known.get(data[pos + 1 : end])  # a cut-off one is never found
+            if layout is not None:
+                self._count_definition()
+                local_type = header & 0x0F
+                if self.local[local_type] is not layout:
+                    self._bind(local_type, layout)
+                self._reset(layout, pos)
+                return end
+        return self._new_definition(pos, header)
+
+    def _count_definition(self) -> None:
+        """Count one more definition message, refusing a file with too many."""
         self.definitions += 1
-        check_fit_structure(0, self.definitions)
+        if self.definitions > limits.MAX_FIT_DEFINITIONS:  # looked up here, as tests lower it
+            check_fit_structure(0, self.definitions)
+
+    def _new_definition(self, pos: int, header: int) -> int:
+        """A definition not met before in this file (or with developer fields): compile it."""
+        global_num, endian, raw, dev, at = read_definition(self.data, pos, header)
+        self._count_definition()
         layout = compile_layout(global_num, endian, raw, dev)
+        self.known[self.data[pos + 1 : at]] = layout  # (with developer fields, never looked up)
+        check_fit_structure(0, 0, len(self.known))
         self._bind(header & 0x0F, layout)
-        for component in layout.resets:
-            self.accumulators[(global_num, component)] = 0
+        self._reset(layout, pos)
         return at
 
+    def _reset(self, layout: Layout, pos: int) -> None:
+        """A definition at ``pos`` restarts its rolling components (as fitparse does)."""
+        for component in layout.resets:
+            self.accumulators[(layout.global_num, component)] = 0
+            if layout.kind == profile.RECORD:  # for records added up with numpy
+                self.resets_at.setdefault(component, []).append(pos)
+
     def _bind(self, local_type: int, layout: Layout) -> None:
-        """Give a local message type its new layout (a fresh list for fast records)."""
-        old, sink = self.local[local_type], self.sinks[local_type]
-        if old is not None and old.action == FAST and old.timestamp and sink[-1:] > [self.timed_at]:
-            self.timed_at, self.timed_layout = sink[-1], old  # compressed ones may count from it
+        """Give a local message type its new layout (fast records: the layout's one list)."""
+        old, last = self.local[local_type], self.sinks[local_type][-1:]
+        if old is not None and old.action == FAST and old.timestamp and last > [self.timed_at]:
+            self.timed_at, self.timed_layout = last[0], old  # compressed ones may count from it
         self.local[local_type] = layout
         self.actions[local_type] = layout.action
         self.sizes[local_type] = layout.size
-        self.sinks[local_type] = []
-        if layout.action == FAST:
-            self.groups.append((layout, self.sinks[local_type]))
+        if layout.action != FAST:
+            self.sinks[local_type] = []
+            return
+        if layout not in self.layout_sinks:  # a layout's records are gathered at once
+            self.layout_sinks[layout] = []
+            self.groups.append((layout, self.layout_sinks[layout]))
+        self.sinks[local_type] = self.layout_sinks[layout]
 
     # --- columns ---------------------------------------------------------------------------
 
     def _finish(self) -> None:
         """Turn the located records into columns, in file order, and count the messages."""
         content = self.content
+        compressed = (
+            np.array(self.compressed_at, dtype=np.intp),
+            np.array(self.compressed_time, dtype=np.float64),
+        )
         parts = [
-            fast_columns(self.bytes, layout, sink, self.compressed_times)
+            fast_columns(self.bytes, layout, sink, compressed)
             for layout, sink in self.groups
             if sink
         ]
@@ -382,19 +385,7 @@ class _Decoder:
         fast_records = sum(len(sink) for _, sink in self.groups)
         content.records = fast_records + len(self.slow_records)
         content.messages = content.records + self.other_messages
-        if not parts:
-            return
-        if len(parts) == 1:
-            positions, columns, first = parts[0]
-            sports = [first] if first is not None else []
-        else:
-            positions = np.concatenate([part[0] for part in parts])
-            order = np.argsort(positions, kind="stable")
-            columns = {
-                name: np.concatenate([part[1][name] for part in parts])[order]
-                for name in RECORD_FIELDS
-            }
-            sports = [part[2] for part in parts if part[2] is not None]
-        timed = ~np.isnan(columns["timestamp"])
-        content.columns = {name: values[timed] for name, values in columns.items()}
-        content.record_sport = min(sports)[1] if sports else None
+        if {c.accumulate for part in parts for c in part[3].values()} & self.slow_rolling:
+            raise Unsupported("a rolling record field added up by both decoding paths")
+        if parts:
+            content.columns, content.record_sport = merge_parts(parts, self.resets_at)
