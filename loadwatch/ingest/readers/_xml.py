@@ -43,6 +43,10 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
+#: How much of a document :func:`inspect_prolog` gives expat at a time.
+_PROLOG_PIECE = 1 << 16
+
+
 class XmlProlog(NamedTuple):
     """What the start of a document says: its root element and declared encoding."""
 
@@ -92,7 +96,7 @@ def inspect_prolog(data: bytes | str, source: str, fmt: str) -> XmlProlog:
     Raises:
         CorruptFileError: Empty, not XML, or declares a DTD or entities.
     """
-    if not data.strip():
+    if not data or data.isspace():  # as "not data.strip()", without copying a large file
         raise CorruptFileError(f"is empty, so it holds no {fmt} data", path=source)
     parser = expat.ParserCreate()
     found: dict[str, str | None] = {}
@@ -112,8 +116,10 @@ def inspect_prolog(data: bytes | str, source: str, fmt: str) -> XmlProlog:
     parser.EntityDeclHandler = on_dtd
     parser.UnparsedEntityDeclHandler = on_dtd
     parser.StartElementHandler = on_start
-    try:
-        parser.Parse(data, True)
+    try:  # fed in pieces, as expat allows: it stops at the root, so the rest is never copied
+        for start in range(0, len(data), _PROLOG_PIECE):
+            parser.Parse(data[start : start + _PROLOG_PIECE], False)
+        parser.Parse(data[:0], True)
     except _RootReached:
         pass
     except _DtdDeclared:
@@ -216,7 +222,7 @@ class TimeOrder(NamedTuple):
     times: pd.Series
     warnings: tuple[str, ...]
 
-    def column(self, values: Sequence[float]) -> npt.NDArray[np.float64]:
+    def column(self, values: Sequence[float] | npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """A per-point list, in file order, as the kept points' values in sample order."""
         return np.asarray(values, dtype="float64")[self.positions]
 
