@@ -42,7 +42,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from loadwatch.ingest.readers._gpxstream import Declined, Reader, Texts
-from loadwatch.ingest.readers._xml import parse_float
+from loadwatch.ingest.readers._xml import parse_floats
 
 #: The GPX namespace each version's fast path requires.
 GPX_NAMESPACES: dict[str, str] = {
@@ -131,9 +131,9 @@ def _columns(texts: Texts, version: str) -> PlainTrack:
         lat=_strict(texts.lat),
         lon=_strict(texts.lon),
         ele=_strict(texts.ele),
-        speed=_strict(texts.speed) if version == "1.0" else _loose(texts.speed),
-        hr=_loose(texts.hr),
-        cad=_loose(texts.cad),
+        speed=_strict(texts.speed) if version == "1.0" else parse_floats(texts.speed),
+        hr=parse_floats(texts.hr),
+        cad=parse_floats(texts.cad),
         segment=texts.segment,
     )
 
@@ -142,16 +142,6 @@ def _strict(texts: list[Any]) -> FloatArray:
     """Numbers gpxpy converts with ``float`` (an unreadable one declines), NaN where absent or
     not finite."""
     values = np.array(texts, dtype=np.float64)  # float() on each: a ValueError declines
-    values[~np.isfinite(values)] = np.nan
-    return values
-
-
-def _loose(texts: list[str | None]) -> FloatArray:
-    """Extension numbers as the GPX reader parses them: NaN where absent or unreadable."""
-    try:
-        values = np.array(texts, dtype=np.float64)
-    except ValueError:
-        values = np.array([parse_float(text) for text in texts], dtype=np.float64)
     values[~np.isfinite(values)] = np.nan
     return values
 

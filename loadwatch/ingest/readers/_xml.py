@@ -173,6 +173,16 @@ def parse_float(text: str | None) -> float:
     return value if math.isfinite(value) else math.nan
 
 
+def parse_floats(texts: Sequence[str | None]) -> npt.NDArray[np.float64]:
+    """:func:`parse_float` of each text, a column at a time: NaN where missing or unreadable."""
+    try:
+        values = np.array(texts, dtype=np.float64)  # float() of each, None as NaN
+    except ValueError:  # one unreadable: each on its own
+        values = np.array([parse_float(text) for text in texts], dtype=np.float64)
+    values[~np.isfinite(values)] = np.nan
+    return values
+
+
 def usable_times(times: pd.Series) -> npt.NDArray[np.bool_]:
     """Which parsed UTC times (NaT where missing) fall inside the plausible recording window."""
     mask = times.notna() & (times >= EARLIEST_TIME) & (times < LATEST_TIME)
