@@ -3,9 +3,8 @@
 Safety: activity files come from anywhere, so before any XML library sees a document we refuse
 one that declares a DTD. Entities can only be declared inside a DTD, so without one there is
 nothing to expand: no "billion laughs", no external entity fetching a local file or a URL. The
-check is expat's own DTD hooks (not a text search), run on exactly the input the reader's parser
-is then given (a reader that changes the text first, as gpxpy does, is checked on the changed
-text too), and only as far as the root element's start tag, so it costs next to nothing.
+check is expat's own DTD hooks, run on exactly what the parser is then given (and on the text as
+gpxpy changes it), only as far as the root element's start tag: it costs next to nothing.
 """
 
 from __future__ import annotations
@@ -43,8 +42,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
-#: How much of a document :func:`inspect_prolog` gives expat at a time.
-_PROLOG_PIECE = 1 << 16
+_PROLOG_PIECE = 1 << 16  # how much of a document inspect_prolog gives expat at a time
 
 
 class XmlProlog(NamedTuple):
@@ -175,10 +173,10 @@ def parse_float(text: str | None) -> float:
 
 def parse_floats(texts: Sequence[str | None]) -> npt.NDArray[np.float64]:
     """:func:`parse_float` of each text, a column at a time: NaN where missing or unreadable."""
-    try:
-        values = np.array(texts, dtype=np.float64)  # float() of each, None as NaN
-    except ValueError:  # one unreadable: each on its own
-        values = np.array([parse_float(text) for text in texts], dtype=np.float64)
+    try:  # float() of each, None as NaN; if one is unreadable, each on its own
+        values = np.array(texts, dtype=np.float64)
+    except ValueError:
+        values = np.array(list(map(parse_float, texts)), dtype=np.float64)
     values[~np.isfinite(values)] = np.nan
     return values
 
