@@ -2,7 +2,8 @@
 
 gpxpy builds a tree, then one object per point with some twenty fields and a deep copy of its
 extensions: about three quarters of reading a one-hour run. This module reads the same values
-in one pass of expat's callbacks into lists of numbers, and only for files it is sure it reads
+in one pass of expat's callbacks (:mod:`~loadwatch.ingest.readers._gpxstream`) into text
+columns, converted a column at a time with numpy, and only for files it is sure it reads
 exactly as gpxpy does. Every other file is *declined* (:func:`read_plain_gpx` returns None)
 and the GPX reader gives it to gpxpy, the reference, as before. A decline is decided before
 parsing (the bytes) or while parsing (the elements and values met), never after a difference.
@@ -23,11 +24,13 @@ The fast path takes a file when all of these hold:
 - Every time is written ``YYYY-MM-DDThh:mm:ss``, with at most six decimals of a second and
   ``Z``, ``+hh:mm`` or ``-hh:mm`` or no zone, and is a real date; anything else (a space for
   ``T``, a zone without a colon, nanoseconds, February 30th) goes to gpxpy's own parsing.
-- No value element has elements inside it.
+- No name, type or point value has elements inside it.
 
 Heart rate, cadence and speed come from the first ``<extensions>`` of a GPX 1.1 point, as the
-GPX reader takes them from gpxpy's copy of it: the first readable ``hr``/``heartrate``,
-``cad``/``cadence`` and ``speed`` among its elements, in any namespace, in document order.
+GPX reader takes them from gpxpy's copy of it: the ``hr``/``heartrate``, ``cad``/``cadence``
+and ``speed`` elements, in any namespace, at any depth, their text up to a first child. A
+point where one of a kind follows another that held a value is declined (the reader keeps
+the first readable one).
 """
 
 from __future__ import annotations
