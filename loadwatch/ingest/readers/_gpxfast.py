@@ -58,10 +58,11 @@ GPX_NAMESPACES: dict[str, str] = {
 _BEFORE_ROOT_NAMESPACE = re.compile(
     r"\ufeff?\s*(?:<\?xml[^<>]*\?>\s*)?<gpx(?:\s+[\w:.\-]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*\s*"
 )
-_TIME = re.compile(
+_TIME = (
     r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9]:"
     r"[0-5][0-9](?:\.[0-9]{1,6})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?"
 )
+_TIMES = re.compile(f"(?:{_TIME}\n)*{_TIME}")  # times joined by new lines
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -152,7 +153,8 @@ def _strict(texts: list[Any]) -> FloatArray:
 def plain_times(texts: list[str | None]) -> pd.Series | None:
     """Times as UTC (no zone means UTC, as in gpxpy), NaT where absent; None to decline."""
     present = [t for t in texts if t is not None]
-    if not all(_TIME.fullmatch(t) for t in present):
+    joined = "\n".join(present)  # checked in one call: no time holds a new line, each matches
+    if present and (joined.count("\n") != len(present) - 1 or not _TIMES.fullmatch(joined)):
         return None
     try:
         times = pd.to_datetime(
@@ -163,6 +165,13 @@ def plain_times(texts: list[str | None]) -> pd.Series | None:
     if int(times.notna().sum()) != len(present):  # a date that does not exist: gpxpy's call
         return None
     return times
+
+
+def takes_root(text: str) -> bool:
+    """Whether the root is one the fast path reads: ``<gpx>`` whose default namespace, a GPX
+    one, is the first ``xmlns="..."`` of the text (so gpxpy's removing it changes nothing
+    before the root's start tag)."""
+    return _root_namespace_version(text) is not None
 
 
 def _root_namespace_version(text: str) -> str | None:

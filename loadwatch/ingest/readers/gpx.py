@@ -27,7 +27,7 @@ from loadwatch.errors import (
 from loadwatch.ingest.activity import Activity, make_samples
 from loadwatch.ingest.geo import cumulative_distance_m, valid_positions
 from loadwatch.ingest.limits import check_xml_points
-from loadwatch.ingest.readers._gpxfast import PlainTrack, read_plain_gpx
+from loadwatch.ingest.readers._gpxfast import PlainTrack, read_plain_gpx, takes_root
 from loadwatch.ingest.readers._gpxpoints import drop_unplaced_points, unplaced_note
 from loadwatch.ingest.readers._gpxsport import track_sport
 from loadwatch.ingest.readers._xml import (
@@ -124,9 +124,13 @@ def _read(data: bytes, source: str, *, fast: bool) -> list[Activity]:
     """The safety checks, then the streaming path when it takes the file, else gpxpy."""
     prolog = inspect_prolog(data, source, "GPX")
     text = decode_xml(data, source, prolog.encoding)
-    inspect_prolog(as_gpxpy_parses(text), source, "GPX")  # what gpxpy hands its XML parser
+    fast = fast and prolog.root == "gpx" and takes_root(text)
+    if not fast:  # else gpxpy's removal of the root's namespace changes nothing before the root
+        inspect_prolog(as_gpxpy_parses(text), source, "GPX")  # what gpxpy hands its parser
     check_xml_points(text, "gpx", source)
-    plain = read_plain_gpx(data, text, prolog.encoding) if fast and prolog.root == "gpx" else None
+    plain = read_plain_gpx(data, text, prolog.encoding) if fast else None
+    if plain is None and fast:  # declined: gpxpy reads it, checked as it will see it
+        inspect_prolog(as_gpxpy_parses(text), source, "GPX")
     if plain is not None:
         creator, file_name, tracks, unplaced = plain.creator, plain.name, plain.tracks, 0
     else:
