@@ -137,7 +137,7 @@ class Reader:
 
     def _in_extensions(self, name: str, attributes: dict[str, str]) -> Handler:
         """Inside a point's first ``<extensions>``: the first value of each column kept."""
-        column = self._name(name)[2]
+        column = (self.names.get(name) or self._name(name))[2]
         if column is None:
             return self._in_extensions
         values: list[str | None] = getattr(self.track, column)
@@ -155,7 +155,7 @@ class Reader:
 
     def _in_point(self, name: str, attributes: dict[str, str]) -> Handler:
         """A child of ``<trkpt>``: only the first of each kind counts, as in gpxpy."""
-        local, gpx, _ = self._name(name)
+        local, gpx, _ = self.names.get(name) or self._name(name)
         if not gpx or local in self.point_seen:
             return self._ignore
         self.point_seen.add(local)
@@ -171,7 +171,7 @@ class Reader:
 
     def _in_segment(self, name: str, attributes: dict[str, str]) -> Handler:
         """A ``<trkpt>`` opens a point: its position now, its values as they come."""
-        local, gpx, _ = self._name(name)
+        local, gpx, _ = self.names.get(name) or self._name(name)
         if local != "trkpt" or not gpx:
             return self._ignore
         lat, lon = attributes.get("lat"), attributes.get("lon")
