@@ -143,6 +143,8 @@ _XML_POINT = {
     "gpx": r"<(?:[\w.-]+:)?(?:trkpt|rtept)[\s>/]",
     "tcx": r"<(?:[\w.-]+:)?Trackpoint[\s>/]",
 }
+# The words every match of _XML_POINT holds (one each): counting them is a cheap upper bound.
+_XML_POINT_WORDS = {"gpx": ("trkpt", "rtept"), "tcx": ("Trackpoint",)}
 
 
 def check_xml_points(document: str | bytes, fmt: str, source: str) -> None:
@@ -152,6 +154,13 @@ def check_xml_points(document: str | bytes, fmt: str, source: str) -> None:
     Raises:
         UnsupportedFileError: It has more.
     """
+    words = _XML_POINT_WORDS[fmt]
+    if isinstance(document, bytes):
+        occurrences = sum(document.count(word.encode()) for word in words)
+    else:
+        occurrences = sum(document.count(word) for word in words)
+    if occurrences <= MAX_POINTS:  # each point element holds one: a count that cannot be over
+        return
     pattern = _XML_POINT[fmt]
     found = (
         re.finditer(pattern, document)

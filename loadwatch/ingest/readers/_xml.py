@@ -3,9 +3,8 @@
 Safety: activity files come from anywhere, so before any XML library sees a document we refuse
 one that declares a DTD. Entities can only be declared inside a DTD, so without one there is
 nothing to expand: no "billion laughs", no external entity fetching a local file or a URL. The
-check is expat's own DTD hooks (not a text search), run on exactly the input the reader's parser
-is then given (a reader that changes the text first, as gpxpy does, is checked on the changed
-text too), and only as far as the root element's start tag, so it costs next to nothing.
+check is expat's own DTD hooks, run on exactly what the parser is then given (and on the text as
+gpxpy changes it), only as far as the root element's start tag: it costs next to nothing.
 """
 
 from __future__ import annotations
@@ -41,6 +40,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+_PROLOG_PIECE = 1 << 16  # how much of a document inspect_prolog gives expat at a time
 
 
 class XmlProlog(NamedTuple):
@@ -92,7 +94,7 @@ def inspect_prolog(data: bytes | str, source: str, fmt: str) -> XmlProlog:
     Raises:
         CorruptFileError: Empty, not XML, or declares a DTD or entities.
     """
-    if not data.strip():
+    if not data or data.isspace():  # as "not data.strip()", without copying a large file
         raise CorruptFileError(f"is empty, so it holds no {fmt} data", path=source)
     parser = expat.ParserCreate()
     found: dict[str, str | None] = {}
@@ -112,8 +114,10 @@ def inspect_prolog(data: bytes | str, source: str, fmt: str) -> XmlProlog:
     parser.EntityDeclHandler = on_dtd
     parser.UnparsedEntityDeclHandler = on_dtd
     parser.StartElementHandler = on_start
-    try:
-        parser.Parse(data, True)
+    try:  # fed in pieces, as expat allows: it stops at the root, so the rest is never copied
+        for start in range(0, len(data), _PROLOG_PIECE):
+            parser.Parse(data[start : start + _PROLOG_PIECE], False)
+        parser.Parse(data[:0], True)
     except _RootReached:
         pass
     except _DtdDeclared:
@@ -167,6 +171,16 @@ def parse_float(text: str | None) -> float:
     return value if math.isfinite(value) else math.nan
 
 
+def parse_floats(texts: Sequence[str | None]) -> npt.NDArray[np.float64]:
+    """:func:`parse_float` of each text, a column at a time: NaN where missing or unreadable."""
+    try:  # float() of each, None as NaN; if one is unreadable, each on its own
+        values = np.array(texts, dtype=np.float64)
+    except ValueError:
+        values = np.array(list(map(parse_float, texts)), dtype=np.float64)
+    values[~np.isfinite(values)] = np.nan
+    return values
+
+
 def usable_times(times: pd.Series) -> npt.NDArray[np.bool_]:
     """Which parsed UTC times (NaT where missing) fall inside the plausible recording window."""
     mask = times.notna() & (times >= EARLIEST_TIME) & (times < LATEST_TIME)
@@ -216,7 +230,7 @@ class TimeOrder(NamedTuple):
     times: pd.Series
     warnings: tuple[str, ...]
 
-    def column(self, values: Sequence[float]) -> npt.NDArray[np.float64]:
+    def column(self, values: Sequence[float] | npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """A per-point list, in file order, as the kept points' values in sample order."""
         return np.asarray(values, dtype="float64")[self.positions]
 

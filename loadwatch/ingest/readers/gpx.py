@@ -27,6 +27,7 @@ from loadwatch.errors import (
 from loadwatch.ingest.activity import Activity, make_samples
 from loadwatch.ingest.geo import cumulative_distance_m, valid_positions
 from loadwatch.ingest.limits import check_xml_points
+from loadwatch.ingest.readers._gpxfast import PlainTrack, read_plain_gpx, takes_root
 from loadwatch.ingest.readers._gpxpoints import drop_unplaced_points, unplaced_note
 from loadwatch.ingest.readers._gpxsport import track_sport
 from loadwatch.ingest.readers._xml import (
@@ -107,10 +108,49 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
         NotAnActivityError: Only routes and/or waypoints, or nothing at all.
         EmptyActivityError: Tracks, but none with usable timestamps and a duration.
     """
+    return _read(data, source, fast=True)
+
+
+def read_gpx_reference(data: bytes, source: str) -> list[Activity]:
+    """Read a GPX file as :func:`read_gpx` does, but with gpxpy for every file.
+
+    The reference the streaming path is tested and measured against; the same checks, errors
+    and activities, only slower.
+    """
+    return _read(data, source, fast=False)
+
+
+def _read(data: bytes, source: str, *, fast: bool) -> list[Activity]:
+    """The safety checks, then the streaming path when it takes the file, else gpxpy."""
     prolog = inspect_prolog(data, source, "GPX")
     text = decode_xml(data, source, prolog.encoding)
-    inspect_prolog(as_gpxpy_parses(text), source, "GPX")  # what gpxpy hands its XML parser
+    fast = fast and prolog.root == "gpx" and takes_root(text)
+    if not fast:  # else gpxpy's removal of the root's namespace changes nothing before the root
+        inspect_prolog(as_gpxpy_parses(text), source, "GPX")  # what gpxpy hands its parser
     check_xml_points(text, "gpx", source)
+    plain = read_plain_gpx(data, text, prolog.encoding) if fast else None
+    if plain is None and fast:  # declined: gpxpy reads it, checked as it will see it
+        inspect_prolog(as_gpxpy_parses(text), source, "GPX")
+    if plain is not None:
+        creator, file_name, tracks, unplaced = plain.creator, plain.name, plain.tracks, 0
+    else:
+        creator, file_name, tracks, unplaced = _read_with_gpxpy(text, prolog.root, source)
+    device = _clean(creator)
+    results = [_read_track(track, _clean(file_name), device, source) for track in tracks]
+    activities = [result.activity for result in results if result.activity is not None]
+    if not activities:
+        raise EmptyActivityError(_why_empty(results), path=source)
+    if unplaced:
+        note = unplaced_note(unplaced)
+        activities = [dataclasses.replace(a, warnings=(*a.warnings, note)) for a in activities]
+    return activities
+
+
+def _read_with_gpxpy(
+    text: str, root: str, source: str
+) -> tuple[str | None, str | None, list[PlainTrack], int]:
+    """gpxpy's reading: the file's creator, name, tracks and points left out for want of a
+    position; every file the streaming path declines comes here."""
     try:
         gpx, unplaced = _parse(text, source), 0
     except CorruptFileError:  # perhaps only points without lat/lon: read the rest
@@ -119,9 +159,9 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
             raise
         inspect_prolog(as_gpxpy_parses(text), source, "GPX")  # checked again as it now is
         gpx = _parse(text, source)
-    if prolog.root != "gpx":
+    if root != "gpx":
         raise UnsupportedFileError(
-            f"is not a GPX file: its root element is <{prolog.root}>, not <gpx>", path=source
+            f"is not a GPX file: its root element is <{root}>, not <gpx>", path=source
         )
     if not gpx.tracks:
         if gpx.routes:
@@ -135,16 +175,8 @@ def read_gpx(data: bytes, source: str) -> list[Activity]:
                 "holds only waypoints (places), not a recorded activity", path=source
             )
         raise NotAnActivityError("holds no track, so there is no activity in it", path=source)
-
-    device = _clean(gpx.creator)
-    results = [_read_track(track, _clean(gpx.name), device, source) for track in gpx.tracks]
-    activities = [result.activity for result in results if result.activity is not None]
-    if not activities:
-        raise EmptyActivityError(_why_empty(results), path=source)
-    if unplaced:
-        note = unplaced_note(unplaced)
-        activities = [dataclasses.replace(a, warnings=(*a.warnings, note)) for a in activities]
-    return activities
+    tracks = [_gpxpy_track(track) for track in gpx.tracks]
+    return gpx.creator, gpx.name, tracks, unplaced
 
 
 #: gpxpy (``GPXParser.parse``) deletes the first match of this from the text before parsing it,
@@ -174,40 +206,55 @@ def _parse(text: str, source: str) -> Any:
         ) from e
 
 
-def _read_track(track: Any, file_name: str | None, device: str | None, source: str) -> _Track:
-    """Build the activity for one ``<trk>``, or say why it has none."""
+def _gpxpy_track(track: Any) -> PlainTrack:
+    """One gpxpy track as the columns the streaming path gives (the reference reading)."""
     raw_times: list[datetime | None] = []
-    lat: list[float] = []
-    lon: list[float] = []
-    ele: list[float] = []
-    speed: list[float] = []
-    hr: list[float] = []
-    cad: list[float] = []
+    columns: dict[str, list[float]] = {name: [] for name in _COLUMNS}
     segment: list[int] = []
     for segment_no, trkseg in enumerate(track.segments):
         for point in trkseg.points:
             raw_times.append(_naive_utc(point.time))
-            lat.append(_number(point.latitude))
-            lon.append(_number(point.longitude))
-            ele.append(_number(point.elevation))
             ext_hr, ext_cad, ext_speed = _extension_values(point.extensions)
             own_speed = _number(getattr(point, "speed", None))
-            speed.append(own_speed if not math.isnan(own_speed) else ext_speed)
-            hr.append(ext_hr)
-            cad.append(ext_cad)
+            values = (
+                _number(point.latitude),
+                _number(point.longitude),
+                _number(point.elevation),
+                own_speed if not math.isnan(own_speed) else ext_speed,
+                ext_hr,
+                ext_cad,
+            )
+            for name, value in zip(_COLUMNS, values, strict=True):
+                columns[name].append(value)
             segment.append(segment_no)
+    arrays = {name: np.asarray(values, dtype=np.float64) for name, values in columns.items()}
+    return PlainTrack(
+        name=track.name,
+        activity_type=track.type,
+        utc=pd.to_datetime(pd.Series(raw_times, dtype=object), utc=True, errors="coerce"),
+        segment=segment,
+        **arrays,
+    )
 
-    times = pd.to_datetime(pd.Series(raw_times, dtype=object), utc=True, errors="coerce")
+
+_COLUMNS = ("lat", "lon", "ele", "speed", "hr", "cad")
+
+
+def _read_track(
+    track: PlainTrack, file_name: str | None, device: str | None, source: str
+) -> _Track:
+    """Build the activity for one ``<trk>``, or say why it has none."""
+    times, segment = track.utc, track.segment
     keep = usable_times(times)
     implausible = times[times.notna() & ~keep]
-    points, timed = len(raw_times), int(keep.sum())
+    points, timed = len(times), int(keep.sum())
     if timed < 2 or 2 * timed < points:
         return _Track(None, points, timed, implausible)
 
     ordered = order_by_time(times, segment)
     warnings = list(ordered.warnings)
     column = ordered.column
-    lat_a, lon_a = column(lat), column(lon)
+    lat_a, lon_a = column(track.lat), column(track.lon)
     bad_position = ~valid_positions(lat_a, lon_a)
     lat_a[bad_position] = np.nan
     lon_a[bad_position] = np.nan
@@ -219,11 +266,11 @@ def _read_track(track: Any, file_name: str | None, device: str | None, source: s
         return _Track(None, points, timed, implausible)
 
     name = _clean(track.name) or file_name
-    activity_type = _clean(track.type)
+    activity_type = _clean(track.activity_type)
     sport = track_sport(activity_type, name, elapsed_s, distance, segment_a, warnings)
-    hr_a = column(hr)
+    hr_a = column(track.hr)
     hr_a[hr_a <= 0] = np.nan  # 0 bpm is a lost strap, not a reading
-    speed_a = column(speed)
+    speed_a = column(track.speed)
     speed_a[speed_a < 0] = np.nan
     samples = make_samples(
         {
@@ -231,10 +278,10 @@ def _read_track(track: Any, file_name: str | None, device: str | None, source: s
             "distance_m": distance,
             "speed_mps": speed_a,
             "hr_bpm": hr_a,
-            "cadence_spm": steps_per_minute(column(cad), sport),
+            "cadence_spm": steps_per_minute(column(track.cad), sport),
             "lat": lat_a,
             "lon": lon_a,
-            "altitude_m": column(ele),
+            "altitude_m": column(track.ele),
         }
     )
     activity = Activity(

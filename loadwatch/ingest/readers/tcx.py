@@ -7,7 +7,6 @@ prefix (``ns3:TPX``, ``x:TPX``, a default namespace on ``<TPX>``) or none works.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
@@ -25,6 +24,7 @@ from loadwatch.errors import (
 from loadwatch.ingest.activity import Activity, make_samples, normalise_sport
 from loadwatch.ingest.geo import cumulative_distance_m, valid_positions
 from loadwatch.ingest.limits import check_xml_points
+from loadwatch.ingest.readers._tcxstream import ActivityTexts, read_activity_texts
 from loadwatch.ingest.readers._xml import (
     child,
     children,
@@ -34,6 +34,7 @@ from loadwatch.ingest.readers._xml import (
     local_name,
     order_by_time,
     parse_float,
+    parse_floats,
     raise_malformed,
     steps_per_minute,
     usable_times,
@@ -82,10 +83,40 @@ def read_tcx(data: bytes, source: str) -> list[Activity]:
         NotAnActivityError: Only courses or workouts (plans), or no activity at all.
         EmptyActivityError: Activities, but none with timed trackpoints.
     """
+    return _read(data, source, fast=True)
+
+
+def read_tcx_reference(data: bytes, source: str) -> list[Activity]:
+    """Read a TCX file as :func:`read_tcx` does, but from the whole document's tree.
+
+    The reference the streaming path is tested and measured against, and the reader of every
+    file that path declines; the same checks, errors and activities, only slower.
+    """
+    return _read(data, source, fast=False)
+
+
+def _read(data: bytes, source: str, *, fast: bool) -> list[Activity]:
+    """The safety checks, then the streaming path when it takes the file, else the tree."""
     prolog = inspect_prolog(data, source, "TCX")
     wide = b"\0" in data[:4]  # UTF-16 or UTF-32: count the points in the text
     check_xml_points(decode_xml(data, source, prolog.encoding) if wide else data, "tcx", source)
-    root = _parse(data, source)
+    texts = read_activity_texts(data, prolog.encoding) if fast else None
+    if texts is None:
+        texts = _texts_from_tree(_parse(data, source), source)
+    activities: list[Activity] = []
+    empty: list[EmptyActivityError] = []
+    for activity in texts:
+        try:
+            activities.append(_read_activity(activity, source))
+        except EmptyActivityError as e:
+            empty.append(e)
+    if not activities:
+        raise empty[0]
+    return activities
+
+
+def _texts_from_tree(root: ET.Element, source: str) -> list[ActivityTexts]:
+    """Every activity's texts, taken from the document's tree."""
     if local_name(root.tag) != "TrainingCenterDatabase":
         raise UnsupportedFileError(
             f"is not a TCX file: its root element is <{local_name(root.tag)}>, not "
@@ -101,16 +132,7 @@ def read_tcx(data: bytes, source: str) -> list[Activity]:
                 f"holds {kinds}, which are plans, not a recorded activity", path=source
             )
         raise NotAnActivityError("holds no activity", path=source)
-    activities: list[Activity] = []
-    empty: list[EmptyActivityError] = []
-    for element in elements:
-        try:
-            activities.append(_read_activity(element, source))
-        except EmptyActivityError as e:
-            empty.append(e)
-    if not activities:
-        raise empty[0]
-    return activities
+    return [_activity_texts(element) for element in elements]
 
 
 def _parse(data: bytes, source: str) -> ET.Element:
@@ -128,58 +150,56 @@ def _parse(data: bytes, source: str) -> ET.Element:
         ) from e
 
 
-@dataclasses.dataclass
-class _Points:
-    """Trackpoint values in file order, one entry per trackpoint (NaN or None where absent)."""
-
-    time: list[str | None] = dataclasses.field(default_factory=list)
-    lat: list[float] = dataclasses.field(default_factory=list)
-    lon: list[float] = dataclasses.field(default_factory=list)
-    altitude: list[float] = dataclasses.field(default_factory=list)
-    distance: list[float] = dataclasses.field(default_factory=list)
-    hr: list[float] = dataclasses.field(default_factory=list)
-    cadence: list[float] = dataclasses.field(default_factory=list)
-    run_cadence: list[float] = dataclasses.field(default_factory=list)
-    speed: list[float] = dataclasses.field(default_factory=list)
-    segment: list[int] = dataclasses.field(default_factory=list)
-
-    def add(self, point: ET.Element, track_no: int) -> None:
-        """Append one ``<Trackpoint>``, read from its child elements, as part of a track."""
-        position = child(point, "Position")
-        self.time.append(_text(point, "Time"))
-        self.lat.append(parse_float(_text(position, "LatitudeDegrees")))
-        self.lon.append(parse_float(_text(position, "LongitudeDegrees")))
-        self.altitude.append(parse_float(_text(point, "AltitudeMeters")))
-        self.distance.append(parse_float(_text(point, "DistanceMeters")))
-        self.hr.append(parse_float(_text(child(point, "HeartRateBpm"), "Value")))
-        self.cadence.append(parse_float(_text(point, "Cadence")))
-        speed, run_cadence = _tpx(point)
-        self.speed.append(speed)
-        self.run_cadence.append(run_cadence)
-        self.segment.append(track_no)
-
-
-def _read_activity(activity: ET.Element, source: str) -> Activity:
-    """Build one activity from an ``<Activity>`` element."""
-    sport_word = _clean(activity.get("Sport"))
-    sport = normalise_sport(sport_word)
-    timer_s: float | None = None
-    distance_m: float | None = None
-    points = _Points()
-    laps = children(activity, "Lap")
+def _activity_texts(activity: ET.Element) -> ActivityTexts:
+    """One ``<Activity>`` element's texts, as the streaming path gives them."""
+    texts = ActivityTexts(
+        sport=activity.get("Sport"),
+        id=_text(activity, "Id"),
+        notes=_text(activity, "Notes"),
+        creator_name=_text(child(activity, "Creator"), "Name"),
+    )
     track_no = 0
-    for lap in laps:
-        timer_s = _add(timer_s, parse_float(_text(lap, "TotalTimeSeconds")))
-        distance_m = _add(distance_m, parse_float(_text(lap, "DistanceMeters")))
+    for lap in children(activity, "Lap"):
+        laps = texts.laps
+        laps.append(
+            [lap.get("StartTime"), _text(lap, "TotalTimeSeconds"), _text(lap, "DistanceMeters")]
+        )
         for track in children(lap, "Track"):
             track_no += 1
             for point in children(track, "Trackpoint"):
-                points.add(point, track_no)
+                _add_point(texts, point, track_no)
+    return texts
 
-    times = _times(points.time)
-    ordered = order_by_time(times, points.segment)
+
+def _add_point(texts: ActivityTexts, point: ET.Element, track_no: int) -> None:
+    """Append one ``<Trackpoint>``'s texts, read from its child elements, as part of a track."""
+    position = child(point, "Position")
+    texts.time.append(_text(point, "Time"))
+    texts.lat.append(_text(position, "LatitudeDegrees"))
+    texts.lon.append(_text(position, "LongitudeDegrees"))
+    texts.altitude.append(_text(point, "AltitudeMeters"))
+    texts.distance.append(_text(point, "DistanceMeters"))
+    texts.hr.append(_text(child(point, "HeartRateBpm"), "Value"))
+    texts.cadence.append(_text(point, "Cadence"))
+    speed, run_cadence = _tpx(point)
+    texts.speed.append(speed)
+    texts.run_cadence.append(run_cadence)
+    texts.segment.append(track_no)
+
+
+def _read_activity(texts: ActivityTexts, source: str) -> Activity:
+    """Build one activity from an ``<Activity>``'s texts."""
+    sport_word = _clean(texts.sport)
+    sport = normalise_sport(sport_word)
+    timer_s: float | None = None
+    distance_m: float | None = None
+    for _, lap_time, lap_distance in texts.laps:
+        timer_s = _add(timer_s, parse_float(lap_time))
+        distance_m = _add(distance_m, parse_float(lap_distance))
+    times = _times(texts.time)
+    ordered = order_by_time(times, texts.segment)
     if ordered.times.empty:
-        raise EmptyActivityError(_why_untimed(times, bool(laps)), path=source)
+        raise EmptyActivityError(_why_untimed(times, bool(texts.laps)), path=source)
     warnings = list(ordered.warnings)
     column = ordered.column
     time_a = ordered.times
@@ -189,41 +209,42 @@ def _read_activity(activity: ET.Element, source: str) -> Activity:
             "has no duration: its one timed moment has no lap time or distance", path=source
         )
 
-    lat_a, lon_a = column(points.lat), column(points.lon)
+    lat_a, lon_a = column(parse_floats(texts.lat)), column(parse_floats(texts.lon))
     bad_position = ~valid_positions(lat_a, lon_a)
     lat_a[bad_position] = np.nan
     lon_a[bad_position] = np.nan
-    distance_a = column(points.distance)
+    distance_a = column(parse_floats(texts.distance))
     if not np.isfinite(distance_a).any():
-        segment_a = ordered.labels(points.segment)
+        segment_a = ordered.labels(texts.segment)
         distance_a = cumulative_distance_m(lat_a, lon_a, segment_a)
-    hr_a = column(points.hr)
+    hr_a = column(parse_floats(texts.hr))
     hr_a[hr_a <= 0] = np.nan  # 0 bpm is a lost strap, not a reading
-    speed_a = column(points.speed)
+    speed_a = column(parse_floats(texts.speed))
     speed_a[speed_a < 0] = np.nan
 
+    cadence = column(parse_floats(texts.cadence))
+    run_cadence = column(parse_floats(texts.run_cadence))
     samples = make_samples(
         {
             "time": time_a,
             "distance_m": distance_a,
             "speed_mps": speed_a,
             "hr_bpm": hr_a,
-            "cadence_spm": _cadence_spm(column(points.cadence), column(points.run_cadence), sport),
+            "cadence_spm": _cadence_spm(cadence, run_cadence, sport),
             "lat": lat_a,
             "lon": lon_a,
-            "altitude_m": column(points.altitude),
+            "altitude_m": column(parse_floats(texts.altitude)),
         }
     )
-    creator = child(activity, "Creator")
     return Activity(
         sport=sport,
         sub_sport=None,
-        start=_start(activity, laps, samples["time"].iloc[0]).to_pydatetime(),
+        start=_start(texts, samples["time"].iloc[0]).to_pydatetime(),
         source=source,
         samples=samples,
         format="tcx",
-        device=_clean(_text(creator, "Name")),
-        name=_clean(_text(activity, "Notes")),
+        device=_clean(texts.creator_name),
+        name=_clean(texts.notes),
         activity_type=sport_word.lower() if sport_word else None,
         timer_s=timer_s,
         distance_m=distance_m,
@@ -259,15 +280,13 @@ def _why_untimed(times: pd.Series, has_laps: bool) -> str:
     return "has no timestamps, so it cannot be placed in a week"
 
 
-def _start(
-    activity: ET.Element, laps: list[ET.Element], first_sample: pd.Timestamp
-) -> pd.Timestamp:
+def _start(texts: ActivityTexts, first_sample: pd.Timestamp) -> pd.Timestamp:
     """The ``Id`` when it is a plausible time, else the first lap's start, else the first sample.
 
     A candidate after the first sample, or more than a day before it, is not this activity's
     start (an upload or export time, a clock error) and is passed over.
     """
-    candidates = _times([_text(activity, "Id")] + [lap.get("StartTime") for lap in laps[:1]])
+    candidates = _times([texts.id] + [lap[0] for lap in texts.laps[:1]])
     for candidate in candidates[usable_times(candidates)]:
         if first_sample - _MAX_START_LEAD <= candidate <= first_sample:
             return pd.Timestamp(candidate)
@@ -281,18 +300,19 @@ def _times(texts: list[str | None]) -> pd.Series:
     )
 
 
-def _tpx(point: ET.Element) -> tuple[float, float]:
-    """Speed and RunCadence from a trackpoint's ActivityExtension ``TPX``, NaN when absent."""
-    speed = run_cadence = math.nan
+def _tpx(point: ET.Element) -> tuple[str | None, str | None]:
+    """Speed and RunCadence from a trackpoint's ActivityExtension ``TPX``: the text of the first
+    readable one of each, None when there is none."""
+    speed = run_cadence = None
     extensions = child(point, "Extensions")
     if extensions is None:
         return speed, run_cadence
     for element in extensions.iter():
         name = local_name(element.tag)
-        if name == "Speed" and math.isnan(speed):
-            speed = parse_float(element.text)
-        elif name == "RunCadence" and math.isnan(run_cadence):
-            run_cadence = parse_float(element.text)
+        if name == "Speed" and math.isnan(parse_float(speed)):
+            speed = element.text
+        elif name == "RunCadence" and math.isnan(parse_float(run_cadence)):
+            run_cadence = element.text
     return speed, run_cadence
 
 
