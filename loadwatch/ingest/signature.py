@@ -30,7 +30,7 @@ def folder_signature(roots: Sequence[Path]) -> str:
 
 
 def signature_and_newest(roots: Sequence[Path]) -> tuple[str, int]:
-    """:func:`folder_signature`, and the newest modification or change time seen (ns).
+    """:func:`folder_signature`, and the newest modification time seen (ns).
 
     A file changed in the same clock tick as the signature was taken may change again without
     its stat showing it: a caller that stores the signature can refuse one that recent.
@@ -100,4 +100,6 @@ def _line(label: str, info: os.stat_result) -> str:
 
 
 def _changed(info: os.stat_result) -> int:
-    return max(info.st_mtime_ns, info.st_ctime_ns)
+    # The modification time, which a sync tool sets to the source's: the change time cannot be
+    # set back, and would make every file copied a moment ago look as if still being written.
+    return info.st_mtime_ns
