@@ -10,14 +10,15 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from pathlib import Path
-from typing import TypedDict
-
-import pandas as pd
+from typing import TYPE_CHECKING, TypedDict
 
 from loadwatch.settings.checks import check_heart_rates
 from loadwatch.settings.config import Athlete, Config
 from loadwatch.settings.declared import SETTINGS
 from loadwatch.vocab import LoadBasis, OnError, RedFlag, WeekStart
+
+if TYPE_CHECKING:  # only in annotations: the fast path of a rerun does not import pandas
+    import pandas as pd
 
 _TOLERANCE = 1e-9
 

@@ -16,11 +16,11 @@ from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.ingest.lock import CacheBusyError
 from loadwatch.labels import shown
 from loadwatch.model import AnalyzeOptions, OptionValues
+from loadwatch.nightly import reuse
 from loadwatch.nightly.log import logging_to, open_log
-from loadwatch.nightly.runner import refuse_inside, run
+from loadwatch.nightly.places import refuse_inside
 from loadwatch.options import resolve_options
 from loadwatch.render.console import progress_bar, say, tell, use_colour
-from loadwatch.render.data import to_csv, to_json
 
 
 # Paths are checked by the library, not by click: a missing or unreadable one is then the
@@ -72,9 +72,19 @@ def analyze_command(
     ctx = click.get_current_context()
     log = _opened_log(log_file, paths, ctx)
     with logging_to(log):
+        options = _options(paths, given, ctx, log_file)
+        last = reuse.last_run(
+            paths, options, request=ctx.params, cache=run_settings["cache"], out=run_settings["out"]
+        )
+        if last is not None and last.record is not None:  # nothing changed: its answer again
+            reuse.replay(last.record)
+            return
+        # Imported only now: they import pandas, which a rerun with nothing new goes without.
+        from loadwatch.nightly.runner import run
+        from loadwatch.render.data import to_csv, to_json
+
         progress = None if quiet or log_file else progress_bar()
         try:
-            options = resolved(paths, given, ctx)
             outcome = run(
                 paths,
                 options,
@@ -97,23 +107,25 @@ def analyze_command(
                 progress.close()
 
         result = outcome.analysis
-        coloured = use_colour() and output_format == "table" and log_file is None
-        if output_format == "json":
-            click.echo(to_json(result), nl=False)
-        elif output_format == "csv":
-            click.echo(to_csv(result), nl=False)
-        else:
-            weeks = None if all_weeks else shown_weeks
-            units = run_settings["units"]
-            print_table(
-                result, units=units, weeks=weeks, legend=legend, quiet=quiet, coloured=coloured
-            )
-        for message in outcome.messages:
-            say(f"warning: {shown(message)}")
-        if not quiet:
-            tell(result, outcome.written)
-        if fail_on_flag and outcome.status is not None and outcome.status.flags:
-            raise SystemExit(EXIT_FLAGGED)
+        keep = not (outcome.messages or result.pending)  # a run with news to tell is not kept
+        with reuse.recording(last, keep=keep):
+            coloured = use_colour() and output_format == "table" and log_file is None
+            if output_format == "json":
+                click.echo(to_json(result), nl=False)
+            elif output_format == "csv":
+                click.echo(to_csv(result), nl=False)
+            else:
+                weeks = None if all_weeks else shown_weeks
+                units = run_settings["units"]
+                print_table(
+                    result, units=units, weeks=weeks, legend=legend, quiet=quiet, coloured=coloured
+                )
+            for message in outcome.messages:
+                say(f"warning: {shown(message)}")
+            if not quiet:
+                tell(result, outcome.written)
+            if fail_on_flag and outcome.status is not None and outcome.status.flags:
+                raise SystemExit(EXIT_FLAGGED)
 
 
 def resolved(
@@ -130,6 +142,26 @@ def resolved(
         return resolve_options(path, **given)
     except ConfigError as error:
         raise option_error(error, ctx, usage=True) from error
+
+
+def _options(
+    paths: Sequence[Path], given: OptionValues, ctx: click.Context, log_file: Path | None
+) -> AnalyzeOptions:
+    """:func:`resolved`, its errors said in the log too and in the command line's words.
+
+    Raises:
+        click.ClickException: An option or a config file that cannot be used, or ``paths``
+            cannot be read.
+    """
+    try:
+        return resolved(paths, given, ctx)
+    except click.ClickException as error:
+        _log_error(error, log_file)
+        raise
+    except LoadwatchError as error:
+        failure = _failure(error, ctx)
+        _log_error(failure, log_file)
+        raise failure from error
 
 
 def _opened_log(log_file: Path | None, paths: Sequence[Path], ctx: click.Context) -> TextIO | None:

@@ -24,8 +24,8 @@ import click
 from click.core import ParameterSource
 
 from loadwatch.errors import ConfigError
+from loadwatch.ingest.lock import DEFAULT_WAIT_S  # not nightly.runner: it imports pandas
 from loadwatch.model import OptionValues
-from loadwatch.nightly.runner import DEFAULT_WAIT_S
 from loadwatch.settings.config import Athlete
 from loadwatch.settings.declared import SETTINGS, CommandOption
 from loadwatch.vocab import Units

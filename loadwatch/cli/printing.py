@@ -13,14 +13,7 @@ import sys
 import click
 
 from loadwatch.model import Analysis
-from loadwatch.render.console import colour, plain
-from loadwatch.render.table import (
-    SHOWN_WEEKS,
-    legend_codes,
-    render_answer,
-    render_table,
-    shown_weeks,
-)
+from loadwatch.render.console import SHOWN_WEEKS, colour, plain
 from loadwatch.render.wrap import width_of
 from loadwatch.settings.seen import read_seen, remember_seen, seen_file
 
@@ -59,6 +52,9 @@ def print_table(
     explain every mark shown. With ``quiet``, the answer alone. The codes of the marks shown
     are remembered, so that the next run explains only marks it has not explained yet.
     """
+    # Imported here: the table needs pandas, which a rerun with nothing new goes without.
+    from loadwatch.render.table import legend_codes, render_answer, render_table, shown_weeks
+
     width = width_of(sys.stdout)
     if quiet:
         click.echo(render_answer(result, units=units, width=width), nl=False)

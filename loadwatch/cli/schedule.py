@@ -10,7 +10,7 @@ from loadwatch.cli.analyze import analyze_command, resolved
 from loadwatch.cli.params import analysis_values, option_error
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.nightly.job import ScheduleError, parse_at
-from loadwatch.nightly.runner import refuse_inside
+from loadwatch.nightly.places import refuse_inside
 from loadwatch.nightly.schedule import (
     UnsafeArgumentError,
     build_job,

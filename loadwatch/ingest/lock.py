@@ -24,6 +24,9 @@ from typing import Any
 
 from loadwatch.errors import ConfigError, LoadwatchError
 
+#: How long a run waits for another one holding the same cache (seconds).
+DEFAULT_WAIT_S = 60.0
+
 
 class CacheBusyError(LoadwatchError):
     """Another loadwatch run holds the cache, and did not finish within the wait."""

@@ -18,7 +18,7 @@ from typing import TextIO
 from loadwatch.errors import ConfigError, LoadwatchError
 from loadwatch.ingest.sources import sniff
 from loadwatch.labels import shown
-from loadwatch.nightly.runner import refuse_inside
+from loadwatch.nightly.places import refuse_inside
 
 #: A --log file is rotated when it grows past this, keeping this many old ones.
 LOG_MAX_BYTES = 1024 * 1024

@@ -20,17 +20,15 @@ from loadwatch.errors import ConfigError, LoadwatchError, SourceError
 from loadwatch.ingest import formats
 from loadwatch.ingest.cache import Cache, default_cache_path
 from loadwatch.ingest.cache_checks import CacheUnusableError, CacheWriteError
-from loadwatch.ingest.lock import RunLock
+from loadwatch.ingest.lock import DEFAULT_WAIT_S, RunLock
 from loadwatch.ingest.roots import Inputs, roots_of
 from loadwatch.ingest.scan import ProgressCallback
 from loadwatch.labels import shown
 from loadwatch.model import Analysis, AnalyzeOptions, OptionValues
 from loadwatch.nightly.notify import WeekStatus, newest_week, run_notify
 from loadwatch.nightly.outputs import write_outputs
+from loadwatch.nightly.places import refuse_inside
 from loadwatch.vocab import Units
-
-#: How long a run waits for another one holding the same cache (seconds).
-DEFAULT_WAIT_S = 60.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -271,35 +269,3 @@ def _weeks_in_report(out: Path) -> int:
     except (OSError, ValueError, AttributeError):
         return 0
     return len(weeks) if isinstance(weeks, list) else 0
-
-
-def refuse_inside(root: Path, out: Path, *, setting: str = "out") -> None:
-    """Refuse an output (the ``out`` folder, the ``log`` file...) in the watched folder, or that
-    is the watched file itself: loadwatch never writes there.
-
-    Args:
-        root: The analysed folder or file.
-        out: Where the output would be written.
-        setting: The setting that named ``out``, for the message.
-
-    Raises:
-        ConfigError: When ``out`` is ``root`` or inside it.
-    """
-    watched, target = root.resolve(), out.resolve()
-    what = "a folder" if setting == "out" else "a file"
-    try:
-        folder = watched.is_dir()
-    except OSError:  # it cannot be looked at: reading it fails next, and says why
-        return
-    if target == watched and not folder:
-        raise ConfigError(
-            f"{setting} {out} is the analysed file, which loadwatch never writes to; "
-            f"choose {what} elsewhere",
-            setting=setting,
-        )
-    if folder and (target == watched or watched in target.parents):
-        raise ConfigError(
-            f"{setting} {out} is inside the analysed folder, which loadwatch never writes to; "
-            f"choose {what} outside it",
-            setting=setting,
-        )

@@ -22,6 +22,9 @@ from loadwatch.model import Analysis
 from loadwatch.render.wrap import message_width, wrapped
 from loadwatch.vocab import plural
 
+#: How many of the newest weeks the table shows unless told (``--weeks``, ``--all``).
+SHOWN_WEEKS = 12
+
 #: How :func:`colour` shows each kind of text.
 STYLES: dict[str, dict[str, object]] = {
     "flag": {"fg": "red", "bold": True},

@@ -23,6 +23,7 @@ from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
 from loadwatch.metrics.weekly import LIMIT_TOLERANCE, RULE_MEASURES
 from loadwatch.model import Analysis
 from loadwatch.render.answer import answer
+from loadwatch.render.console import SHOWN_WEEKS
 from loadwatch.render.flags import note_mark, words_for
 from loadwatch.render.legend import COLUMNS, intensity_line, legend_lines, marks_shown
 from loadwatch.render.risk_text import RISK_LABELS, newest_week_lines
@@ -76,10 +77,6 @@ Styler = Callable[[str, str], str]
 
 def _plain(text: str, _style: str) -> str:
     return text
-
-
-#: How many weeks the table shows unless told (``--weeks``, ``--all``).
-SHOWN_WEEKS = 12
 
 
 def render_table(
