@@ -14,10 +14,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+import loadwatch.cli.printing
 import loadwatch.nightly.runner
 from loadwatch.cli import cli
 from loadwatch.ingest.cache import default_cache_path
 from loadwatch.nightly import reuse
+from loadwatch.render.legend import SEE_DOCS
 from tests.factories import runs_folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +35,21 @@ def settled(folder: Path, when: float = AN_HOUR_AGO) -> Path:
     for path in folder.rglob("*"):
         os.utime(path, (when, when))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def legend_memory_left_alone(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The legend's memory of explained marks is not written (but in the test of it), so that
+    every run here prints the same legend and reuse alone decides what a rerun does."""
+    if "legend_memory" not in request.fixturenames:
+        monkeypatch.setattr(loadwatch.cli.printing, "remember_seen", lambda *_: True)
+
+
+@pytest.fixture
+def legend_memory() -> None:
+    """The legend's memory of explained marks is kept, as for a user."""
 
 
 @pytest.fixture
@@ -73,6 +90,17 @@ def test_same_day_rerun_is_reused(folder: Path, analyses: list[Any]) -> None:
     assert len(analyses) == 1
     assert seen(second) == seen(first)
     assert "Read 6 activities" in second.stderr
+
+
+def test_a_legend_explained_once_is_not_replayed(
+    folder: Path, analyses: list[Any], legend_memory: None
+) -> None:
+    """The first run explains its marks and remembers it: the next run analyses again and
+    prints no legend (a replay would print it a second time); the run after is reused."""
+    first, second, third = analyze(folder), analyze(folder), analyze(folder)
+    assert SEE_DOCS in first.stdout and SEE_DOCS not in second.stdout
+    assert len(analyses) == 2
+    assert seen(third) == seen(second)
 
 
 def test_rerun_imports_no_pandas(folder: Path) -> None:
