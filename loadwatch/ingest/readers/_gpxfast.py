@@ -44,8 +44,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from loadwatch.ingest.readers._gpxstream import Declined, Reader, Texts
+from loadwatch.ingest.readers._gpxstream import POINT_1_1, Declined, Reader, Texts
 from loadwatch.ingest.readers._xml import parse_floats
+from loadwatch.ingest.readers._xmlscan import scan_points
 
 #: The GPX namespace each version's fast path requires.
 GPX_NAMESPACES: dict[str, str] = {
@@ -114,7 +115,8 @@ def read_plain_gpx(data: bytes, text: str, encoding: str | None) -> PlainGpx | N
         return None
     reader = Reader(GPX_NAMESPACES[version], version)
     try:
-        reader.parse(data)
+        scan = scan_points(data, POINT_1_1) if version == "1.1" else None
+        reader.parse(data if scan is None else scan.skeleton, scan)
         tracks = [_columns(texts, version) for texts in reader.tracks]
     except (Declined, expat.ExpatError, ValueError, LookupError):
         return None

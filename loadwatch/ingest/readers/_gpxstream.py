@@ -8,9 +8,12 @@ reader is not sure to read as gpxpy does raises :class:`Declined`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from xml.parsers import expat
+
+from loadwatch.ingest.readers._xmlscan import PLACEHOLDER_TARGET, PREFIX, TEXT, Scan, skipped
 
 
 class Declined(Exception):
@@ -30,6 +33,29 @@ _EXTENSION_COLUMNS = {
     "speed": "speed",
 }
 _POINT_CHECKED = _POINT_FLOATS | _POINT_INTS | {"fix"}
+
+# A GPX 1.1 track point as Strava and Garmin write it, no attribute but its position (so no
+# namespace declared inside it), each child at most once: its values are groups 1-7, as lat,
+# lon, ele, time, hr, cad, speed (see loadwatch.ingest.readers._xmlscan for why it reads what
+# the callbacks read). ``ele`` and ``time`` are unprefixed: in the GPX namespace where a point
+# is read.
+POINT_1_1 = re.compile(
+    r"<trkpt\s+lat=\"([^\"<&\s]+)\"\s+lon=\"([^\"<&\s]+)\"\s*>\s*"
+    rf"(?:<ele>{TEXT}</ele>\s*)?(?:<time>{TEXT}</time>\s*)?"
+    rf"(?:<extensions>\s*<{PREFIX}TrackPointExtension>\s*"
+    + skipped("atemp")
+    + skipped("wtemp")
+    + skipped("depth")
+    + rf"(?:<{PREFIX}hr>{TEXT}</{PREFIX}hr>\s*)?"
+    + rf"(?:<{PREFIX}cad>{TEXT}</{PREFIX}cad>\s*)?"
+    + rf"(?:<{PREFIX}speed>{TEXT}</{PREFIX}speed>\s*)?"
+    + skipped("course")
+    + skipped("bearing")
+    + rf"</{PREFIX}TrackPointExtension>\s*</extensions>\s*)?"
+    r"</trkpt>"
+)
+# Texts' columns, in the order of POINT_1_1's groups.
+_SCAN_COLUMNS = ("lat", "lon", "ele", "time", "hr", "cad", "speed")
 
 
 class Texts:
@@ -80,9 +106,16 @@ class Reader:
         if version == "1.0":
             self.point_columns.update(speed="speed", course="")
         self.segment = -1
+        self.scan: Scan | None = None
+        self.taken = 0  # how many scanned points are in the columns
+        self.run = 0  # how many placeholders met since, each a point of the current segment
 
-    def parse(self, data: bytes) -> None:
-        """Run expat over the bytes, with namespaces resolved (``uri local``)."""
+    def parse(self, data: bytes, scan: Scan | None = None) -> None:
+        """Run expat over the bytes, with namespaces resolved (``uri local``).
+
+        With a scan (of :data:`POINT_1_1`), the bytes are its skeleton, and each placeholder
+        met is its next point.
+        """
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.buffer_text = True
         parser.StartElementHandler = self.start
@@ -91,9 +124,45 @@ class Reader:
         parser.StartNamespaceDeclHandler = self.namespace_declared
         parser.StartDoctypeDeclHandler = self.refuse
         parser.EntityDeclHandler = self.refuse
+        if scan is not None:
+            self.scan = scan
+            parser.StartElementHandler = self._start_after_points
+            parser.EndElementHandler = self._end_after_points
+            parser.ProcessingInstructionHandler = self._placeholder
         parser.Parse(data, True)
+        if scan is not None and self.taken != scan.count:
+            raise Declined  # a placeholder expat did not report: in a comment, say
         for key, text in self.checks:
             _check(key, text)
+
+    def _placeholder(self, target: str, data: str) -> None:
+        """A scanned point: counted, its values taken when the next tag comes."""
+        if target == PLACEHOLDER_TARGET:
+            if self.handlers[-1] != self._in_segment:
+                raise Declined  # somewhere a point is not read, or read otherwise
+            self.run += 1
+
+    def _take_points(self) -> None:
+        """Put the placeholders met since the last tag in the columns, as points."""
+        assert self.scan is not None
+        start, end = self.taken, self.taken + self.run
+        track = self.track
+        for name, values in zip(_SCAN_COLUMNS, self.scan.columns, strict=True):
+            getattr(track, name).extend(values[start:end])
+        track.segment.extend([self.segment] * self.run)
+        self.taken, self.run = end, 0
+
+    def _start_after_points(self, name: str, attributes: dict[str, str]) -> None:
+        """:meth:`start`, once the points met before are in the columns."""
+        if self.run:
+            self._take_points()
+        self.start(name, attributes)
+
+    def _end_after_points(self, name: str) -> None:
+        """:meth:`end`, once the points met before are in the columns."""
+        if self.run:
+            self._take_points()
+        self.end(name)
 
     def refuse(self, *args: object) -> None:
         """A DTD or entity: never reached after the prolog check, declined all the same."""
