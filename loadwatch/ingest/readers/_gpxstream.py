@@ -34,15 +34,14 @@ _EXTENSION_COLUMNS = {
 }
 _POINT_CHECKED = _POINT_FLOATS | _POINT_INTS | {"fix"}
 
-# A GPX 1.1 track point as Strava and Garmin write it, no attribute but its position (so no
-# namespace declared inside it), each child at most once: its values are groups 1-7, as lat,
-# lon, ele, time, hr, cad, speed (see loadwatch.ingest.readers._xmlscan for why it reads what
-# the callbacks read). ``ele`` and ``time`` are unprefixed: in the GPX namespace where a point
-# is read.
-POINT_1_1 = re.compile(
-    r"<trkpt\s+lat=\"([^\"<&\s]+)\"\s+lon=\"([^\"<&\s]+)\"\s*>\s*"
-    rf"(?:<ele>{TEXT}</ele>\s*)?(?:<time>{TEXT}</time>\s*)?"
-    rf"(?:<extensions>\s*<{PREFIX}TrackPointExtension>\s*"
+# A GPX 1.1 track point as Strava, Garmin and Apple write it, no attribute but its position
+# (so no namespace declared inside it), each child at most once: ``lat``, ``lon``, ``ele``,
+# ``time``, then extensions, a Garmin TrackPointExtension or Apple's values (see
+# loadwatch.ingest.readers._xmlscan for why it reads what the callbacks read). ``ele``, ``time``
+# and Apple's values are unprefixed: in the GPX namespace, where a point is read.
+_POSITION = r'([^"<&\s]+)"'
+_GARMIN_EXTENSION = (
+    rf"<{PREFIX}TrackPointExtension>\s*"
     + skipped("atemp")
     + skipped("wtemp")
     + skipped("depth")
@@ -51,11 +50,27 @@ POINT_1_1 = re.compile(
     + rf"(?:<{PREFIX}speed>{TEXT}</{PREFIX}speed>\s*)?"
     + skipped("course")
     + skipped("bearing")
-    + rf"</{PREFIX}TrackPointExtension>\s*</extensions>\s*)?"
+    + rf"</{PREFIX}TrackPointExtension>\s*"
+)
+_APPLE_EXTENSION = (
+    rf"(?:<speed>{TEXT}</speed>\s*)?" + skipped("course") + skipped("hAcc") + skipped("vAcc")
+)
+POINT_1_1 = re.compile(
+    rf'<trkpt\s+(?:lat="{_POSITION}\s+lon="{_POSITION}|lon="{_POSITION}\s+lat="{_POSITION})\s*>\s*'
+    rf"(?:<ele>{TEXT}</ele>\s*)?(?:<time>{TEXT}</time>\s*)?"
+    rf"(?:<extensions>\s*(?:{_GARMIN_EXTENSION}|{_APPLE_EXTENSION})</extensions>\s*)?"
     r"</trkpt>"
 )
-# Texts' columns, in the order of POINT_1_1's groups.
-_SCAN_COLUMNS = ("lat", "lon", "ele", "time", "hr", "cad", "speed")
+# Texts' columns, and POINT_1_1's groups (counted from 0) that give each.
+_SCAN_COLUMNS = {
+    "lat": (0, 3),
+    "lon": (1, 2),
+    "ele": (4,),
+    "time": (5,),
+    "hr": (6,),
+    "cad": (7,),
+    "speed": (8, 9),
+}
 
 
 class Texts:
@@ -106,7 +121,7 @@ class Reader:
         if version == "1.0":
             self.point_columns.update(speed="speed", course="")
         self.segment = -1
-        self.scan: Scan | None = None
+        self.scanned: dict[str, list[str | None]] = {}  # the scanned points' values
         self.taken = 0  # how many scanned points are in the columns
         self.run = 0  # how many placeholders met since, each a point of the current segment
 
@@ -125,7 +140,7 @@ class Reader:
         parser.StartDoctypeDeclHandler = self.refuse
         parser.EntityDeclHandler = self.refuse
         if scan is not None:
-            self.scan = scan
+            self.scanned = {name: scan.column(groups) for name, groups in _SCAN_COLUMNS.items()}
             parser.StartElementHandler = self._start_after_points
             parser.EndElementHandler = self._end_after_points
             parser.ProcessingInstructionHandler = self._placeholder
@@ -144,10 +159,9 @@ class Reader:
 
     def _take_points(self) -> None:
         """Put the placeholders met since the last tag in the columns, as points."""
-        assert self.scan is not None
         start, end = self.taken, self.taken + self.run
         track = self.track
-        for name, values in zip(_SCAN_COLUMNS, self.scan.columns, strict=True):
+        for name, values in self.scanned.items():
             getattr(track, name).extend(values[start:end])
         track.segment.extend([self.segment] * self.run)
         self.taken, self.run = end, 0

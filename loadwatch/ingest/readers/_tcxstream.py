@@ -47,9 +47,10 @@ _COLUMNS = (
 )
 _LAP_VALUES = {"TotalTimeSeconds": 1, "DistanceMeters": 2}
 
-# A trackpoint as Garmin writes it, each child at most once, in the schema's order: its values
-# are groups 1-9, as Time, latitude, longitude, altitude, distance, heart rate, cadence, Speed,
-# RunCadence (see loadwatch.ingest.readers._xmlscan for why it reads what the callbacks read).
+# A trackpoint as Garmin writes it, each child at most once, in the schema's order (Speed and
+# RunCadence in either): its values are groups 1-11, as Time, latitude, longitude, altitude,
+# distance, heart rate, cadence, then Speed and RunCadence, or RunCadence and Speed (see
+# loadwatch.ingest.readers._xmlscan for why it reads what the callbacks read).
 _POINT = re.compile(
     rf"<{PREFIX}Trackpoint{ATTRIBUTES}>\s*"
     + leaf("Time")
@@ -65,14 +66,13 @@ _POINT = re.compile(
     + leaf("Cadence")
     + skipped("SensorState")
     + rf"(?:<{PREFIX}Extensions{ATTRIBUTES}>\s*<{PREFIX}TPX{ATTRIBUTES}>\s*"
-    + leaf("Speed")
-    + leaf("RunCadence")
+    + rf"(?:{leaf('Speed')}{leaf('RunCadence')}|{leaf('RunCadence')}{leaf('Speed')})"
     + skipped("Watts")
     + rf"</{PREFIX}TPX>\s*</{PREFIX}Extensions>\s*)?"
     + rf"</{PREFIX}Trackpoint>"
 )
-# The pattern's groups in the order of _COLUMNS.
-_SCAN_ORDER = (0, 1, 2, 3, 4, 5, 6, 8, 7)
+# The pattern's groups (counted from 0) giving each of _COLUMNS; of two, one at most matched.
+_SCAN_ORDER = ((0,), (1,), (2,), (3,), (4,), (5,), (6,), (8, 9), (7, 10))
 
 
 class Declined(Exception):
@@ -173,7 +173,7 @@ class _Reader:
         parser.StartDoctypeDeclHandler = self.refuse
         parser.EntityDeclHandler = self.refuse
         if scan is not None:
-            self.scanned = [scan.columns[index] for index in _SCAN_ORDER]
+            self.scanned = [scan.column(groups) for groups in _SCAN_ORDER]
             parser.StartElementHandler = self._start_after_points
             parser.EndElementHandler = self._end_after_points
             parser.ProcessingInstructionHandler = self._placeholder

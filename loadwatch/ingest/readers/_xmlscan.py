@@ -63,6 +63,18 @@ class Scan:
     columns: list[list[str | None]]
     count: int
 
+    def column(self, groups: tuple[int, ...]) -> list[str | None]:
+        """One value per point, from the first of ``groups`` (counted from 0) that matched.
+
+        A pattern may write a value in two places (``lat`` before or after ``lon``), one of
+        which matches in any one point.
+        """
+        values = self.columns[groups[0]]
+        for group in groups[1:]:
+            other = self.columns[group]
+            values = [a if b is None else b for a, b in zip(values, other, strict=True)]
+        return values
+
 
 def scan_points(data: bytes, pattern: re.Pattern[str]) -> Scan | None:
     """The points ``pattern`` recognises in a UTF-8 file, or None when none or not scannable.
