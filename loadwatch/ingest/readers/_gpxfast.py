@@ -2,11 +2,13 @@
 
 gpxpy builds a tree, then one object per point with some twenty fields and a deep copy of its
 extensions: about three quarters of reading a one-hour run. This module reads the same values
-in one pass of expat's callbacks (:mod:`~loadwatch.ingest.readers._gpxstream`) into text
-columns, converted a column at a time with numpy, and only for files it is sure it reads
-exactly as gpxpy does. Every other file is *declined* (:func:`read_plain_gpx` returns None)
-and the GPX reader gives it to gpxpy, the reference, as before. A decline is decided before
-parsing (the bytes) or while parsing (the elements and values met), never after a difference.
+in one pass of expat's callbacks (:mod:`~loadwatch.ingest.readers._gpxstream`), the points in
+the usual shapes taken beforehand by a strict-shape scan
+(:mod:`~loadwatch.ingest.readers._xmlscan`), into text columns, converted a column at a time
+with numpy, and only for files it is sure it reads exactly as gpxpy does. Every other file is
+*declined* (:func:`read_plain_gpx` returns None) and the GPX reader gives it to gpxpy, the
+reference, as before. A decline is decided before parsing (the bytes) or while parsing (the
+elements and values met), never after a difference.
 
 The fast path takes a file when all of these hold:
 

@@ -4,7 +4,9 @@ The TCX reader used to build the whole tree, then walk it comparing local names 
 reads the same texts in one pass, without a tree, into :class:`ActivityTexts`, which the reader
 turns into an activity exactly as it does the texts it takes from a tree
 (:func:`~loadwatch.ingest.readers.tcx.read_tcx_reference`, kept as the reference). Elements are
-matched on their local names in any namespace, as there.
+matched on their local names in any namespace, as there. Trackpoints in Garmin's shape are
+taken by a strict-shape scan (:mod:`~loadwatch.ingest.readers._xmlscan`) before the callbacks
+run over the rest, each in its place.
 
 It takes UTF-8 files (declared so or undeclared) with at least one activity. It declines
 (:func:`read_activity_texts` returns None, and the tree is built as before) a file in another
