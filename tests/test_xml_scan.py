@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from loadwatch.ingest.readers._gpxstream import POINT_1_1
-from loadwatch.ingest.readers._tcxstream import _POINT as TRACKPOINT
+from loadwatch.ingest.readers._tcxstream import TRACKPOINT
 from loadwatch.ingest.readers._xmlscan import check_well_formed, scan_points
 from loadwatch.ingest.readers.gpx import read_gpx, read_gpx_reference
 from loadwatch.ingest.readers.tcx import read_tcx, read_tcx_reference

@@ -53,7 +53,7 @@ _LAP_VALUES = {"TotalTimeSeconds": 1, "DistanceMeters": 2}
 # RunCadence in either): its values are groups 1-11, as Time, latitude, longitude, altitude,
 # distance, heart rate, cadence, then Speed and RunCadence, or RunCadence and Speed (see
 # loadwatch.ingest.readers._xmlscan for why it reads what the callbacks read).
-_POINT = re.compile(
+TRACKPOINT = re.compile(
     rf"<{PREFIX}Trackpoint{ATTRIBUTES}>\s*"
     + leaf("Time")
     + rf"(?:<{PREFIX}Position{ATTRIBUTES}>\s*"
@@ -120,7 +120,7 @@ def read_activity_texts(data: bytes, encoding: str | None) -> list[ActivityTexts
         return None
     reader = _Reader()
     try:
-        scan = scan_points(data, _POINT)
+        scan = scan_points(data, TRACKPOINT)
         reader.parse(data if scan is None else scan.skeleton, scan)
     except (Declined, expat.ExpatError, ValueError, LookupError):
         return None
