@@ -2,11 +2,13 @@
 
 gpxpy builds a tree, then one object per point with some twenty fields and a deep copy of its
 extensions: about three quarters of reading a one-hour run. This module reads the same values
-in one pass of expat's callbacks (:mod:`~loadwatch.ingest.readers._gpxstream`) into text
-columns, converted a column at a time with numpy, and only for files it is sure it reads
-exactly as gpxpy does. Every other file is *declined* (:func:`read_plain_gpx` returns None)
-and the GPX reader gives it to gpxpy, the reference, as before. A decline is decided before
-parsing (the bytes) or while parsing (the elements and values met), never after a difference.
+in one pass of expat's callbacks (:mod:`~loadwatch.ingest.readers._gpxstream`), the points in
+the usual shapes taken beforehand by a strict-shape scan
+(:mod:`~loadwatch.ingest.readers._xmlscan`), into text columns, converted a column at a time
+with numpy, and only for files it is sure it reads exactly as gpxpy does. Every other file is
+*declined* (:func:`read_plain_gpx` returns None) and the GPX reader gives it to gpxpy, the
+reference, as before. A decline is decided before parsing (the bytes) or while parsing (the
+elements and values met), never after a difference.
 
 The fast path takes a file when all of these hold:
 
@@ -44,8 +46,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from loadwatch.ingest.readers._gpxstream import Declined, Reader, Texts
+from loadwatch.ingest.readers._gpxstream import POINT_1_1, Declined, Reader, Texts
 from loadwatch.ingest.readers._xml import parse_floats
+from loadwatch.ingest.readers._xmlscan import scan_points
 
 #: The GPX namespace each version's fast path requires.
 GPX_NAMESPACES: dict[str, str] = {
@@ -114,7 +117,8 @@ def read_plain_gpx(data: bytes, text: str, encoding: str | None) -> PlainGpx | N
         return None
     reader = Reader(GPX_NAMESPACES[version], version)
     try:
-        reader.parse(data)
+        scan = scan_points(data, POINT_1_1) if version == "1.1" else None
+        reader.parse(data if scan is None else scan.skeleton, scan)
         tracks = [_columns(texts, version) for texts in reader.tracks]
     except (Declined, expat.ExpatError, ValueError, LookupError):
         return None

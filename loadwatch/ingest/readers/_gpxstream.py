@@ -8,9 +8,12 @@ reader is not sure to read as gpxpy does raises :class:`Declined`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from xml.parsers import expat
+
+from loadwatch.ingest.readers._xmlscan import PLACEHOLDER_TARGET, PREFIX, TEXT, Scan, skipped
 
 
 class Declined(Exception):
@@ -30,6 +33,44 @@ _EXTENSION_COLUMNS = {
     "speed": "speed",
 }
 _POINT_CHECKED = _POINT_FLOATS | _POINT_INTS | {"fix"}
+
+# A GPX 1.1 track point as Strava, Garmin and Apple write it, no attribute but its position
+# (so no namespace declared inside it), each child at most once: ``lat``, ``lon``, ``ele``,
+# ``time``, then extensions, a Garmin TrackPointExtension or Apple's values (see
+# loadwatch.ingest.readers._xmlscan for why it reads what the callbacks read). ``ele``, ``time``
+# and Apple's values are unprefixed: in the GPX namespace, where a point is read.
+_POSITION = r'([^"<&\s]+)"'
+_GARMIN_EXTENSION = (
+    rf"<{PREFIX}TrackPointExtension>\s*"
+    + skipped("atemp")
+    + skipped("wtemp")
+    + skipped("depth")
+    + rf"(?:<{PREFIX}hr>{TEXT}</{PREFIX}hr>\s*)?"
+    + rf"(?:<{PREFIX}cad>{TEXT}</{PREFIX}cad>\s*)?"
+    + rf"(?:<{PREFIX}speed>{TEXT}</{PREFIX}speed>\s*)?"
+    + skipped("course")
+    + skipped("bearing")
+    + rf"</{PREFIX}TrackPointExtension>\s*"
+)
+_APPLE_EXTENSION = (
+    rf"(?:<speed>{TEXT}</speed>\s*)?" + skipped("course") + skipped("hAcc") + skipped("vAcc")
+)
+POINT_1_1 = re.compile(
+    rf'<trkpt\s+(?:lat="{_POSITION}\s+lon="{_POSITION}|lon="{_POSITION}\s+lat="{_POSITION})\s*>\s*'
+    rf"(?:<ele>{TEXT}</ele>\s*)?(?:<time>{TEXT}</time>\s*)?"
+    rf"(?:<extensions>\s*(?:{_GARMIN_EXTENSION}|{_APPLE_EXTENSION})</extensions>\s*)?"
+    r"</trkpt>"
+)
+# Texts' columns, and POINT_1_1's groups (counted from 0) that give each.
+_SCAN_COLUMNS = {
+    "lat": (0, 3),
+    "lon": (1, 2),
+    "ele": (4,),
+    "time": (5,),
+    "hr": (6,),
+    "cad": (7,),
+    "speed": (8, 9),
+}
 
 
 class Texts:
@@ -80,9 +121,16 @@ class Reader:
         if version == "1.0":
             self.point_columns.update(speed="speed", course="")
         self.segment = -1
+        self.scanned: dict[str, list[str | None]] = {}  # the scanned points' values
+        self.taken = 0  # how many scanned points are in the columns
+        self.run = 0  # how many placeholders met since, each a point of the current segment
 
-    def parse(self, data: bytes) -> None:
-        """Run expat over the bytes, with namespaces resolved (``uri local``)."""
+    def parse(self, data: bytes, scan: Scan | None = None) -> None:
+        """Run expat over the bytes, with namespaces resolved (``uri local``).
+
+        With a scan (of :data:`POINT_1_1`), the bytes are its skeleton, and each placeholder
+        met is its next point.
+        """
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.buffer_text = True
         parser.StartElementHandler = self.start
@@ -91,9 +139,44 @@ class Reader:
         parser.StartNamespaceDeclHandler = self.namespace_declared
         parser.StartDoctypeDeclHandler = self.refuse
         parser.EntityDeclHandler = self.refuse
+        if scan is not None:
+            self.scanned = {name: scan.column(groups) for name, groups in _SCAN_COLUMNS.items()}
+            parser.StartElementHandler = self._start_after_points
+            parser.EndElementHandler = self._end_after_points
+            parser.ProcessingInstructionHandler = self._placeholder
         parser.Parse(data, True)
+        if scan is not None and self.taken != scan.count:
+            raise Declined  # a placeholder expat did not report: in a comment, say
         for key, text in self.checks:
             _check(key, text)
+
+    def _placeholder(self, target: str, data: str) -> None:
+        """A scanned point: counted, its values taken when the next tag comes."""
+        if target == PLACEHOLDER_TARGET:
+            if self.handlers[-1] != self._in_segment:
+                raise Declined  # somewhere a point is not read, or read otherwise
+            self.run += 1
+
+    def _take_points(self) -> None:
+        """Put the placeholders met since the last tag in the columns, as points."""
+        start, end = self.taken, self.taken + self.run
+        track = self.track
+        for name, values in self.scanned.items():
+            getattr(track, name).extend(values[start:end])
+        track.segment.extend([self.segment] * self.run)
+        self.taken, self.run = end, 0
+
+    def _start_after_points(self, name: str, attributes: dict[str, str]) -> None:
+        """:meth:`start`, once the points met before are in the columns."""
+        if self.run:
+            self._take_points()
+        self.start(name, attributes)
+
+    def _end_after_points(self, name: str) -> None:
+        """:meth:`end`, once the points met before are in the columns."""
+        if self.run:
+            self._take_points()
+        self.end(name)
 
     def refuse(self, *args: object) -> None:
         """A DTD or entity: never reached after the prolog check, declined all the same."""

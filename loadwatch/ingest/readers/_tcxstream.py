@@ -4,7 +4,9 @@ The TCX reader used to build the whole tree, then walk it comparing local names 
 reads the same texts in one pass, without a tree, into :class:`ActivityTexts`, which the reader
 turns into an activity exactly as it does the texts it takes from a tree
 (:func:`~loadwatch.ingest.readers.tcx.read_tcx_reference`, kept as the reference). Elements are
-matched on their local names in any namespace, as there.
+matched on their local names in any namespace, as there. Trackpoints in Garmin's shape are
+taken by a strict-shape scan (:mod:`~loadwatch.ingest.readers._xmlscan`) before the callbacks
+run over the rest, each in its place.
 
 It takes UTF-8 files (declared so or undeclared) with at least one activity. It declines
 (:func:`read_activity_texts` returns None, and the tree is built as before) a file in another
@@ -14,10 +16,21 @@ two ``Speed`` or two ``RunCadence`` values (the reference keeps the first readab
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from xml.parsers import expat
+
+from loadwatch.ingest.readers._xmlscan import (
+    ATTRIBUTES,
+    PLACEHOLDER_TARGET,
+    PREFIX,
+    Scan,
+    leaf,
+    scan_points,
+    skipped,
+)
 
 #: What a start tag's parent does with it: read it, and return what to do with its children.
 Handler = Callable[[str, dict[str, str]], Any]
@@ -35,6 +48,33 @@ _COLUMNS = (
     "speed",
 )
 _LAP_VALUES = {"TotalTimeSeconds": 1, "DistanceMeters": 2}
+
+# A trackpoint as Garmin writes it, each child at most once, in the schema's order (Speed and
+# RunCadence in either): its values are groups 1-11, as Time, latitude, longitude, altitude,
+# distance, heart rate, cadence, then Speed and RunCadence, or RunCadence and Speed (see
+# loadwatch.ingest.readers._xmlscan for why it reads what the callbacks read).
+TRACKPOINT = re.compile(
+    rf"<{PREFIX}Trackpoint{ATTRIBUTES}>\s*"
+    + leaf("Time")
+    + rf"(?:<{PREFIX}Position{ATTRIBUTES}>\s*"
+    + leaf("LatitudeDegrees")
+    + leaf("LongitudeDegrees")
+    + rf"</{PREFIX}Position>\s*)?"
+    + leaf("AltitudeMeters")
+    + leaf("DistanceMeters")
+    + rf"(?:<{PREFIX}HeartRateBpm{ATTRIBUTES}>\s*"
+    + leaf("Value")
+    + rf"</{PREFIX}HeartRateBpm>\s*)?"
+    + leaf("Cadence")
+    + skipped("SensorState")
+    + rf"(?:<{PREFIX}Extensions{ATTRIBUTES}>\s*<{PREFIX}TPX{ATTRIBUTES}>\s*"
+    + rf"(?:{leaf('Speed')}{leaf('RunCadence')}|{leaf('RunCadence')}{leaf('Speed')})"
+    + skipped("Watts")
+    + rf"</{PREFIX}TPX>\s*</{PREFIX}Extensions>\s*)?"
+    + rf"</{PREFIX}Trackpoint>"
+)
+# The pattern's groups (counted from 0) giving each of _COLUMNS; of two, one at most matched.
+_SCAN_ORDER = ((0,), (1,), (2,), (3,), (4,), (5,), (6,), (8, 9), (7, 10))
 
 
 class Declined(Exception):
@@ -80,7 +120,8 @@ def read_activity_texts(data: bytes, encoding: str | None) -> list[ActivityTexts
         return None
     reader = _Reader()
     try:
-        reader.parse(data)
+        scan = scan_points(data, TRACKPOINT)
+        reader.parse(data if scan is None else scan.skeleton, scan)
     except (Declined, expat.ExpatError, ValueError, LookupError):
         return None
     return reader.activities or None
@@ -117,9 +158,15 @@ class _Reader:
         self.point_targets: dict[str, Any] = {}
         self.position_targets: dict[str, list[str | None]] = {}
         self.extension_targets: dict[str, list[str | None]] = {}
+        self.scanned: list[list[str | None]] = []  # the scanned trackpoints' values, by column
+        self.taken = 0  # how many of them are in the columns
+        self.run = 0  # how many placeholders met since, each a trackpoint of the current track
 
-    def parse(self, data: bytes) -> None:
-        """Run expat over the bytes, with namespaces resolved (``uri local``)."""
+    def parse(self, data: bytes, scan: Scan | None = None) -> None:
+        """Run expat over the bytes, with namespaces resolved (``uri local``).
+
+        With a scan, the bytes are its skeleton, and each placeholder met is its next point.
+        """
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.buffer_text = True
         parser.StartElementHandler = self.start
@@ -127,7 +174,41 @@ class _Reader:
         parser.CharacterDataHandler = self.parts.append
         parser.StartDoctypeDeclHandler = self.refuse
         parser.EntityDeclHandler = self.refuse
+        if scan is not None:
+            self.scanned = [scan.column(groups) for groups in _SCAN_ORDER]
+            parser.StartElementHandler = self._start_after_points
+            parser.EndElementHandler = self._end_after_points
+            parser.ProcessingInstructionHandler = self._placeholder
         parser.Parse(data, True)
+        if scan is not None and self.taken != scan.count:
+            raise Declined  # a placeholder expat did not report: in a comment, say
+
+    def _placeholder(self, target: str, data: str) -> None:
+        """A scanned trackpoint: counted, its values taken when the next tag comes."""
+        if target == PLACEHOLDER_TARGET:
+            if self.handlers[-1] != self._in_track:
+                raise Declined  # somewhere a trackpoint is not read, or read otherwise
+            self.run += 1
+
+    def _take_points(self) -> None:
+        """Put the placeholders met since the last tag in the columns, as trackpoints."""
+        start, end = self.taken, self.taken + self.run
+        for column, values in zip(self.columns, self.scanned, strict=True):
+            column.extend(values[start:end])
+        self.activity.segment.extend([self.track_no] * self.run)
+        self.taken, self.run = end, 0
+
+    def _start_after_points(self, name: str, attributes: dict[str, str]) -> None:
+        """:meth:`start`, once the trackpoints met before are in the columns."""
+        if self.run:
+            self._take_points()
+        self.start(name, attributes)
+
+    def _end_after_points(self, name: str) -> None:
+        """:meth:`end`, once the trackpoints met before are in the columns."""
+        if self.run:
+            self._take_points()
+        self.end(name)
 
     def refuse(self, *args: object) -> None:
         """A DTD or entity: never reached after the prolog check, declined all the same."""
