@@ -237,7 +237,8 @@ class _Planner:
             return work
         moved = known.path != key  # found by its signature: remembered at its new path too
         if known.kind == NOT_AN_ACTIVITY:
-            return Work(file_path, label, FileResult([]), digest=moved, key=key, info=info)
+            nothing = FileResult([], looked=True)
+            return Work(file_path, label, nothing, digest=moved, key=key, info=info)
         outcomes = known.outcomes()
         raises = self.on_error == OnError.RAISE and any(
             isinstance(o, Skipped) for o in outcomes or ()
