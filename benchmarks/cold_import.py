@@ -232,7 +232,8 @@ def main() -> None:
             size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
             print(f"\n{spec}: {int(runs):,} one-hour runs ({size / 1e6:.0f} MB) in {folder}")
             print(
-                f"  {'':<30} {'wall':>7} {'CPU':>7} {'own':>7} {'workers':>7} {'idle':>5} "
+                f"  {'':<30} {'wall':>7} {'CPU':>7} {'own':>7} {'workers':>7} "
+                f"{'queue':>5} {'idle':>5} "
                 f"{'PSS':>9}  {'':9}  {'wall':>6} {'CPU':>6} vs base"
             )
             results = {

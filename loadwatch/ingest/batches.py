@@ -36,7 +36,8 @@ class Work:
         label: Its label.
         result: Its known result, when it is not parsed.
         parse: Whether it is parsed.
-        digest: Whether parsing gives the digest and kind, to cache the result.
+        digest: Whether what the file gives is kept in the cache (its memo at this path, and
+            a parsed result): parsing then gives the digest and kind.
         key: The file's real path (as the cache's memo keeps it) when it is cached.
         info: Its ``stat`` before it was read, when it is cached.
     """
