@@ -249,7 +249,7 @@ def test_an_empty_memo(tmp_path: Path) -> None:
     """No inputs: nothing is asked of the database."""
     db = sqlite3.connect(tmp_path / "x.sqlite3")
     assert len(load_memo(db, [], {})) == 0
-    assert Memo({}).find(b"/x", tmp_path.stat()) is None
+    assert Memo({}).take(b"/x", tmp_path.stat()) is None
 
 
 # -- the folder signature --------------------------------------------------------------------

@@ -79,8 +79,11 @@ def parsed(
         parse: How a file is parsed here (:func:`~loadwatch.ingest.parsefile.parse_file`).
     """
     todo = [work for work in works if work.parse]
+    queue = collections.deque(works)
+    del works  # each work is let go once given: cached results flow on, never held twice
     if jobs == 1 or len(todo) <= INLINE_FILES:
-        for work in works:
+        while queue:
+            work = queue.popleft()
             if work.parse:
                 yield work, parse(work.path, work.label, on_error=on_error, digest=work.digest)
             else:
@@ -88,7 +91,8 @@ def parsed(
         return
     results: Generator[FileResult | Exception] | None = None
     try:
-        for work in works:
+        while queue:
+            work = queue.popleft()
             if not work.parse:
                 yield work, work.result
             elif results is None:

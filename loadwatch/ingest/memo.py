@@ -2,8 +2,9 @@
 
 A warm run must not pay per file for what it already knows: :func:`load_memo` reads every
 file's memo (size, modification time, inode, content hash and kind) under the inputs, with
-the stored result of its content for today's parser version, in a single query.
-:meth:`Memo.find` then answers for a file from its ``stat`` alone: by its path, or, for a file
+the stored result of its content for today's parser version, in a single query (decoding each
+result as its row comes, so that the stored bytes are never all held at once).
+:meth:`Memo.take` then answers for a file from its ``stat`` alone: by its path, or, for a file
 moved or renamed inside the inputs (same inode, size and time), by its old path. A file that is
 not an activity (a README, a photo) is remembered with an empty kind, so that it is never
 opened again while its signature stays the same.
@@ -33,8 +34,8 @@ class Remembered:
         size, mtime_ns, inode: The file's signature when it was last read.
         digest: The SHA-256 of its content then (empty for a file that is not an activity).
         kind: What it was (:data:`NOT_AN_ACTIVITY` for none of loadwatch's files).
-        blob, check: Its content's stored result for today's parser version, and the
-            result's checksum; ``None`` when there is none.
+        outcomes: Its content's stored result for today's parser version, decoded strictly;
+            ``None`` when there is none or it is damaged.
     """
 
     path: str
@@ -43,12 +44,7 @@ class Remembered:
     inode: int
     digest: str
     kind: str
-    blob: bytes | None = dataclasses.field(default=None, repr=False)
-    check: str | None = None
-
-    def outcomes(self) -> list[Outcome] | None:
-        """The stored result, decoded strictly; None when there is none or it is damaged."""
-        return None if self.blob is None else decoded(self.blob, self.check)
+    outcomes: list[Outcome] | None = dataclasses.field(default=None, repr=False)
 
 
 class Memo:
@@ -61,14 +57,18 @@ class Memo:
     def __len__(self) -> int:
         return len(self._by_path)
 
-    def find(self, key: bytes, info: os.stat_result) -> Remembered | None:
+    def take(self, key: bytes, info: os.stat_result) -> Remembered | None:
         """The memo of the file at ``key`` (its path's bytes), if it is unchanged since then:
-        at this path, or at another one it was moved from (same inode, size and time)."""
+        at this path, or at another one it was moved from (same inode, size and time). Each
+        file is asked for once a run, so what is found is forgotten here (its result then
+        lives only as long as the scan needs it)."""
         signature = (info.st_ino, info.st_size, info.st_mtime_ns)
-        row = self._by_path.get(key)
-        if row is not None and (row.inode, row.size, row.mtime_ns) == signature:
-            return row
-        return self._by_signature.get(signature)
+        row = self._by_path.pop(key, None)
+        if row is None or (row.inode, row.size, row.mtime_ns) != signature:
+            row = self._by_signature.get(signature)
+        if row is not None:
+            self._by_signature.pop(signature, None)
+        return row
 
 
 def load_memo(db: sqlite3.Connection, roots: Sequence[bytes], versions: Mapping[str, str]) -> Memo:
@@ -90,14 +90,14 @@ def load_memo(db: sqlite3.Connection, roots: Sequence[bytes], versions: Mapping[
         f"WHERE {under}",
         arguments,
     )
-    return Memo(
-        {
-            bytes(path): Remembered(
-                os.fsdecode(bytes(path)), size, mtime_ns, inode, str(digest), str(kind), blob, check
-            )
-            for path, size, mtime_ns, inode, digest, kind, blob, check in rows
-        }
-    )
+    memo: dict[bytes, Remembered] = {}
+    for path, size, mtime_ns, inode, digest, kind, blob, check in rows:  # decoded as they come
+        outcomes = None if blob is None else decoded(blob, check)
+        name = bytes(path)
+        memo[name] = Remembered(
+            os.fsdecode(name), size, mtime_ns, inode, str(digest), str(kind), outcomes
+        )
+    return Memo(memo)
 
 
 def decoded(blob: bytes, check: str | None) -> list[Outcome] | None:

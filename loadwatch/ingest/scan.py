@@ -123,6 +123,7 @@ def scan(
         planner = _Planner(path, cache, settle_s, found.on_error)
         works = [planner.plan(item) for item in files]
         with contextlib.closing(parsed(works, found.on_error, jobs, parse_file)) as results:
+            del works  # given to parsed(), which lets each go once its result is taken in
             for done, (work, result) in enumerate(results, start=1):
                 if result is None:
                     pending.append(work.label)
@@ -232,14 +233,14 @@ class _Planner:
         key = self.real_path(file_path)
         self.seen.add(key)
         work = Work(file_path, label, parse=True, digest=True, key=key, info=info)
-        known = self.memo.find(os.fsencode(key), info)
+        known = self.memo.take(os.fsencode(key), info)
         if known is None:
             return work
         moved = known.path != key  # found by its signature: remembered at its new path too
         if known.kind == NOT_AN_ACTIVITY:
             nothing = FileResult([], looked=True)
             return Work(file_path, label, nothing, digest=moved, key=key, info=info)
-        outcomes = known.outcomes()
+        outcomes = known.outcomes
         raises = self.on_error == OnError.RAISE and any(
             isinstance(o, Skipped) for o in outcomes or ()
         )
