@@ -21,7 +21,7 @@ import hostile
 
 from loadwatch.errors import LoadwatchError, UnsupportedFileError
 from loadwatch.ingest import limits, sources
-from loadwatch.ingest import scan as scan_module
+from loadwatch.ingest import parsefile as parsefile_module
 from loadwatch.ingest.geo import resample_track
 from loadwatch.ingest.readers import fit as fit_module
 from loadwatch.ingest.readers import read_activities
@@ -133,10 +133,10 @@ def test_odd_entries_say_what_they_are(tmp_path: Path) -> None:
 def test_large_files_are_collected_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A large activity file is followed by a garbage collection, and still read."""
     collected: list[int] = []
-    monkeypatch.setattr(scan_module, "COLLECT_AFTER_BYTES", 0)
+    monkeypatch.setattr(parsefile_module, "COLLECT_AFTER_BYTES", 0)
     monkeypatch.setattr(gc, "collect", lambda *args: collected.append(1) or 0)
     (tmp_path / "run.fit").write_bytes(hostile.fit(100))
-    result = scan_module.parse_file(tmp_path / "run.fit", "run.fit", digest=True)
+    result = parsefile_module.parse_file(tmp_path / "run.fit", "run.fit", digest=True)
     assert collected and result.digest is not None and len(result.outcomes) == 1
 
 
@@ -146,7 +146,7 @@ def test_a_zip_changed_while_read_gets_another_digest(
     """A zip whose file changes while its members are read is not filed under its digest."""
     path = tmp_path / "a.zip"
     path.write_bytes(hostile.zip_of([("run.fit", hostile.stored(hostile.fit(100)))]))
-    plain = scan_module.parse_file(path, "a.zip", digest=True).digest
+    plain = parsefile_module.parse_file(path, "a.zip", digest=True).digest
     real = sources._from_zip
 
     def touch_while_reading(*args: object, **kwargs: object) -> object:
@@ -154,5 +154,5 @@ def test_a_zip_changed_while_read_gets_another_digest(
         os.utime(path, ns=(1, 1))  # as a rewrite in place would change it
 
     monkeypatch.setattr(sources, "_from_zip", touch_while_reading)
-    assert scan_module.parse_file(path, "a.zip", digest=True).digest != plain
+    assert parsefile_module.parse_file(path, "a.zip", digest=True).digest != plain
     assert isinstance(next(iter_sources(path)), Source)

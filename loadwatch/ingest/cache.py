@@ -9,8 +9,11 @@ watched folder. Two tables carry the work:
   same content, so it is not parsed again; a new loadwatch whose readers read a format
   differently has a new version for that format, so those files are parsed again.
 - ``files``: a memo from a path's size, modification time and inode to its content hash, so that
-  an unchanged file is not even read on a rerun. Paths are kept as their bytes (like the
-  ``state`` table's folders), so that a name that is not UTF-8 round-trips.
+  an unchanged file is not even read on a rerun; a file that is not an activity (a README, a
+  photo) is kept with an empty kind, so that it is not opened again either. A run loads the
+  memo of all its files, with their results, in one query (:mod:`loadwatch.ingest.memo`).
+  Paths are kept as their bytes (like the ``state`` table's folders), so that a name that is
+  not UTF-8 round-trips.
 
 The cache can only save work, never change a result: every stored result carries a checksum and
 is decoded strictly; anything that does not decode is treated as not cached. A database that is
@@ -30,7 +33,6 @@ import json
 import os
 import sqlite3
 import time
-import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -44,9 +46,10 @@ from loadwatch.ingest.cache_checks import (
     check_tables,
     check_writable,
 )
-from loadwatch.ingest.cache_codec import Outcome, decode_outcomes, encode_outcomes
+from loadwatch.ingest.cache_codec import Outcome, encode_outcomes
 from loadwatch.ingest.formats import SNIFF_BYTES
 from loadwatch.ingest.gear import GEAR_KIND, GEAR_VERSION, is_activities_csv
+from loadwatch.ingest.memo import Memo, decoded, load_memo
 from loadwatch.ingest.readers import READER_VERSIONS
 from loadwatch.ingest.sources import sniff
 from loadwatch.ingest.summary import SUMMARY_VERSION
@@ -269,15 +272,14 @@ class Cache:
         row = self._db.execute(
             "SELECT result, digest FROM parsed WHERE hash = ? AND parser = ?", (digest, parser)
         ).fetchone()
-        if row is None:
-            return None
-        blob, check = row
-        if hashlib.sha256(blob).hexdigest() != check:
-            return None
-        try:
-            return decode_outcomes(blob)
-        except (ValueError, KeyError, TypeError, zlib.error):
-            return None
+        return None if row is None else decoded(row[0], row[1])
+
+    def memo_under(self, roots: Sequence[Path]) -> Memo:
+        """What is known of every file under ``roots`` (resolved), with each one's stored
+        result for today's parsers, in one query (:mod:`loadwatch.ingest.memo`)."""
+        kinds = (*READER_VERSIONS, "gzip", "zip", GEAR_KIND)
+        versions = {kind: parser_version(kind) for kind in kinds}
+        return load_memo(self._db, [_key(root) for root in roots], versions)
 
     def store(self, digest: str, parser: str, outcomes: Sequence[Outcome]) -> None:
         """Keep what content ``digest`` gave (labels relative to the file)."""

@@ -9,6 +9,7 @@ apply across the inputs as within one, since all of their activities are one lis
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -73,3 +74,33 @@ def forget_missing(cache: Cache | None, inputs: Inputs, seen: set[str]) -> None:
         return
     for root in roots_of(inputs):
         cache.forget_files_under(root.resolve(), seen)
+
+
+def real_paths(inputs: Inputs) -> Callable[[Path], str]:
+    """How to name each walked file by its real path, resolving each input once.
+
+    A walked file is its input's path joined with names, so its real path is the input's,
+    resolved once, joined with the same names: no ``resolve()`` per file, which costs several
+    system calls each (the names of links inside an input are kept, not followed). A path
+    under no input is resolved.
+    """
+    pairs = []
+    for root in roots_of(inputs):
+        given, real = os.fspath(root), os.fspath(root.resolve())
+        pairs.append((given, real, _inside(given), _inside(real)))
+
+    def real_path(path: Path) -> str:
+        text = os.fspath(path)
+        for given, real, given_inside, real_inside in pairs:
+            if text == given:
+                return real
+            if text.startswith(given_inside):
+                return real_inside + text[len(given_inside) :]
+        return os.fspath(path.resolve())
+
+    return real_path
+
+
+def _inside(folder: str) -> str:
+    """The start of every path inside ``folder``."""
+    return folder if folder.endswith(os.sep) else folder + os.sep

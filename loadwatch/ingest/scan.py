@@ -9,32 +9,42 @@ reason (see :mod:`loadwatch.ingest.usable`), as :class:`~loadwatch.vocab.OnError
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import dataclasses
-import gc
-import hashlib
 import logging
+import os
 import stat
 import time
-from collections.abc import Callable, Generator, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
 from pathlib import Path
 
 from loadwatch.errors import LoadwatchError, SourceError
-from loadwatch.ingest.cache import Cache, identify, parser_version
-from loadwatch.ingest.cache_codec import Outcome, relabel, unlabel
-from loadwatch.ingest.gear import GearTable, StravaGear, collect_gear, gear_tables, with_strava
-from loadwatch.ingest.readers import read_source
-from loadwatch.ingest.roots import Inputs, forget_missing, iter_inputs
-from loadwatch.ingest.sources import Source, iter_files, sources_in_file
-from loadwatch.ingest.summary import ActivitySummary, summarise
+from loadwatch.ingest.batches import INLINE_FILES, Work, parsed
+from loadwatch.ingest.cache import Cache, parser_version
+from loadwatch.ingest.cache_codec import relabel
+from loadwatch.ingest.gear import GearTable, StravaGear, collect_gear, with_strava
+from loadwatch.ingest.memo import NOT_AN_ACTIVITY, Memo
+from loadwatch.ingest.parsefile import FileResult, parse_file
+from loadwatch.ingest.roots import Inputs, forget_missing, iter_inputs, real_paths, roots_of
+from loadwatch.ingest.sources import iter_files
+from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.ingest.usable import MIN_RUN_M, MIN_RUN_S, drop_duplicates, drop_fragments, unusable
 from loadwatch.ingest.workers import worker_pool as _worker_pool
 from loadwatch.model import Duplicate, FileWarning, Skipped
 from loadwatch.settings.checks import check_jobs, check_on_error
 from loadwatch.vocab import OnError
+
+#: What the scan's callers and tests import from here (the parts moved to their own modules).
+__all__ = [
+    "INLINE_FILES",
+    "FileResult",
+    "ProgressCallback",
+    "Scan",
+    "_worker_pool",
+    "iter_files",
+    "parse_file",
+    "scan",
+]
 
 #: Where :attr:`OnError.WARN <loadwatch.vocab.OnError.WARN>` logs each file set aside.
 logger = logging.getLogger(__name__)
@@ -66,61 +76,6 @@ class Scan:
 ProgressCallback = Callable[[int, int, str], None]
 
 
-@dataclasses.dataclass(frozen=True)
-class FileResult:
-    """What one file on disk gave: its summaries, skipped entries and gear tables (labels
-    relative to it), and the SHA-256 of the bytes that gave them, when asked for."""
-
-    outcomes: list[Outcome]
-    digest: str | None = None
-
-
-#: An activity file at least this large is followed by a garbage collection once summarised:
-#: a reader's exception keeps its frames, and so the file's bytes, alive in a reference cycle.
-COLLECT_AFTER_BYTES = 4 * 1024 * 1024
-
-
-def parse_file(
-    path: Path, label: str, *, on_error: OnError = OnError.SKIP, digest: bool = False
-) -> FileResult:
-    """Read one file on disk (an activity file, an archive of them or an ``activities.csv``).
-
-    This is the unit of parsing work: it needs only the path, and returns only small summaries,
-    never samples. Labels in the outcomes are relative to ``label`` (``""`` for the file itself,
-    ``"#2"`` for its second session, ``"/activities/1.fit.gz"`` for an archive member).
-
-    Args:
-        path: The file on disk.
-        label: Its label, relative to the scanned path.
-        on_error: With ``RAISE``, stop at the first problem; ``SKIP`` and ``WARN`` both make
-            problems :class:`~loadwatch.model.Skipped` outcomes (:func:`scan` does the logging,
-            for cached outcomes too).
-        digest: Also give the SHA-256 of the bytes read (:attr:`FileResult.digest`), so that
-            the outcomes are cached under the content that gave them.
-
-    Raises:
-        LoadwatchError: With ``RAISE``, the first problem.
-    """
-    outcomes: list[Outcome] = []
-    hasher = hashlib.sha256() if digest else None
-    for item in sources_in_file(path, label, digest=hasher):
-        if isinstance(item, Skipped):
-            if on_error == OnError.RAISE:
-                raise LoadwatchError(item.reason, path=item.source)
-            outcomes.append(item)
-            continue
-        summaries, problem = _summarise_source(item, on_error=on_error)
-        outcomes.extend(summaries)
-        if problem is not None:
-            outcomes.append(problem)
-        if len(item.data) >= COLLECT_AFTER_BYTES:
-            del item
-            gc.collect()
-    outcomes.extend(gear_tables(path, label))
-    found = None if hasher is None else hasher.hexdigest()
-    return FileResult([unlabel(outcome, label) for outcome in outcomes], found)
-
-
 def scan(
     path: Inputs,
     *,
@@ -147,8 +102,9 @@ def scan(
         settle_s: Leave files modified less than this many seconds ago for the next run (they
             may still be syncing); they are listed in :attr:`Scan.pending`.
         jobs: How many files to parse at once, each in a process of its own (the first few
-            files are parsed here, and 1 parses them all here). Whatever the number, results
-            come in file order, so the scan is the same.
+            files are parsed here, and 1 parses them all here; see
+            :mod:`~loadwatch.ingest.batches`). Whatever the number, results come in file order,
+            so the scan is the same.
         min_run_s, min_run_m: A run shorter than this many seconds, or with a distance shorter
             than this many metres, is set aside (:func:`~loadwatch.ingest.usable.too_short`).
 
@@ -161,23 +117,23 @@ def scan(
     jobs = check_jobs(jobs)
     files = found.files(path)
     total = len(files)
-    now = time.time()
     pending: list[str] = []
-    seen: set[str] = set()
     context = cache.transaction() if cache is not None else contextlib.nullcontext()
     with context:
-        plans = (_plan(item, cache, settle_s, now, seen, found.on_error) for item in files)
-        with contextlib.closing(_parsed(plans, found.on_error, jobs)) as parsed:
-            for done, (work, result) in enumerate(parsed, start=1):
+        planner = _Planner(path, cache, settle_s, found.on_error)
+        works = [planner.plan(item) for item in files]
+        with contextlib.closing(parsed(works, found.on_error, jobs, parse_file)) as results:
+            del works  # given to parsed(), which lets each go once its result is taken in
+            for done, (work, result) in enumerate(results, start=1):
                 if result is None:
                     pending.append(work.label)
                 else:
-                    if cache is not None and work.key is not None and _keep(work.key, result):
-                        cache.store(*work.key, result.outcomes)
+                    if cache is not None:
+                        _remember(cache, planner, work, result)
                     found.add(work.label, result)
                 if progress is not None:
                     progress(done, total, work.label)
-        forget_missing(cache, path, seen)
+        forget_missing(cache, path, planner.seen)
     return found.scan(pending, min_run_s=min_run_s, min_run_m=min_run_m)
 
 
@@ -235,161 +191,86 @@ class _Found:
         return Scan(kept, self.skipped, duplicates, self.warnings, pending, gear)
 
 
-@dataclasses.dataclass(frozen=True)
-class _Work:
-    """What one file needs: nothing (its result is known, or None while it settles), or to be
-    parsed, its outcomes then kept in the cache under ``key`` when there is one."""
-
-    path: Path
-    label: str
-    result: FileResult | None = None
-    parse: bool = False
-    key: tuple[str, str] | None = None  # the content digest and parser version
-
-
 _NO_FILE = Path()
 
 
-def _plan(
-    item: tuple[Path, str] | Skipped,
-    cache: Cache | None,
-    settle_s: float,
-    now: float,
-    seen: set[str],
-    on_error: OnError,
-) -> _Work:
-    """Whether a file needs parsing, or what the cache holds for its content.
+class _Planner:
+    """What each file needs, from its ``stat`` and the cache's memo, loaded once for the run.
 
     With ``RAISE``, a file the cache knows as set aside is parsed again, so that it raises its
     own error (a :class:`~loadwatch.errors.CorruptFileError` at its byte offset, say) rather
     than one rebuilt from the reason's text: a warm run raises what a cold one does. An entry
     the walk skipped needs nothing.
     """
-    if isinstance(item, Skipped):
-        return _Work(_NO_FILE, item.source, FileResult([Skipped("", item.reason)]))
-    file_path, label = item
-    try:
-        info = file_path.stat()
-    except OSError:
-        return _Work(file_path, label, parse=True)  # parsing reports why it cannot be read
-    if not stat.S_ISREG(info.st_mode):
-        return _Work(file_path, label, parse=True)  # parsing says what it is, without waiting
-    if settle_s > 0 and now - info.st_mtime < settle_s:
-        return _Work(file_path, label)
-    if cache is None:
-        return _Work(file_path, label, parse=True)
-    absolute = str(file_path.resolve())
-    seen.add(absolute)
-    known = cache.known_file(absolute, info)
-    identity = known or identify(file_path)
-    if identity is None:  # not an activity file (or unreadable): nothing worth keeping
-        return _Work(file_path, label, parse=True)
-    digest, kind = identity
-    if known is None:
-        cache.remember_file(absolute, info, digest, kind)
-    version = parser_version(kind)
-    outcomes = cache.outcomes(digest, version)
-    raises = on_error == OnError.RAISE and any(isinstance(o, Skipped) for o in outcomes or ())
-    if outcomes is not None and not raises:
-        return _Work(file_path, label, FileResult(outcomes))
-    return _Work(file_path, label, parse=True, key=(digest, version))
 
+    def __init__(
+        self, inputs: Inputs, cache: Cache | None, settle_s: float, on_error: OnError
+    ) -> None:
+        self.cache, self.settle_s, self.on_error = cache, settle_s, on_error
+        self.now = time.time()
+        self.seen: set[str] = set()
+        self.real_path: Callable[[Path], str] = real_paths(inputs)
+        self.memo = Memo({})
+        if cache is not None:
+            self.memo = cache.memo_under([Path(self.real_path(r)) for r in roots_of(inputs)])
+        self.versions: dict[str, str] = {}
 
-#: Files parsed in this process before worker processes start (fewer once parsing here has
-#: taken INLINE_SECONDS): an incremental run with a few new files never pays for starting them.
-INLINE_FILES = 8
-INLINE_SECONDS = 0.25
-#: Files a worker process may have queued: enough to keep it busy, few enough to keep memory
-#: flat however many files there are.
-QUEUED_PER_JOB = 2
-_Pending = Future["FileResult"] | FileResult | None
-
-
-def _parsed(
-    plans: Iterable[_Work], on_error: OnError, jobs: int
-) -> Generator[tuple[_Work, FileResult | None]]:
-    """Each file's work and result, in file order; parsing runs in ``jobs`` processes."""
-    window: collections.deque[tuple[_Work, _Pending]] = collections.deque()
-    pool: ProcessPoolExecutor | None = None
-    queued = parsed_here = 0
-    inline_s = 0.0
-    try:
-        for work in plans:
-            item: _Pending = work.result
-            digest = work.key is not None
-            here = parsed_here < INLINE_FILES and inline_s < INLINE_SECONDS
-            if work.parse and pool is None and (jobs == 1 or here):
-                parsed_here += 1
-                started = time.perf_counter()
-                item = parse_file(work.path, work.label, on_error=on_error, digest=digest)
-                inline_s += time.perf_counter() - started
-            elif work.parse:
-                pool = pool or _worker_pool(jobs)
-                item = pool.submit(
-                    parse_file, work.path, work.label, on_error=on_error, digest=digest
-                )
-                queued += 1
-            window.append((work, item))
-            while window and (
-                not isinstance(window[0][1], Future)
-                or queued > QUEUED_PER_JOB * jobs
-                or len(window) > 64 * jobs
-            ):
-                head, pending = window.popleft()
-                queued -= isinstance(pending, Future)
-                yield head, _result(pending)
-        while window:
-            head, pending = window.popleft()
-            yield head, _result(pending)
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _result(pending: _Pending) -> FileResult | None:
-    """A file's result, waiting for its worker process if need be."""
-    if not isinstance(pending, Future):
-        return pending
-    try:
-        return pending.result()
-    except BrokenProcessPool as error:
-        raise LoadwatchError(
-            "a process reading files stopped unexpectedly (out of memory?); "
-            "run again with --jobs 1 to find the file that caused it"
-        ) from error
-
-
-def _summarise_source(
-    source: Source, *, on_error: OnError
-) -> tuple[list[ActivitySummary], Skipped | None]:
-    """The summaries of one activity file's activities, or why it cannot be used."""
-    try:
-        activities = read_source(source.data, source.format, source.label, source.opener)
-        summaries = [summarise(activity) for activity in activities]
-    except LoadwatchError as error:
-        if on_error == OnError.RAISE:
-            raise
-        return [], Skipped(source.label, error.message)
-    except Exception as error:  # a bug of ours must not end a five-year analysis
-        if on_error == OnError.RAISE:
-            raise
-        detail = f"{type(error).__name__}: {error}"
-        return [], Skipped(
-            source.label,
-            f"could not be read because of a loadwatch bug ({detail}); please report it",
-            bug=True,
+    def plan(self, item: tuple[Path, str] | Skipped) -> Work:
+        """Whether a file needs parsing, or what the cache holds for its content."""
+        if isinstance(item, Skipped):
+            return Work(_NO_FILE, item.source, FileResult([Skipped("", item.reason)]))
+        file_path, label = item
+        try:
+            info = file_path.stat()
+        except OSError:
+            return Work(file_path, label, parse=True)  # parsing reports why it cannot be read
+        if not stat.S_ISREG(info.st_mode):
+            return Work(file_path, label, parse=True)  # parsing says what it is, without waiting
+        if self.settle_s > 0 and self.now - info.st_mtime < self.settle_s:
+            return Work(file_path, label)
+        if self.cache is None:
+            return Work(file_path, label, parse=True)
+        key = self.real_path(file_path)
+        self.seen.add(key)
+        work = Work(file_path, label, parse=True, digest=True, key=key, info=info)
+        known = self.memo.take(os.fsencode(key), info)
+        if known is None:
+            return work
+        moved = known.path != key  # found by its signature: remembered at its new path too
+        if known.kind == NOT_AN_ACTIVITY:
+            nothing = FileResult([], looked=True)
+            return Work(file_path, label, nothing, digest=moved, key=key, info=info)
+        outcomes = known.outcomes
+        raises = self.on_error == OnError.RAISE and any(
+            isinstance(o, Skipped) for o in outcomes or ()
         )
-    if len(summaries) > 1:
-        summaries = [
-            dataclasses.replace(s, source=f"{source.label}#{n}") for n, s in enumerate(summaries, 1)
-        ]
-    return summaries, None
+        if outcomes is None or raises:
+            return work
+        result = FileResult(outcomes, known.digest, known.kind, looked=True)
+        return Work(file_path, label, result, digest=moved, key=key, info=info)
+
+    def version(self, kind: str) -> str:
+        """The parser version of ``kind``, worked out once per run."""
+        if kind not in self.versions:
+            self.versions[kind] = parser_version(kind)
+        return self.versions[kind]
 
 
-def _keep(key: tuple[str, str], result: FileResult) -> bool:
-    """Whether a parsed file's outcomes go into the cache under ``key``: not when a bug of ours
-    gave them, nor when the bytes parsed are not those hashed (the file changed in between)."""
-    return result.digest == key[0] and not _hit_a_bug(result)
+def _remember(cache: Cache, planner: _Planner, work: Work, result: FileResult) -> None:
+    """Keep what a file gave: its memo (by its signature before it was read), and its result
+    under the content that gave it, unless a bug of ours gave it. A file the memo knew at its
+    path needs nothing kept."""
+    if not work.digest or work.key is None or work.info is None:
+        return
+    if result.kind is None:
+        if result.looked and not result.outcomes:  # nothing of loadwatch's: never opened again
+            cache.remember_file(work.key, work.info, "", NOT_AN_ACTIVITY)
+        return
+    if result.digest is None:
+        return
+    cache.remember_file(work.key, work.info, result.digest, result.kind)
+    if work.parse and not _hit_a_bug(result):
+        cache.store(result.digest, planner.version(result.kind), result.outcomes)
 
 
 def _hit_a_bug(result: FileResult) -> bool:
