@@ -15,7 +15,7 @@ from factories import gpx
 from loadwatch.analysis import analyze
 from loadwatch.errors import ConfigError, CorruptFileError, LoadwatchError
 from loadwatch.ingest import formats
-from loadwatch.ingest import parsefile as parsefile_module
+from loadwatch.ingest import summarise as summarise_module
 from loadwatch.ingest.cache import Cache
 from loadwatch.ingest.cache_codec import decode_outcomes, encode_outcomes
 from loadwatch.ingest.scan import scan
@@ -149,7 +149,7 @@ def test_analyze_on_error_raise_stops_and_default_skips(folder: Path) -> None:
 def buggy(monkeypatch: pytest.MonkeyPatch) -> None:
     """The reader fails with a bug (RuntimeError) on c-run.gpx, and with an ordinary
     LoadwatchError whose message mentions 'a loadwatch bug' on e-run.gpx."""
-    real = parsefile_module.read_source
+    real = summarise_module.read_source
 
     def read(data: bytes, fmt: str, label: str, opener: Any = None) -> Any:
         if label == "c-run.gpx":
@@ -158,7 +158,7 @@ def buggy(monkeypatch: pytest.MonkeyPatch) -> None:
             raise LoadwatchError("names a loadwatch bug in its text, but is not one")
         return real(data, fmt, label, opener)
 
-    monkeypatch.setattr(parsefile_module, "read_source", read)
+    monkeypatch.setattr(summarise_module, "read_source", read)
 
 
 @pytest.mark.usefixtures("buggy")

@@ -19,9 +19,9 @@ from loadwatch.errors import LoadwatchError
 from loadwatch.ingest.cache_codec import Outcome, unlabel
 from loadwatch.ingest.formats import SNIFF_BYTES
 from loadwatch.ingest.gear import GEAR_KIND, gear_tables, is_activities_csv
-from loadwatch.ingest.readers import read_source
 from loadwatch.ingest.sources import Source, sniff, sources_in_file
-from loadwatch.ingest.summary import ActivitySummary, summarise
+from loadwatch.ingest.summarise import summarise_source
+from loadwatch.ingest.summary import ActivitySummary
 from loadwatch.ingest.walk import open_regular
 from loadwatch.model import Skipped
 from loadwatch.vocab import OnError
@@ -160,8 +160,7 @@ def _summarise_source(
 ) -> tuple[list[ActivitySummary], Skipped | None]:
     """The summaries of one activity file's activities, or why it cannot be used."""
     try:
-        activities = read_source(source.data, source.format, source.label, source.opener)
-        summaries = [summarise(activity) for activity in activities]
+        summaries = summarise_source(source.data, source.format, source.label, source.opener)
     except LoadwatchError as error:
         if on_error == OnError.RAISE:
             raise
