@@ -36,12 +36,16 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cold_import import FIRST_DAY, SECONDS, measure
+from cold_import import measure
+from history import FIRST_DAY
 
 from loadwatch.ingest.readers.gpx import read_gpx
 from loadwatch.ingest.readers.tcx import read_tcx
 from loadwatch.ingest.summary import summarise
 from loadwatch.samples.xmlwrite import write_gpx, write_tcx
+
+#: One hour at 1 Hz.
+SECONDS = 3600
 
 
 def _columns(day: int) -> dict[str, object]:
@@ -184,13 +188,13 @@ def main() -> None:
         folder.mkdir()
         for day, data in enumerate(gpx_files):
             (folder / f"run-{day:04d}.gpx").write_bytes(data)
-        print(f"{'loadwatch analyze (GPX folder)':<34} {'wall':>8} {'RSS sum':>9} {'PSS sum':>9}")
+        print(f"{'loadwatch analyze (GPX folder)':<34} {'wall':>8} {'CPU':>8} {'PSS sum':>9}")
         for jobs in options.jobs:
             args = [sys.executable, "-m", "loadwatch", "analyze", str(folder), "--no-cache"]
             args += ["-q", "--format", "json", "--timezone", "UTC", "--jobs", str(jobs)]
             figures = measure(args, dict(os.environ))
             print(
-                f"--jobs {jobs:<27} {figures['wall_s']:7.1f}s {figures['rss_mb']:6.0f} MB "
+                f"--jobs {jobs:<27} {figures['wall_s']:7.1f}s {figures['cpu_s']:7.1f}s "
                 f"{figures['pss_mb']:6.0f} MB"
             )
     finally:
