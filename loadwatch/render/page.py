@@ -50,7 +50,7 @@ a { color: #0b57a4; }
 .figures dd { margin: 0; font-size: 1.15rem; font-weight: 650; font-variant-numeric: tabular-nums; }
 .red-flag { color: #a30000; }
 figure { margin: 1rem 0; }
-figure img { display: block; width: 100%; max-width: 100%; height: auto; border: 1px solid #ddd; }
+figure img { display: block; width: 100%; max-width: 45rem; height: auto; border: 1px solid #ddd; }
 .scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { padding: .3rem .4rem; border-bottom: 1px solid #e4e4e4; text-align: right;
