@@ -124,7 +124,7 @@ def test_the_page_and_the_chart_say_so_too(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     page = (out / "index.html").read_text()
-    assert "(high risk, from a large single-run spike)" in page
+    assert ": high risk, from a large single-run spike</p>" in page
     assert "ACWR, a disputed measure" in page  # the flag's words in the headline's list
     svg = (out / "weekly-risk.svg").read_text()
     assert "disputed" in svg
