@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from collections.abc import Iterable, Sequence
 
 
@@ -136,7 +137,7 @@ class Field:
     index: bool = False
     member_kinds: tuple[Kind, ...] = ()
 
-    @property
+    @functools.cached_property
     def columns(self) -> tuple[str, ...]:
         """Its frame (and CSV) columns: its name, or one ``name_member`` per member of ``per``."""
         if self.per is None:

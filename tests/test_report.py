@@ -10,7 +10,7 @@ import pytest
 from factories import gpx
 
 from loadwatch.analysis import analyze
-from loadwatch.render.data import report_dict
+from loadwatch.render.data import report_dict, report_head
 from loadwatch.render.page import render_index
 from loadwatch.render.table import change_text, render_table
 
@@ -63,3 +63,19 @@ def test_a_week_just_over_the_rule_never_reads_as_the_rule(tmp_path: Path) -> No
     assert report["threshold"] == 0.10
     page = render_index(report)
     assert "<td>+10.1%</td>" in page and "<td>+9.7%</td>" in page
+
+
+def test_the_report_head_is_the_report_without_its_activities(tmp_path: Path) -> None:
+    """report_head holds every key of the JSON report but the activities, the same values in
+    the same order, and the report keeps the activities right after the weeks."""
+    monday = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)
+    for day in range(3):
+        start = monday + timedelta(days=2 * day)
+        (tmp_path / f"{start:%Y-%m-%d}.gpx").write_text(
+            gpx(start, minutes=40, speed=3.0, step_s=10), encoding="utf-8"
+        )
+    analysis = analyze(tmp_path, timezone="UTC")
+    report, head = report_dict(analysis), report_head(analysis)
+    assert len(report["activities"]) == 3
+    assert list(report) == [*list(head)[:4], "activities", *list(head)[4:]]
+    assert {k: v for k, v in report.items() if k != "activities"} == head

@@ -13,6 +13,7 @@ load put on the same scale the same way (:func:`with_srpe_load`). See ``docs/met
 from __future__ import annotations
 
 import math
+import statistics
 
 import numpy as np
 import pandas as pd
@@ -59,8 +60,11 @@ def calibration_ratios(
         return out
     first = np.searchsorted(when, days - window_days, side="left")
     last = np.searchsorted(when, days + window_days, side="right")
-    for position in np.flatnonzero(last - first >= min_runs):
-        out[position] = float(np.median(ratios[first[position] : last[position]]))
+    # statistics.median of a short list is the same number as np.median (the middle value, or
+    # the mean of the two middle ones), at a tenth of the cost per call
+    values = ratios.tolist()
+    for position in np.flatnonzero(last - first >= min_runs).tolist():
+        out[position] = statistics.median(values[first[position] : last[position]])
     return out
 
 

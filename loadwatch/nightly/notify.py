@@ -21,7 +21,7 @@ from loadwatch.metrics.levels import decisive
 from loadwatch.metrics.spikes import SPIKE_CLASSES, reference_words, top_spike
 from loadwatch.metrics.weekly import RULE_MEASURES
 from loadwatch.model import Analysis
-from loadwatch.render.data import report_dict
+from loadwatch.render.data import report_head
 from loadwatch.render.flags import red_flag_sentences, words_for
 from loadwatch.render.progress import status_sentences
 
@@ -131,7 +131,7 @@ def newest_week(analysis: Analysis, previous: Mapping[str, Any] | None) -> WeekS
     if previous is not None and previous.get("week_start") == week_start:
         known = {str(flag) for flag in previous.get("flags", [])}
     new = tuple(flag for flag in flags if flag not in known)
-    report = report_dict(analysis)
+    report = report_head(analysis)
     stale_since = report["last_activity"] if analysis.status == "stale" else None
     told = (previous or {}).get("stale_since")
     red = tuple(str(found["flag"]) for found in report["red_flags"])

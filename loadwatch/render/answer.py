@@ -16,7 +16,7 @@ import math
 import pandas as pd
 
 from loadwatch.model import Analysis
-from loadwatch.render.data import report_dict
+from loadwatch.render.data import report_head
 from loadwatch.render.flags import red_flag_sentences
 from loadwatch.render.progress import status_sentences
 from loadwatch.render.risk_text import newest_advice, reasons_text
@@ -52,7 +52,7 @@ def answer(analysis: Analysis, *, units: str = "km", width: int = 80) -> Answer:
     weeks = analysis.weeks
     if weeks.empty:
         return Answer(("No runs found: nothing to say about your weeks yet.",), ())
-    report = report_dict(analysis)
+    report = report_head(analysis)
     lines: list[str] = []
     for sentence in red_flag_sentences(report):
         lines.extend(wrapped(sentence, width))

@@ -167,13 +167,26 @@ def thresholds_record(limits: Thresholds) -> dict[str, Any]:
 
 def report_dict(analysis: Analysis) -> dict[str, Any]:
     """The JSON report as plain Python data (distances always in km)."""
+    report: dict[str, Any] = {}
+    for key, item in report_head(analysis).items():
+        report[key] = item
+        if key == "weeks":  # the activities follow the weeks in the file
+            report["activities"] = activity_records(analysis.timeline)
+    return report
+
+
+def report_head(analysis: Analysis) -> dict[str, Any]:
+    """The JSON report without its ``activities`` list: what the answer and the news read.
+
+    The list of activities is most of the report's cost at thousands of runs, and nothing but
+    the files need it.
+    """
     risk = analysis.risk
     return {
         "loadwatch": __version__,
         "timezone": analysis.timezone,
         "units": "km",
         "weeks": week_records(analysis.weeks),
-        "activities": activity_records(analysis.timeline),
         "duplicates": [
             {"source": shown(d.source), "duplicate_of": shown(d.duplicate_of)}
             for d in analysis.duplicates
