@@ -70,6 +70,7 @@ def one_hour_gpx(index: int, seed: int = 1) -> bytes:
         lon=lon,
         altitude_m=40 + 8 * np.sin(elapsed / 450),
         hr_bpm=np.round(140 + 10 * (speed - 2.9) + rng.normal(0, 2, elapsed.size)),
+        cadence_spm=np.round(170 + 4 * (speed - 2.9)),
         name="Morning Run",
     )
 

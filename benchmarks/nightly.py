@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import math
 import os
 import statistics
 import subprocess
@@ -39,13 +38,9 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from history import FIRST_DAY, M_PER_DEG, one_hour_run
-
-from loadwatch.samples.xmlwrite import write_gpx
+from history import FIRST_DAY, one_hour_gpx, one_hour_run
 
 HERE = Path(__file__).resolve().parent.parent
 DEFAULT_BASE = Path("/work/wt/base-i15-reuse")
@@ -59,25 +54,6 @@ class Measure:
     wall_s: float
     cpu_s: float
     peak_mb: float
-
-
-def one_hour_gpx(index: int) -> bytes:
-    """The GPX bytes of run number ``index``: the same loop as the FIT history's."""
-    rng = np.random.default_rng(100_003 + index)
-    elapsed = np.arange(3601, dtype=float)
-    speed = np.clip(2.9 + 0.25 * np.sin(elapsed / 300) + rng.normal(0, 0.08, elapsed.size), 1, 6)
-    heading = elapsed / 600.0
-    lat = 52.5 + np.cumsum(speed * np.cos(heading)) / M_PER_DEG
-    lon = 13.4 + np.cumsum(speed * np.sin(heading)) / (M_PER_DEG * math.cos(math.radians(52.5)))
-    return write_gpx(
-        start=FIRST_DAY + timedelta(days=index),
-        elapsed_s=elapsed,
-        lat=lat,
-        lon=lon,
-        altitude_m=40 + 8 * np.sin(elapsed / 450),
-        hr_bpm=np.round(140 + 10 * (speed - 2.9) + rng.normal(0, 2, elapsed.size)),
-        cadence_spm=np.round(170 + 4 * (speed - 2.9)),
-    )
 
 
 def run_file(kind: str, index: int) -> tuple[str, bytes]:

@@ -13,7 +13,14 @@ from collections.abc import Callable
 from typing import Any
 from xml.parsers import expat
 
-from loadwatch.ingest.readers._xmlscan import PLACEHOLDER_TARGET, PREFIX, TEXT, Scan, skipped
+from loadwatch.ingest.readers._xmlscan import (
+    PLACEHOLDER_TARGET,
+    PREFIX,
+    TEXT,
+    PointRuns,
+    Scan,
+    skipped,
+)
 
 
 class Declined(Exception):
@@ -93,7 +100,7 @@ class Texts:
 Handler = Callable[[str, dict[str, str]], Any]
 
 
-class Reader:
+class Reader(PointRuns):
     """expat callbacks filling a track's text columns.
 
     A stack holds, for each open element, the handler of its children: each start tag is
@@ -141,8 +148,8 @@ class Reader:
         parser.EntityDeclHandler = self.refuse
         if scan is not None:
             self.scanned = {name: scan.column(groups) for name, groups in _SCAN_COLUMNS.items()}
-            parser.StartElementHandler = self._start_after_points
-            parser.EndElementHandler = self._end_after_points
+            parser.StartElementHandler = self.start_after_points
+            parser.EndElementHandler = self.end_after_points
             parser.ProcessingInstructionHandler = self._placeholder
         parser.Parse(data, True)
         if scan is not None and self.taken != scan.count:
@@ -165,18 +172,6 @@ class Reader:
             getattr(track, name).extend(values[start:end])
         track.segment.extend([self.segment] * self.run)
         self.taken, self.run = end, 0
-
-    def _start_after_points(self, name: str, attributes: dict[str, str]) -> None:
-        """:meth:`start`, once the points met before are in the columns."""
-        if self.run:
-            self._take_points()
-        self.start(name, attributes)
-
-    def _end_after_points(self, name: str) -> None:
-        """:meth:`end`, once the points met before are in the columns."""
-        if self.run:
-            self._take_points()
-        self.end(name)
 
     def refuse(self, *args: object) -> None:
         """A DTD or entity: never reached after the prolog check, declined all the same."""

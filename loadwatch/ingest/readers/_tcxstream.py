@@ -26,6 +26,7 @@ from loadwatch.ingest.readers._xmlscan import (
     ATTRIBUTES,
     PLACEHOLDER_TARGET,
     PREFIX,
+    PointRuns,
     Scan,
     leaf,
     scan_points,
@@ -138,7 +139,7 @@ class _Slot(list):  # type: ignore[type-arg]
         setattr(self.owner, self.attribute, value)
 
 
-class _Reader:
+class _Reader(PointRuns):
     """expat callbacks: a stack of handlers, each reading the children of one open element."""
 
     def __init__(self) -> None:
@@ -176,8 +177,8 @@ class _Reader:
         parser.EntityDeclHandler = self.refuse
         if scan is not None:
             self.scanned = [scan.column(groups) for groups in _SCAN_ORDER]
-            parser.StartElementHandler = self._start_after_points
-            parser.EndElementHandler = self._end_after_points
+            parser.StartElementHandler = self.start_after_points
+            parser.EndElementHandler = self.end_after_points
             parser.ProcessingInstructionHandler = self._placeholder
         parser.Parse(data, True)
         if scan is not None and self.taken != scan.count:
@@ -197,18 +198,6 @@ class _Reader:
             column.extend(values[start:end])
         self.activity.segment.extend([self.track_no] * self.run)
         self.taken, self.run = end, 0
-
-    def _start_after_points(self, name: str, attributes: dict[str, str]) -> None:
-        """:meth:`start`, once the trackpoints met before are in the columns."""
-        if self.run:
-            self._take_points()
-        self.start(name, attributes)
-
-    def _end_after_points(self, name: str) -> None:
-        """:meth:`end`, once the trackpoints met before are in the columns."""
-        if self.run:
-            self._take_points()
-        self.end(name)
 
     def refuse(self, *args: object) -> None:
         """A DTD or entity: never reached after the prolog check, declined all the same."""

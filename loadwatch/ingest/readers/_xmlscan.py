@@ -76,6 +76,41 @@ class Scan:
         return values
 
 
+class PointRuns:
+    """What both streaming readers do with the placeholders they meet: a run of them (scanned
+    points in a row) goes into the columns as soon as the next tag comes, before the tag itself
+    is read. A reader counts each placeholder in ``run`` and gives :meth:`_take_points`,
+    :meth:`start` and :meth:`end`; expat is given :meth:`start_after_points` and
+    :meth:`end_after_points`.
+    """
+
+    run: int
+
+    def _take_points(self) -> None:
+        """Put the ``run`` placeholders met since the last tag in the columns."""
+        raise NotImplementedError
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        """Open an element."""
+        raise NotImplementedError
+
+    def end(self, name: str) -> None:
+        """Close an element."""
+        raise NotImplementedError
+
+    def start_after_points(self, name: str, attributes: dict[str, str]) -> None:
+        """:meth:`start`, once the points met before are in the columns."""
+        if self.run:
+            self._take_points()
+        self.start(name, attributes)
+
+    def end_after_points(self, name: str) -> None:
+        """:meth:`end`, once the points met before are in the columns."""
+        if self.run:
+            self._take_points()
+        self.end(name)
+
+
 def scan_points(data: bytes, pattern: re.Pattern[str]) -> Scan | None:
     """The points ``pattern`` recognises in a UTF-8 file, or None when none or not scannable.
 
