@@ -205,3 +205,17 @@ def test_a_rolling_counter_is_unwrapped_restarted_then_scaled() -> None:
     column = Column(0, "u1", _fitprofile.byte_type(), 2.0, 1.0, 0, 12, (9,), 3, 5)
     values = accumulated(np.array([4000.0, 10.0, 20.0]), np.array([10, 20, 30]), [0, 25], column)
     np.testing.assert_array_equal(values, [1999.0, 2052.0, np.nan])
+
+
+def test_a_damaged_file_read_out_of_step_is_left_to_fitparse() -> None:
+    """One changed byte makes the rest of a sample run read out of step, so that garbage comes
+    as a field that does not fit its type: with the checksum failing, the file is read as
+    fitparse reads it (stopping there and saying so), not read on past a silent 11-minute hole."""
+    sample = Path(__file__).resolve().parent.parent / "sample_data/garmin/2026-06"
+    damaged = bytearray((sample / "2026-06-05-20-05-47.fit").read_bytes())
+    damaged[1213] = 0x12
+    expected = fit.read_fit(bytes(damaged), "x.fit", decoder="fitparse")
+    got = fit.read_fit(bytes(damaged), "x.fit")
+    assert [len(a.samples) for a in got] == [len(a.samples) for a in expected] == [181]
+    assert got[0].warnings == expected[0].warnings
+    assert "partly unreadable after 181 records" in got[0].warnings[-1]

@@ -211,7 +211,8 @@ FORMATS: tuple[FileFormat, ...] = (
         suffixes=(".fit",),
         sniff=_is_fit,
         load_reader=_reader("fit", "read_fit"),
-        version=3,  # 3: hr messages fill records' heart rate; a session ending early
+        version=4,  # 4: a damaged file with a field that does not fit its type goes to fitparse
+        # 3: hr messages fill records' heart rate; a session ending early
         rank=0,  # the device's own record: every field, laps and sessions
         xml=False,
         summed_distance=False,

@@ -103,6 +103,7 @@ class Layout:
     relevant: tuple[Field, ...] = ()  # generic records: the fields that give our columns
     unpacker: struct.Struct = _NOTHING  # generic messages: the fields decoded, at once...
     slots: tuple[tuple[Field, int], ...] = ()  # ...and where each one's values start in it
+    as_bytes: bool = False  # a field whose size does not fit its type, read as plain bytes
     columns: dict[str, Column] = dataclasses.field(default_factory=dict)
 
     @property
@@ -134,10 +135,11 @@ def compile_layout(global_num: int, endian: str, raw: bytes, dev: bytes) -> Layo
     types = profile.base_types()
     fields = []
     offset = 0
+    as_bytes = False
     for num, size, type_id in (raw[i : i + 3] for i in range(0, len(raw), 3)):
         base = types.get(type_id, profile.byte_type())
         if size % base.size:  # as the FIT SDK does: read what does not fit its type as bytes
-            base = profile.byte_type()
+            base, as_bytes = profile.byte_type(), True
         spec = message.fields.get(num) if message is not None else None
         fields.append(Field(num, offset, size, base, size // base.size, spec))
         offset += size
@@ -164,6 +166,7 @@ def compile_layout(global_num: int, endian: str, raw: bytes, dev: bytes) -> Layo
         timestamp=timestamp,
         odd_timestamp=odd,
         resets=resets,
+        as_bytes=as_bytes,
     )
     if kind == profile.RECORD:
         layout.relevant = _relevant(layout.fields, message)

@@ -15,7 +15,8 @@ header) with the same error text and byte offset, keeping everything before. It 
 fitparse only where fitparse loses data it could read: developer fields are skipped by their
 declared size (fitparse needs their description, kept in a process-wide table, and fails
 without it), and a field whose size is not a multiple of its type is read as plain bytes, as
-the FIT SDK does (fitparse gives up on the whole file there).
+the FIT SDK does (fitparse gives up on the whole file there); in a file whose checksum fails,
+though, such a field is more likely bytes read out of step, and fitparse reads the file.
 
 Anything else it does not handle raises :class:`Unsupported`, and the caller decodes the file
 with fitparse instead. Files past :mod:`~loadwatch.ingest.limits` are refused as it reads them.
@@ -90,6 +91,7 @@ class _Decoder:
         self.bytes = np.frombuffer(data, dtype=np.uint8)
         self.content = FitContent()
         self.crc_mismatch = False
+        self.as_bytes = False  # a field read as bytes since its size does not fit its type
         self.groups: list[tuple[Layout, list[int]]] = []  # fast records: positions by layout
         self.slow_records: list[tuple[int, dict[str, Any]]] = []
         self.compressed_at: list[int] = []  # fast records with a compressed timestamp...
@@ -128,6 +130,11 @@ class _Decoder:
                     break
         except _Stop as fault:
             stop = fault
+        if self.crc_mismatch and self.as_bytes:
+            # In a damaged file, a field that does not fit its type is more likely bytes read
+            # out of step than a device's quirk: fitparse stops there and says so, where
+            # reading on would silently skip what it misreads.
+            raise Unsupported("a damaged file with fields that do not fit their types")
         self._finish()
         if stop is None:
             return Decoded(self.content, self.crc_mismatch)
@@ -337,6 +344,7 @@ class _Decoder:
         global_num, endian, raw, dev, at = read_definition(self.data, pos, header)
         self._count_definition()
         layout = compile_layout(global_num, endian, raw, dev)
+        self.as_bytes |= layout.as_bytes
         self.known[self.data[pos + 1 : at]] = layout  # (with developer fields, never looked up)
         check_fit_structure(0, 0, len(self.known))
         self._bind(header & 0x0F, layout)
