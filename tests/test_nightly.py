@@ -557,3 +557,25 @@ def test_a_run_without_notify_does_not_swallow_the_news(folder: Path, tmp_path: 
     _run(folder, tmp_path)  # by hand, no --notify
     nightly = _run(folder, tmp_path, notify=f'cat >> "{log}"')
     assert nightly.notified
+
+
+def test_chart_key_follows_the_strength_days_the_pain_panel_draws(tmp_path: Path) -> None:
+    """A recorded strength session moved to another day of the same week changes no weekly
+    figure but moves its mark on the pain panel: the charts must be drawn again."""
+    import dataclasses
+
+    from loadwatch.analysis import analyze
+    from loadwatch.body.entries import make_entry
+    from loadwatch.body.store import append
+    from loadwatch.nightly.outputs import chart_key
+
+    root = Path(__file__).resolve().parent.parent / "sample_data"
+    log = tmp_path / "body.jsonl"
+    pain = {"date": date(2026, 9, 15), "level": 2, "where": "knee", "when": "after"}
+    append(log, [make_entry("pain", pain, date.max)])
+    before = analyze(root, body_log=log, as_of=date(2026, 9, 20))
+    timeline = before.timeline.copy()
+    strength = timeline.index[timeline["sport"] == "strength"][-1]
+    timeline.loc[strength, "start"] -= timedelta(days=1)
+    after = dataclasses.replace(before, timeline=timeline)
+    assert chart_key(before, "km") != chart_key(after, "km")

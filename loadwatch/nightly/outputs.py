@@ -17,7 +17,7 @@ from pathlib import Path
 
 from loadwatch._version import __version__
 from loadwatch.atomic import staged_set, write_atomically
-from loadwatch.metrics.body import body_days
+from loadwatch.metrics.body import BodyDays, body_days
 from loadwatch.metrics.surfaces import MAP_ATTRIBUTION
 from loadwatch.model import Analysis
 from loadwatch.render.bodylog import latest_entries
@@ -59,13 +59,22 @@ def chart_key(analysis: Analysis, units: str) -> str:
         repr(analysis.risk),
         str(analysis.surface_map),  # the map's credit is on the chart
         str(_stale_since(analysis)),  # so is a stale folder's "no new activity since"
+        str(analysis.week_start),
         analysis.weeks.to_csv(),
-        "" if analysis.body is None else analysis.body.to_csv(),  # the pain panel
+        _drawn_body(body_days(analysis.body, analysis.timeline)),  # the pain panel
     )
     for part in parts:
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def _drawn_body(body: BodyDays | None) -> str:
+    """What the pain panel draws: pain, logged and recorded strength days, check-ins."""
+    if body is None:
+        return ""
+    days = (list(body.strength_logged), list(body.strength_recorded))
+    return f"{body.pain.to_csv()}{days!r}{body.check_ins.to_csv()}"
 
 
 def write_outputs(
