@@ -130,3 +130,23 @@ def test_weeks_and_periods_in_words() -> None:
     assert period_of(newest=date(2026, 6, 3), until=date(2026, 6, 2)).first == date.min
     with pytest.raises(ValueError, match="not both"):
         period_of(newest=date(2026, 6, 3), week=date(2026, 6, 1), since=date(2026, 6, 1))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["runs", "--week", "9999-W52"],
+        ["runs", "--week", "9999-12-31"],
+        ["runs", "--since", "0001-01-01"],
+        ["analyze", "--since", "0001-01-01", "--week-start", "sunday"],
+        ["analyze", "--as-of", "9999-12-31"],
+    ],
+)
+def test_a_day_at_the_calendar_s_ends_is_a_usage_error(tmp_path: Path, args: list[str]) -> None:
+    """A day whose week Python's calendar cannot count is refused as a usage error (exit 2,
+    naming the option), never a traceback."""
+    folder = runs_folder(tmp_path, [(0, 5.0)])
+    result = CliRunner().invoke(cli, [args[0], str(folder), *args[1:]])
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{args[1]}'" in result.output
+    assert "outside 1900-01-01 to 2199-12-31" in result.output

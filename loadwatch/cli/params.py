@@ -44,11 +44,31 @@ _OWN_SETTING_OF_PARAM: dict[str, str] = {
     "log_file": "log",
 }
 
+#: The days an option may name: no watch recorded before 1900, and weeks need room on both
+#: sides of the day within Python's calendar (a week around 9999-12-31 cannot be counted).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+
+
+class Day(click.DateTime):
+    """A day as YYYY-MM-DD, between :data:`FIRST_DAY` and :data:`LAST_DAY` (click's
+    ``DateTime``, with the range checked: a day outside is a usage error, exit 2)."""
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The day as click's ``DateTime`` gives it, or click's usage error."""
+        when = super().convert(value, param, ctx)
+        if not FIRST_DAY <= when.date() <= LAST_DAY:
+            self.fail(f"{when.date()} is outside {FIRST_DAY} to {LAST_DAY}", param, ctx)
+        return when
+
+
 #: What the words of a scalar setting's option are parsed into, where click needs more than
 #: the declared type (a file's path, a date); see
 #: :class:`~loadwatch.settings.declared.CommandOption`.
 _CLICK_TYPES: dict[object, click.ParamType[Any]] = {
-    date: click.DateTime(formats=["%Y-%m-%d"]),
+    date: Day(),
     Path: click.Path(dir_okay=False, readable=False, path_type=Path),
 }
 

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from loadwatch.cli.analyze import resolved
+from loadwatch.cli.params import FIRST_DAY, LAST_DAY, Day
 from loadwatch.errors import LoadwatchError
 from loadwatch.metrics.period import parse_week, runs
 from loadwatch.model import OptionValues
@@ -19,7 +20,7 @@ from loadwatch.render.runs import LIST_WIDTH, render_runs, runs_csv, runs_json
 from loadwatch.render.wrap import width_of
 from loadwatch.vocab import Units
 
-_DAY = click.DateTime(formats=["%Y-%m-%d"])
+_DAY = Day()
 
 
 class Week(click.ParamType[date]):
@@ -32,9 +33,12 @@ class Week(click.ParamType[date]):
         if isinstance(value, date):
             return value
         try:
-            return parse_week(str(value))
+            day = parse_week(str(value))
         except ValueError as error:
             self.fail(str(error), param, ctx)
+        if not FIRST_DAY <= day <= LAST_DAY:
+            self.fail(f"{value} is outside {FIRST_DAY} to {LAST_DAY}", param, ctx)
+        return day
 
 
 @click.command("runs")
