@@ -100,13 +100,13 @@ def test_a_long_file_name_is_shortened_from_the_left(tmp_path: Path) -> None:
 
 
 def test_bad_periods_are_usage_errors(folder: Path) -> None:
-    """A week that is none, --week with --since, or since after until: exit 2 or 1, said."""
+    """A week that is none, --week with --since, or since after until: usage errors, said."""
     code, _, err = _runs(str(folder), "--week", "2026-W60")
     assert code == 2 and "2026-W23" in err
     code, _, err = _runs(str(folder), "--week", "2026-W24", "--since", "2026-06-01")
     assert code == 2 and "not both" in err
     code, _, err = _runs(str(folder), "--since", "2026-06-10", "--until", "2026-06-01", *AS_OF)
-    assert code == 1 and "is after" in err
+    assert code == 2 and "is after" in err
 
 
 def test_an_empty_period_and_the_library_call(folder: Path) -> None:
@@ -150,3 +150,20 @@ def test_a_day_at_the_calendar_s_ends_is_a_usage_error(tmp_path: Path, args: lis
     assert result.exit_code == 2, result.output
     assert f"Invalid value for '{args[1]}'" in result.output
     assert "outside 1900-01-01 to 2199-12-31" in result.output
+
+
+def test_since_after_until_is_a_usage_error_and_after_the_newest_day_says_so(
+    tmp_path: Path,
+) -> None:
+    """--since after --until is a usage error (exit 2); --since after the newest day there is
+    says that day, not an --until that was never given."""
+    folder = runs_folder(tmp_path, [(0, 5.0)])
+    both = ["runs", str(folder), "--since", "2026-05-02", "--until", "2026-05-01"]
+    result = CliRunner().invoke(cli, both)
+    assert (
+        result.exit_code == 2 and "--since 2026-05-02 is after --until 2026-05-01" in result.output
+    )
+    late = ["runs", str(folder), "--since", "2199-01-01", "--as-of", "2026-06-01"]
+    result = CliRunner().invoke(cli, late)
+    assert result.exit_code == 1
+    assert "is after the newest day there is (2026-06-01)" in result.output

@@ -100,6 +100,8 @@ def runs_command(
     """
     if week is not None and (since is not None or until is not None):
         raise click.UsageError("give --week, or --since and --until, not both")
+    if since is not None and until is not None and since > until:
+        raise click.UsageError(f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}")
     ctx = click.get_current_context()
     given = OptionValues(as_of=as_of.date() if as_of else None, config=config_file)
     options = resolved(paths, given, ctx)

@@ -75,7 +75,8 @@ def period_of(
     last = until if until is not None else newest
     first = since if since is not None else date.min
     if first > last:
-        raise ValueError(f"since ({first}) is after until ({last})")
+        bound = "until" if until is not None else "the newest day there is"
+        raise ValueError(f"since ({first}) is after {bound} ({last})")
     return Period(first, last)
 
 
