@@ -15,8 +15,9 @@ header) with the same error text and byte offset, keeping everything before. It 
 fitparse only where fitparse loses data it could read: developer fields are skipped by their
 declared size (fitparse needs their description, kept in a process-wide table, and fails
 without it), and a field whose size is not a multiple of its type is read as plain bytes, as
-the FIT SDK does (fitparse gives up on the whole file there); in a file whose checksum fails,
-though, such a field is more likely bytes read out of step, and fitparse reads the file.
+the FIT SDK does (fitparse gives up on the whole file there); in a damaged file (a failing
+checksum, or a fault met), though, such a field is more likely bytes read out of step, and
+fitparse reads the file.
 
 Anything else it does not handle raises :class:`Unsupported`, and the caller decodes the file
 with fitparse instead. Files past :mod:`~loadwatch.ingest.limits` are refused as it reads them.
@@ -130,10 +131,11 @@ class _Decoder:
                     break
         except _Stop as fault:
             stop = fault
-        if self.crc_mismatch and self.as_bytes:
-            # In a damaged file, a field that does not fit its type is more likely bytes read
-            # out of step than a device's quirk: fitparse stops there and says so, where
-            # reading on would silently skip what it misreads.
+        if self.as_bytes and (self.crc_mismatch or stop is not None):
+            # In a damaged file (its checksum fails, or reading stopped at a fault), a field
+            # that does not fit its type is more likely bytes read out of step than a device's
+            # quirk: fitparse stops there and says so, where reading on would take garbage
+            # for records or silently skip what it misreads.
             raise Unsupported("a damaged file with fields that do not fit their types")
         self._finish()
         if stop is None:
