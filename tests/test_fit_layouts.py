@@ -219,3 +219,17 @@ def test_a_damaged_file_read_out_of_step_is_left_to_fitparse() -> None:
     assert [len(a.samples) for a in got] == [len(a.samples) for a in expected] == [181]
     assert got[0].warnings == expected[0].warnings
     assert "partly unreadable after 181 records" in got[0].warnings[-1]
+
+
+def test_a_damaged_file_stopping_at_a_fault_is_left_to_fitparse() -> None:
+    """Three changed bytes (found by fuzzing) make a sample run read out of step until an
+    undefined message type stops it, the checksum never reached: fitparse's reading is kept
+    (105 records and why it stopped), not 290 more records read from garbage."""
+    sample = Path(__file__).resolve().parent.parent / "sample_data/garmin/2026-06"
+    damaged = bytearray((sample / "2026-06-16-20-04-03.fit").read_bytes())
+    for at, value in ((1590, 124), (757, 89), (2815, 46)):
+        damaged[at] = value
+    expected = fit.read_fit(bytes(damaged), "x.fit", decoder="fitparse")
+    got = fit.read_fit(bytes(damaged), "x.fit")
+    assert [len(a.samples) for a in got] == [len(a.samples) for a in expected] == [105]
+    assert got[0].warnings == expected[0].warnings
