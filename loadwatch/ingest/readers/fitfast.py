@@ -132,10 +132,9 @@ class _Decoder:
         except _Stop as fault:
             stop = fault
         if self.as_bytes and (self.crc_mismatch or stop is not None):
-            # In a damaged file (its checksum fails, or reading stopped at a fault), a field
-            # that does not fit its type is more likely bytes read out of step than a device's
-            # quirk: fitparse stops there and says so, where reading on would take garbage
-            # for records or silently skip what it misreads.
+            # In a damaged file (a failing checksum, a fault met), a field that does not fit its
+            # type is more likely bytes read out of step than a device's quirk: fitparse stops
+            # there and says so, where reading on takes garbage for records or skips them.
             raise Unsupported("a damaged file with fields that do not fit their types")
         self._finish()
         if stop is None:
