@@ -49,8 +49,14 @@ class Written:
     chart_key: str
 
 
-def chart_key(analysis: Analysis, units: str) -> str:
-    """A fingerprint of everything the charts show: equal keys draw identical charts."""
+def chart_key(analysis: Analysis, units: str, body: BodyDays | None = None) -> str:
+    """A fingerprint of everything the charts show: equal keys draw identical charts.
+
+    ``body``: the pain panel's days (:func:`~loadwatch.metrics.body.body_days` of the analysis),
+    when the caller has them already; made here otherwise.
+    """
+    if body is None:
+        body = body_days(analysis.body, analysis.timeline)
     digest = hashlib.sha256()
     parts = (
         __version__,
@@ -61,7 +67,7 @@ def chart_key(analysis: Analysis, units: str) -> str:
         str(_stale_since(analysis)),  # so is a stale folder's "no new activity since"
         str(analysis.week_start),
         analysis.weeks.to_csv(),
-        _drawn_body(body_days(analysis.body, analysis.timeline)),  # the pain panel
+        _drawn_body(body),  # the pain panel
     )
     for part in parts:
         digest.update(part.encode("utf-8"))
@@ -104,7 +110,8 @@ def write_outputs(
         LoadwatchError: A file cannot be written (the folder is read-only, the disk full...).
     """
     folder = Path(out_dir)
-    key = chart_key(analysis, units)
+    body = body_days(analysis.body, analysis.timeline)
+    key = chart_key(analysis, units, body)
     # Everything is made before anything is written: a report that cannot be made leaves
     # the previous charts and report as they were.
     report = report_dict(analysis)
@@ -140,7 +147,7 @@ def write_outputs(
                 week_start=analysis.week_start,
                 credit=MAP_ATTRIBUTION if analysis.surface_map is not None else None,
                 stale_since=_stale_since(analysis),
-                body=body_days(analysis.body, analysis.timeline),
+                body=body,
             )
         for name, data in files.items():
             write_atomically(staging / name, data)
